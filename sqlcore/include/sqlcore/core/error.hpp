@@ -1,0 +1,112 @@
+// The one exception hierarchy of sqlcore, modelled on DB-API and the same on every backend.
+//
+//   Error
+//   ├── ArgumentError        misuse: malformed URL, missing bind, wrong type read from a row
+//   ├── CompileError         a construct the dialect cannot express
+//   ├── ResultError          one() found no row or several
+//   └── DatabaseError        the database refused or failed; carries backend, SQLSTATE, SQL...
+//       ├── IntegrityError   a constraint was violated (kind(): unique, foreign_key, ...)
+//       ├── OperationalError connection lost, busy/locked, pool timeout, serialization failure
+//       ├── ProgrammingError syntax error, unknown table or column
+//       └── DataError        a value out of range or of the wrong form for its column
+//
+// Messages name the backend, show the SQL (placeholders only: bound values are never printed) and
+// the server's own words. Passwords never appear.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace sqlcore {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+class ArgumentError : public Error {
+ public:
+  using Error::Error;
+};
+
+class CompileError : public Error {
+ public:
+  using Error::Error;
+};
+
+class ResultError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Which constraint an IntegrityError violated.
+enum class IntegrityKind { unique, foreign_key, not_null, check, other };
+const char* to_string(IntegrityKind k);
+
+/// Everything a driver knows about a failure, gathered in one place and turned into the right
+/// exception by raise_database_error().
+struct ErrorInfo {
+  std::string backend;         // "sqlite", "postgresql"
+  std::string sqlstate;        // five characters; SQLite codes are mapped to the nearest SQLSTATE
+  int native_code = 0;         // SQLite extended result code; 0 for PostgreSQL
+  std::string server_message;  // the server's own words (primary message, detail, hint)
+  std::string sql;             // the statement, with placeholders; empty for connection errors
+  std::string constraint;      // the constraint name when the server reports it
+  bool transient = false;      // retrying the transaction may succeed (busy, deadlock, ...)
+  bool disconnect = false;     // the connection is unusable and must be discarded
+};
+
+class DatabaseError : public Error {
+ public:
+  explicit DatabaseError(ErrorInfo info);
+
+  const std::string& backend() const { return info_.backend; }
+  const std::string& sqlstate() const { return info_.sqlstate; }
+  int native_code() const { return info_.native_code; }
+  const std::string& sql() const { return info_.sql; }
+  const std::string& server_message() const { return info_.server_message; }
+  const std::string& constraint_name() const { return info_.constraint; }
+  /// True when the same transaction may succeed if retried (lock busy, deadlock, serialization).
+  bool is_transient() const { return info_.transient; }
+  /// True when the connection is gone; the pool discards it.
+  bool is_disconnect() const { return info_.disconnect; }
+  const ErrorInfo& info() const { return info_; }
+
+ private:
+  ErrorInfo info_;
+};
+
+class IntegrityError : public DatabaseError {
+ public:
+  IntegrityError(ErrorInfo info, IntegrityKind kind)
+      : DatabaseError(std::move(info)), kind_(kind) {}
+  IntegrityKind kind() const { return kind_; }
+
+ private:
+  IntegrityKind kind_;
+};
+
+class OperationalError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+class ProgrammingError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+class DataError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+/// Throws the DatabaseError subclass that `info.sqlstate` calls for. The single place where a
+/// SQLSTATE becomes an exception type; drivers fill ErrorInfo and call this.
+[[noreturn]] void raise_database_error(ErrorInfo info);
+
+/// `sql` cut to a length fit for a message.
+std::string abbreviate_sql(std::string_view sql);
+
+}  // namespace sqlcore

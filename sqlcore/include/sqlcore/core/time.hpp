@@ -1,0 +1,76 @@
+// Timestamp (UTC, microsecond precision) and Date: the calendar values every backend stores.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sqlcore {
+
+/// A point in time in UTC with microsecond precision. Time zones exist only at the edges: parsing
+/// accepts offsets and normalises them to UTC; formatting always yields UTC.
+class Timestamp {
+ public:
+  using Clock = std::chrono::system_clock;
+  using TimePoint = std::chrono::sys_time<std::chrono::microseconds>;
+
+  constexpr Timestamp() = default;
+  constexpr explicit Timestamp(TimePoint tp) : tp_(tp) {}
+  /// Any system_clock time point; finer precision than microseconds is truncated toward the past.
+  template <class Duration>
+  static Timestamp from(std::chrono::sys_time<Duration> tp) {
+    return Timestamp(std::chrono::floor<std::chrono::microseconds>(tp));
+  }
+  static constexpr Timestamp from_micros(std::int64_t us) {
+    return Timestamp(TimePoint(std::chrono::microseconds(us)));
+  }
+  /// Builds a UTC timestamp from calendar fields. Throws ArgumentError for an invalid date/time.
+  static Timestamp from_civil(int year, unsigned month, unsigned day, unsigned hour = 0,
+                              unsigned minute = 0, unsigned second = 0, unsigned micros = 0);
+  static Timestamp now();
+
+  /// Parses `YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|(+|-)HH[:MM]]`, the forms SQLite and
+  /// PostgreSQL produce. A value without an offset is UTC. Returns nullopt when `s` is not one.
+  static std::optional<Timestamp> parse(std::string_view s);
+
+  constexpr std::int64_t micros() const { return tp_.time_since_epoch().count(); }
+  constexpr TimePoint time_point() const { return tp_; }
+
+  /// The canonical form: `YYYY-MM-DD HH:MM:SS.ffffff`, fixed width and UTC, so that text order is
+  /// time order (years 0000-9999). This is what sqlcore stores in SQLite.
+  std::string to_string() const;
+  /// ISO-8601 with a `T` and a `Z`: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+  std::string to_iso8601() const;
+
+  friend constexpr auto operator<=>(const Timestamp&, const Timestamp&) = default;
+
+ private:
+  TimePoint tp_{};
+};
+
+/// A calendar date without a time of day.
+class Date {
+ public:
+  constexpr Date() = default;
+  constexpr explicit Date(std::chrono::sys_days d) : days_(d) {}
+  /// Throws ArgumentError for a date that does not exist (2023-02-29).
+  static Date from_civil(int year, unsigned month, unsigned day);
+  /// Parses `YYYY-MM-DD`; nullopt when `s` is not one.
+  static std::optional<Date> parse(std::string_view s);
+
+  constexpr std::chrono::sys_days days() const { return days_; }
+  int year() const;
+  unsigned month() const;
+  unsigned day() const;
+  /// `YYYY-MM-DD`.
+  std::string to_string() const;
+
+  friend constexpr auto operator<=>(const Date&, const Date&) = default;
+
+ private:
+  std::chrono::sys_days days_{};
+};
+
+}  // namespace sqlcore

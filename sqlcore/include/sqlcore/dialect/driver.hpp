@@ -1,0 +1,91 @@
+// Driver: the I/O half of a backend. One implementation per C client library (sqlite3, libpq);
+// only driver code includes a C client header. Everything here may throw DatabaseError.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sqlcore/core/columns.hpp"
+#include "sqlcore/core/url.hpp"
+#include "sqlcore/core/value.hpp"
+
+namespace sqlcore {
+
+/// The rows of one executed statement. Valid until destroyed; a driver may buffer what is left
+/// (detach) when its connection runs another statement or goes back to the pool.
+class DriverCursor {
+ public:
+  virtual ~DriverCursor() = default;
+  /// The result's column names; drivers share one Columns per prepared statement.
+  virtual const std::shared_ptr<const Columns>& columns() const = 0;
+  /// True when the statement produces rows (a SELECT or a RETURNING clause), even zero of them.
+  virtual bool returns_rows() const = 0;
+  /// Replaces `row` with the next row's values; false after the last row.
+  virtual bool fetch(std::vector<Value>& row) = 0;
+  /// Rows inserted, updated or deleted; -1 for a statement that changes none (SELECT, DDL).
+  virtual std::int64_t rows_affected() const = 0;
+  /// The rowid of the last row inserted (SQLite); nullopt where the backend has none (use
+  /// RETURNING).
+  virtual std::optional<std::int64_t> last_insert_id() const { return std::nullopt; }
+};
+
+/// Settings a driver honours that do not come from the URL.
+struct DriverOptions {
+  std::chrono::milliseconds busy_timeout{5000};  // SQLite: how long a writer waits for the lock
+  std::string application_name = "sqlcore";      // PostgreSQL: shown in pg_stat_activity
+};
+
+/// One open connection. Used by one thread at a time (the pool guarantees it).
+class DriverConnection {
+ public:
+  virtual ~DriverConnection() = default;
+
+  /// Executes one statement with positional parameters, preparing it once per connection (cached
+  /// by SQL text). A cursor from an earlier call is detached first. Throws DatabaseError.
+  virtual std::unique_ptr<DriverCursor> execute(const std::string& sql,
+                                                std::span<const Value* const> params) = 0;
+  /// Executes one statement once per parameter set; `params` holds `rows` sets of equal size back
+  /// to back. Uses the backend's fastest path. Returns the total of rows affected.
+  virtual std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
+                                    std::size_t rows) = 0;
+  /// Runs a parameterless statement without preparing it (BEGIN, COMMIT, SAVEPOINT ...).
+  virtual void execute_simple(const std::string& sql) = 0;
+  /// Buffers the rows an open cursor has not read yet, so the cursor no longer needs this
+  /// connection. Called before the connection returns to the pool.
+  virtual void detach_cursors() = 0;
+
+  /// A round trip to the server; false when the connection is unusable.
+  virtual bool ping() = 0;
+  /// A check that costs no round trip: false when the connection is known to be dead (the server
+  /// closed it while idle).
+  virtual bool is_alive() = 0;
+  /// True while the server side has a transaction open.
+  virtual bool in_transaction() const = 0;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  /// The C client library: "sqlite3", "libpq".
+  virtual std::string_view name() const = 0;
+  /// Opens a connection. `url` carries only driver-level settings (the engine has removed its
+  /// own). Throws ArgumentError for a bad setting, OperationalError when the server is unreachable
+  /// or refuses the credentials.
+  virtual std::unique_ptr<DriverConnection> connect(const Url& url,
+                                                    const DriverOptions& options) = 0;
+  /// True when connections to `url` all share one database that lives only as long as a
+  /// connection does (in-memory SQLite): the pool then keeps exactly one connection.
+  virtual bool shares_one_connection(const Url& url) const {
+    (void)url;
+    return false;
+  }
+};
+
+}  // namespace sqlcore

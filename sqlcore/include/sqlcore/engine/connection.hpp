@@ -1,0 +1,68 @@
+// Connection: one pooled database connection checked out of an Engine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sqlcore/core/value.hpp"
+#include "sqlcore/engine/result.hpp"
+#include "sqlcore/engine/transaction.hpp"
+#include "sqlcore/sql/text.hpp"
+
+namespace sqlcore {
+
+class Dialect;
+class DriverConnection;
+
+namespace detail {
+class ConnectionState;
+class EngineState;
+}  // namespace detail
+
+/// A connection checked out of an Engine's pool; it goes back when destroyed or close()d, rolled
+/// back if a transaction was left open. Statements outside a transaction autocommit.
+///
+/// If the database connection is lost (is_disconnect()), it is discarded. With no transaction
+/// open, the next statement transparently uses a fresh connection from the pool; inside a
+/// transaction every statement throws until the transaction is rolled back.
+///
+/// Move-only. Not thread-safe: use one Connection per thread (the Engine is thread-safe).
+class Connection {
+ public:
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  ~Connection();
+
+  /// Executes one statement. `params` supplies every bind by name; a missing or unknown name
+  /// throws ArgumentError before anything is sent. Throws DatabaseError on failure.
+  Result execute(const Executable& stmt, const Params& params = {});
+  /// Executes one statement for each parameter set, as one prepared statement on the backend's
+  /// fastest path. Atomic: outside a transaction it runs in one of its own. Returns the total of
+  /// rows affected.
+  std::int64_t execute_many(const Executable& stmt, const std::vector<Params>& param_sets);
+
+  /// Opens a transaction. Throws ArgumentError when one is already open (use begin_nested()).
+  Transaction begin();
+  /// Opens a savepoint inside the open transaction; throws ArgumentError when none is open.
+  Transaction begin_nested();
+  bool in_transaction() const;
+
+  /// Returns the connection to the pool now (rolling back an open transaction). Further use
+  /// throws ArgumentError. Idempotent.
+  void close();
+  bool closed() const;
+  /// Discards the underlying database connection instead of returning it to the pool.
+  void invalidate();
+
+  const Dialect& dialect() const;
+  /// The driver connection, for what sqlcore does not cover. Checks one out if needed.
+  DriverConnection& driver_connection();
+
+ private:
+  friend class Engine;
+  explicit Connection(std::shared_ptr<detail::ConnectionState> state);
+  std::shared_ptr<detail::ConnectionState> state_;
+};
+
+}  // namespace sqlcore

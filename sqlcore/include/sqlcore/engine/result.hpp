@@ -1,0 +1,107 @@
+// Result: the outcome of one executed statement; streams its rows.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlcore/engine/row.hpp"
+
+namespace sqlcore {
+
+class DriverCursor;
+
+/// The rows (if any) and counts of one executed statement. Rows stream from the driver as they
+/// are iterated; a Result stays readable after its connection runs another statement or is
+/// closed (the driver buffers what is left). Move-only; not thread-safe.
+class Result {
+ public:
+  Result() = default;
+  explicit Result(std::unique_ptr<DriverCursor> cursor);
+  Result(Result&&) noexcept;
+  Result& operator=(Result&&) noexcept;
+  ~Result();
+
+  /// An input iterator over the remaining rows. The Row it yields is reused for the next row:
+  /// copy it to keep it.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Row;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Row*;
+    using reference = const Row&;
+    iterator() = default;
+    explicit iterator(Result* r) : r_(r) { advance(); }
+    reference operator*() const { return r_->current_; }
+    pointer operator->() const { return &r_->current_; }
+    iterator& operator++() {
+      advance();
+      return *this;
+    }
+    void operator++(int) { advance(); }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.r_ == b.r_; }
+
+   private:
+    void advance() {
+      if (r_ != nullptr && !r_->fetch_into(r_->current_)) r_ = nullptr;
+    }
+    Result* r_ = nullptr;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+  /// The next row, or nullopt when none is left.
+  std::optional<Row> fetch_one();
+  /// Every remaining row.
+  std::vector<Row> all();
+  /// Exactly one row; throws ResultError when there are none or several.
+  Row one();
+  /// At most one row: nullopt for none; throws ResultError when there are several.
+  std::optional<Row> one_or_none();
+  /// The first row (the rest are discarded), or nullopt.
+  std::optional<Row> first();
+  /// The first column of the first row. T may be std::optional<U>: nullopt for no row or NULL;
+  /// otherwise no row throws ResultError.
+  template <class T>
+  T scalar() {
+    auto row = first();
+    if (!row) {
+      if constexpr (detail::IsOptional<T>::value) {
+        return std::nullopt;
+      } else {
+        throw_no_row();
+      }
+    }
+    return row->template get<T>(std::size_t{0});
+  }
+  /// The first column of every remaining row.
+  template <class T>
+  std::vector<T> scalars() {
+    std::vector<T> out;
+    for (const Row& r : *this) out.push_back(r.template get<T>(std::size_t{0}));
+    return out;
+  }
+
+  /// True when the statement produces rows (SELECT, RETURNING), even zero of them.
+  bool returns_rows() const;
+  /// Rows inserted, updated or deleted; -1 when the statement changes none.
+  std::int64_t rowcount() const;
+  const std::vector<std::string>& columns() const;
+  /// SQLite: rowid of the last inserted row. PostgreSQL: nullopt (use returning()).
+  std::optional<std::int64_t> last_insert_id() const;
+
+ private:
+  bool fetch_into(Row& row);
+  [[noreturn]] static void throw_no_row();
+
+  std::unique_ptr<DriverCursor> cursor_;
+  std::shared_ptr<const Columns> columns_;
+  Row current_;
+};
+
+}  // namespace sqlcore

@@ -1,0 +1,534 @@
+// PgDriver: sqlcore's PostgreSQL backend over libpq (extended protocol, prepared statements,
+// pipeline mode for execute_many). The only file that includes <libpq-fe.h>. Errors are
+// translated in one place (raise_pg).
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/driver.hpp"
+#include "sqlcore/dialect/registry.hpp"
+
+namespace sqlcore {
+
+namespace {
+
+// Built-in type OIDs (pg_type.h; stable across versions).
+constexpr Oid kBool = 16, kBytea = 17, kChar = 18, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23,
+              kText = 25, kOid = 26, kJson = 114, kFloat4 = 700, kFloat8 = 701, kBpchar = 1042,
+              kVarchar = 1043, kDate = 1082, kTimestamp = 1114, kTimestamptz = 1184,
+              kNumeric = 1700, kJsonb = 3802;
+
+struct PgResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// ---- errors: the one place libpq failures become exceptions -----------------------------------
+
+[[noreturn]] void raise_pg(PGconn* conn, const PGresult* res, std::string_view sql) {
+  ErrorInfo info;
+  info.backend = "postgresql";
+  info.sql = std::string(sql);
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  if (res != nullptr && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != nullptr) {
+    info.server_message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    if (const char* d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL))
+      info.server_message += std::string(". DETAIL: ") + d;
+    if (const char* h = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT))
+      info.server_message += std::string(". HINT: ") + h;
+    if (const char* c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)) info.constraint = c;
+  } else {
+    info.server_message = trim(conn != nullptr ? PQerrorMessage(conn) : "unknown libpq error");
+    if (info.server_message.empty()) info.server_message = "unknown libpq error";
+  }
+  info.sqlstate = state != nullptr ? state : "";
+  if (conn == nullptr || PQstatus(conn) == CONNECTION_BAD) {
+    info.disconnect = true;
+    if (info.sqlstate.empty()) info.sqlstate = "08006";
+  }
+  if (info.sqlstate.empty()) info.sqlstate = "XX000";
+  raise_database_error(std::move(info));
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+Value read_value(const PGresult* res, int row, int col, Oid type) {
+  if (PQgetisnull(res, row, col)) return Value();
+  const char* p = PQgetvalue(res, row, col);
+  const std::size_t n = static_cast<std::size_t>(PQgetlength(res, row, col));
+  std::string_view s(p, n);
+  switch (type) {
+    case kBool:
+      return Value(s == "t");
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid: {
+      std::int64_t v = 0;
+      std::from_chars(p, p + n, v);
+      return Value(v);
+    }
+    case kFloat4:
+    case kFloat8: {
+      if (s == "NaN") return Value(std::nan(""));
+      if (s == "Infinity") return Value(HUGE_VAL);
+      if (s == "-Infinity") return Value(-HUGE_VAL);
+      return Value(std::strtod(p, nullptr));
+    }
+    case kNumeric:
+      return Value(Decimal{std::string(s)});
+    case kBytea: {
+      Blob b;
+      if (n >= 2 && p[0] == '\\' && p[1] == 'x') {
+        b.resize((n - 2) / 2);
+        for (std::size_t i = 0; i < b.size(); ++i)
+          b[i] = static_cast<std::uint8_t>(hex_digit(p[2 + 2 * i]) * 16 + hex_digit(p[3 + 2 * i]));
+      } else {
+        std::size_t len = 0;
+        unsigned char* u = PQunescapeBytea(reinterpret_cast<const unsigned char*>(p), &len);
+        if (u != nullptr) {
+          b.assign(u, u + len);
+          PQfreemem(u);
+        }
+      }
+      return Value(std::move(b));
+    }
+    case kTimestamp:
+    case kTimestamptz:
+      if (auto t = Timestamp::parse(s)) return Value(*t);
+      return Value(std::string(s));  // infinity, BC dates: kept as the server's text
+    case kDate:
+      if (auto d = Date::parse(s)) return Value(*d);
+      return Value(std::string(s));
+    case kJson:
+    case kJsonb: {
+      Json j = Json::parse(s, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_discarded()) return Value(std::move(j));
+      return Value(std::string(s));
+    }
+    default:
+      return Value(std::string(s));
+  }
+}
+
+// Parameters in the wire format: text for all but bytea (binary). Types are sent for values whose
+// type is unambiguous; strings, JSON and decimals go as `unknown` so the server takes the column's
+// type (text into a TIMESTAMPTZ or JSONB column works as it does in SQL).
+class ParamBuffer {
+ public:
+  void fill(std::span<const Value* const> params, const std::string& sql) {
+    const std::size_t n = params.size();
+    types_.assign(n, 0);
+    values_.assign(n, nullptr);
+    lengths_.assign(n, 0);
+    formats_.assign(n, 0);
+    if (scratch_.size() < n) scratch_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Value& v = *params[i];
+      std::string& buf = scratch_[i];
+      switch (v.kind()) {
+        case Value::Kind::null:
+          break;
+        case Value::Kind::boolean:
+          types_[i] = kBool;
+          values_[i] = v.bool_unchecked() ? "t" : "f";
+          break;
+        case Value::Kind::integer: {
+          types_[i] = kInt8;
+          char tmp[24];
+          auto r = std::to_chars(tmp, tmp + sizeof tmp, v.int_unchecked());
+          buf.assign(tmp, r.ptr);
+          values_[i] = buf.c_str();
+          break;
+        }
+        case Value::Kind::real: {
+          types_[i] = kFloat8;
+          double d = v.real_unchecked();
+          if (std::isnan(d)) {
+            buf = "NaN";
+          } else if (std::isinf(d)) {
+            buf = d > 0 ? "Infinity" : "-Infinity";
+          } else {
+            char tmp[32];
+            auto r = std::to_chars(tmp, tmp + sizeof tmp, d);
+            buf.assign(tmp, r.ptr);
+          }
+          values_[i] = buf.c_str();
+          break;
+        }
+        case Value::Kind::text: {
+          const std::string& t = v.text_unchecked();
+          if (std::memchr(t.data(), '\0', t.size()) != nullptr) {
+            ErrorInfo info;
+            info.backend = "postgresql";
+            info.sqlstate = "22021";
+            info.server_message = "parameter $" + std::to_string(i + 1) +
+                                  ": PostgreSQL text cannot contain NUL bytes (store it as a blob)";
+            info.sql = sql;
+            raise_database_error(std::move(info));
+          }
+          values_[i] = t.c_str();
+          break;
+        }
+        case Value::Kind::blob: {
+          const Blob& b = v.blob_unchecked();
+          types_[i] = kBytea;
+          values_[i] = b.empty() ? "" : reinterpret_cast<const char*>(b.data());
+          lengths_[i] = static_cast<int>(b.size());
+          formats_[i] = 1;
+          break;
+        }
+        case Value::Kind::timestamp:
+          types_[i] = kTimestamptz;
+          buf = v.timestamp_unchecked().to_string() + "+00";
+          values_[i] = buf.c_str();
+          break;
+        case Value::Kind::date:
+          types_[i] = kDate;
+          buf = v.date_unchecked().to_string();
+          values_[i] = buf.c_str();
+          break;
+        case Value::Kind::json:
+          buf = v.json_unchecked().dump();
+          values_[i] = buf.c_str();
+          break;
+        case Value::Kind::decimal:
+          buf = v.decimal_unchecked().text;
+          values_[i] = buf.c_str();
+          break;
+      }
+    }
+  }
+  // The statement-cache key: the SQL and the parameter types it was prepared with.
+  void key(const std::string& sql, std::string& out) const {
+    out.assign(sql);
+    out.push_back('\0');
+    for (Oid t : types_) {
+      char tmp[12];
+      auto r = std::to_chars(tmp, tmp + sizeof tmp, t);
+      out.append(tmp, r.ptr);
+      out.push_back(',');
+    }
+  }
+  int size() const { return static_cast<int>(types_.size()); }
+  const Oid* types() const { return types_.data(); }
+  const char* const* values() const { return values_.data(); }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  std::vector<Oid> types_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_, formats_;
+  std::vector<std::string> scratch_;
+};
+
+struct Prepared {
+  std::string name;
+  std::shared_ptr<const Columns> columns;  // set by the first execution that returns rows
+};
+
+// Rows of a PGresult; independent of the connection once created.
+class PgCursor final : public DriverCursor {
+ public:
+  PgCursor(ResultPtr res, std::shared_ptr<const Columns> columns)
+      : res_(std::move(res)), columns_(std::move(columns)) {
+    returns_rows_ = PQresultStatus(res_.get()) == PGRES_TUPLES_OK;
+    rows_ = PQntuples(res_.get());
+    const char* tuples = PQcmdTuples(res_.get());
+    std::string_view status = PQcmdStatus(res_.get());
+    if (tuples != nullptr && *tuples != '\0' &&
+        (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
+         status.starts_with("DELETE") || status.starts_with("MERGE")))
+      affected_ = std::strtoll(tuples, nullptr, 10);
+    const int nf = PQnfields(res_.get());
+    types_.reserve(static_cast<std::size_t>(nf));
+    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(res_.get(), i));
+  }
+  const std::shared_ptr<const Columns>& columns() const override { return columns_; }
+  bool returns_rows() const override { return returns_rows_; }
+  bool fetch(std::vector<Value>& row) override {
+    if (next_ >= rows_) {
+      res_.reset();
+      return false;
+    }
+    row.resize(types_.size());
+    for (std::size_t c = 0; c < types_.size(); ++c)
+      row[c] = read_value(res_.get(), next_, static_cast<int>(c), types_[c]);
+    ++next_;
+    return true;
+  }
+  std::int64_t rows_affected() const override { return affected_; }
+
+ private:
+  ResultPtr res_;
+  std::shared_ptr<const Columns> columns_;
+  std::vector<Oid> types_;
+  bool returns_rows_ = false;
+  int rows_ = 0;
+  int next_ = 0;
+  std::int64_t affected_ = -1;
+};
+
+std::shared_ptr<const Columns> columns_of(const PGresult* res) {
+  std::vector<std::string> names;
+  const int nf = PQnfields(res);
+  for (int i = 0; i < nf; ++i) names.emplace_back(PQfname(res, i));
+  return std::make_shared<const Columns>(std::move(names));
+}
+
+void ignore_notice(void*, const char*) {}
+
+class PgConnection final : public DriverConnection {
+ public:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+  }
+  ~PgConnection() override { PQfinish(conn_); }
+
+  std::unique_ptr<DriverCursor> execute(const std::string& sql,
+                                        std::span<const Value* const> params) override {
+    params_.fill(params, sql);
+    Prepared& p = prepare(sql);
+    ResultPtr res(PQexecPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
+                                 params_.lengths(), params_.formats(), 0));
+    check(res.get(), sql);
+    if (PQresultStatus(res.get()) == PGRES_TUPLES_OK) {
+      if (!p.columns || p.columns->size() != static_cast<std::size_t>(PQnfields(res.get())))
+        p.columns = columns_of(res.get());
+      return std::make_unique<PgCursor>(std::move(res), p.columns);
+    }
+    static const auto kNoColumns = std::make_shared<const Columns>(std::vector<std::string>{});
+    return std::make_unique<PgCursor>(std::move(res), kNoColumns);
+  }
+
+  // Pipeline mode: send a batch of executions, one sync, read the batch's results; repeat.
+  std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
+                            std::size_t rows) override {
+    if (rows == 0) return 0;
+    const std::size_t n = params.size() / rows;
+    params_.fill(params.subspan(0, n), sql);
+    Prepared& p = prepare(sql);
+    if (PQenterPipelineMode(conn_) != 1) raise_pg(conn_, nullptr, sql);
+    std::int64_t total = 0;
+    std::optional<ErrorInfoHolder> first_error;
+    constexpr std::size_t kBatch = 512;
+    for (std::size_t start = 0; start < rows && !first_error; start += kBatch) {
+      const std::size_t end = std::min(rows, start + kBatch);
+      for (std::size_t r = start; r < end; ++r) {
+        params_.fill(params.subspan(r * n, n), sql);
+        if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
+                                params_.lengths(), params_.formats(), 0) != 1) {
+          leave_pipeline();
+          raise_pg(conn_, nullptr, sql);
+        }
+      }
+      if (PQpipelineSync(conn_) != 1) {
+        leave_pipeline();
+        raise_pg(conn_, nullptr, sql);
+      }
+      // Read until the sync: one result (then a null) per query, then PGRES_PIPELINE_SYNC.
+      while (true) {
+        ResultPtr res(PQgetResult(conn_));
+        if (!res) {
+          if (PQstatus(conn_) == CONNECTION_BAD) {
+            leave_pipeline();
+            raise_pg(conn_, nullptr, sql);
+          }
+          continue;
+        }
+        ExecStatusType st = PQresultStatus(res.get());
+        if (st == PGRES_PIPELINE_SYNC) break;
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+          const char* t = PQcmdTuples(res.get());
+          if (t != nullptr && *t != '\0') total += std::strtoll(t, nullptr, 10);
+        } else if (st == PGRES_FATAL_ERROR && !first_error) {
+          first_error.emplace(std::move(res));
+        }
+      }
+    }
+    leave_pipeline();
+    if (first_error) raise_pg(conn_, first_error->res.get(), sql);
+    return total;
+  }
+
+  void execute_simple(const std::string& sql) override {
+    ResultPtr res(PQexec(conn_, sql.c_str()));
+    check(res.get(), sql);
+  }
+
+  void detach_cursors() override {}  // a PgCursor owns its PGresult
+
+  bool ping() override {
+    ResultPtr res(PQexec(conn_, ""));
+    return res && PQresultStatus(res.get()) == PGRES_EMPTY_QUERY &&
+           PQstatus(conn_) == CONNECTION_OK;
+  }
+
+  // A server that closed the connection while it was idle has sent an error and an EOF; reading
+  // what is waiting on the socket (no round trip) reveals it.
+  bool is_alive() override {
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    pollfd pfd{PQsocket(conn_), POLLIN, 0};
+    if (pfd.fd < 0) return false;
+    if (::poll(&pfd, 1, 0) > 0) {
+      if (PQconsumeInput(conn_) == 0) return false;
+      while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
+    }
+    return PQstatus(conn_) == CONNECTION_OK;
+  }
+
+  bool in_transaction() const override {
+    return PQtransactionStatus(conn_) != PQTRANS_IDLE &&
+           PQtransactionStatus(conn_) != PQTRANS_UNKNOWN;
+  }
+
+ private:
+  struct ErrorInfoHolder {
+    explicit ErrorInfoHolder(ResultPtr r) : res(std::move(r)) {}
+    ResultPtr res;
+  };
+
+  void check(const PGresult* res, const std::string& sql) {
+    if (res == nullptr) raise_pg(conn_, nullptr, sql);
+    switch (PQresultStatus(res)) {
+      case PGRES_COMMAND_OK:
+      case PGRES_TUPLES_OK:
+      case PGRES_EMPTY_QUERY:
+        return;
+      default:
+        raise_pg(conn_, res, sql);
+    }
+  }
+
+  void leave_pipeline() {
+    while (PQexitPipelineMode(conn_) != 1) {
+      ResultPtr r(PQgetResult(conn_));
+      if (!r && PQstatus(conn_) == CONNECTION_BAD) return;
+    }
+  }
+
+  Prepared& prepare(const std::string& sql) {
+    params_.key(sql, key_);
+    auto it = cache_.find(key_);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kCacheCapacity) {
+      // Forget the whole cache, server side too, so a long session does not grow without bound.
+      ResultPtr d(PQexec(conn_, "DEALLOCATE ALL"));
+      check(d.get(), "DEALLOCATE ALL");
+      cache_.clear();
+    }
+    Prepared p;
+    p.name = "sqlcore_" + std::to_string(++counter_);
+    ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
+    check(res.get(), sql);
+    return cache_.emplace(key_, std::move(p)).first->second;
+  }
+
+  static constexpr std::size_t kCacheCapacity = 256;
+  PGconn* conn_;
+  ParamBuffer params_;
+  std::string key_;
+  std::unordered_map<std::string, Prepared> cache_;
+  std::uint64_t counter_ = 0;
+};
+
+class PgDriver final : public Driver {
+ public:
+  std::string_view name() const override { return "libpq"; }
+
+  std::unique_ptr<DriverConnection> connect(const Url& url, const DriverOptions& options) override {
+    std::vector<std::pair<std::string, std::string>> kv;
+    std::string hosts, ports;
+    for (std::size_t i = 0; i < url.hosts().size(); ++i) {
+      const auto& h = url.hosts()[i];
+      if (i > 0) {
+        hosts += ",";
+        ports += ",";
+      }
+      hosts += h.name;
+      if (h.port) ports += std::to_string(*h.port);
+    }
+    if (!hosts.empty() && hosts.find_first_not_of(',') != std::string::npos)
+      kv.emplace_back("host", hosts);
+    if (!ports.empty() && ports.find_first_not_of(',') != std::string::npos)
+      kv.emplace_back("port", ports);
+    if (!url.database().empty()) kv.emplace_back("dbname", url.database());
+    if (url.username()) kv.emplace_back("user", *url.username());
+    if (url.password()) kv.emplace_back("password", *url.password());
+    // The session settings sqlcore's value conversions rely on; a user `options` comes after
+    // ours and so may add to them.
+    std::string session =
+        "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3";
+    bool has_app = false, has_timeout = false;
+    for (const auto& [k, v] : url.query()) {
+      if (k == "options") {
+        session += " " + v;
+        continue;
+      }
+      if (k == "application_name") has_app = true;
+      if (k == "connect_timeout") has_timeout = true;
+      kv.emplace_back(k, v);
+    }
+    kv.emplace_back("options", session);
+    kv.emplace_back("client_encoding", "UTF8");
+    if (!has_app) kv.emplace_back("application_name", options.application_name);
+    if (!has_timeout) kv.emplace_back("connect_timeout", "10");
+
+    std::vector<const char*> keys, values;
+    for (const auto& [k, v] : kv) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 0);
+    if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+      ErrorInfo info;
+      info.backend = "postgresql";
+      std::string msg = trim(conn != nullptr ? PQerrorMessage(conn) : "out of memory");
+      PQfinish(conn);
+      if (msg.find("password authentication failed") != std::string::npos ||
+          msg.find("no password supplied") != std::string::npos)
+        info.sqlstate = "28P01";
+      else if (msg.find("invalid connection option") != std::string::npos)
+        throw ArgumentError("invalid postgresql URL setting: " + msg);
+      else if (msg.find("database \"") != std::string::npos &&
+               msg.find("does not exist") != std::string::npos)
+        info.sqlstate = "3D000";
+      else
+        info.sqlstate = "08001";
+      info.server_message = "cannot connect to " + url.to_string() + ": " + msg;
+      raise_database_error(std::move(info));
+    }
+    return std::make_unique<PgConnection>(conn);
+  }
+};
+
+}  // namespace
+
+namespace detail {
+void register_driver_postgresql() {
+  register_driver("postgresql", std::make_shared<PgDriver>());
+}
+}  // namespace detail
+
+}  // namespace sqlcore

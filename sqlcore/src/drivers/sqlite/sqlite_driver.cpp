@@ -1,0 +1,606 @@
+// SqliteDriver: sqlcore's SQLite backend over the sqlite3 C API. The only file that includes
+// <sqlite3.h>. Errors are translated in one place (raise_sqlite).
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/driver.hpp"
+#include "sqlcore/dialect/registry.hpp"
+
+namespace sqlcore {
+
+namespace {
+
+// ---- errors ---------------------------------------------------------------------------------
+
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+// The SQLSTATE closest to a SQLite extended result code (and, for the generic SQLITE_ERROR, to
+// its message).
+std::string sqlstate_for(int rc, std::string_view msg) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return "23505";
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return "23503";
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return "23502";
+    case SQLITE_CONSTRAINT_CHECK:
+      return "23514";
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return "23000";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "55P03";
+    case SQLITE_INTERRUPT:
+      return "57014";
+    case SQLITE_NOMEM:
+      return "53200";
+    case SQLITE_FULL:
+      return "53100";
+    case SQLITE_READONLY:
+      return "25006";
+    case SQLITE_AUTH:
+    case SQLITE_PERM:
+      return "42501";
+    case SQLITE_TOOBIG:
+      return "54000";
+    case SQLITE_MISMATCH:
+      return "22000";
+    case SQLITE_RANGE:
+      return "22023";
+    case SQLITE_IOERR:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+      return "58030";
+    case SQLITE_MISUSE:
+      return "42000";
+    case SQLITE_ERROR:
+      if (contains(msg, "no such table")) return "42P01";
+      if (contains(msg, "no such column")) return "42703";
+      if (contains(msg, "no such function")) return "42883";
+      if (contains(msg, "already exists")) return "42P07";
+      if (contains(msg, "syntax error") || contains(msg, "incomplete input") ||
+          contains(msg, "unrecognized token"))
+        return "42601";
+      return "42000";
+    default:
+      return "HY000";
+  }
+}
+
+// Builds the ErrorInfo for SQLite code `code` and throws. The one place SQLite errors are mapped.
+[[noreturn]] void raise_code(int code, std::string message, std::string_view sql) {
+  ErrorInfo info;
+  info.backend = "sqlite";
+  info.native_code = code;
+  info.server_message = std::move(message);
+  info.sql = std::string(sql);
+  info.sqlstate = sqlstate_for(code, info.server_message);
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    info.transient = true;
+    info.server_message += " (waited for busy_timeout)";
+  }
+  raise_database_error(std::move(info));
+}
+
+// Throws for result code `rc` of a call on `db`; call before anything resets the error state.
+[[noreturn]] void raise_sqlite(sqlite3* db, int rc, std::string_view sql) {
+  int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  if ((ext & 0xff) != (rc & 0xff)) ext = rc;  // errcode may be stale; trust rc's primary code
+  raise_code(ext, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), sql);
+}
+
+// ---- statements -----------------------------------------------------------------------------
+
+// How a column's declared type asks its text/integer values to be read back.
+enum class Decl : std::uint8_t { plain, boolean, timestamp, date, json };
+
+Decl decl_of(const char* decltype_text) {
+  if (decltype_text == nullptr) return Decl::plain;
+  std::string d(decltype_text);
+  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (contains(d, "BOOL")) return Decl::boolean;
+  if (contains(d, "TIMESTAMP") || contains(d, "DATETIME")) return Decl::timestamp;
+  if (d == "DATE") return Decl::date;
+  if (contains(d, "JSON")) return Decl::json;
+  return Decl::plain;
+}
+
+// The first keyword of a statement, upper-cased.
+std::string first_keyword(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      auto nl = sql.find('\n', i);
+      i = nl == sql.npos ? sql.size() : nl + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      auto e = sql.find("*/", i + 2);
+      i = e == sql.npos ? sql.size() : e + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
+  return kw;
+}
+
+struct Stmt {
+  sqlite3_stmt* stmt = nullptr;
+  std::shared_ptr<const Columns> columns;
+  std::vector<Decl> decl;
+  bool readonly = false;
+  bool dml = false;     // INSERT / UPDATE / DELETE / REPLACE (rowcount applies)
+  bool insert = false;  // last_insert_id applies
+  bool in_use = false;  // a cursor is reading it
+  ~Stmt() { sqlite3_finalize(stmt); }
+};
+
+Value read_column(sqlite3_stmt* st, int i, Decl decl) {
+  switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+      return Value();
+    case SQLITE_INTEGER: {
+      std::int64_t v = sqlite3_column_int64(st, i);
+      if (decl == Decl::boolean && (v == 0 || v == 1)) return Value(v == 1);
+      return Value(v);
+    }
+    case SQLITE_FLOAT:
+      return Value(sqlite3_column_double(st, i));
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
+      int n = sqlite3_column_bytes(st, i);
+      return Value(Blob(p, p + n));
+    }
+    default: {
+      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      std::string_view text(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+      switch (decl) {
+        case Decl::timestamp:
+          if (auto t = Timestamp::parse(text)) return Value(*t);
+          break;
+        case Decl::date:
+          if (auto d = Date::parse(text)) return Value(*d);
+          break;
+        case Decl::json: {
+          Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+          if (!j.is_discarded()) return Value(std::move(j));
+          break;
+        }
+        default:
+          break;
+      }
+      return Value(std::string(text));
+    }
+  }
+}
+
+class SqliteConnection;
+
+// A cursor over a stepping statement. States: streaming (reads from the statement) ->
+// finished (statement reset); or streaming -> detached (remaining rows buffered) -> finished.
+class SqliteCursor final : public DriverCursor {
+ public:
+  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row, std::int64_t changes_before);
+  ~SqliteCursor() override;
+
+  const std::shared_ptr<const Columns>& columns() const override { return columns_; }
+  bool returns_rows() const override { return returns_rows_; }
+  bool fetch(std::vector<Value>& row) override;
+  std::int64_t rows_affected() const override { return rows_affected_; }
+  std::optional<std::int64_t> last_insert_id() const override { return last_insert_id_; }
+
+  void detach();  // buffer every remaining row and let go of the statement
+
+ private:
+  void finish();
+  void read_row(std::vector<Value>& row);
+
+  SqliteConnection* conn_;
+  Stmt* stmt_;  // null once finished or detached
+  std::shared_ptr<const Columns> columns_;
+  bool returns_rows_;
+  bool has_row_;
+  bool need_step_ = false;
+  std::int64_t changes_before_;
+  std::int64_t rows_affected_ = -1;
+  std::optional<std::int64_t> last_insert_id_;
+  std::deque<std::vector<Value>> buffered_;
+};
+
+class SqliteConnection final : public DriverConnection {
+ public:
+  SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    detach_cursors();
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  sqlite3* db() const { return db_; }
+  void cursor_done(SqliteCursor* c) {
+    if (active_ == c) active_ = nullptr;
+  }
+
+  std::unique_ptr<DriverCursor> execute(const std::string& sql,
+                                        std::span<const Value* const> params) override {
+    detach_cursors();
+    Stmt& st = prepare(sql);
+    bind(st, params, /*copy=*/st.readonly || sqlite3_column_count(st.stmt) > 0);
+    std::int64_t before = sqlite3_total_changes64(db_);
+    int rc = sqlite3_step(st.stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
+    auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW, before);
+    if (rc == SQLITE_ROW) active_ = cursor.get();
+    return cursor;
+  }
+
+  std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
+                            std::size_t rows) override {
+    detach_cursors();
+    Stmt& st = prepare(sql);
+    const std::size_t n = rows == 0 ? 0 : params.size() / rows;
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      bind(st, params.subspan(r * n, n), /*copy=*/false);
+      int rc;
+      while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) fail(st, rc, sql);
+      total += sqlite3_changes64(db_);
+      sqlite3_reset(st.stmt);
+    }
+    sqlite3_clear_bindings(st.stmt);
+    return total;
+  }
+
+  void execute_simple(const std::string& sql) override {
+    detach_cursors();
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) raise_sqlite(db_, rc, sql);
+  }
+
+  void detach_cursors() override {
+    if (active_ != nullptr) {
+      SqliteCursor* c = active_;
+      active_ = nullptr;
+      c->detach();
+    }
+  }
+
+  bool ping() override {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT 1", -1, &st, nullptr) != SQLITE_OK) return false;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW;
+  }
+  bool is_alive() override { return db_ != nullptr; }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  [[noreturn]] void fail(Stmt& st, int rc, const std::string& sql) {
+    // Capture the error before reset, then reset so the statement is reusable.
+    int ext = sqlite3_extended_errcode(db_);
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_reset(st.stmt);
+    sqlite3_clear_bindings(st.stmt);
+    raise_code((ext & 0xff) == (rc & 0xff) ? ext : rc, std::move(msg), sql);
+  }
+
+  Stmt& prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second->stmt);
+      return *it->second;
+    }
+    if (cache_.size() >= kCacheCapacity) {
+      std::erase_if(cache_, [](const auto& kv) { return !kv.second->in_use; });
+    }
+    auto st = std::make_unique<Stmt>();
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()) + 1,
+                                SQLITE_PREPARE_PERSISTENT, &st->stmt, &tail);
+    if (rc != SQLITE_OK) raise_sqlite(db_, rc, sql);
+    if (st->stmt == nullptr) {
+      ErrorInfo info;
+      info.backend = "sqlite";
+      info.sqlstate = "42601";
+      info.server_message = "the statement is empty";
+      info.sql = sql;
+      raise_database_error(std::move(info));
+    }
+    if (tail != nullptr && *tail != '\0') {
+      sqlite3_stmt* extra = nullptr;
+      sqlite3_prepare_v2(db_, tail, -1, &extra, nullptr);
+      if (extra != nullptr) {
+        sqlite3_finalize(extra);
+        ErrorInfo info;
+        info.backend = "sqlite";
+        info.sqlstate = "42601";
+        info.server_message = "more than one statement in one execute(); run them one at a time";
+        info.sql = sql;
+        raise_database_error(std::move(info));
+      }
+    }
+    int n = sqlite3_column_count(st->stmt);
+    std::vector<std::string> names;
+    for (int i = 0; i < n; ++i) {
+      names.emplace_back(sqlite3_column_name(st->stmt, i));
+      st->decl.push_back(decl_of(sqlite3_column_decltype(st->stmt, i)));
+    }
+    st->columns = std::make_shared<const Columns>(std::move(names));
+    st->readonly = sqlite3_stmt_readonly(st->stmt) != 0;
+    std::string kw = first_keyword(sql);
+    st->insert = kw == "INSERT" || kw == "REPLACE";
+    st->dml = st->insert || kw == "UPDATE" || kw == "DELETE" || kw == "WITH";
+    auto [pos, _] = cache_.emplace(sql, std::move(st));
+    return *pos->second;
+  }
+
+  // `copy`: the statement may step after execute() returns, when `params` are gone.
+  void bind(Stmt& st, std::span<const Value* const> params, bool copy) {
+    sqlite3_stmt* s = st.stmt;
+    auto keep = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      const Value& v = *params[k];
+      int i = static_cast<int>(k) + 1;
+      int rc = SQLITE_OK;
+      switch (v.kind()) {
+        case Value::Kind::null:
+          rc = sqlite3_bind_null(s, i);
+          break;
+        case Value::Kind::boolean:
+          rc = sqlite3_bind_int(s, i, v.bool_unchecked() ? 1 : 0);
+          break;
+        case Value::Kind::integer:
+          rc = sqlite3_bind_int64(s, i, v.int_unchecked());
+          break;
+        case Value::Kind::real:
+          rc = sqlite3_bind_double(s, i, v.real_unchecked());
+          break;
+        case Value::Kind::text: {
+          const std::string& t = v.text_unchecked();
+          rc = sqlite3_bind_text64(s, i, t.data(), t.size(), keep, SQLITE_UTF8);
+          break;
+        }
+        case Value::Kind::blob: {
+          const Blob& b = v.blob_unchecked();
+          rc = b.empty() ? sqlite3_bind_zeroblob(s, i, 0)
+                         : sqlite3_bind_blob64(s, i, b.data(), b.size(), keep);
+          break;
+        }
+        case Value::Kind::timestamp:
+          rc = bind_text_copy(s, i, v.timestamp_unchecked().to_string());
+          break;
+        case Value::Kind::date:
+          rc = bind_text_copy(s, i, v.date_unchecked().to_string());
+          break;
+        case Value::Kind::json:
+          rc = bind_text_copy(s, i, v.json_unchecked().dump());
+          break;
+        case Value::Kind::decimal:
+          rc = bind_text_copy(s, i, v.decimal_unchecked().text);
+          break;
+      }
+      if (rc != SQLITE_OK) {
+        sqlite3_reset(s);
+        raise_sqlite(db_, rc, sqlite3_sql(s));
+      }
+    }
+  }
+
+  static int bind_text_copy(sqlite3_stmt* s, int i, const std::string& t) {
+    return sqlite3_bind_text64(s, i, t.data(), t.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
+
+  static constexpr std::size_t kCacheCapacity = 256;
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  SqliteCursor* active_ = nullptr;
+};
+
+SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row,
+                           std::int64_t changes_before)
+    : conn_(conn),
+      stmt_(stmt),
+      columns_(stmt->columns),
+      returns_rows_(sqlite3_column_count(stmt->stmt) > 0),
+      has_row_(has_row),
+      changes_before_(changes_before) {
+  stmt_->in_use = true;
+  if (!has_row_) finish();
+}
+
+SqliteCursor::~SqliteCursor() {
+  if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_->stmt);
+    sqlite3_clear_bindings(stmt_->stmt);
+    stmt_->in_use = false;
+    conn_->cursor_done(this);
+  }
+}
+
+void SqliteCursor::read_row(std::vector<Value>& row) {
+  const int n = static_cast<int>(stmt_->decl.size());
+  row.resize(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    row[static_cast<std::size_t>(i)] =
+        read_column(stmt_->stmt, i, stmt_->decl[static_cast<std::size_t>(i)]);
+}
+
+bool SqliteCursor::fetch(std::vector<Value>& row) {
+  if (stmt_ == nullptr) {
+    if (buffered_.empty()) return false;
+    row = std::move(buffered_.front());
+    buffered_.pop_front();
+    return true;
+  }
+  if (need_step_) {
+    int rc = sqlite3_step(stmt_->stmt);
+    need_step_ = false;
+    if (rc == SQLITE_ROW) {
+      has_row_ = true;
+    } else if (rc == SQLITE_DONE) {
+      has_row_ = false;
+    } else {
+      int ext = sqlite3_extended_errcode(conn_->db());
+      std::string msg = sqlite3_errmsg(conn_->db());
+      std::string sql = sqlite3_sql(stmt_->stmt);
+      finish();
+      raise_code((ext & 0xff) == (rc & 0xff) ? ext : rc, std::move(msg), sql);
+    }
+  }
+  if (!has_row_) {
+    finish();
+    return false;
+  }
+  read_row(row);
+  need_step_ = true;
+  return true;
+}
+
+void SqliteCursor::finish() {
+  if (stmt_ == nullptr) return;
+  sqlite3* db = conn_->db();
+  if (!stmt_->readonly) {
+    std::int64_t delta = sqlite3_total_changes64(db) - changes_before_;
+    if (stmt_->dml) rows_affected_ = delta == 0 ? 0 : sqlite3_changes64(db);
+    if (stmt_->insert && delta > 0) last_insert_id_ = sqlite3_last_insert_rowid(db);
+  }
+  sqlite3_reset(stmt_->stmt);
+  sqlite3_clear_bindings(stmt_->stmt);
+  stmt_->in_use = false;
+  stmt_ = nullptr;
+  has_row_ = false;
+  conn_->cursor_done(this);
+}
+
+void SqliteCursor::detach() {
+  std::vector<Value> row;
+  while (stmt_ != nullptr && fetch(row)) buffered_.push_back(std::move(row));
+}
+
+// ---- driver ---------------------------------------------------------------------------------
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+class SqliteDriver final : public Driver {
+ public:
+  std::string_view name() const override { return "sqlite3"; }
+
+  bool shares_one_connection(const Url& url) const override { return url.is_memory(); }
+
+  std::unique_ptr<DriverConnection> connect(const Url& url, const DriverOptions& options) override {
+    auto busy = options.busy_timeout;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    std::string journal = "WAL", synchronous = "NORMAL";
+    for (const auto& [key, value] : url.query()) {
+      if (key == "busy_timeout") {
+        char* end = nullptr;
+        long ms = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || ms < 0)
+          throw ArgumentError("invalid database URL setting busy_timeout: '" + value +
+                              "' is not a number of milliseconds");
+        busy = std::chrono::milliseconds(ms);
+      } else if (key == "mode") {
+        if (value == "ro")
+          flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+        else if (value == "rw")
+          flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+        else if (value != "rwc")
+          throw ArgumentError("invalid database URL setting mode: '" + value +
+                              "' (expected ro, rw or rwc)");
+      } else if (key == "journal_mode") {
+        journal = value;
+        static const char* kModes[] = {"delete", "truncate", "persist", "memory", "wal", "off"};
+        if (std::none_of(std::begin(kModes), std::end(kModes),
+                         [&](const char* m) { return lower(value) == m; }))
+          throw ArgumentError("invalid database URL setting journal_mode: '" + value + "'");
+      } else if (key == "synchronous") {
+        synchronous = value;
+        static const char* kModes[] = {"off", "normal", "full", "extra"};
+        if (std::none_of(std::begin(kModes), std::end(kModes),
+                         [&](const char* m) { return lower(value) == m; }))
+          throw ArgumentError("invalid database URL setting synchronous: '" + value + "'");
+      } else {
+        throw ArgumentError("unknown sqlite URL setting '" + key +
+                            "' (known: busy_timeout, mode, journal_mode, synchronous, and the "
+                            "pool settings)");
+      }
+    }
+    const bool memory = url.is_memory();
+    std::string path = memory ? ":memory:" : url.database();
+    if (!memory && (flags & SQLITE_OPEN_CREATE) != 0) {
+      std::filesystem::path parent = std::filesystem::path(path).parent_path();
+      std::error_code ec;
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      if (ec) {
+        ErrorInfo info;
+        info.backend = "sqlite";
+        info.sqlstate = "58030";
+        info.native_code = SQLITE_CANTOPEN;
+        info.server_message =
+            "cannot create the folder '" + parent.string() + "' for the database: " + ec.message();
+        raise_database_error(std::move(info));
+      }
+    }
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      ErrorInfo info;
+      info.backend = "sqlite";
+      info.native_code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+      info.sqlstate = sqlstate_for(info.native_code, "");
+      info.server_message =
+          std::string(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) + ": '" + path + "'";
+      sqlite3_close_v2(db);
+      raise_database_error(std::move(info));
+    }
+    auto conn = std::make_unique<SqliteConnection>(db);
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(busy.count(), INT32_MAX)));
+    conn->execute_simple("PRAGMA foreign_keys = ON");
+    if (!memory && (flags & SQLITE_OPEN_READONLY) == 0) {
+      conn->execute_simple("PRAGMA journal_mode = " + journal);
+      if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
+    }
+    return conn;
+  }
+};
+
+}  // namespace
+
+namespace detail {
+void register_driver_sqlite() {
+  register_driver("sqlite", std::make_shared<SqliteDriver>());
+}
+}  // namespace detail
+
+}  // namespace sqlcore

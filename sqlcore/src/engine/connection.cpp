@@ -1,0 +1,305 @@
+// Connection and Transaction: statement execution, parameter binding by name, transactions and
+// savepoints, and recovery from a lost connection.
+#include "sqlcore/engine/connection.hpp"
+
+#include <algorithm>
+
+#include "engine/engine_state.hpp"
+#include "sqlcore/core/error.hpp"
+
+namespace sqlcore {
+
+namespace detail {
+
+DriverConnection& ConnectionState::conn() {
+  if (closed_) throw ArgumentError("this Connection is closed");
+  if (!pc_) {
+    if (tx_lost_)
+      throw ArgumentError(
+          "the database connection was lost inside a transaction; roll the transaction back "
+          "before using this Connection again");
+    checkout();
+  }
+  return *pc_->conn;
+}
+
+void ConnectionState::simple(const std::string& sql) {
+  DriverConnection& c = conn();
+  try {
+    c.execute_simple(sql);
+  } catch (const DatabaseError& e) {
+    on_error(e);
+    throw;
+  }
+}
+
+void ConnectionState::on_error(const DatabaseError& e) noexcept {
+  if (!e.is_disconnect() || !pc_) return;
+  engine_->pool.note_disconnect();
+  engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+  if (!tx_stack_.empty()) tx_lost_ = true;
+}
+
+void ConnectionState::release() noexcept {
+  if (pc_) {
+    bool discard = false;
+    try {
+      if (!tx_stack_.empty() || pc_->conn->in_transaction())
+        pc_->conn->execute_simple(engine_->dialect->rollback_sql());
+      pc_->conn->detach_cursors();
+    } catch (...) {
+      discard = true;  // a connection that cannot roll back is not fit for reuse
+    }
+    engine_->pool.checkin(std::move(pc_), discard);
+  }
+  tx_stack_.clear();
+  tx_lost_ = false;
+}
+
+void ConnectionState::invalidate() noexcept {
+  if (pc_) {
+    try {
+      pc_->conn->detach_cursors();
+    } catch (...) {
+    }
+    engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+  }
+  if (!tx_stack_.empty()) tx_lost_ = true;
+}
+
+}  // namespace detail
+
+namespace {
+
+// Lays out the values for `names` from `params` by name into `out` (pointers into `params`).
+void bind_by_name(const std::vector<std::string>& names, const Params& params,
+                  std::vector<const Value*>& out, std::size_t offset, const std::string& sql) {
+  for (const auto& [name, value] : params) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? ":" : ", :") + n;
+      throw ArgumentError("unknown bind parameter ':" + name + "' (the statement takes " +
+                          (known.empty() ? std::string("none") : known) +
+                          ")\n[SQL: " + abbreviate_sql(sql) + "]");
+    }
+    const Value*& slot = out[offset + static_cast<std::size_t>(it - names.begin())];
+    if (slot != nullptr) throw ArgumentError("bind parameter ':" + name + "' is given twice");
+    slot = &value;
+  }
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (out[offset + i] == nullptr)
+      throw ArgumentError("missing value for bind parameter ':" + names[i] +
+                          "'\n[SQL: " + abbreviate_sql(sql) + "]");
+}
+
+}  // namespace
+
+Connection::Connection(std::shared_ptr<detail::ConnectionState> state) : state_(std::move(state)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    close();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+Connection::~Connection() {
+  close();
+}
+
+Result Connection::execute(const Executable& stmt, const Params& params) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  auto compiled = stmt.compile(state_->dialect());
+  std::vector<const Value*> values(compiled->param_names.size(), nullptr);
+  bind_by_name(compiled->param_names, params, values, 0, compiled->sql);
+  DriverConnection& c = state_->conn();
+  try {
+    return Result(c.execute(compiled->sql, values));
+  } catch (const DatabaseError& e) {
+    state_->on_error(e);
+    throw;
+  }
+}
+
+std::int64_t Connection::execute_many(const Executable& stmt,
+                                      const std::vector<Params>& param_sets) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  auto compiled = stmt.compile(state_->dialect());
+  if (param_sets.empty()) return 0;
+  const std::size_t n = compiled->param_names.size();
+  std::vector<const Value*> values(n * param_sets.size(), nullptr);
+  for (std::size_t r = 0; r < param_sets.size(); ++r)
+    bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
+  DriverConnection& c = state_->conn();
+  const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
+  try {
+    if (own_tx) c.execute_simple(state_->dialect().begin_sql());
+    std::int64_t total = c.execute_many(compiled->sql, values, param_sets.size());
+    if (own_tx) c.execute_simple(state_->dialect().commit_sql());
+    return total;
+  } catch (const DatabaseError& e) {
+    if (own_tx && !e.is_disconnect()) {
+      try {
+        c.execute_simple(state_->dialect().rollback_sql());
+      } catch (...) {
+      }
+    }
+    state_->on_error(e);
+    throw;
+  }
+}
+
+Transaction Connection::begin() {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  if (!state_->tx_stack().empty() || state_->tx_lost())
+    throw ArgumentError(
+        "a transaction is already open on this connection; use begin_nested() for a savepoint");
+  state_->simple(state_->dialect().begin_sql());
+  return Transaction(state_, state_->push_tx(), false);
+}
+
+Transaction Connection::begin_nested() {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  if (state_->tx_stack().empty())
+    throw ArgumentError("begin_nested() needs an open transaction; call begin() first");
+  if (state_->tx_lost())
+    throw ArgumentError("the connection was lost inside this transaction; roll it back first");
+  std::string name = "sp_" + std::to_string(state_->tx_stack().size());
+  state_->simple(state_->dialect().savepoint_sql(name));
+  return Transaction(state_, state_->push_tx(), true);
+}
+
+bool Connection::in_transaction() const {
+  return state_ && !state_->tx_stack().empty();
+}
+
+void Connection::close() {
+  if (state_) state_->close();
+  state_.reset();
+}
+
+bool Connection::closed() const {
+  return !state_;
+}
+
+void Connection::invalidate() {
+  if (state_) state_->invalidate();
+}
+
+const Dialect& Connection::dialect() const {
+  if (!state_) throw ArgumentError("this Connection is closed");
+  return state_->dialect();
+}
+
+DriverConnection& Connection::driver_connection() {
+  if (!state_) throw ArgumentError("this Connection is closed");
+  return state_->conn();
+}
+
+// ---- Transaction ---------------------------------------------------------------------------
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : conn_(std::move(other.conn_)), id_(other.id_), nested_(other.nested_) {
+  other.id_ = 0;
+}
+
+Transaction& Transaction::operator=(Transaction&& other) noexcept {
+  if (this != &other) {
+    if (is_active()) {
+      try {
+        rollback();
+      } catch (...) {
+      }
+    }
+    conn_ = std::move(other.conn_);
+    id_ = other.id_;
+    nested_ = other.nested_;
+    other.id_ = 0;
+  }
+  return *this;
+}
+
+Transaction::~Transaction() {
+  if (!is_active()) return;
+  try {
+    rollback();
+  } catch (...) {
+    // A destructor never throws; a failed rollback has already discarded a dead connection.
+  }
+}
+
+bool Transaction::is_active() const {
+  if (!conn_ || id_ == 0) return false;
+  const auto& stack = conn_->tx_stack();
+  return std::find(stack.begin(), stack.end(), id_) != stack.end();
+}
+
+namespace {
+std::size_t position(const detail::ConnectionState& st, std::uint64_t id) {
+  const auto& stack = st.tx_stack();
+  auto it = std::find(stack.begin(), stack.end(), id);
+  if (it == stack.end())
+    throw ArgumentError(
+        "this transaction is no longer active (it was committed or rolled back, or an enclosing "
+        "transaction ended)");
+  return static_cast<std::size_t>(it - stack.begin());
+}
+}  // namespace
+
+void Transaction::commit() {
+  if (!conn_) throw ArgumentError("this Transaction was moved from");
+  detail::ConnectionState& st = *conn_;
+  std::size_t pos = position(st, id_);
+  const Dialect& d = st.dialect();
+  if (st.tx_lost()) {
+    // Whatever is committed, the transaction is already gone with its connection.
+    if (pos == 0) st.clear_tx_lost();
+    st.end_tx_from(pos);
+    ErrorInfo info;
+    info.backend = std::string(d.name());
+    info.sqlstate = "08003";
+    info.server_message =
+        "cannot commit: the database connection was lost during the transaction, which the "
+        "server has rolled back";
+    throw OperationalError(std::move(info));
+  }
+  st.end_tx_from(pos);
+  if (pos == 0) {
+    try {
+      st.simple(d.commit_sql());
+    } catch (const DatabaseError&) {
+      // A commit the server refused may leave the transaction open (SQLite: busy): end it.
+      if (st.has_connection()) {
+        try {
+          if (st.conn().in_transaction()) st.simple(d.rollback_sql());
+        } catch (...) {
+        }
+      }
+      throw;
+    }
+  } else {
+    st.simple(d.release_savepoint_sql("sp_" + std::to_string(pos)));
+  }
+}
+
+void Transaction::rollback() {
+  if (!conn_) throw ArgumentError("this Transaction was moved from");
+  detail::ConnectionState& st = *conn_;
+  std::size_t pos = position(st, id_);
+  st.end_tx_from(pos);
+  if (st.tx_lost()) {
+    if (pos == 0) st.clear_tx_lost();
+    return;  // the server rolled it back when the connection died
+  }
+  const Dialect& d = st.dialect();
+  if (pos == 0) {
+    st.simple(d.rollback_sql());
+  } else {
+    std::string name = "sp_" + std::to_string(pos);
+    st.simple(d.rollback_to_savepoint_sql(name));
+    st.simple(d.release_savepoint_sql(name));
+  }
+}
+
+}  // namespace sqlcore

@@ -1,0 +1,80 @@
+// EngineState and ConnectionState: the shared state behind Engine, Connection and Transaction.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "engine/pool.hpp"
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/core/url.hpp"
+#include "sqlcore/dialect/dialect.hpp"
+#include "sqlcore/dialect/driver.hpp"
+
+namespace sqlcore::detail {
+
+class EngineState {
+ public:
+  EngineState(Url url, Url driver_url, std::shared_ptr<const Dialect> dialect,
+              std::shared_ptr<Driver> driver, DriverOptions driver_options, PoolConfig pool);
+
+  const Url url;
+  const Url driver_url;  // the URL without the engine's own settings
+  const std::shared_ptr<const Dialect> dialect;
+  const std::shared_ptr<Driver> driver;
+  const DriverOptions driver_options;
+  Pool pool;
+};
+
+/// The state of one Connection.
+///
+/// States: checked out (pc_ set) | lost (pc_ null after a disconnect) | closed.
+/// tx_stack_ holds the ids of the open transaction (index 0) and its savepoints (index k is the
+/// savepoint named sp_k). When the connection is lost with a transaction open, tx_lost_ is set:
+/// statements throw until the transaction is rolled back; with none open, the next statement
+/// checks out a fresh connection.
+class ConnectionState {
+ public:
+  explicit ConnectionState(std::shared_ptr<EngineState> engine) : engine_(std::move(engine)) {}
+  ~ConnectionState() { release(); }
+
+  EngineState& engine() { return *engine_; }
+  const Dialect& dialect() const { return *engine_->dialect; }
+
+  /// The driver connection, checking out a fresh one after a loss outside a transaction.
+  DriverConnection& conn();
+  /// Runs a parameterless statement (BEGIN, SAVEPOINT ...) with error handling.
+  void simple(const std::string& sql);
+  /// Call on every DatabaseError from the driver: a disconnect discards the connection.
+  void on_error(const DatabaseError& e) noexcept;
+
+  std::uint64_t push_tx() {
+    tx_stack_.push_back(next_tx_id_);
+    return next_tx_id_++;
+  }
+  const std::vector<std::uint64_t>& tx_stack() const { return tx_stack_; }
+  void end_tx_from(std::size_t pos) { tx_stack_.resize(pos); }
+  bool tx_lost() const { return tx_lost_; }
+  void clear_tx_lost() { tx_lost_ = false; }
+  bool has_connection() const { return pc_ != nullptr; }
+
+  void checkout() { pc_ = engine_->pool.checkout(); }
+  /// Back to the pool: rolls back what is open, detaches cursors. Never throws.
+  void release() noexcept;
+  void invalidate() noexcept;
+  /// release() and refuse further use.
+  void close() noexcept {
+    release();
+    closed_ = true;
+  }
+  bool closed() const { return closed_; }
+
+ private:
+  std::shared_ptr<EngineState> engine_;
+  std::unique_ptr<PooledConnection> pc_;
+  std::vector<std::uint64_t> tx_stack_;
+  std::uint64_t next_tx_id_ = 1;
+  bool tx_lost_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace sqlcore::detail

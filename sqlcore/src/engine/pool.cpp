@@ -1,0 +1,127 @@
+// Pool: checkout with timeout, liveness checks, overflow and invalidation.
+#include "engine/pool.hpp"
+
+#include "sqlcore/core/error.hpp"
+
+namespace sqlcore::detail {
+
+using Clock = std::chrono::steady_clock;
+
+Pool::Pool(PoolConfig config, Connector connect, std::string backend)
+    : config_(config), connect_(std::move(connect)), backend_(std::move(backend)) {}
+
+Pool::~Pool() {
+  dispose();
+}
+
+bool Pool::stale(const PooledConnection& pc) const {
+  if (pc.generation != generation_ || pc.created < invalidated_before_) return true;
+  return config_.recycle && Clock::now() - pc.created > *config_.recycle;
+}
+
+std::unique_ptr<PooledConnection> Pool::checkout() {
+  const auto deadline = Clock::now() + config_.timeout;
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (!idle_.empty()) {
+      auto pc = std::move(idle_.back());
+      idle_.pop_back();
+      ++checked_out_;
+      bool is_stale = stale(*pc);
+      lock.unlock();
+      bool ok = !is_stale && pc->conn->is_alive() && (!config_.pre_ping || pc->conn->ping());
+      if (ok) return pc;
+      pc.reset();  // closes it
+      lock.lock();
+      --checked_out_;
+      --open_;
+      ++discarded_;
+      continue;
+    }
+    if (open_ < config_.size + config_.max_overflow) {
+      ++open_;
+      ++checked_out_;
+      std::uint64_t gen = generation_;
+      lock.unlock();
+      auto pc = std::make_unique<PooledConnection>();
+      try {
+        pc->conn = connect_();
+      } catch (...) {
+        lock.lock();
+        --open_;
+        --checked_out_;
+        cv_.notify_one();
+        throw;
+      }
+      pc->created = Clock::now();
+      pc->generation = gen;
+      lock.lock();
+      ++connects_;
+      return pc;
+    }
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= config_.size + config_.max_overflow) {
+      ErrorInfo info;
+      info.backend = backend_;
+      info.sqlstate = "HYT00";
+      info.transient = true;
+      auto ms = config_.timeout.count();
+      info.server_message =
+          "connection pool exhausted: pool_size " + std::to_string(config_.size) +
+          " + max_overflow " + std::to_string(config_.max_overflow) +
+          " connections are all checked out; timed out after " +
+          (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms") +
+          " (pool_timeout). Return connections sooner or raise the limits";
+      throw OperationalError(std::move(info));
+    }
+  }
+}
+
+void Pool::checkin(std::unique_ptr<PooledConnection> pc, bool discard) noexcept {
+  if (!pc) return;
+  std::unique_lock lock(mu_);
+  --checked_out_;
+  if (discard || stale(*pc) || static_cast<int>(idle_.size()) >= config_.size) {
+    --open_;
+    if (discard || stale(*pc)) ++discarded_;
+    lock.unlock();
+    cv_.notify_one();
+    pc.reset();
+    return;
+  }
+  idle_.push_back(std::move(pc));
+  lock.unlock();
+  cv_.notify_one();
+}
+
+void Pool::note_disconnect() noexcept {
+  std::lock_guard lock(mu_);
+  invalidated_before_ = Clock::now();
+}
+
+void Pool::dispose() noexcept {
+  std::vector<std::unique_ptr<PooledConnection>> closing;
+  {
+    std::lock_guard lock(mu_);
+    closing.swap(idle_);
+    open_ -= static_cast<int>(closing.size());
+    ++generation_;
+  }
+  cv_.notify_all();
+  closing.clear();
+}
+
+PoolStatus Pool::status() const {
+  std::lock_guard lock(mu_);
+  PoolStatus s;
+  s.pool_size = config_.size;
+  s.max_overflow = config_.max_overflow;
+  s.open = open_;
+  s.idle = static_cast<int>(idle_.size());
+  s.checked_out = checked_out_;
+  s.connects = connects_;
+  s.discarded = discarded_;
+  return s;
+}
+
+}  // namespace sqlcore::detail

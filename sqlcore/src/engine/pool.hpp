@@ -1,0 +1,75 @@
+// Pool: a thread-safe queue pool of driver connections (internal to the engine).
+//
+// Invariants (under mu_):
+//   open_ == idle_.size() + checked_out_ + connecting
+//   open_ <= size + max_overflow
+//   idle_.size() <= size: a connection returned while the pool already holds `size` idle ones is
+//     an overflow connection and is closed.
+// States of one connection: connecting -> checked out <-> idle -> closed. A connection is closed
+// instead of being handed out when it is dead (is_alive / pre-ping), older than `recycle`, from
+// before dispose() (generation), or from before a disconnect was seen (invalidated_before_).
+// Driver calls (connect, ping, close) run outside the lock.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlcore/dialect/driver.hpp"
+#include "sqlcore/engine/engine.hpp"
+
+namespace sqlcore::detail {
+
+struct PoolConfig {
+  int size = 5;
+  int max_overflow = 10;
+  std::chrono::milliseconds timeout{30000};
+  std::optional<std::chrono::milliseconds> recycle;
+  bool pre_ping = false;
+};
+
+struct PooledConnection {
+  std::unique_ptr<DriverConnection> conn;
+  std::chrono::steady_clock::time_point created;
+  std::uint64_t generation = 0;
+};
+
+class Pool {
+ public:
+  using Connector = std::function<std::unique_ptr<DriverConnection>()>;
+  Pool(PoolConfig config, Connector connect, std::string backend);
+  ~Pool();
+
+  /// A live connection; throws OperationalError on timeout, or what the connector throws.
+  std::unique_ptr<PooledConnection> checkout();
+  /// Returns a connection; `discard` closes it (it failed with a disconnect or was invalidated).
+  void checkin(std::unique_ptr<PooledConnection> pc, bool discard) noexcept;
+  /// A disconnect was seen: connections opened before now are closed when next touched.
+  void note_disconnect() noexcept;
+  void dispose() noexcept;
+  PoolStatus status() const;
+  const PoolConfig& config() const { return config_; }
+
+ private:
+  bool stale(const PooledConnection& pc) const;
+
+  const PoolConfig config_;
+  const Connector connect_;
+  const std::string backend_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;  // LIFO: the warmest connection first
+  int open_ = 0;
+  int checked_out_ = 0;
+  std::uint64_t connects_ = 0;
+  std::uint64_t discarded_ = 0;
+  std::uint64_t generation_ = 0;
+  std::chrono::steady_clock::time_point invalidated_before_{};
+};
+
+}  // namespace sqlcore::detail

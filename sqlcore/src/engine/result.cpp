@@ -1,0 +1,101 @@
+// Result and Row: streaming rows from a driver cursor, one()/first()/scalar() and name lookup.
+#include "sqlcore/engine/result.hpp"
+
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/driver.hpp"
+
+namespace sqlcore {
+
+std::size_t Columns::index_of(std::string_view name) const {
+  std::size_t i = find(name);
+  if (i < names_.size()) return i;
+  std::string known;
+  for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
+  throw ArgumentError("no column named '" + std::string(name) + "' in this row (columns: " +
+                      (known.empty() ? std::string("none") : known) + ")");
+}
+
+const std::vector<std::string>& Row::column_names() const {
+  static const std::vector<std::string> kNone;
+  return columns_ ? columns_->names() : kNone;
+}
+
+const Value& Row::operator[](std::size_t index) const {
+  if (index >= values_.size())
+    throw ArgumentError("column index " + std::to_string(index) + " is out of range (the row has " +
+                        std::to_string(values_.size()) + " columns)");
+  return values_[index];
+}
+
+const Value& Row::operator[](std::string_view name) const {
+  if (!columns_) throw ArgumentError("no column named '" + std::string(name) + "' in an empty row");
+  return values_[columns_->index_of(name)];
+}
+
+Result::Result(std::unique_ptr<DriverCursor> cursor) : cursor_(std::move(cursor)) {
+  if (cursor_) columns_ = cursor_->columns();
+  current_.set_columns(columns_);
+}
+Result::Result(Result&&) noexcept = default;
+Result& Result::operator=(Result&&) noexcept = default;
+Result::~Result() = default;
+
+bool Result::fetch_into(Row& row) {
+  if (!cursor_ || !cursor_->fetch(row.mutable_values())) return false;
+  return true;
+}
+
+std::optional<Row> Result::fetch_one() {
+  Row r(columns_, {});
+  if (!fetch_into(r)) return std::nullopt;
+  return r;
+}
+
+std::vector<Row> Result::all() {
+  std::vector<Row> out;
+  while (auto r = fetch_one()) out.push_back(std::move(*r));
+  return out;
+}
+
+void Result::throw_no_row() {
+  throw ResultError("the statement returned no row, one was expected");
+}
+
+Row Result::one() {
+  auto r = fetch_one();
+  if (!r) throw_no_row();
+  if (fetch_one()) throw ResultError("the statement returned more than one row, one was expected");
+  return std::move(*r);
+}
+
+std::optional<Row> Result::one_or_none() {
+  auto r = fetch_one();
+  if (r && fetch_one())
+    throw ResultError("the statement returned more than one row, at most one was expected");
+  return r;
+}
+
+std::optional<Row> Result::first() {
+  auto r = fetch_one();
+  cursor_.reset();  // discard the rest; frees the driver statement
+  return r;
+}
+
+bool Result::returns_rows() const {
+  return columns_ && cursor_ ? cursor_->returns_rows() : false;
+}
+
+std::int64_t Result::rowcount() const {
+  return cursor_ ? cursor_->rows_affected() : -1;
+}
+
+const std::vector<std::string>& Result::columns() const {
+  static const std::vector<std::string> kNone;
+  return columns_ ? columns_->names() : kNone;
+}
+
+std::optional<std::int64_t> Result::last_insert_id() const {
+  return cursor_ ? cursor_->last_insert_id() : std::nullopt;
+}
+
+}  // namespace sqlcore
