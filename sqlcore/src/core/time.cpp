@@ -27,6 +27,10 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 }
 
 bool valid_ymd(int y, int m, int d, sys_days& out) {
+  // std::chrono::year holds only -32767..32767; a larger int would wrap to some valid year.
+  if (y < static_cast<int>(std::chrono::year::min()) ||
+      y > static_cast<int>(std::chrono::year::max()))
+    return false;
   std::chrono::year_month_day ymd{std::chrono::year{y},
                                   std::chrono::month{static_cast<unsigned>(m)},
                                   std::chrono::day{static_cast<unsigned>(d)}};
@@ -112,6 +116,7 @@ std::optional<Timestamp> Timestamp::parse(std::string_view s) {
     }
   }
   if (hh > 24 || mm > 59 || ss > 60) return std::nullopt;
+  if (hh == 24 && (mm != 0 || ss != 0 || frac != 0)) return std::nullopt;  // only 24:00:00
   if (ss == 60) ss = 59;  // a leap second is kept inside its minute
   tp += std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss) +
         microseconds(frac);

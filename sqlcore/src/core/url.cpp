@@ -65,12 +65,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-int parse_port(std::string_view p) {
-  if (p.empty()) bad("empty port after ':'");
+// `host` (as written) names the place in messages; the port text is never shown: when a password
+// holds an unencoded '/', '?' or '@', its text ends up here.
+int parse_port(std::string_view p, std::string_view host) {
+  const std::string where = "after host '" + std::string(host) + "'";
+  if (p.empty()) bad("empty port after ':' " + where);
   if (p.size() > 5 || !std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    bad("invalid port '" + std::string(p) + "' (expected a number from 1 to 65535)");
+    bad("invalid port " + where + " (expected a number from 1 to 65535)");
   int v = std::stoi(std::string(p));
-  if (v < 1 || v > 65535) bad("port " + std::string(p) + " is out of range (1 to 65535)");
+  if (v < 1 || v > 65535) bad("port " + where + " is out of range (1 to 65535)");
   return v;
 }
 
@@ -84,13 +87,13 @@ Url::Host parse_host(std::string_view h) {
     std::string_view rest = h.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':') bad("unexpected characters after an IPv6 host");
-      host.port = parse_port(rest.substr(1));
+      host.port = parse_port(rest.substr(1), h.substr(0, close + 1));
     }
     return host;
   }
   auto colon = h.rfind(':');
   if (colon != h.npos) {
-    host.port = parse_port(h.substr(colon + 1));
+    host.port = parse_port(h.substr(colon + 1), h.substr(0, colon));
     h = h.substr(0, colon);
   }
   host.name = decode(h, "host");
@@ -156,9 +159,10 @@ Url Url::parse(std::string_view text) {
   std::string_view authority = rest;
   if (auto slash = rest.find('/'); slash != rest.npos) {
     authority = rest.substr(0, slash);
-    url.database_ = decode(rest.substr(slash + 1), "database name");
-    if (url.database_.find('/') != std::string::npos)
+    std::string_view name = rest.substr(slash + 1);
+    if (name.find('/') != name.npos)
       bad("the database name contains '/' (percent-encode it as %2F)");
+    url.database_ = decode(name, "database name");
   }
   if (auto at = authority.rfind('@'); at != authority.npos) {
     std::string_view userinfo = authority.substr(0, at);

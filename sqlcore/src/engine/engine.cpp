@@ -114,6 +114,7 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
     pool.size = 1;
     pool.max_overflow = 0;
     pool.recycle.reset();
+    pool.single_shared = true;
   }
   DriverOptions dopts;
   if (options.busy_timeout) dopts.busy_timeout = *options.busy_timeout;

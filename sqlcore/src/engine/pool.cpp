@@ -22,6 +22,10 @@ bool Pool::stale(const PooledConnection& pc) const {
 std::unique_ptr<PooledConnection> Pool::checkout() {
   const auto deadline = Clock::now() + config_.timeout;
   std::unique_lock lock(mu_);
+  if (config_.single_shared && checked_out_ > 0 && holder_ == std::this_thread::get_id())
+    throw ArgumentError(
+        "this thread already holds the one shared connection of an in-memory SQLite database; "
+        "close it before connecting again (or use a database file)");
   while (true) {
     if (!idle_.empty()) {
       auto pc = std::move(idle_.back());
@@ -30,7 +34,13 @@ std::unique_ptr<PooledConnection> Pool::checkout() {
       bool is_stale = stale(*pc);
       lock.unlock();
       bool ok = !is_stale && pc->conn->is_alive() && (!config_.pre_ping || pc->conn->ping());
-      if (ok) return pc;
+      if (ok) {
+        if (config_.single_shared) {
+          std::lock_guard relock(mu_);
+          holder_ = std::this_thread::get_id();
+        }
+        return pc;
+      }
       pc.reset();  // closes it
       lock.lock();
       --checked_out_;
@@ -57,6 +67,7 @@ std::unique_ptr<PooledConnection> Pool::checkout() {
       pc->generation = gen;
       lock.lock();
       ++connects_;
+      if (config_.single_shared) holder_ = std::this_thread::get_id();
       return pc;
     }
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
@@ -81,6 +92,7 @@ void Pool::checkin(std::unique_ptr<PooledConnection> pc, bool discard) noexcept 
   if (!pc) return;
   std::unique_lock lock(mu_);
   --checked_out_;
+  holder_ = {};
   if (discard || stale(*pc) || static_cast<int>(idle_.size()) >= config_.size) {
     --open_;
     if (discard || stale(*pc)) ++discarded_;

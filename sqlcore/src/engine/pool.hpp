@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sqlcore/dialect/driver.hpp"
@@ -31,6 +32,9 @@ struct PoolConfig {
   std::chrono::milliseconds timeout{30000};
   std::optional<std::chrono::milliseconds> recycle;
   bool pre_ping = false;
+  /// One connection shared in turn (in-memory SQLite): a thread that already holds it and asks
+  /// again would wait forever, so it gets an ArgumentError at once.
+  bool single_shared = false;
 };
 
 struct PooledConnection {
@@ -70,6 +74,7 @@ class Pool {
   std::uint64_t discarded_ = 0;
   std::uint64_t generation_ = 0;
   std::chrono::steady_clock::time_point invalidated_before_{};
+  std::thread::id holder_{};  // single_shared: the thread holding the connection
 };
 
 }  // namespace sqlcore::detail

@@ -27,6 +27,11 @@ const Value& Row::operator[](std::size_t index) const {
   return values_[index];
 }
 
+const Value& Row::operator[](int index) const {
+  if (index < 0) throw ArgumentError("column index " + std::to_string(index) + " is negative");
+  return (*this)[static_cast<std::size_t>(index)];
+}
+
 const Value& Row::operator[](std::string_view name) const {
   if (!columns_) throw ArgumentError("no column named '" + std::string(name) + "' in an empty row");
   return values_[columns_->index_of(name)];

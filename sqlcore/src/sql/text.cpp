@@ -2,8 +2,9 @@
 // in each dialect's placeholder style, once per dialect.
 #include "sqlcore/sql/text.hpp"
 
-#include <algorithm>
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "sqlcore/core/error.hpp"
@@ -67,6 +68,7 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
   st.sql = std::string(sql);
   std::string cur;
   std::string_view s = st.sql;
+  std::unordered_map<std::string_view, std::size_t> index;  // name (a view into st.sql) -> idx
   std::size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -93,13 +95,14 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
     } else if (c == ':') {
       if (i + 1 < s.size() && s[i + 1] == ':') {
         next = i + 2;  // a PostgreSQL cast
-      } else if (i + 1 < s.size() && ident_start(s[i + 1]) && (i == 0 || s[i - 1] != ':')) {
+      } else if (i + 1 < s.size() && ident_start(s[i + 1]) &&
+                 (i == 0 || (s[i - 1] != ':' && !ident_char(s[i - 1])))) {  // not a[lo:hi]
         std::size_t j = i + 1;
         while (j < s.size() && ident_char(s[j])) ++j;
-        std::string name(s.substr(i + 1, j - i - 1));
-        auto it = std::find(st.names.begin(), st.names.end(), name);
-        std::size_t idx = static_cast<std::size_t>(it - st.names.begin());
-        if (it == st.names.end()) st.names.push_back(std::move(name));
+        std::string_view name = s.substr(i + 1, j - i - 1);
+        auto [it, added] = index.try_emplace(name, st.names.size());
+        std::size_t idx = it->second;
+        if (added) st.names.emplace_back(name);
         st.literals.push_back(std::move(cur));
         cur.clear();
         st.binds.push_back(idx);

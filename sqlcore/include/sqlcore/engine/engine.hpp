@@ -21,22 +21,22 @@ class Dialect;
 /// URL setting wins, since the URL is what an operator changes per deployment.
 struct EngineOptions {
   /// Connections kept open in the pool. Default 5; 1 for in-memory SQLite.
-  std::optional<int> pool_size;
+  std::optional<int> pool_size{};
   /// Connections opened beyond pool_size under load, closed when returned. Default 10; 0 for
   /// in-memory SQLite.
-  std::optional<int> max_overflow;
+  std::optional<int> max_overflow{};
   /// How long connect() waits for a free connection before OperationalError. Default 30 s.
   /// URL: seconds, fractions allowed.
-  std::optional<std::chrono::milliseconds> pool_timeout;
+  std::optional<std::chrono::milliseconds> pool_timeout{};
   /// Connections older than this are closed and replaced at checkout. Default: never. URL: seconds.
-  std::optional<std::chrono::milliseconds> pool_recycle;
+  std::optional<std::chrono::milliseconds> pool_recycle{};
   /// Ping each connection (a round trip) at checkout and replace it if dead. Default false; a
   /// connection the server closed while idle is detected without it.
-  std::optional<bool> pool_pre_ping;
+  std::optional<bool> pool_pre_ping{};
   /// SQLite: how long a writer waits for another's lock. Default 5 s. URL `busy_timeout`, in ms.
-  std::optional<std::chrono::milliseconds> busy_timeout;
+  std::optional<std::chrono::milliseconds> busy_timeout{};
   /// PostgreSQL application_name. Default "sqlcore". URL `application_name`.
-  std::optional<std::string> application_name;
+  std::optional<std::string> application_name{};
 };
 
 /// A snapshot of the pool's counters.

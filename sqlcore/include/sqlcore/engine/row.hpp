@@ -28,6 +28,8 @@ class Row {
   /// The value of column `name`; throws ArgumentError naming the column and listing the others.
   const Value& operator[](std::string_view name) const;
   const Value& operator[](const char* name) const { return (*this)[std::string_view(name)]; }
+  /// `row[0]`: an int literal would otherwise be ambiguous with a null `const char*`.
+  const Value& operator[](int index) const;
 
   /// The value converted to T (std::optional<U> for a nullable column). A NULL read as a
   /// non-optional type, or a value of another type, throws ArgumentError naming the column and

@@ -5,7 +5,9 @@
 #include <poll.h>
 
 #include <charconv>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -36,15 +38,25 @@ std::string trim(std::string s) {
 
 // ---- errors: the one place libpq failures become exceptions -----------------------------------
 
+// Data errors quote the offending input at the end: `invalid input syntax for type integer:
+// "abc"`. That input is a bound value, so it is masked.
+std::string redact_quoted_value(std::string msg) {
+  auto colon = msg.rfind(": \"");
+  if (colon != std::string::npos && msg.back() == '"') msg = msg.substr(0, colon) + ": \"***\"";
+  return msg;
+}
+
 [[noreturn]] void raise_pg(PGconn* conn, const PGresult* res, std::string_view sql) {
   ErrorInfo info;
   info.backend = "postgresql";
   info.sql = std::string(sql);
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   if (res != nullptr && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != nullptr) {
+    // DETAIL is left out: PostgreSQL puts row values there ("Key (code)=(...) already
+    // exists"), and messages never show values. The constraint name says which rule broke.
     info.server_message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    if (const char* d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL))
-      info.server_message += std::string(". DETAIL: ") + d;
+    if (state != nullptr && std::string_view(state).starts_with("22"))
+      info.server_message = redact_quoted_value(info.server_message);
     if (const char* h = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT))
       info.server_message += std::string(". HINT: ") + h;
     if (const char* c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)) info.constraint = c;
@@ -152,7 +164,11 @@ class ParamBuffer {
           values_[i] = v.bool_unchecked() ? "t" : "f";
           break;
         case Value::Kind::integer: {
-          types_[i] = kInt8;
+          // The smallest of int4/int8 that holds the value (as psycopg 3 does): int4 converts
+          // implicitly to int8 where needed, while int8 would not fit an int4 function argument
+          // such as pg_terminate_backend(int4).
+          const std::int64_t x = v.int_unchecked();
+          types_[i] = x >= INT32_MIN && x <= INT32_MAX ? kInt4 : kInt8;
           char tmp[24];
           auto r = std::to_chars(tmp, tmp + sizeof tmp, v.int_unchecked());
           buf.assign(tmp, r.ptr);
@@ -389,9 +405,13 @@ class PgConnection final : public DriverConnection {
     if (PQstatus(conn_) != CONNECTION_OK) return false;
     pollfd pfd{PQsocket(conn_), POLLIN, 0};
     if (pfd.fd < 0) return false;
-    if (::poll(&pfd, 1, 0) > 0) {
+    // A terminated backend sends a FATAL message, then closes: read until nothing is waiting
+    // (an EOF stays readable, so a closed socket is found on a later round).
+    for (int round = 0; round < 4 && ::poll(&pfd, 1, 0) > 0; ++round) {
+      if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return false;
       if (PQconsumeInput(conn_) == 0) return false;
       while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
+      if (PQstatus(conn_) != CONNECTION_OK) return false;
     }
     return PQstatus(conn_) == CONNECTION_OK;
   }
