@@ -240,7 +240,7 @@ std::string Url::render(bool hide_password) const {
   }
   for (std::size_t i = 0; i < query_.size(); ++i) {
     out += i == 0 ? "?" : "&";
-    bool secret = query_[i].first == "password";
+    bool secret = query_[i].first.find("password") != std::string::npos;  // sslpassword too
     out += encode(query_[i].first) + "=" +
            (secret && hide_password ? std::string("***") : encode(query_[i].second, "/:,"));
   }

@@ -68,9 +68,9 @@ void Value::mismatch(const char* wanted, std::string_view what) const {
     msg += wanted;
     msg += " (read it as std::optional)";
   } else {
-    msg += "cannot read a ";
+    msg += "cannot read a value of type ";
     msg += kind_name(kind());
-    msg += " value as ";
+    msg += " as ";
     msg += wanted;
   }
   throw ArgumentError(msg);

@@ -33,7 +33,7 @@ class Url {
 
   /// The scheme's backend name, normalised: "sqlite", "postgresql" ("postgres" maps here).
   const std::string& backend() const { return backend_; }
-  /// The scheme exactly as written, without the driver suffix.
+  /// The scheme as written but lower-cased, without the driver suffix ("postgres" stays).
   const std::string& scheme() const { return scheme_; }
   /// The `+driver` suffix, empty when none was given.
   const std::string& driver() const { return driver_; }
@@ -53,7 +53,8 @@ class Url {
   Url with_query(std::string key, std::string value) const;
   Url with_database(std::string database) const;
 
-  /// The URL text with the password shown as `***`: safe for logs and messages.
+  /// The URL text with the password (and any query setting whose name contains "password")
+  /// shown as `***`: safe for logs and messages.
   std::string to_string() const { return render(true); }
   /// The URL text including the password.
   std::string render(bool hide_password) const;

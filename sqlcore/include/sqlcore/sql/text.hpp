@@ -28,7 +28,8 @@ class Executable {
 
 /// A raw SQL statement with named binds: `text("SELECT * FROM t WHERE id = :id")`.
 ///
-/// A bind is `:name` (a letter or underscore, then letters, digits or underscores). Left alone:
+/// A bind is `:name` (a letter or underscore, then letters, digits or underscores) where the colon
+/// does not follow a letter, digit or underscore (so `arr[lo:hi]` is an array slice). Left alone:
 /// quoted strings ('...', E'...' and $tag$...$tag$), quoted identifiers ("..."), comments (-- and
 /// /* */), PostgreSQL casts (`::int`) and `\:` (an escaped literal colon, written as `:`). The
 /// same name may appear several times and takes one value. Values are always bound, never spliced
