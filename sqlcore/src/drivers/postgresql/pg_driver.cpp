@@ -323,14 +323,24 @@ class PgConnection final : public DriverConnection {
   std::unique_ptr<DriverCursor> execute(const std::string& sql,
                                         std::span<const Value* const> params) override {
     params_.fill(params, sql);
-    Prepared& p = prepare(sql);
-    ResultPtr res(PQexecPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
+    Prepared* p = &prepare(sql);
+    ResultPtr res(PQexecPrepared(conn_, p->name.c_str(), params_.size(), params_.values(),
                                  params_.lengths(), params_.formats(), 0));
+    if (plan_went_stale(res.get())) {
+      // A table the statement reads changed shape (ALTER TABLE): forget the statement and, when
+      // no transaction was aborted by the failure, prepare it again and retry once.
+      forget(*p);
+      if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+        p = &prepare(sql);
+        res.reset(PQexecPrepared(conn_, p->name.c_str(), params_.size(), params_.values(),
+                                 params_.lengths(), params_.formats(), 0));
+      }
+    }
     check(res.get(), sql);
     if (PQresultStatus(res.get()) == PGRES_TUPLES_OK) {
-      if (!p.columns || p.columns->size() != static_cast<std::size_t>(PQnfields(res.get())))
-        p.columns = columns_of(res.get());
-      return std::make_unique<PgCursor>(std::move(res), p.columns);
+      if (!p->columns || p->columns->size() != static_cast<std::size_t>(PQnfields(res.get())))
+        p->columns = columns_of(res.get());
+      return std::make_unique<PgCursor>(std::move(res), p->columns);
     }
     static const auto kNoColumns = std::make_shared<const Columns>(std::vector<std::string>{});
     return std::make_unique<PgCursor>(std::move(res), kNoColumns);
@@ -439,6 +449,26 @@ class PgConnection final : public DriverConnection {
     }
   }
 
+  static bool plan_went_stale(const PGresult* res) {
+    if (res == nullptr || PQresultStatus(res) != PGRES_FATAL_ERROR) return false;
+    const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char* msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    return state != nullptr && std::string_view(state) == "0A000" && msg != nullptr &&
+           std::string_view(msg).find("cached plan must not change result type") !=
+               std::string_view::npos;
+  }
+
+  // Drops one prepared statement, here and on the server (when the session can still run it).
+  void forget(const Prepared& p) {
+    std::string name = p.name;
+    std::erase_if(cache_, [&](const auto& kv) { return kv.second.name == name; });
+    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+      ResultPtr d(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+    } else {
+      stale_.push_back(std::move(name));  // deallocated when the transaction has ended
+    }
+  }
+
   void leave_pipeline() {
     while (PQexitPipelineMode(conn_) != 1) {
       ResultPtr r(PQgetResult(conn_));
@@ -450,6 +480,10 @@ class PgConnection final : public DriverConnection {
     params_.key(sql, key_);
     auto it = cache_.find(key_);
     if (it != cache_.end()) return it->second;
+    if (!stale_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
+      for (const auto& name : stale_) ResultPtr d(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
+      stale_.clear();
+    }
     if (cache_.size() >= kCacheCapacity) {
       // Forget the whole cache, server side too, so a long session does not grow without bound.
       ResultPtr d(PQexec(conn_, "DEALLOCATE ALL"));
@@ -468,6 +502,7 @@ class PgConnection final : public DriverConnection {
   ParamBuffer params_;
   std::string key_;
   std::unordered_map<std::string, Prepared> cache_;
+  std::vector<std::string> stale_;  // prepared statements to deallocate once idle
   std::uint64_t counter_ = 0;
 };
 

@@ -154,7 +154,26 @@ struct Stmt {
   bool dml = false;     // INSERT / UPDATE / DELETE / REPLACE (rowcount applies)
   bool insert = false;  // last_insert_id applies
   bool in_use = false;  // a cursor is reading it
+  int reprepared = 0;   // SQLITE_STMTSTATUS_REPREPARE when columns were last described
   ~Stmt() { sqlite3_finalize(stmt); }
+
+  // Reads the result columns' names and declared types.
+  void describe() {
+    const int n = sqlite3_column_count(stmt);
+    std::vector<std::string> names;
+    decl.clear();
+    for (int i = 0; i < n; ++i) {
+      names.emplace_back(sqlite3_column_name(stmt, i));
+      decl.push_back(decl_of(sqlite3_column_decltype(stmt, i)));
+    }
+    columns = std::make_shared<const Columns>(std::move(names));
+    reprepared = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+  }
+  // SQLite re-prepares a statement by itself after a schema change (in step); the columns may
+  // have changed with it.
+  void refresh_if_reprepared() {
+    if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0) != reprepared) describe();
+  }
 };
 
 Value read_column(sqlite3_stmt* st, int i, Decl decl) {
@@ -251,6 +270,7 @@ class SqliteConnection final : public DriverConnection {
     std::int64_t before = sqlite3_total_changes64(db_);
     int rc = sqlite3_step(st.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
+    st.refresh_if_reprepared();
     auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW, before);
     if (rc == SQLITE_ROW) active_ = cursor.get();
     return cursor;
@@ -346,13 +366,7 @@ class SqliteConnection final : public DriverConnection {
         raise_database_error(std::move(info));
       }
     }
-    int n = sqlite3_column_count(st->stmt);
-    std::vector<std::string> names;
-    for (int i = 0; i < n; ++i) {
-      names.emplace_back(sqlite3_column_name(st->stmt, i));
-      st->decl.push_back(decl_of(sqlite3_column_decltype(st->stmt, i)));
-    }
-    st->columns = std::make_shared<const Columns>(std::move(names));
+    st->describe();
     st->readonly = sqlite3_stmt_readonly(st->stmt) != 0;
     std::string kw = first_keyword(sql);
     st->insert = kw == "INSERT" || kw == "REPLACE";
