@@ -84,6 +84,11 @@ Url::Host parse_host(std::string_view h) {
     if (close == h.npos) bad("unterminated '[' in an IPv6 host");
     host.name = std::string(h.substr(1, close - 1));
     if (host.name.empty()) bad("empty IPv6 host '[]'");
+    if (!std::all_of(host.name.begin(), host.name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == '%' ||
+                 c == '-' || c == '_';
+        }))
+      bad("invalid characters in a bracketed IPv6 host");
     std::string_view rest = h.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':') bad("unexpected characters after an IPv6 host");
@@ -96,6 +101,9 @@ Url::Host parse_host(std::string_view h) {
     host.port = parse_port(h.substr(colon + 1), h.substr(0, colon));
     h = h.substr(0, colon);
   }
+  if (h.find(':') != h.npos)
+    bad("a host name contains ':' (put an IPv6 address in brackets; or is an '@' missing after "
+        "the user name and password?)");
   host.name = decode(h, "host");
   return host;
 }
@@ -229,7 +237,12 @@ std::string Url::render(bool hide_password) const {
     for (std::size_t i = 0; i < hosts_.size(); ++i) {
       if (i > 0) out += ",";
       const Host& h = hosts_[i];
-      if (h.name.find(':') != std::string::npos) {
+      const bool ipv6 = h.name.find(':') != std::string::npos &&
+                        std::all_of(h.name.begin(), h.name.end(), [](char c) {
+                          return std::isalnum(static_cast<unsigned char>(c)) || c == ':' ||
+                                 c == '.' || c == '%' || c == '-' || c == '_';
+                        });
+      if (ipv6) {
         out += "[" + h.name + "]";
       } else {
         out += encode(h.name);

@@ -486,3 +486,24 @@ TEST_F(DatabaseUrlFromEnvTest, ReturnsTheValueVerbatimWithoutParsingIt) {
 
 }  // namespace
 }  // namespace sqlcore
+
+namespace {
+
+// Found by the parser fuzz test: a URL missing its '@' put "user:password" into the host.
+TEST(UrlRegression, HostWithAColonIsRejectedWithoutQuotingIt) {
+  try {
+    sqlcore::Url::parse("postgresql://user:s3cret:5432/db");
+    FAIL() << "expected ArgumentError";
+  } catch (const sqlcore::ArgumentError& e) {
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'@' missing"), std::string::npos) << e.what();
+  }
+}
+
+TEST(UrlRegression, EncodedColonInASocketPathRoundTrips) {
+  auto u = sqlcore::Url::parse("postgresql://u@%2Ftmp%3Ax/db");
+  EXPECT_EQ(u.hosts().at(0).name, "/tmp:x");
+  EXPECT_EQ(sqlcore::Url::parse(u.render(false)), u);
+}
+
+}  // namespace
