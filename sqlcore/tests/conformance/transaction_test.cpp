@@ -207,6 +207,21 @@ TEST_P(TransactionTest, ExecuteManyJoinsAnOpenTransaction) {
   EXPECT_EQ(count(c, "items"), 0);
 }
 
+TEST_P(TransactionTest, ExecuteManyTakesRowsWhoseValuesDifferInTypeAndSize) {
+  auto c = engine_->connect();
+  exec(c, "CREATE TABLE mixed (big BIGINT, d " + t_double() + ", note TEXT)");
+  std::vector<Params> rows = {
+      {{"big", Value()}, {"d", 1}, {"note", Value()}},
+      {{"big", 1}, {"d", 2.5}, {"note", "x"}},
+      {{"big", std::int64_t{1} << 40}, {"d", std::int64_t{1} << 40}, {"note", Value()}},
+  };
+  EXPECT_EQ(c.execute_many(text("INSERT INTO mixed (big, d, note) VALUES (:big, :d, :note)"), rows),
+            3);
+  EXPECT_EQ(c.execute(text("SELECT MAX(big) FROM mixed")).scalar<std::int64_t>(),
+            std::int64_t{1} << 40);
+  EXPECT_EQ(c.execute(text("SELECT SUM(d) FROM mixed")).scalar<double>(), 3.5 + (1LL << 40));
+}
+
 SQLCORE_BACKEND_TEST_SUITE(TransactionTest);
 
 }  // namespace

@@ -141,6 +141,37 @@ Value read_value(const PGresult* res, int row, int col, Oid type) {
   }
 }
 
+// The type a parameter is sent with (0: unknown, the server infers it from the context).
+Oid type_of(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::boolean:
+      return kBool;
+    case Value::Kind::integer: {
+      const std::int64_t x = v.int_unchecked();
+      return x >= INT32_MIN && x <= INT32_MAX ? kInt4 : kInt8;
+    }
+    case Value::Kind::real:
+      return kFloat8;
+    case Value::Kind::blob:
+      return kBytea;
+    case Value::Kind::timestamp:
+      return kTimestamptz;
+    case Value::Kind::date:
+      return kDate;
+    default:
+      return 0;
+  }
+}
+
+// The type that holds values of both `a` and `b` (0 when none does).
+Oid widen(Oid a, Oid b) {
+  if (a == 0 || a == b) return b == 0 ? a : b;
+  if (b == 0) return a;
+  auto rank = [](Oid t) { return t == kInt4 ? 1 : t == kInt8 ? 2 : t == kFloat8 ? 3 : 0; };
+  if (rank(a) > 0 && rank(b) > 0) return rank(a) > rank(b) ? a : b;
+  return 0;
+}
+
 // Parameters in the wire format: text for all but bytea (binary). Types are sent for values whose
 // type is unambiguous; strings, JSON and decimals go as `unknown` so the server takes the column's
 // type (text into a TIMESTAMPTZ or JSONB column works as it does in SQL).
@@ -167,8 +198,7 @@ class ParamBuffer {
           // The smallest of int4/int8 that holds the value (as psycopg 3 does): int4 converts
           // implicitly to int8 where needed, while int8 would not fit an int4 function argument
           // such as pg_terminate_backend(int4).
-          const std::int64_t x = v.int_unchecked();
-          types_[i] = x >= INT32_MIN && x <= INT32_MAX ? kInt4 : kInt8;
+          types_[i] = type_of(v);
           char tmp[24];
           auto r = std::to_chars(tmp, tmp + sizeof tmp, v.int_unchecked());
           buf.assign(tmp, r.ptr);
@@ -233,6 +263,7 @@ class ParamBuffer {
       }
     }
   }
+  void set_types(const std::vector<Oid>& types) { types_ = types; }
   // The statement-cache key: the SQL and the parameter types it was prepared with.
   void key(const std::string& sql, std::string& out) const {
     out.assign(sql);
@@ -351,7 +382,13 @@ class PgConnection final : public DriverConnection {
                             std::size_t rows) override {
     if (rows == 0) return 0;
     const std::size_t n = params.size() / rows;
+    // One prepared statement serves every row, so its parameter types must fit them all: the
+    // first non-NULL type of each column, widened int4 -> int8 -> float8 where rows differ.
+    std::vector<Oid> merged(n, 0);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t k = 0; k < n; ++k) merged[k] = widen(merged[k], type_of(*params[r * n + k]));
     params_.fill(params.subspan(0, n), sql);
+    params_.set_types(merged);
     Prepared& p = prepare(sql);
     if (PQenterPipelineMode(conn_) != 1) raise_pg(conn_, nullptr, sql);
     std::int64_t total = 0;

@@ -252,7 +252,11 @@ class SqliteConnection final : public DriverConnection {
  public:
   SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
-    detach_cursors();
+    try {
+      detach_cursors();
+    } catch (...) {
+      // the cursor keeps the rows it buffered; a destructor never throws
+    }
     cache_.clear();
     sqlite3_close_v2(db_);
   }
