@@ -3,6 +3,8 @@
 #include "sqlcore/engine/connection.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "engine/engine_state.hpp"
 #include "sqlcore/core/error.hpp"
@@ -73,9 +75,12 @@ namespace {
 
 // Lays out the values for `names` from `params` by name into `out` (pointers into `params`).
 void bind_by_name(const std::vector<std::string>& names, const Params& params,
-                  std::vector<const Value*>& out, std::size_t offset, const std::string& sql) {
-  for (const auto& [name, value] : params) {
-    auto it = std::find(names.begin(), names.end(), name);
+                  std::span<const Value*> out, std::size_t offset, const std::string& sql) {
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const auto& [name, value] = params[k];
+    // Callers usually list parameters in the statement's order: try that position first.
+    auto it = k < names.size() && names[k] == name ? names.begin() + static_cast<std::ptrdiff_t>(k)
+                                                   : std::find(names.begin(), names.end(), name);
     if (it == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? ":" : ", :") + n;
@@ -111,7 +116,18 @@ Connection::~Connection() {
 Result Connection::execute(const Executable& stmt, const Params& params) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   auto compiled = stmt.compile(state_->dialect());
-  std::vector<const Value*> values(compiled->param_names.size(), nullptr);
+  const std::size_t n = compiled->param_names.size();
+  // The value pointers live on the stack for ordinary statements; no allocation per execute.
+  constexpr std::size_t kInline = 32;
+  std::array<const Value*, kInline> inline_values{};
+  std::vector<const Value*> heap_values;
+  std::span<const Value*> values;
+  if (n <= kInline) {
+    values = std::span<const Value*>(inline_values.data(), n);
+  } else {
+    heap_values.assign(n, nullptr);
+    values = heap_values;
+  }
   bind_by_name(compiled->param_names, params, values, 0, compiled->sql);
   DriverConnection& c = state_->conn();
   try {

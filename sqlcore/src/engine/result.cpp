@@ -37,9 +37,14 @@ const Value& Row::operator[](std::string_view name) const {
   return values_[columns_->index_of(name)];
 }
 
-Result::Result(std::unique_ptr<DriverCursor> cursor) : cursor_(std::move(cursor)) {
-  if (cursor_) columns_ = cursor_->columns();
-  current_.set_columns(columns_);
+Result::Result(Execution execution)
+    : cursor_(std::move(execution.cursor)),
+      rows_affected_(execution.rows_affected),
+      last_insert_id_(execution.last_insert_id) {
+  if (cursor_) {
+    columns_ = cursor_->columns();
+    returns_rows_ = cursor_->returns_rows();
+  }
 }
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
@@ -47,6 +52,7 @@ Result::~Result() = default;
 
 bool Result::fetch_into(Row& row) {
   if (!cursor_ || !cursor_->fetch(row.mutable_values())) return false;
+  if (row.columns_ptr() != columns_.get()) row.set_columns(columns_);
   return true;
 }
 
@@ -82,16 +88,21 @@ std::optional<Row> Result::one_or_none() {
 
 std::optional<Row> Result::first() {
   auto r = fetch_one();
-  cursor_.reset();  // discard the rest; frees the driver statement
+  if (cursor_) {
+    // Discard the rest and free the driver statement, keeping what the counters said.
+    rows_affected_ = cursor_->rows_affected();
+    last_insert_id_ = cursor_->last_insert_id();
+    cursor_.reset();
+  }
   return r;
 }
 
 bool Result::returns_rows() const {
-  return columns_ && cursor_ ? cursor_->returns_rows() : false;
+  return returns_rows_;
 }
 
 std::int64_t Result::rowcount() const {
-  return cursor_ ? cursor_->rows_affected() : -1;
+  return cursor_ ? cursor_->rows_affected() : rows_affected_;
 }
 
 const std::vector<std::string>& Result::columns() const {
@@ -100,7 +111,7 @@ const std::vector<std::string>& Result::columns() const {
 }
 
 std::optional<std::int64_t> Result::last_insert_id() const {
-  return cursor_ ? cursor_->last_insert_id() : std::nullopt;
+  return cursor_ ? cursor_->last_insert_id() : last_insert_id_;
 }
 
 }  // namespace sqlcore

@@ -64,8 +64,7 @@ class FaultConnection final : public DriverConnection {
  public:
   explicit FaultConnection(std::unique_ptr<DriverConnection> inner) : inner_(std::move(inner)) {}
 
-  std::unique_ptr<DriverCursor> execute(const std::string& sql,
-                                        std::span<const Value* const> params) override {
+  Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     check(sql);
     return inner_->execute(sql, params);
   }

@@ -36,6 +36,15 @@ class DriverCursor {
   virtual std::optional<std::int64_t> last_insert_id() const { return std::nullopt; }
 };
 
+/// What executing one statement produced. A statement that returns rows (SELECT, RETURNING) has a
+/// cursor; one that does not (INSERT, UPDATE, DDL ...) has none, and its counts are here, so the
+/// common write path allocates nothing.
+struct Execution {
+  std::unique_ptr<DriverCursor> cursor;
+  std::int64_t rows_affected = -1;             // without a cursor: rows changed, -1 for none
+  std::optional<std::int64_t> last_insert_id;  // without a cursor: SQLite's rowid of an insert
+};
+
 /// Settings a driver honours that do not come from the URL.
 struct DriverOptions {
   std::chrono::milliseconds busy_timeout{5000};  // SQLite: how long a writer waits for the lock
@@ -48,9 +57,9 @@ class DriverConnection {
   virtual ~DriverConnection() = default;
 
   /// Executes one statement with positional parameters, preparing it once per connection (cached
-  /// by SQL text). A cursor from an earlier call is detached first. Throws DatabaseError.
-  virtual std::unique_ptr<DriverCursor> execute(const std::string& sql,
-                                                std::span<const Value* const> params) = 0;
+  /// by SQL text). A cursor from an earlier call is detached first. Throws DatabaseError. The
+  /// parameters are only read during the call.
+  virtual Execution execute(const std::string& sql, std::span<const Value* const> params) = 0;
   /// Executes one statement once per parameter set; `params` holds `rows` sets of equal size back
   /// to back. Uses the backend's fastest path. Returns the total of rows affected.
   virtual std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,

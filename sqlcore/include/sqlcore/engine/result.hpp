@@ -14,6 +14,7 @@
 namespace sqlcore {
 
 class DriverCursor;
+struct Execution;
 
 /// The rows (if any) and counts of one executed statement. Rows stream from the driver as they
 /// are iterated; a Result stays readable after its connection runs another statement or is
@@ -21,7 +22,7 @@ class DriverCursor;
 class Result {
  public:
   Result() = default;
-  explicit Result(std::unique_ptr<DriverCursor> cursor);
+  explicit Result(Execution execution);
   Result(Result&&) noexcept;
   Result& operator=(Result&&) noexcept;
   ~Result();
@@ -102,6 +103,9 @@ class Result {
   std::unique_ptr<DriverCursor> cursor_;
   std::shared_ptr<const Columns> columns_;
   Row current_;
+  bool returns_rows_ = false;
+  std::int64_t rows_affected_ = -1;             // when there is no cursor
+  std::optional<std::int64_t> last_insert_id_;  // when there is no cursor
 };
 
 }  // namespace sqlcore

@@ -46,6 +46,7 @@ class Row {
   /// For the result's iterator: reuse this row's storage for the next row.
   std::vector<Value>& mutable_values() { return values_; }
   void set_columns(std::shared_ptr<const Columns> c) { columns_ = std::move(c); }
+  const Columns* columns_ptr() const { return columns_.get(); }
 
  private:
   std::shared_ptr<const Columns> columns_;

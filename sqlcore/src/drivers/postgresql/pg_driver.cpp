@@ -293,6 +293,17 @@ struct Prepared {
   std::shared_ptr<const Columns> columns;  // set by the first execution that returns rows
 };
 
+// Rows inserted, updated or deleted by the command behind `res`; -1 for other commands.
+std::int64_t rows_affected_of(PGresult* res) {
+  const char* tuples = PQcmdTuples(res);
+  std::string_view status = PQcmdStatus(res);
+  if (tuples != nullptr && *tuples != '\0' &&
+      (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
+       status.starts_with("DELETE") || status.starts_with("MERGE")))
+    return std::strtoll(tuples, nullptr, 10);
+  return -1;
+}
+
 // Rows of a PGresult; independent of the connection once created.
 class PgCursor final : public DriverCursor {
  public:
@@ -300,12 +311,7 @@ class PgCursor final : public DriverCursor {
       : res_(std::move(res)), columns_(std::move(columns)) {
     returns_rows_ = PQresultStatus(res_.get()) == PGRES_TUPLES_OK;
     rows_ = PQntuples(res_.get());
-    const char* tuples = PQcmdTuples(res_.get());
-    std::string_view status = PQcmdStatus(res_.get());
-    if (tuples != nullptr && *tuples != '\0' &&
-        (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
-         status.starts_with("DELETE") || status.starts_with("MERGE")))
-      affected_ = std::strtoll(tuples, nullptr, 10);
+    affected_ = rows_affected_of(res_.get());
     const int nf = PQnfields(res_.get());
     types_.reserve(static_cast<std::size_t>(nf));
     for (int i = 0; i < nf; ++i) types_.push_back(PQftype(res_.get(), i));
@@ -342,17 +348,14 @@ std::shared_ptr<const Columns> columns_of(const PGresult* res) {
   return std::make_shared<const Columns>(std::move(names));
 }
 
-void ignore_notice(void*, const char*) {}
-
 class PgConnection final : public DriverConnection {
  public:
   explicit PgConnection(PGconn* conn) : conn_(conn) {
-    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
   }
   ~PgConnection() override { PQfinish(conn_); }
 
-  std::unique_ptr<DriverCursor> execute(const std::string& sql,
-                                        std::span<const Value* const> params) override {
+  Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     params_.fill(params, sql);
     Prepared* p = &prepare(sql);
     ResultPtr res(PQexecPrepared(conn_, p->name.c_str(), params_.size(), params_.values(),
@@ -368,13 +371,15 @@ class PgConnection final : public DriverConnection {
       }
     }
     check(res.get(), sql);
+    Execution out;
     if (PQresultStatus(res.get()) == PGRES_TUPLES_OK) {
       if (!p->columns || p->columns->size() != static_cast<std::size_t>(PQnfields(res.get())))
         p->columns = columns_of(res.get());
-      return std::make_unique<PgCursor>(std::move(res), p->columns);
+      out.cursor = std::make_unique<PgCursor>(std::move(res), p->columns);
+    } else {
+      out.rows_affected = rows_affected_of(res.get());
     }
-    static const auto kNoColumns = std::make_shared<const Columns>(std::vector<std::string>{});
-    return std::make_unique<PgCursor>(std::move(res), kNoColumns);
+    return out;
   }
 
   // Pipeline mode: send a batch of executions, one sync, read the batch's results; repeat.
@@ -449,7 +454,7 @@ class PgConnection final : public DriverConnection {
   // A server that closed the connection while it was idle has sent an error and an EOF; reading
   // what is waiting on the socket (no round trip) reveals it.
   bool is_alive() override {
-    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    if (fatal_seen_ || PQstatus(conn_) != CONNECTION_OK) return false;
     pollfd pfd{PQsocket(conn_), POLLIN, 0};
     if (pfd.fd < 0) return false;
     // A terminated backend sends a FATAL message, then closes: read until nothing is waiting
@@ -458,9 +463,18 @@ class PgConnection final : public DriverConnection {
       if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return false;
       if (PQconsumeInput(conn_) == 0) return false;
       while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
-      if (PQstatus(conn_) != CONNECTION_OK) return false;
+      if (fatal_seen_ || PQstatus(conn_) != CONNECTION_OK) return false;
     }
     return PQstatus(conn_) == CONNECTION_OK;
+  }
+
+  // Notices are not printed (libpq's default writes them to stderr). A FATAL one arriving while
+  // the connection is idle is the server saying goodbye (pg_terminate_backend, shutdown).
+  static void on_notice(void* self, const PGresult* res) {
+    const char* severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (severity != nullptr &&
+        (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC"))
+      static_cast<PgConnection*>(self)->fatal_seen_ = true;
   }
 
   bool in_transaction() const override {
@@ -541,6 +555,7 @@ class PgConnection final : public DriverConnection {
   std::unordered_map<std::string, Prepared> cache_;
   std::vector<std::string> stale_;  // prepared statements to deallocate once idle
   std::uint64_t counter_ = 0;
+  bool fatal_seen_ = false;
 };
 
 class PgDriver final : public Driver {

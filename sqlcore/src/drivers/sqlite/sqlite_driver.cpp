@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -169,6 +168,14 @@ struct Stmt {
     columns = std::make_shared<const Columns>(std::move(names));
     reprepared = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
   }
+  // The change counters of a completed run of this statement, which began with `before` changes.
+  void counts(sqlite3* db, std::int64_t before, std::int64_t& affected,
+              std::optional<std::int64_t>& last_id) const {
+    if (readonly) return;
+    std::int64_t delta = sqlite3_total_changes64(db) - before;
+    if (dml) affected = delta == 0 ? 0 : sqlite3_changes64(db);
+    if (insert && delta > 0) last_id = sqlite3_last_insert_rowid(db);
+  }
   // SQLite re-prepares a statement by itself after a schema change (in step); the columns may
   // have changed with it.
   void refresh_if_reprepared() {
@@ -245,7 +252,8 @@ class SqliteCursor final : public DriverCursor {
   std::int64_t changes_before_;
   std::int64_t rows_affected_ = -1;
   std::optional<std::int64_t> last_insert_id_;
-  std::deque<std::vector<Value>> buffered_;
+  std::vector<std::vector<Value>> buffered_;  // filled by detach()
+  std::size_t next_buffered_ = 0;
 };
 
 class SqliteConnection final : public DriverConnection {
@@ -266,18 +274,26 @@ class SqliteConnection final : public DriverConnection {
     if (active_ == c) active_ = nullptr;
   }
 
-  std::unique_ptr<DriverCursor> execute(const std::string& sql,
-                                        std::span<const Value* const> params) override {
+  Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     detach_cursors();
     Stmt& st = prepare(sql);
-    bind(st, params, /*copy=*/st.readonly || sqlite3_column_count(st.stmt) > 0);
+    const bool returns_rows = sqlite3_column_count(st.stmt) > 0;
+    bind(st, params, /*copy=*/returns_rows);
     std::int64_t before = sqlite3_total_changes64(db_);
     int rc = sqlite3_step(st.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
+    Execution out;
+    if (!returns_rows && rc == SQLITE_DONE) {
+      // The statement is complete: no cursor, nothing allocated.
+      st.counts(db_, before, out.rows_affected, out.last_insert_id);
+      sqlite3_reset(st.stmt);
+      return out;
+    }
     st.refresh_if_reprepared();
     auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW, before);
     if (rc == SQLITE_ROW) active_ = cursor.get();
-    return cursor;
+    out.cursor = std::move(cursor);
+    return out;
   }
 
   std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
@@ -336,13 +352,17 @@ class SqliteConnection final : public DriverConnection {
   }
 
   Stmt& prepare(const std::string& sql) {
+    // Loops run one statement over and over: compare with the last one before hashing.
+    if (last_ != nullptr && *last_key_ == sql) return *last_;
     auto it = cache_.find(sql);
     if (it != cache_.end()) {
-      sqlite3_reset(it->second->stmt);
+      last_key_ = &it->first;
+      last_ = it->second.get();
       return *it->second;
     }
     if (cache_.size() >= kCacheCapacity) {
       std::erase_if(cache_, [](const auto& kv) { return !kv.second->in_use; });
+      last_ = nullptr;
     }
     auto st = std::make_unique<Stmt>();
     const char* tail = nullptr;
@@ -376,6 +396,8 @@ class SqliteConnection final : public DriverConnection {
     st->insert = kw == "INSERT" || kw == "REPLACE";
     st->dml = st->insert || kw == "UPDATE" || kw == "DELETE" || kw == "WITH";
     auto [pos, _] = cache_.emplace(sql, std::move(st));
+    last_key_ = &pos->first;
+    last_ = pos->second.get();
     return *pos->second;
   }
 
@@ -439,6 +461,8 @@ class SqliteConnection final : public DriverConnection {
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   SqliteCursor* active_ = nullptr;
+  const std::string* last_key_ = nullptr;  // the most recently used cache entry
+  Stmt* last_ = nullptr;
 };
 
 SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row,
@@ -456,7 +480,6 @@ SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row,
 SqliteCursor::~SqliteCursor() {
   if (stmt_ != nullptr) {
     sqlite3_reset(stmt_->stmt);
-    sqlite3_clear_bindings(stmt_->stmt);
     stmt_->in_use = false;
     conn_->cursor_done(this);
   }
@@ -472,9 +495,8 @@ void SqliteCursor::read_row(std::vector<Value>& row) {
 
 bool SqliteCursor::fetch(std::vector<Value>& row) {
   if (stmt_ == nullptr) {
-    if (buffered_.empty()) return false;
-    row = std::move(buffered_.front());
-    buffered_.pop_front();
+    if (next_buffered_ >= buffered_.size()) return false;
+    row = std::move(buffered_[next_buffered_++]);
     return true;
   }
   if (need_step_) {
@@ -503,14 +525,8 @@ bool SqliteCursor::fetch(std::vector<Value>& row) {
 
 void SqliteCursor::finish() {
   if (stmt_ == nullptr) return;
-  sqlite3* db = conn_->db();
-  if (!stmt_->readonly) {
-    std::int64_t delta = sqlite3_total_changes64(db) - changes_before_;
-    if (stmt_->dml) rows_affected_ = delta == 0 ? 0 : sqlite3_changes64(db);
-    if (stmt_->insert && delta > 0) last_insert_id_ = sqlite3_last_insert_rowid(db);
-  }
-  sqlite3_reset(stmt_->stmt);
-  sqlite3_clear_bindings(stmt_->stmt);
+  stmt_->counts(conn_->db(), changes_before_, rows_affected_, last_insert_id_);
+  sqlite3_reset(stmt_->stmt);  // bindings stay until the next execute rebinds every one
   stmt_->in_use = false;
   stmt_ = nullptr;
   has_row_ = false;
