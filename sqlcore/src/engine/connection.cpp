@@ -115,7 +115,7 @@ Connection::~Connection() {
 
 Result Connection::execute(const Executable& stmt, const Params& params) {
   if (!state_) throw ArgumentError("this Connection was moved from");
-  auto compiled = stmt.compile(state_->dialect());
+  const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   const std::size_t n = compiled->param_names.size();
   // The value pointers live on the stack for ordinary statements; no allocation per execute.
   constexpr std::size_t kInline = 32;
@@ -141,7 +141,7 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
 std::int64_t Connection::execute_many(const Executable& stmt,
                                       const std::vector<Params>& param_sets) {
   if (!state_) throw ArgumentError("this Connection was moved from");
-  auto compiled = stmt.compile(state_->dialect());
+  const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   if (param_sets.empty()) return 0;
   const std::size_t n = compiled->param_names.size();
   std::vector<const Value*> values(n * param_sets.size(), nullptr);

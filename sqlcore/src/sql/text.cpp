@@ -2,6 +2,7 @@
 // in each dialect's placeholder style, once per dialect.
 #include "sqlcore/sql/text.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,10 @@ struct TextClause::State {
 
   std::mutex mu;
   std::vector<std::pair<const Dialect*, std::shared_ptr<const CompiledStatement>>> cache;
+  // The first dialect's compilation, readable without the lock once published (most programs
+  // use one dialect): `first` is written before `first_dialect` is stored with release order.
+  std::shared_ptr<const CompiledStatement> first;
+  std::atomic<const Dialect*> first_dialect{nullptr};
 };
 
 namespace {
@@ -116,6 +121,17 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
   st.literals.push_back(std::move(cur));
 }
 
+const CompiledStatement& Executable::compiled(const Dialect& dialect) const {
+  last_ = compile(dialect);
+  return *last_;
+}
+
+const CompiledStatement& TextClause::compiled(const Dialect& dialect) const {
+  State& st = *state_;
+  if (st.first_dialect.load(std::memory_order_acquire) == &dialect) return *st.first;
+  return *compile(dialect);  // kept alive by the cache in State
+}
+
 const std::string& TextClause::sql() const {
   return state_->sql;
 }
@@ -125,6 +141,7 @@ const std::vector<std::string>& TextClause::bind_names() const {
 
 std::shared_ptr<const CompiledStatement> TextClause::compile(const Dialect& dialect) const {
   State& st = *state_;
+  if (st.first_dialect.load(std::memory_order_acquire) == &dialect) return st.first;
   std::lock_guard lock(st.mu);
   for (const auto& [d, c] : st.cache)
     if (d == &dialect) return c;
@@ -140,6 +157,10 @@ std::shared_ptr<const CompiledStatement> TextClause::compile(const Dialect& dial
                        " parameters; " + std::string(dialect.name()) + " allows at most " +
                        std::to_string(dialect.max_parameters()));
   st.cache.emplace_back(&dialect, out);
+  if (st.cache.size() == 1) {
+    st.first = out;
+    st.first_dialect.store(&dialect, std::memory_order_release);
+  }
   return out;
 }
 

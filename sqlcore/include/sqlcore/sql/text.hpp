@@ -24,6 +24,12 @@ class Executable {
  public:
   virtual ~Executable() = default;
   virtual std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const = 0;
+  /// The same compilation without taking shared ownership (the hot path of execute()): valid as
+  /// long as this Executable lives. The default calls compile() and keeps the result alive here.
+  virtual const CompiledStatement& compiled(const Dialect& dialect) const;
+
+ private:
+  mutable std::shared_ptr<const CompiledStatement> last_;
 };
 
 /// A raw SQL statement with named binds: `text("SELECT * FROM t WHERE id = :id")`.
@@ -46,6 +52,7 @@ class TextClause final : public Executable {
   const std::vector<std::string>& bind_names() const;
 
   std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
+  const CompiledStatement& compiled(const Dialect& dialect) const override;
 
  private:
   struct State;
