@@ -7,6 +7,7 @@
 #include <span>
 
 #include "engine/engine_state.hpp"
+#include "sqlcore/core/columns.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
@@ -79,8 +80,9 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
   for (std::size_t k = 0; k < params.size(); ++k) {
     const auto& [name, value] = params[k];
     // Callers usually list parameters in the statement's order: try that position first.
-    auto it = k < names.size() && names[k] == name ? names.begin() + static_cast<std::ptrdiff_t>(k)
-                                                   : std::find(names.begin(), names.end(), name);
+    auto it = k < names.size() && Columns::same_name(names[k], name)
+                  ? names.begin() + static_cast<std::ptrdiff_t>(k)
+                  : std::find(names.begin(), names.end(), name);
     if (it == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? ":" : ", :") + n;
@@ -119,11 +121,12 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   const std::size_t n = compiled->param_names.size();
   // The value pointers live on the stack for ordinary statements; no allocation per execute.
   constexpr std::size_t kInline = 32;
-  std::array<const Value*, kInline> inline_values{};
+  std::array<const Value*, kInline> inline_values;  // only the first n are used, and cleared
   std::vector<const Value*> heap_values;
   std::span<const Value*> values;
   if (n <= kInline) {
     values = std::span<const Value*>(inline_values.data(), n);
+    std::fill(values.begin(), values.end(), nullptr);
   } else {
     heap_values.assign(n, nullptr);
     values = heap_values;

@@ -644,3 +644,30 @@ TEST(DateTest, OrderFollowsTheCalendar) {
 
 }  // namespace
 }  // namespace sqlcore
+
+namespace {
+
+TEST(ValueAssignment, PlainAssignmentsSetKindAndValue) {
+  sqlcore::Value v;
+  v = 5;
+  EXPECT_EQ(v.kind(), sqlcore::Value::Kind::integer);
+  v = std::string("a fairly long string that does not fit inline");
+  EXPECT_EQ(v.as<std::string>(), "a fairly long string that does not fit inline");
+  v = std::string_view("short");
+  EXPECT_EQ(v.as<std::string>(), "short");
+  v = "literal";
+  EXPECT_EQ(v.as<std::string>(), "literal");
+  v = 2.5;
+  EXPECT_EQ(v.as<double>(), 2.5);
+  v = true;
+  EXPECT_EQ(v.kind(), sqlcore::Value::Kind::boolean);
+  v = 7u;
+  EXPECT_EQ(v.as<std::int64_t>(), 7);
+  v = nullptr;
+  EXPECT_TRUE(v.is_null());
+  v = std::int64_t{1} << 40;
+  EXPECT_EQ(v.as<std::int64_t>(), std::int64_t{1} << 40);
+  EXPECT_THROW(v = static_cast<unsigned long>(-1), sqlcore::ArgumentError);
+}
+
+}  // namespace

@@ -18,8 +18,16 @@ class Columns {
   /// The index of the first column called `name`, or size() when there is none.
   std::size_t find(std::string_view name) const {
     for (std::size_t i = 0; i < names_.size(); ++i)
-      if (names_[i] == name) return i;
+      if (same_name(names_[i], name)) return i;
     return names_.size();
+  }
+
+  /// Name equality tuned for short identifiers: an inline loop instead of a call to memcmp.
+  static bool same_name(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
   }
 
  private:

@@ -65,6 +65,26 @@ class Value {
     if (v) *this = Value(*v);
   }
 
+  // Assigning a plain value reuses the storage in place when the kind stays the same (a loop that
+  // rebinds one Params object allocates nothing for strings that keep fitting).
+  Value& operator=(bool v) { return assign(v); }
+  Value& operator=(int v) { return assign(std::int64_t{v}); }
+  Value& operator=(long v) { return assign(static_cast<std::int64_t>(v)); }
+  Value& operator=(long long v) { return assign(static_cast<std::int64_t>(v)); }
+  Value& operator=(double v) { return assign(v); }
+  Value& operator=(const std::string& v) { return assign_text(v); }
+  Value& operator=(std::string_view v) { return assign_text(v); }
+  Value& operator=(const char* v) { return assign_text(std::string_view(v)); }
+  Value& operator=(std::string&& v) {
+    v_ = std::move(v);
+    return *this;
+  }
+  Value& operator=(unsigned v) { return assign(std::int64_t{v}); }
+  Value& operator=(unsigned long v) { return *this = Value(v); }
+  Value& operator=(unsigned long long v) { return *this = Value(v); }
+  Value& operator=(std::nullptr_t) { return assign(std::monostate{}); }
+  Value& operator=(char) = delete;
+
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }
 
@@ -96,6 +116,19 @@ class Value {
   static JsonPtr make_json(const Json& j);
   static JsonPtr make_json(Json&& j);
   [[noreturn]] void mismatch(const char* wanted, std::string_view what) const;
+  template <class T>
+  Value& assign(T v) {
+    v_ = v;
+    return *this;
+  }
+  Value& assign_text(std::string_view v) {
+    if (auto* s = std::get_if<std::string>(&v_)) {
+      s->assign(v.data(), v.size());
+    } else {
+      v_ = std::string(v);
+    }
+    return *this;
+  }
 
   std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp, Date,
                JsonPtr, Decimal>

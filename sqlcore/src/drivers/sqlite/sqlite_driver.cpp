@@ -168,13 +168,13 @@ struct Stmt {
     columns = std::make_shared<const Columns>(std::move(names));
     reprepared = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
   }
-  // The change counters of a completed run of this statement, which began with `before` changes.
-  void counts(sqlite3* db, std::int64_t before, std::int64_t& affected,
-              std::optional<std::int64_t>& last_id) const {
-    if (readonly) return;
-    std::int64_t delta = sqlite3_total_changes64(db) - before;
-    if (dml) affected = delta == 0 ? 0 : sqlite3_changes64(db);
-    if (insert && delta > 0) last_id = sqlite3_last_insert_rowid(db);
+  // The change counters of a completed run of this statement. An INSERT, UPDATE or DELETE sets
+  // sqlite3_changes() when it completes, even to 0; other statements leave it alone, so they
+  // report -1 (as PostgreSQL does for DDL).
+  void counts(sqlite3* db, std::int64_t& affected, std::optional<std::int64_t>& last_id) const {
+    if (readonly || !dml) return;
+    affected = sqlite3_changes64(db);
+    if (insert && affected > 0) last_id = sqlite3_last_insert_rowid(db);
   }
   // SQLite re-prepares a statement by itself after a schema change (in step); the columns may
   // have changed with it.
@@ -228,7 +228,7 @@ class SqliteConnection;
 // finished (statement reset); or streaming -> detached (remaining rows buffered) -> finished.
 class SqliteCursor final : public DriverCursor {
  public:
-  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row, std::int64_t changes_before);
+  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row);
   ~SqliteCursor() override;
 
   const std::shared_ptr<const Columns>& columns() const override { return columns_; }
@@ -249,7 +249,6 @@ class SqliteCursor final : public DriverCursor {
   bool returns_rows_;
   bool has_row_;
   bool need_step_ = false;
-  std::int64_t changes_before_;
   std::int64_t rows_affected_ = -1;
   std::optional<std::int64_t> last_insert_id_;
   std::vector<std::vector<Value>> buffered_;  // filled by detach()
@@ -279,18 +278,17 @@ class SqliteConnection final : public DriverConnection {
     Stmt& st = prepare(sql);
     const bool returns_rows = sqlite3_column_count(st.stmt) > 0;
     bind(st, params, /*copy=*/returns_rows);
-    std::int64_t before = sqlite3_total_changes64(db_);
     int rc = sqlite3_step(st.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
     Execution out;
     if (!returns_rows && rc == SQLITE_DONE) {
       // The statement is complete: no cursor, nothing allocated.
-      st.counts(db_, before, out.rows_affected, out.last_insert_id);
+      st.counts(db_, out.rows_affected, out.last_insert_id);
       sqlite3_reset(st.stmt);
       return out;
     }
     st.refresh_if_reprepared();
-    auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW, before);
+    auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW);
     if (rc == SQLITE_ROW) active_ = cursor.get();
     out.cursor = std::move(cursor);
     return out;
@@ -465,14 +463,12 @@ class SqliteConnection final : public DriverConnection {
   Stmt* last_ = nullptr;
 };
 
-SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row,
-                           std::int64_t changes_before)
+SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row)
     : conn_(conn),
       stmt_(stmt),
       columns_(stmt->columns),
       returns_rows_(sqlite3_column_count(stmt->stmt) > 0),
-      has_row_(has_row),
-      changes_before_(changes_before) {
+      has_row_(has_row) {
   stmt_->in_use = true;
   if (!has_row_) finish();
 }
@@ -525,7 +521,7 @@ bool SqliteCursor::fetch(std::vector<Value>& row) {
 
 void SqliteCursor::finish() {
   if (stmt_ == nullptr) return;
-  stmt_->counts(conn_->db(), changes_before_, rows_affected_, last_insert_id_);
+  stmt_->counts(conn_->db(), rows_affected_, last_insert_id_);
   sqlite3_reset(stmt_->stmt);  // bindings stay until the next execute rebinds every one
   stmt_->in_use = false;
   stmt_ = nullptr;
