@@ -121,11 +121,6 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
   st.literals.push_back(std::move(cur));
 }
 
-const CompiledStatement& Executable::compiled(const Dialect& dialect) const {
-  last_ = compile(dialect);
-  return *last_;
-}
-
 const CompiledStatement& TextClause::compiled(const Dialect& dialect) const {
   State& st = *state_;
   if (st.first_dialect.load(std::memory_order_acquire) == &dialect) return *st.first;

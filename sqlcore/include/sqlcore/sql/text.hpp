@@ -25,11 +25,8 @@ class Executable {
   virtual ~Executable() = default;
   virtual std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const = 0;
   /// The same compilation without taking shared ownership (the hot path of execute()): valid as
-  /// long as this Executable lives. The default calls compile() and keeps the result alive here.
-  virtual const CompiledStatement& compiled(const Dialect& dialect) const;
-
- private:
-  mutable std::shared_ptr<const CompiledStatement> last_;
+  /// long as this Executable lives. Must be thread-safe, like compile().
+  virtual const CompiledStatement& compiled(const Dialect& dialect) const = 0;
 };
 
 /// A raw SQL statement with named binds: `text("SELECT * FROM t WHERE id = :id")`.

@@ -397,7 +397,7 @@ class PgConnection final : public DriverConnection {
     Prepared& p = prepare(sql);
     if (PQenterPipelineMode(conn_) != 1) raise_pg(conn_, nullptr, sql);
     std::int64_t total = 0;
-    std::optional<ErrorInfoHolder> first_error;
+    ResultPtr first_error;  // the first failure; the rest of its batch is aborted
     constexpr std::size_t kBatch = 512;
     for (std::size_t start = 0; start < rows && !first_error; start += kBatch) {
       const std::size_t end = std::min(rows, start + kBatch);
@@ -429,12 +429,12 @@ class PgConnection final : public DriverConnection {
           const char* t = PQcmdTuples(res.get());
           if (t != nullptr && *t != '\0') total += std::strtoll(t, nullptr, 10);
         } else if (st == PGRES_FATAL_ERROR && !first_error) {
-          first_error.emplace(std::move(res));
+          first_error = std::move(res);
         }
       }
     }
     leave_pipeline();
-    if (first_error) raise_pg(conn_, first_error->res.get(), sql);
+    if (first_error) raise_pg(conn_, first_error.get(), sql);
     return total;
   }
 
@@ -483,11 +483,6 @@ class PgConnection final : public DriverConnection {
   }
 
  private:
-  struct ErrorInfoHolder {
-    explicit ErrorInfoHolder(ResultPtr r) : res(std::move(r)) {}
-    ResultPtr res;
-  };
-
   void check(const PGresult* res, const std::string& sql) {
     if (res == nullptr) raise_pg(conn_, nullptr, sql);
     switch (PQresultStatus(res)) {
