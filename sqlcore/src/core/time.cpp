@@ -202,4 +202,50 @@ std::string Date::to_string() const {
   return out;
 }
 
+TimeOfDay TimeOfDay::from_civil(unsigned hour, unsigned minute, unsigned second, unsigned micros) {
+  if (hour > 23 || minute > 59 || second > 59 || micros > 999999)
+    throw ArgumentError("TimeOfDay::from_civil: invalid time of day");
+  return from_micros_unchecked(((std::int64_t{hour} * 60 + minute) * 60 + second) * 1000000 +
+                               micros);
+}
+
+std::optional<TimeOfDay> TimeOfDay::parse(std::string_view s) {
+  int hh = 0, mm = 0, ss = 0;
+  if (!digits(s, 0, 2, hh) || s.size() < 5 || s[2] != ':' || !digits(s, 3, 2, mm))
+    return std::nullopt;
+  std::size_t pos = 5;
+  std::int64_t frac = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      int n = 0;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        if (n < 6) frac = frac * 10 + (s[pos] - '0');
+        ++n;
+        ++pos;
+      }
+      if (n == 0) return std::nullopt;
+      for (int i = n; i < 6; ++i) frac *= 10;
+    }
+  }
+  // A zero offset only: a time of day with another offset has no single UTC meaning.
+  std::string_view rest = s.substr(pos);
+  if (!rest.empty() && rest != "Z" && rest != "z" && rest != "+00" && rest != "+00:00" &&
+      rest != "+0000")
+    return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  return from_micros_unchecked((std::int64_t{hh} * 3600 + mm * 60 + ss) * 1000000 + frac);
+}
+
+std::string TimeOfDay::to_string() const {
+  std::int64_t s = us_ / 1000000;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%06lld", static_cast<long long>(s / 3600),
+                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60),
+                static_cast<long long>(us_ % 1000000));
+  return buf;
+}
+
 }  // namespace sqlcore

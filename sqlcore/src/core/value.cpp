@@ -264,4 +264,24 @@ Value Value::as<Value>(std::string_view) const {
   return *this;
 }
 
+template <>
+Uuid Value::as<Uuid>(std::string_view what) const {
+  if (kind() == Kind::text) {
+    if (auto u = Uuid::parse(text_unchecked())) return *u;
+  } else if (kind() == Kind::blob && blob_unchecked().size() == 16) {
+    Uuid::Bytes b{};
+    for (std::size_t i = 0; i < 16; ++i) b[i] = blob_unchecked()[i];
+    return Uuid(b);
+  }
+  mismatch("Uuid", what);
+}
+
+template <>
+TimeOfDay Value::as<TimeOfDay>(std::string_view what) const {
+  if (kind() == Kind::text) {
+    if (auto t = TimeOfDay::parse(text_unchecked())) return *t;
+  }
+  mismatch("TimeOfDay", what);
+}
+
 }  // namespace sqlcore

@@ -73,4 +73,31 @@ class Date {
   std::chrono::sys_days days_{};
 };
 
+/// A time of day without a date or zone, microsecond precision: 00:00:00 to 23:59:59.999999.
+class TimeOfDay {
+ public:
+  constexpr TimeOfDay() = default;
+  /// Throws ArgumentError when a field is out of range.
+  static TimeOfDay from_civil(unsigned hour, unsigned minute, unsigned second = 0,
+                              unsigned micros = 0);
+  static constexpr TimeOfDay from_micros_unchecked(std::int64_t us) {
+    TimeOfDay t;
+    t.us_ = us;
+    return t;
+  }
+  /// Parses `HH:MM[:SS[.ffffff]]` (fractions of up to 6 digits; more are truncated). A trailing
+  /// UTC offset (`Z`, `+00`, `+00:00`) is accepted only when it is zero. nullopt otherwise.
+  static std::optional<TimeOfDay> parse(std::string_view s);
+
+  /// Microseconds since midnight.
+  constexpr std::int64_t micros() const { return us_; }
+  /// The canonical fixed-width form `HH:MM:SS.ffffff` (text order is time order).
+  std::string to_string() const;
+
+  friend constexpr auto operator<=>(const TimeOfDay&, const TimeOfDay&) = default;
+
+ private:
+  std::int64_t us_ = 0;
+};
+
 }  // namespace sqlcore

@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "sqlcore/core/time.hpp"
+#include "sqlcore/core/uuid.hpp"
 
 namespace sqlcore {
 
@@ -56,6 +57,11 @@ class Value {
   Value(Timestamp v) : v_(v) {}                      // NOLINT(google-explicit-constructor)
   Value(Date v) : v_(v) {}                           // NOLINT(google-explicit-constructor)
   Value(Decimal v) : v_(std::move(v)) {}             // NOLINT(google-explicit-constructor)
+  /// A UUID and a time of day travel as their canonical text (kind text): that is how SQLite
+  /// stores them, and PostgreSQL converts it to UUID / TIME. Read them back with as<Uuid>() and
+  /// as<TimeOfDay>().
+  Value(const Uuid& v) : v_(v.to_string()) {}       // NOLINT(google-explicit-constructor)
+  Value(const TimeOfDay& v) : v_(v.to_string()) {}  // NOLINT(google-explicit-constructor)
   /// A JSON document (an object, array, string, number, bool or JSON null: a JSON null is not SQL
   /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one.
   template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
@@ -167,6 +173,10 @@ template <>
 Decimal Value::as<Decimal>(std::string_view) const;
 template <>
 Value Value::as<Value>(std::string_view) const;
+template <>
+Uuid Value::as<Uuid>(std::string_view) const;
+template <>
+TimeOfDay Value::as<TimeOfDay>(std::string_view) const;
 
 namespace detail {
 template <class T>

@@ -3,6 +3,7 @@
 
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
+#include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
 
@@ -21,6 +22,80 @@ class SqliteDialect final : public Dialect {
   std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
   bool single_writer() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }  // SQLITE_MAX_VARIABLE_NUMBER
+
+  // Type names are chosen for their affinity as much as for their look: text-stored types
+  // (DATETIME, DATE, TIME, UUID) get NUMERIC affinity, which leaves their text alone since it
+  // never looks like a number; JSON is TEXT, since NUMERIC affinity would turn a document such
+  // as `12` into an integer.
+  std::string type_sql(const Type& t) const override {
+    switch (t.kind()) {
+      case TypeKind::small_integer:
+        return "SMALLINT";
+      case TypeKind::integer:
+        return "INTEGER";
+      case TypeKind::big_integer:
+        return "BIGINT";
+      case TypeKind::boolean:
+        return "BOOLEAN";
+      case TypeKind::float_:
+        return "FLOAT";
+      case TypeKind::double_:
+        return "DOUBLE";
+      case TypeKind::numeric:
+        // A REAL holds 15 significant digits exactly; wider numbers are kept as their text so
+        // that no digit is lost (they then compare as text in SQL, see docs/schema.md).
+        if (t.precision() <= 15)
+          return "NUMERIC(" + std::to_string(t.precision()) + ", " + std::to_string(t.scale()) +
+                 ")";
+        return "TEXT";
+      case TypeKind::string:
+      case TypeKind::enumeration:
+        return t.length() ? "VARCHAR(" + std::to_string(t.length()) + ")" : "VARCHAR";
+      case TypeKind::text:
+      case TypeKind::json:
+        return "TEXT";
+      case TypeKind::date:
+        return "DATE";
+      case TypeKind::date_time:
+        return "DATETIME";
+      case TypeKind::time:
+        return "TIME";
+      case TypeKind::large_binary:
+        return "BLOB";
+      case TypeKind::uuid:
+        return "UUID";
+    }
+    return "TEXT";
+  }
+  // Only a column declared exactly INTEGER PRIMARY KEY becomes the rowid (64-bit, generated).
+  std::string column_type_sql(const Column& c) const override {
+    return c.is_autoincrement() ? "INTEGER" : type_sql(c.type());
+  }
+  std::string inline_primary_key_sql(const Column& c) const override {
+    if (c.is_autoincrement() && c.autoincrement_setting() == Autoincrement::yes)
+      return "PRIMARY KEY AUTOINCREMENT";
+    return {};
+  }
+  std::string literal_sql(const Value& v, const Type& t) const override {
+    if (v.kind() == Value::Kind::boolean) return v.bool_unchecked() ? "1" : "0";
+    return Dialect::literal_sql(v, t);
+  }
+  // The canonical form sqlcore writes (`YYYY-MM-DD HH:MM:SS.ffffff`): %f gives SS.SSS.
+  std::string current_timestamp_sql(const Type& t) const override {
+    if (t.kind() == TypeKind::date) return "date('now')";
+    if (t.kind() == TypeKind::time) return "strftime('%H:%M:%f', 'now') || '000'";
+    return "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'";
+  }
+  std::vector<std::pair<std::string, std::string>> type_checks(const Column& c) const override {
+    auto out = Dialect::type_checks(c);
+    if (c.type().kind() == TypeKind::json)
+      out.emplace_back(c.name() + "_json", "json_valid(" + quote_identifier(c.name()) + ")");
+    return out;
+  }
+  bool supports_add_constraint() const override { return false; }
+  std::string has_table_sql() const override {
+    return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";
+  }
 };
 
 }  // namespace
