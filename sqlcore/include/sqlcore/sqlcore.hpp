@@ -17,4 +17,7 @@
 #include "sqlcore/schema/table.hpp"
 #include "sqlcore/schema/types.hpp"
 #include "sqlcore/sql/ddl.hpp"
+#include "sqlcore/sql/dml.hpp"
+#include "sqlcore/sql/expression.hpp"
+#include "sqlcore/sql/select.hpp"
 #include "sqlcore/sql/text.hpp"

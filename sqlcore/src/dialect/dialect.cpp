@@ -121,4 +121,14 @@ std::vector<std::pair<std::string, std::string>> Dialect::type_checks(const Colu
   return out;
 }
 
+std::string Dialect::string_agg_sql(const std::string& expr, const std::string& separator) const {
+  return "string_agg(CAST(" + expr + " AS TEXT), " + separator + ")";
+}
+
+void Dialect::append_limit_offset(std::string& out, std::optional<std::int64_t> limit,
+                                  std::optional<std::int64_t> offset) const {
+  if (limit) out += " LIMIT " + std::to_string(*limit);
+  if (offset) out += " OFFSET " + std::to_string(*offset);
+}
+
 }  // namespace sqlcore

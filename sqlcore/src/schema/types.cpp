@@ -298,6 +298,10 @@ Value Type::bind(Value v, std::string_view column) const {
         d = v.as<double>(column);
       else
         wrong_kind(column, *this, v);
+      // SQLite binds NaN as NULL, PostgreSQL stores it: refused everywhere, as for Numeric and
+      // Json, rather than silently becoming NULL on one backend. Infinities work everywhere.
+      if (std::isnan(d))
+        data_error(column, "22023", "NaN is not a portable " + to_string() + " value");
       if (kind_ == TypeKind::float_) {
         if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
           data_error(column, "22003", "value out of range for Float (single precision)");

@@ -112,8 +112,17 @@ std::string render_create_table(const Dialect& d, const Table& t, bool if_not_ex
       std::string name = md.apply_convention(md.naming_convention().check, t, {c}, {}, {}, label);
       items.push_back("CONSTRAINT " + d.quote_identifier(name) + " CHECK (" + condition + ")");
     }
-  for (const ForeignKey& fk : t.foreign_keys())
-    if (!fk.is_use_alter() || include_use_alter_fks) items.push_back(fk_clause(d, fk));
+  for (const ForeignKey& fk : t.foreign_keys()) {
+    if (fk.is_use_alter() && !include_use_alter_fks) continue;
+    std::string clause = fk_clause(d, fk);
+    // A backend that cannot add (or drop) the key later gets it here, deferred to commit: that is
+    // what breaks the cycle instead. Without it, rows that close the cycle could not be written
+    // when the keys are NOT NULL, and drop_all() could not drop the tables while they hold rows
+    // (SQLite's DROP TABLE deletes the rows first, and the other table's key then fails).
+    if (fk.is_use_alter() && !d.supports_add_constraint())
+      clause += " DEFERRABLE INITIALLY DEFERRED";
+    items.push_back(std::move(clause));
+  }
 
   std::string out = "CREATE TABLE ";
   if (if_not_exists) out += "IF NOT EXISTS ";

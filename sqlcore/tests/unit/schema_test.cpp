@@ -358,7 +358,8 @@ TEST(Ddl, SqliteGolden) {
             "  \"profile\" TEXT NOT NULL,\n"
             "  CONSTRAINT \"pk_users\" PRIMARY KEY (\"id\"),\n"
             "  CONSTRAINT \"uq_users_username\" UNIQUE (\"username\"),\n"
-            "  CONSTRAINT \"ck_users_profile_json\" CHECK (json_valid(\"profile\"))\n"
+            "  CONSTRAINT \"ck_users_profile_json\" CHECK (\"profile\" IS NULL OR "
+            "json_valid(\"profile\"))\n"
             ")");
   EXPECT_EQ(create_table(posts, true).sql(sqlite()),
             "CREATE TABLE IF NOT EXISTS \"posts\" (\n"

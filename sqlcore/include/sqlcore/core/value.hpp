@@ -66,7 +66,7 @@ class Value {
   /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one.
   template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
   Value(J&& j) : v_(make_json(std::forward<J>(j))) {}  // NOLINT(google-explicit-constructor)
-  template <class T>
+  template <class T, std::enable_if_t<std::is_constructible_v<Value, const T&>, int> = 0>
   Value(const std::optional<T>& v) {  // NOLINT(google-explicit-constructor)
     if (v) *this = Value(*v);
   }

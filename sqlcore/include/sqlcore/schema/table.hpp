@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sqlcore/core/value.hpp"
@@ -31,8 +32,45 @@
 namespace sqlcore {
 
 class Column;
+class Expr;
 class MetaData;
+class Select;
 class Table;
+
+/// One step of a JSON path: a member name or an array index.
+using JsonPathStep = std::variant<std::string, std::int64_t>;
+
+/// The expression methods of a column (Column, Col<T>): `users.email.is_null()`,
+/// `users.id.desc()`. Each is the same as on Expr(column); defined in sql/expression.hpp.
+template <class D>
+class ExprMethods {
+ public:
+  Expr label(std::string name) const;
+  Expr is_null() const;
+  Expr is_not_null() const;
+  Expr in_(std::vector<Value> values) const;
+  Expr not_in(std::vector<Value> values) const;
+  Expr in_(const Select& subquery) const;
+  Expr not_in(const Select& subquery) const;
+  Expr like(const Expr& pattern, char escape = '\0') const;
+  Expr not_like(const Expr& pattern, char escape = '\0') const;
+  Expr ilike(const Expr& pattern, char escape = '\0') const;
+  Expr not_ilike(const Expr& pattern, char escape = '\0') const;
+  Expr between(const Expr& low, const Expr& high) const;
+  Expr concat(const Expr& other) const;
+  Expr cast(const Type& type) const;
+  Expr asc() const;
+  Expr desc() const;
+  Expr nulls_first() const;
+  Expr nulls_last() const;
+  Expr json_text(std::vector<JsonPathStep> path) const;
+  Expr json_int(std::vector<JsonPathStep> path) const;
+  Expr json_double(std::vector<JsonPathStep> path) const;
+  Expr json_bool(std::vector<JsonPathStep> path) const;
+
+ protected:
+  ~ExprMethods() = default;
+};
 
 /// SQL written into DDL as is: a CHECK condition, an index expression or predicate, a server
 /// default expression. Quote identifiers in it yourself where a backend needs it.
@@ -70,9 +108,16 @@ class ServerDefault {
   std::string sql_;
 };
 
-/// The current time as a server default: `.server_default(now())`.
-inline ServerDefault now() {
-  return ServerDefault::current_timestamp();
+/// The current time: as a server default (`.server_default(now())`) the database's clock at
+/// insert; in an expression (`users.created_at > now() - hours(24)`) the time of execution,
+/// computed by sqlcore and bound as a value.
+struct Now {
+  operator ServerDefault() const {  // NOLINT(google-explicit-constructor)
+    return ServerDefault::current_timestamp();
+  }
+};
+inline constexpr Now now() {
+  return {};
 }
 
 /// How a column's values are generated when an insert leaves it out.
@@ -103,7 +148,7 @@ class ColumnRef {
 
 /// One column of a table. Created by Table::column(); the declaring calls return the column so
 /// they chain.
-class Column {
+class Column : public ExprMethods<Column> {
  public:
   Column(const Column&) = delete;
   Column& operator=(const Column&) = delete;
@@ -399,7 +444,7 @@ SQLCORE_COL_TRAIT(Uuid, uuid)
 }  // namespace detail
 
 /// The untyped part of a column handle.
-class ColBase {
+class ColBase : public ExprMethods<ColBase> {
  public:
   const Column& column() const { return *column_; }
   operator const Column&() const { return *column_; }  // NOLINT(google-explicit-constructor)

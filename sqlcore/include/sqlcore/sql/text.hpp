@@ -3,19 +3,47 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sqlcore/core/value.hpp"
+#include "sqlcore/schema/types.hpp"
+
 namespace sqlcore {
 
+class Column;
 class Dialect;
 
+/// Where placeholder i of a compiled expression statement gets its value, when that is not simply
+/// the execution's parameter `param_names[i]`, and how the value is checked on the way.
+struct BindSlot {
+  enum class Source {
+    param,           // the execution's parameter named param_names[i]
+    fixed,           // `value`: written into the statement
+    now,             // the time of execution plus `offset_us`
+    client_default,  // `column`'s client-side default, evaluated per execution
+  };
+  Source source = Source::param;
+  Value value;
+  std::int64_t offset_us = 0;
+  const Column* column = nullptr;
+  /// Checks and converts the value (Type::bind) when set; `label` names the column in errors.
+  std::optional<Type> type;
+  std::string label;
+};
+
 /// A statement rendered for one dialect. Placeholder i (0-based, in the dialect's style: `?1` or
-/// `$1`) takes the parameter named `param_names[i]`.
+/// `$1`) takes the parameter named `param_names[i]`, unless `slots` (then the same size) says
+/// otherwise.
 struct CompiledStatement {
   std::string sql;
   std::vector<std::string> param_names;
+  /// Empty for text(): every placeholder is a named parameter as given.
+  std::vector<BindSlot> slots;
+  /// Per result column, the type that reads it (Type::result); empty when none is known.
+  std::vector<std::optional<Type>> result_types;
 };
 
 /// Anything a Connection can execute. compile() is called once per dialect and cached by the

@@ -83,6 +83,17 @@ class PgDialect final : public Dialect {
     if (t.kind() == TypeKind::time) return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::time";
     return "CURRENT_TIMESTAMP";
   }
+  bool supports_ilike() const override { return true; }
+  bool json_path_as_string() const override { return false; }
+  std::string json_extract_sql(const std::string& doc,
+                               const std::vector<std::string>& path) const override {
+    std::string out = "jsonb_extract_path_text(" + doc;
+    for (const auto& p : path) out += ", " + p;
+    return out + ")";
+  }
+  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
+    return "(" + expr + " + " + std::to_string(seconds) + " * INTERVAL '1 second')";
+  }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
            "c.relnamespace WHERE c.relname = :name AND c.relkind IN ('r', 'p') AND n.nspname = "

@@ -88,11 +88,35 @@ class SqliteDialect final : public Dialect {
   }
   std::vector<std::pair<std::string, std::string>> type_checks(const Column& c) const override {
     auto out = Dialect::type_checks(c);
+    // json_valid(NULL) is 0 before SQLite 3.45 (NULL only since): let NULL through explicitly,
+    // or a nullable Json column could never hold SQL NULL.
     if (c.type().kind() == TypeKind::json)
-      out.emplace_back(c.name() + "_json", "json_valid(" + quote_identifier(c.name()) + ")");
+      out.emplace_back(c.name() + "_json", quote_identifier(c.name()) + " IS NULL OR json_valid(" +
+                                               quote_identifier(c.name()) + ")");
     return out;
   }
   bool supports_add_constraint() const override { return false; }
+  std::string string_agg_sql(const std::string& expr, const std::string& sep) const override {
+    return "group_concat(" + expr + ", " + sep + ")";
+  }
+  // No row locks: write transactions are serialised (BEGIN IMMEDIATE), so none are needed.
+  std::string for_update_sql() const override { return {}; }
+  // OFFSET needs a LIMIT in SQLite; -1 means none.
+  void append_limit_offset(std::string& out, std::optional<std::int64_t> limit,
+                           std::optional<std::int64_t> offset) const override {
+    if (limit || offset) out += " LIMIT " + std::to_string(limit ? *limit : -1);
+    if (offset) out += " OFFSET " + std::to_string(*offset);
+  }
+  bool json_path_as_string() const override { return true; }
+  std::string json_extract_sql(const std::string& doc,
+                               const std::vector<std::string>& path) const override {
+    return "json_extract(" + doc + ", " + path.at(0) + ")";
+  }
+  // Whole seconds move the `YYYY-MM-DD HH:MM:SS` part; the `.ffffff` tail stays as it was.
+  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
+    return "(strftime('%Y-%m-%d %H:%M:%S', " + expr + ", '" + (seconds >= 0 ? "+" : "") +
+           std::to_string(seconds) + " seconds') || substr(" + expr + ", 20))";
+  }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";
   }

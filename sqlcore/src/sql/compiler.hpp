@@ -1,0 +1,45 @@
+// The statement compiler (internal): renders a SelectData or DmlData for one dialect, and the
+// per-statement cache that keeps one compilation per dialect.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "nodes.hpp"
+#include "sqlcore/sql/text.hpp"
+
+namespace sqlcore::detail {
+
+std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d);
+std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d);
+
+/// One compilation per dialect, built on first use. The first dialect's is readable without a
+/// lock once published (most programs use one dialect).
+struct StatementCache {
+  std::mutex mu;
+  // A deque: references to entries stay valid as entries are added.
+  std::deque<std::pair<const Dialect*, std::shared_ptr<const CompiledStatement>>> entries;
+  std::shared_ptr<const CompiledStatement> first;
+  std::atomic<const Dialect*> first_dialect{nullptr};
+
+  template <class Build>
+  const std::shared_ptr<const CompiledStatement>& get(const Dialect& d, Build&& build) {
+    if (first_dialect.load(std::memory_order_acquire) == &d) return first;
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& [dialect, compiled] : entries)
+      if (dialect == &d) return compiled;
+    entries.emplace_back(&d, build());
+    if (first_dialect.load(std::memory_order_relaxed) == nullptr) {
+      first = entries.back().second;
+      first_dialect.store(&d, std::memory_order_release);
+    }
+    return entries.back().second;
+  }
+};
+
+}  // namespace sqlcore::detail

@@ -1,0 +1,172 @@
+// Insert, update and delete builders.
+#include "sqlcore/sql/dml.hpp"
+
+#include <algorithm>
+
+#include "compiler.hpp"
+#include "nodes.hpp"
+#include "sqlcore/core/error.hpp"
+
+namespace sqlcore {
+
+using detail::DmlData;
+
+namespace {
+
+const char* verb(Dml::Kind k) {
+  switch (k) {
+    case Dml::Kind::insert:
+      return "insert";
+    case Dml::Kind::update:
+      return "update";
+    case Dml::Kind::delete_:
+      return "delete_from";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Dml::Dml(Kind kind, const Table& table)
+    : data_(std::make_shared<DmlData>()), cache_(std::make_shared<detail::StatementCache>()) {
+  data_->kind = kind;
+  data_->table = &table;
+}
+
+DmlData& Dml::mut() {
+  if (data_.use_count() > 1) data_ = std::make_shared<DmlData>(*data_);
+  cache_ = std::make_shared<detail::StatementCache>();
+  return *data_;
+}
+
+Dml& Dml::values(std::vector<Assignment> row) {
+  DmlData& d = mut();
+  if (d.kind == Kind::delete_) throw ArgumentError("delete_from(): takes no values");
+  if (d.kind == Kind::update && !d.rows.empty())
+    throw ArgumentError("update(" + d.table->name() + "): set() is given once");
+  if (d.select) throw ArgumentError("insert(): values() and from_select() exclude each other");
+  std::vector<std::pair<const Column*, detail::NodePtr>> out;
+  for (auto& [ref, value] : row) {
+    const Column* c = &ref.resolve(*d.table, verb(d.kind));
+    if (std::any_of(out.begin(), out.end(), [&](const auto& a) { return a.first == c; }))
+      throw ArgumentError(std::string(verb(d.kind)) + "(" + d.table->name() + "): column '" +
+                          c->name() + "' is given twice");
+    out.emplace_back(c, value.node());
+  }
+  d.rows.push_back(std::move(out));
+  return *this;
+}
+
+Dml& Dml::from_select(std::vector<ColumnRef> columns, const Select& select) {
+  DmlData& d = mut();
+  if (d.kind != Kind::insert) throw ArgumentError("from_select(): only for insert()");
+  if (!d.rows.empty())
+    throw ArgumentError("insert(): values() and from_select() exclude each other");
+  d.select_columns.clear();
+  for (const ColumnRef& r : columns) d.select_columns.push_back(&r.resolve(*d.table, "insert"));
+  const auto& sel = select.data();
+  if (!sel->columns.empty() && sel->compound == detail::CompoundKind::none &&
+      sel->columns.size() != d.select_columns.size())
+    throw ArgumentError("insert(" + d.table->name() +
+                        ").from_select(): " + std::to_string(d.select_columns.size()) +
+                        " columns but the select has " + std::to_string(sel->columns.size()));
+  d.select = sel;
+  return *this;
+}
+
+Dml& Dml::where(const Expr& condition) {
+  DmlData& d = mut();
+  if (d.kind == Kind::insert) throw ArgumentError("insert(): where() is for update and delete");
+  d.where = d.where ? (Expr(d.where) && condition).node() : condition.node();
+  return *this;
+}
+
+Dml& Dml::returning(std::vector<Expr> columns) {
+  DmlData& d = mut();
+  for (const Expr& e : columns) d.returning.push_back(e.node());
+  return *this;
+}
+
+Dml& Dml::on_conflict(std::vector<ColumnRef> columns) {
+  DmlData& d = mut();
+  if (d.kind != Kind::insert) throw ArgumentError("on_conflict(): only for insert()");
+  if (columns.empty()) throw ArgumentError("on_conflict(): give the conflicting columns");
+  d.on_conflict = true;
+  d.conflict_columns.clear();
+  for (const ColumnRef& r : columns)
+    d.conflict_columns.push_back(&r.resolve(*d.table, "on_conflict"));
+  return *this;
+}
+
+Dml& Dml::on_conflict_constraint(std::string name) {
+  const Table& t = *data_->table;
+  std::vector<ColumnRef> cols;
+  if (!t.primary_key().empty() && t.primary_key().name() == name) {
+    for (const Column* c : t.primary_key().columns()) cols.emplace_back(*c);
+  } else {
+    for (const UniqueConstraint& u : t.unique_constraints())
+      if (u.name() == name)
+        for (const Column* c : u.columns()) cols.emplace_back(*c);
+    for (const Index& ix : t.indexes())
+      if (cols.empty() && ix.is_unique() && ix.name() == name)
+        for (const Column* c : ix.columns()) {
+          if (!c) throw ArgumentError("on_conflict_constraint(): '" + name + "' is on expressions");
+          cols.emplace_back(*c);
+        }
+  }
+  if (cols.empty())
+    throw ArgumentError("on_conflict_constraint(): table '" + t.name() +
+                        "' has no primary key, unique constraint or unique index named '" + name +
+                        "'");
+  // Compiled as the constraint's columns: one form both backends accept.
+  return on_conflict(std::move(cols));
+}
+
+Dml& Dml::do_update(std::vector<ColumnRef> columns, std::optional<Expr> where) {
+  std::vector<Assignment> set;
+  for (ColumnRef& r : columns) {
+    const Column& c = r.resolve(*data_->table, "do_update");
+    set.emplace_back(c, excluded(c));
+  }
+  return do_update(std::move(set), std::move(where));
+}
+
+Dml& Dml::do_update(std::vector<Assignment> assignments, std::optional<Expr> where) {
+  DmlData& d = mut();
+  if (!d.on_conflict) throw ArgumentError("do_update(): call on_conflict() first");
+  if (assignments.empty()) throw ArgumentError("do_update(): nothing to set (use do_nothing())");
+  d.do_nothing = false;
+  d.conflict_set.clear();
+  for (auto& [ref, value] : assignments)
+    d.conflict_set.emplace_back(&ref.resolve(*d.table, "do_update"), value.node());
+  d.conflict_where = where ? where->node() : nullptr;
+  return *this;
+}
+
+Dml& Dml::do_nothing() {
+  DmlData& d = mut();
+  if (!d.on_conflict) throw ArgumentError("do_nothing(): call on_conflict() first");
+  d.do_nothing = true;
+  d.conflict_set.clear();
+  return *this;
+}
+
+std::shared_ptr<const CompiledStatement> Dml::compile(const Dialect& dialect) const {
+  return cache_->get(dialect, [&] { return detail::compile_dml(*data_, dialect); });
+}
+
+const CompiledStatement& Dml::compiled(const Dialect& dialect) const {
+  return *cache_->get(dialect, [&] { return detail::compile_dml(*data_, dialect); });
+}
+
+Dml insert(const Table& table) {
+  return Dml(Dml::Kind::insert, table);
+}
+Dml update(const Table& table) {
+  return Dml(Dml::Kind::update, table);
+}
+Dml delete_from(const Table& table) {
+  return Dml(Dml::Kind::delete_, table);
+}
+
+}  // namespace sqlcore
