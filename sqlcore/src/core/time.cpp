@@ -26,6 +26,20 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
+// Reads the digits after the separator at `pos` as microseconds (more than 6 are truncated);
+// moves `pos` past them. False when there is no digit.
+bool parse_fraction(std::string_view s, std::size_t& pos, std::int64_t& frac) {
+  ++pos;
+  int n = 0;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+    if (n < 6) frac = frac * 10 + (s[pos] - '0');
+    ++n;
+    ++pos;
+  }
+  for (int i = n; i < 6; ++i) frac *= 10;
+  return n > 0;
+}
+
 bool valid_ymd(int y, int m, int d, sys_days& out) {
   // std::chrono::year holds only -32767..32767; a larger int would wrap to some valid year.
   if (y < static_cast<int>(std::chrono::year::min()) ||
@@ -103,17 +117,8 @@ std::optional<Timestamp> Timestamp::parse(std::string_view s) {
   if (pos < s.size() && s[pos] == ':') {
     if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
     pos += 3;
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-      ++pos;
-      int n = 0;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (n < 6) frac = frac * 10 + (s[pos] - '0');
-        ++n;
-        ++pos;
-      }
-      if (n == 0) return std::nullopt;
-      for (int i = n; i < 6; ++i) frac *= 10;
-    }
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',') && !parse_fraction(s, pos, frac))
+      return std::nullopt;
   }
   if (hh > 24 || mm > 59 || ss > 60) return std::nullopt;
   if (hh == 24 && (mm != 0 || ss != 0 || frac != 0)) return std::nullopt;  // only 24:00:00
@@ -218,17 +223,7 @@ std::optional<TimeOfDay> TimeOfDay::parse(std::string_view s) {
   if (pos < s.size() && s[pos] == ':') {
     if (!digits(s, pos + 1, 2, ss)) return std::nullopt;
     pos += 3;
-    if (pos < s.size() && s[pos] == '.') {
-      ++pos;
-      int n = 0;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (n < 6) frac = frac * 10 + (s[pos] - '0');
-        ++n;
-        ++pos;
-      }
-      if (n == 0) return std::nullopt;
-      for (int i = n; i < 6; ++i) frac *= 10;
-    }
+    if (pos < s.size() && s[pos] == '.' && !parse_fraction(s, pos, frac)) return std::nullopt;
   }
   // A zero offset only: a time of day with another offset has no single UTC meaning.
   std::string_view rest = s.substr(pos);

@@ -49,6 +49,43 @@ std::string quote_string(std::string_view s) {
 
 }  // namespace
 
+std::string Dialect::type_sql(const Type& t) const {
+  switch (t.kind()) {
+    case TypeKind::small_integer:
+      return "SMALLINT";
+    case TypeKind::integer:
+      return "INTEGER";
+    case TypeKind::big_integer:
+      return "BIGINT";
+    case TypeKind::boolean:
+      return "BOOLEAN";
+    case TypeKind::float_:
+      return "REAL";
+    case TypeKind::double_:
+      return "DOUBLE PRECISION";
+    case TypeKind::numeric:
+      return "NUMERIC(" + std::to_string(t.precision()) + ", " + std::to_string(t.scale()) + ")";
+    case TypeKind::string:
+    case TypeKind::enumeration:
+      return t.length() ? "VARCHAR(" + std::to_string(t.length()) + ")" : "VARCHAR";
+    case TypeKind::text:
+      return "TEXT";
+    case TypeKind::date:
+      return "DATE";
+    case TypeKind::date_time:
+      return "TIMESTAMP WITH TIME ZONE";
+    case TypeKind::time:
+      return "TIME";
+    case TypeKind::json:
+      return "JSON";
+    case TypeKind::large_binary:
+      return "BLOB";
+    case TypeKind::uuid:
+      return "UUID";
+  }
+  return "TEXT";
+}
+
 std::string Dialect::column_type_sql(const Column& column) const {
   return type_sql(column.type());
 }

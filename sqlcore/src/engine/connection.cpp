@@ -7,22 +7,28 @@
 #include <span>
 
 #include "engine/engine_state.hpp"
-#include "sqlcore/core/columns.hpp"
 #include "sqlcore/core/error.hpp"
+#include "sqlcore/engine/row.hpp"
 
 namespace sqlcore {
 
 namespace detail {
 
+namespace {
+// Off the execute path: says why there is no connection, or checks one out.
+[[gnu::noinline]] void no_connection(ConnectionState& st) {
+  if (st.closed()) throw ArgumentError("this Connection is closed");
+  if (st.tx_lost())
+    throw ArgumentError(
+        "the database connection was lost inside a transaction; roll the transaction back "
+        "before using this Connection again");
+  st.checkout();
+}
+}  // namespace
+
 DriverConnection& ConnectionState::conn() {
-  if (closed_) throw ArgumentError("this Connection is closed");
-  if (!pc_) {
-    if (tx_lost_)
-      throw ArgumentError(
-          "the database connection was lost inside a transaction; roll the transaction back "
-          "before using this Connection again");
-    checkout();
-  }
+  if (closed_ || !pc_) [[unlikely]]
+    no_connection(*this);
   return *pc_->conn;
 }
 
@@ -80,7 +86,7 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
   for (std::size_t k = 0; k < params.size(); ++k) {
     const auto& [name, value] = params[k];
     // Callers usually list parameters in the statement's order: try that position first.
-    auto it = k < names.size() && Columns::same_name(names[k], name)
+    auto it = k < names.size() && detail::same_short_text(names[k], name)
                   ? names.begin() + static_cast<std::ptrdiff_t>(k)
                   : std::find(names.begin(), names.end(), name);
     if (it == names.end()) {
@@ -98,6 +104,21 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
     if (out[offset + i] == nullptr)
       throw ArgumentError("missing value for bind parameter ':" + names[i] +
                           "'\n[SQL: " + abbreviate_sql(sql) + "]");
+}
+
+// The usual case: `params` names exactly the statement's parameters, in the statement's order.
+// Then each value goes to its own position and every parameter has one (the names of a compiled
+// statement are distinct), so none of bind_by_name's checks can fail: fill `out` and say so.
+// Otherwise leave the work (and the error messages) to bind_by_name.
+bool in_statement_order(const std::vector<std::string>& names, const Params& params,
+                        const Value** out) {
+  const std::size_t n = names.size();
+  if (params.size() != n) return false;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!detail::same_short_text(names[k], params[k].first)) return false;
+    out[k] = &params[k].second;
+  }
+  return true;
 }
 
 }  // namespace
@@ -118,20 +139,27 @@ Connection::~Connection() {
 Result Connection::execute(const Executable& stmt, const Params& params) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
-  const std::size_t n = compiled->param_names.size();
+  if (!compiled->slots.empty() || !compiled->result_types.empty())
+    return execute_typed(stmt, params);
+  const std::vector<std::string>& names = compiled->param_names;
+  const std::size_t n = names.size();
   // The value pointers live on the stack for ordinary statements; no allocation per execute.
   constexpr std::size_t kInline = 32;
-  std::array<const Value*, kInline> inline_values;  // only the first n are used, and cleared
+  std::array<const Value*, kInline> inline_values;  // only the first n are used
   std::vector<const Value*> heap_values;
   std::span<const Value*> values;
-  if (n <= kInline) {
+  if (n <= kInline && in_statement_order(names, params, inline_values.data())) {
     values = std::span<const Value*>(inline_values.data(), n);
-    std::fill(values.begin(), values.end(), nullptr);
   } else {
-    heap_values.assign(n, nullptr);
-    values = heap_values;
+    if (n <= kInline) {
+      values = std::span<const Value*>(inline_values.data(), n);
+      std::fill(values.begin(), values.end(), nullptr);
+    } else {
+      heap_values.assign(n, nullptr);
+      values = heap_values;
+    }
+    bind_by_name(names, params, values, 0, compiled->sql);
   }
-  bind_by_name(compiled->param_names, params, values, 0, compiled->sql);
   DriverConnection& c = state_->conn();
   try {
     return Result(c.execute(compiled->sql, values));
@@ -146,15 +174,21 @@ std::int64_t Connection::execute_many(const Executable& stmt,
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   if (param_sets.empty()) return 0;
+  if (!compiled->slots.empty()) return execute_many_typed(*compiled, param_sets);
   const std::size_t n = compiled->param_names.size();
   std::vector<const Value*> values(n * param_sets.size(), nullptr);
   for (std::size_t r = 0; r < param_sets.size(); ++r)
     bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
+  return run_many(compiled->sql, values, param_sets.size());
+}
+
+std::int64_t Connection::run_many(const std::string& sql, std::span<const Value* const> values,
+                                  std::size_t rows) {
   DriverConnection& c = state_->conn();
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
   try {
     if (own_tx) c.execute_simple(state_->dialect().begin_sql());
-    std::int64_t total = c.execute_many(compiled->sql, values, param_sets.size());
+    std::int64_t total = c.execute_many(sql, values, rows);
     if (own_tx) c.execute_simple(state_->dialect().commit_sql());
     return total;
   } catch (const DatabaseError& e) {

@@ -1,18 +1,74 @@
 // Result and Row: streaming rows from a driver cursor, one()/first()/scalar() and name lookup.
 #include "sqlcore/engine/result.hpp"
 
+#include "sqlcore/sql/text.hpp"
+
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/driver.hpp"
 
 namespace sqlcore {
 
+namespace {
+
+[[noreturn]] void throw_no_column(const Columns& columns, std::string_view name) {
+  std::string known;
+  for (const auto& n : columns.names()) known += (known.empty() ? "" : ", ") + n;
+  throw ArgumentError("no column named '" + std::string(name) + "' in this row (columns: " +
+                      (known.empty() ? std::string("none") : known) + ")");
+}
+
+// The row storage of the last Result this thread destroyed, adopted by the next Result's
+// iteration: a loop of short queries reuses one row's values (and their string buffers) instead
+// of allocating a vector per statement. Thread-local, so nothing is shared between threads.
+// t_spare points at the slot once it exists, and is null again after the thread's thread-locals
+// are destroyed (a Result destroyed later, at exit, then simply frees its row).
+thread_local Row* t_spare = nullptr;
+thread_local bool t_spare_gone = false;
+
+struct SpareSlot {
+  Row row;
+  SpareSlot() { t_spare = &row; }
+  ~SpareSlot() {
+    t_spare = nullptr;
+    t_spare_gone = true;
+  }
+  SpareSlot(const SpareSlot&) = delete;
+  SpareSlot& operator=(const SpareSlot&) = delete;
+};
+
+Row* spare_row() {
+  if (t_spare == nullptr && !t_spare_gone) {
+    thread_local SpareSlot slot;
+  }
+  return t_spare;
+}
+
+// Only ordinary rows are kept, and without large values, so the spare never holds on to much.
+constexpr std::size_t kSpareMaxColumns = 64;
+constexpr std::size_t kSpareMaxText = 256;
+
+// Moves `row` (a destroyed Result's current row) into this thread's spare slot when the slot is
+// free and the row is an ordinary one; values that hold much memory are dropped first.
+[[gnu::noinline]] void keep_as_spare(Row& row) {
+  std::vector<Value>& values = row.mutable_values();
+  if (values.capacity() > kSpareMaxColumns) return;
+  Row* spare = spare_row();
+  if (spare == nullptr || spare->mutable_values().capacity() != 0) return;
+  for (Value& v : values) {
+    const Value::Kind k = v.kind();
+    if ((k == Value::Kind::text && v.text_unchecked().capacity() > kSpareMaxText) ||
+        k == Value::Kind::blob || k == Value::Kind::json || k == Value::Kind::decimal)
+      v = nullptr;
+  }
+  spare->swap(row);  // the row keeps the spare's empty storage, freed with the Result
+}
+
+}  // namespace
+
 std::size_t Columns::index_of(std::string_view name) const {
   std::size_t i = find(name);
   if (i < names_.size()) return i;
-  std::string known;
-  for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
-  throw ArgumentError("no column named '" + std::string(name) + "' in this row (columns: " +
-                      (known.empty() ? std::string("none") : known) + ")");
+  throw_no_column(*this, name);
 }
 
 const std::vector<std::string>& Row::column_names() const {
@@ -32,32 +88,52 @@ const Value& Row::operator[](int index) const {
   return (*this)[static_cast<std::size_t>(index)];
 }
 
-const Value& Row::operator[](std::string_view name) const {
+void Row::throw_missing_column(std::string_view name) const {
   if (!columns_) throw ArgumentError("no column named '" + std::string(name) + "' in an empty row");
-  return values_[columns_->index_of(name)];
+  throw_no_column(*columns_, name);
 }
 
 Result::Result(Execution execution)
     : cursor_(std::move(execution.cursor)),
       rows_affected_(execution.rows_affected),
       last_insert_id_(execution.last_insert_id) {
-  if (cursor_) {
-    columns_ = cursor_->columns();
-    returns_rows_ = cursor_->returns_rows();
-  }
+  if (cursor_) returns_rows_ = cursor_->returns_rows();
 }
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
-Result::~Result() = default;
+
+Result::~Result() {
+  cursor_.reset();
+  if (current_.mutable_values().capacity() != 0) keep_as_spare(current_);
+}
+
+const std::shared_ptr<const Columns>& Result::columns_ref() const {
+  return cursor_ ? cursor_->columns() : columns_;
+}
 
 bool Result::fetch_into(Row& row) {
-  if (!cursor_ || !cursor_->fetch(row.mutable_values())) return false;
-  if (row.columns_ptr() != columns_.get()) row.set_columns(columns_);
+  if (!cursor_) return false;
+  // A row without storage yet (a new Result's) takes this thread's spare: no allocation.
+  std::vector<Value>& values = row.mutable_values();
+  if (values.capacity() == 0 && t_spare != nullptr && t_spare->mutable_values().capacity() != 0)
+    row.swap(*t_spare);
+  if (!cursor_->fetch(row.mutable_values())) return false;
+  const std::shared_ptr<const Columns>& columns = cursor_->columns();
+  if (row.columns_ptr() != columns.get()) row.set_columns(columns);
+  if (typed_) apply_result_types(row);
   return true;
 }
 
+void Result::apply_result_types(Row& row) const {
+  const auto& types = typed_->result_types;
+  std::vector<Value>& values = row.mutable_values();
+  const std::size_t n = std::min(types.size(), values.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (types[i]) values[i] = types[i]->result(std::move(values[i]));
+}
+
 std::optional<Row> Result::fetch_one() {
-  Row r(columns_, {});
+  Row r(columns_ref(), {});
   if (!fetch_into(r)) return std::nullopt;
   return r;
 }
@@ -90,6 +166,7 @@ std::optional<Row> Result::first() {
   auto r = fetch_one();
   if (cursor_) {
     // Discard the rest and free the driver statement, keeping what the counters said.
+    columns_ = cursor_->columns();
     rows_affected_ = cursor_->rows_affected();
     last_insert_id_ = cursor_->last_insert_id();
     cursor_.reset();
@@ -107,7 +184,8 @@ std::int64_t Result::rowcount() const {
 
 const std::vector<std::string>& Result::columns() const {
   static const std::vector<std::string> kNone;
-  return columns_ ? columns_->names() : kNone;
+  const std::shared_ptr<const Columns>& columns = columns_ref();
+  return columns ? columns->names() : kNone;
 }
 
 std::optional<std::int64_t> Result::last_insert_id() const {

@@ -257,7 +257,7 @@ std::string Type::to_string() const {
   return "?";
 }
 
-Value Type::bind(Value v, std::string_view column) const {
+const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scratch) const {
   using K = Value::Kind;
   if (v.is_null()) return v;
   const K k = v.kind();
@@ -278,14 +278,15 @@ Value Type::bind(Value v, std::string_view column) const {
       } else {
         wrong_kind(column, *this, v);
       }
-      if (kind_ == TypeKind::small_integer) return checked_int<std::int16_t>(x, *this, column);
-      if (kind_ == TypeKind::integer) return checked_int<std::int32_t>(x, *this, column);
-      return x;
+      if (kind_ == TypeKind::small_integer) checked_int<std::int16_t>(x, *this, column);
+      if (kind_ == TypeKind::integer) checked_int<std::int32_t>(x, *this, column);
+      if (k == K::integer) return v;
+      return scratch = Value(x);
     }
     case TypeKind::boolean:
       if (k == K::boolean) return v;
       if (k == K::integer && (v.int_unchecked() == 0 || v.int_unchecked() == 1))
-        return v.int_unchecked() == 1;
+        return scratch = Value(v.int_unchecked() == 1);
       wrong_kind(column, *this, v);
     case TypeKind::float_:
     case TypeKind::double_: {
@@ -307,16 +308,19 @@ Value Type::bind(Value v, std::string_view column) const {
           data_error(column, "22003", "value out of range for Float (single precision)");
         d = static_cast<double>(static_cast<float>(d));
       }
-      return d;
+      if (k == K::real && d == v.real_unchecked()) return v;
+      return scratch = Value(d);
     }
     case TypeKind::numeric: {
-      if (k == K::decimal) return numeric_value(v.decimal_unchecked().text, *this, column);
-      if (k == K::text) return numeric_value(v.text_unchecked(), *this, column);
-      if (k == K::integer) return numeric_value(std::to_string(v.int_unchecked()), *this, column);
+      if (k == K::decimal)
+        return scratch = Value(numeric_value(v.decimal_unchecked().text, *this, column));
+      if (k == K::text) return scratch = Value(numeric_value(v.text_unchecked(), *this, column));
+      if (k == K::integer)
+        return scratch = Value(numeric_value(std::to_string(v.int_unchecked()), *this, column));
       if (k == K::real) {
         if (!std::isfinite(v.real_unchecked()))
           data_error(column, "22023", "infinity and NaN are not Numeric values");
-        return numeric_value(shortest_double(v.real_unchecked()), *this, column);
+        return scratch = Value(numeric_value(shortest_double(v.real_unchecked()), *this, column));
       }
       wrong_kind(column, *this, v);
     }
@@ -340,18 +344,18 @@ Value Type::bind(Value v, std::string_view column) const {
     case TypeKind::date:
       if (k == K::date) return v;
       if (k == K::text) {
-        if (auto d = sqlcore::Date::parse(v.text_unchecked())) return *d;
+        if (auto d = sqlcore::Date::parse(v.text_unchecked())) return scratch = Value(*d);
       }
       wrong_kind(column, *this, v);
     case TypeKind::date_time:
       if (k == K::timestamp) return v;
       if (k == K::text) {
-        if (auto t = Timestamp::parse(v.text_unchecked())) return *t;
+        if (auto t = Timestamp::parse(v.text_unchecked())) return scratch = Value(*t);
       }
       wrong_kind(column, *this, v);
     case TypeKind::time:
       if (k == K::text) {
-        if (auto t = TimeOfDay::parse(v.text_unchecked())) return t->to_string();
+        if (auto t = TimeOfDay::parse(v.text_unchecked())) return scratch = Value(t->to_string());
       }
       wrong_kind(column, *this, v);
     case TypeKind::json:
@@ -360,15 +364,15 @@ Value Type::bind(Value v, std::string_view column) const {
           return v;
         case K::text:  // a C++ string is a JSON string document, as in SQLAlchemy
           check_text(column, v.text_unchecked());
-          return sqlcore::Json(v.text_unchecked());
+          return scratch = Value(sqlcore::Json(v.text_unchecked()));
         case K::boolean:
-          return sqlcore::Json(v.bool_unchecked());
+          return scratch = Value(sqlcore::Json(v.bool_unchecked()));
         case K::integer:
-          return sqlcore::Json(v.int_unchecked());
+          return scratch = Value(sqlcore::Json(v.int_unchecked()));
         case K::real:
           if (!std::isfinite(v.real_unchecked()))
             data_error(column, "22023", "JSON has no infinity or NaN");
-          return sqlcore::Json(v.real_unchecked());
+          return scratch = Value(sqlcore::Json(v.real_unchecked()));
         default:
           wrong_kind(column, *this, v);
       }
@@ -378,13 +382,19 @@ Value Type::bind(Value v, std::string_view column) const {
     case TypeKind::uuid:
       if (k == K::text || k == K::blob) {
         try {
-          return v.as<sqlcore::Uuid>(column);
+          return scratch = Value(v.as<sqlcore::Uuid>(column));
         } catch (const ArgumentError&) {
         }
       }
       wrong_kind(column, *this, v);
   }
   return v;
+}
+
+Value Type::bind(Value v, std::string_view column) const {
+  Value scratch;
+  const Value& r = bind_ref(v, column, scratch);
+  return &r == &v ? std::move(v) : std::move(scratch);
 }
 
 Value Type::result(Value v) const {

@@ -16,6 +16,25 @@ namespace {
 // Kinds whose values a comparison converts through the column's type (text to Timestamp, 0/1 to
 // bool...). Integers and strings are compared as given: a WHERE with a value out of a column's
 // range is a valid question with an empty answer, not an error.
+// Kinds whose values a read converts (Type::result); the others arrive as they are read.
+std::optional<Type> result_type(const std::optional<Type>& t) {
+  if (!t) return std::nullopt;
+  switch (t->kind()) {
+    case TypeKind::boolean:
+    case TypeKind::float_:
+    case TypeKind::double_:
+    case TypeKind::numeric:
+    case TypeKind::date:
+    case TypeKind::date_time:
+    case TypeKind::time:
+    case TypeKind::json:
+    case TypeKind::uuid:
+      return t;
+    default:
+      return std::nullopt;
+  }
+}
+
 bool normalise_in_comparisons(const Type& t) {
   switch (t.kind()) {
     case TypeKind::date_time:
@@ -73,6 +92,10 @@ class Compiler {
       return s.source == BindSlot::Source::param && !s.type.has_value();
     });
     if (plain) out_->slots.clear();
+    // No column needs converting on read: leave `result_types` empty (the fast path again).
+    if (std::none_of(out_->result_types.begin(), out_->result_types.end(),
+                     [](const std::optional<Type>& t) { return t.has_value(); }))
+      out_->result_types.clear();
     return out_;
   }
 
@@ -532,7 +555,7 @@ class Compiler {
         if (!used.insert(label).second) label = "col_" + std::to_string(i + 1);
       }
       if (!label.empty()) o += " AS " + q(label);
-      if (top) out_->result_types.push_back(c.type);
+      if (top) out_->result_types.push_back(result_type(c.type));
     }
   }
 
@@ -752,7 +775,7 @@ class Compiler {
       const Node& c = *s.returning[i];
       expr(o, c, {}, {});
       if (c.kind == NodeKind::label) o += " AS " + q(c.text);
-      out_->result_types.push_back(c.type);
+      out_->result_types.push_back(result_type(c.type));
     }
   }
 

@@ -129,22 +129,6 @@ std::optional<Type> Expr::type() const {
   return node_->type;
 }
 
-Expr Expr::label(std::string name) const {
-  if (name.empty()) throw ArgumentError("label(): empty name");
-  auto n = make_node(NodeKind::label);
-  n->text = std::move(name);
-  n->args = {node_};
-  n->type = node_->type;
-  return Expr(std::move(n));
-}
-
-Expr Expr::is_null() const {
-  return postfix(*this, "IS NULL");
-}
-Expr Expr::is_not_null() const {
-  return postfix(*this, "IS NOT NULL");
-}
-
 namespace {
 Expr in_list(const Expr& e, std::vector<Value> values, bool negated) {
   auto n = make_node(NodeKind::in_list);
@@ -201,67 +185,48 @@ Expr json_node(const Expr& e, std::vector<JsonPathStep> path, detail::JsonAs as,
 }
 }  // namespace
 
-Expr Expr::in_(std::vector<Value> values) const {
-  return in_list(*this, std::move(values), false);
+namespace detail {
+
+Expr make_label(const Expr& e, std::string name) {
+  if (name.empty()) throw ArgumentError("label(): empty name");
+  auto n = make_node(NodeKind::label);
+  n->text = std::move(name);
+  n->args = {e.node()};
+  n->type = e.node()->type;
+  return Expr(std::move(n));
 }
-Expr Expr::not_in(std::vector<Value> values) const {
-  return in_list(*this, std::move(values), true);
+
+Expr make_postfix(const Expr& e, const char* op) {
+  return postfix(e, op);
 }
-Expr Expr::in_(const Select& subquery) const {
-  return in_select(*this, subquery, false);
+Expr make_in(const Expr& e, std::vector<Value> values, bool negated) {
+  return in_list(e, std::move(values), negated);
 }
-Expr Expr::not_in(const Select& subquery) const {
-  return in_select(*this, subquery, true);
+Expr make_in(const Expr& e, const Select& subquery, bool negated) {
+  return in_select(e, subquery, negated);
 }
-Expr Expr::like(const Expr& pattern, char escape) const {
-  return like_node(*this, pattern, escape, false, false);
+Expr make_like(const Expr& e, const Expr& pattern, char escape, bool negated, bool insensitive) {
+  return like_node(e, pattern, escape, negated, insensitive);
 }
-Expr Expr::not_like(const Expr& pattern, char escape) const {
-  return like_node(*this, pattern, escape, true, false);
-}
-Expr Expr::ilike(const Expr& pattern, char escape) const {
-  return like_node(*this, pattern, escape, false, true);
-}
-Expr Expr::not_ilike(const Expr& pattern, char escape) const {
-  return like_node(*this, pattern, escape, true, true);
-}
-Expr Expr::between(const Expr& low, const Expr& high) const {
+Expr make_between(const Expr& e, const Expr& low, const Expr& high) {
   auto n = make_node(NodeKind::between);
-  n->args = {node_, low.node(), high.node()};
+  n->args = {e.node(), low.node(), high.node()};
   n->type = types::Boolean;
   n->precedence = kCompare;
   return Expr(std::move(n));
 }
-Expr Expr::concat(const Expr& other) const {
-  return binary(*this, "||", other, kConcat, types::Text);
+Expr make_concat(const Expr& a, const Expr& b) {
+  return binary(a, "||", b, kConcat, types::Text);
 }
-Expr Expr::cast(const Type& type) const {
-  return sqlcore::cast(*this, type);
+Expr make_order(const Expr& e, int descending, int nulls) {
+  return order_node(e, descending, nulls);
 }
-Expr Expr::asc() const {
-  return order_node(*this, 0, -1);
+Expr make_json(const Expr& e, std::vector<JsonPathStep> path, int as) {
+  static const Type kTypes[] = {types::Text, types::BigInteger, types::Double, types::Boolean};
+  return json_node(e, std::move(path), static_cast<JsonAs>(as), kTypes[as]);
 }
-Expr Expr::desc() const {
-  return order_node(*this, 1, -1);
-}
-Expr Expr::nulls_first() const {
-  return order_node(*this, -1, 1);
-}
-Expr Expr::nulls_last() const {
-  return order_node(*this, -1, 2);
-}
-Expr Expr::json_text(std::vector<JsonPathStep> path) const {
-  return json_node(*this, std::move(path), detail::JsonAs::text, types::Text);
-}
-Expr Expr::json_int(std::vector<JsonPathStep> path) const {
-  return json_node(*this, std::move(path), detail::JsonAs::integer, types::BigInteger);
-}
-Expr Expr::json_double(std::vector<JsonPathStep> path) const {
-  return json_node(*this, std::move(path), detail::JsonAs::real, types::Double);
-}
-Expr Expr::json_bool(std::vector<JsonPathStep> path) const {
-  return json_node(*this, std::move(path), detail::JsonAs::boolean, types::Boolean);
-}
+
+}  // namespace detail
 
 namespace detail {
 

@@ -49,8 +49,9 @@ class Dialect {
 
   // DDL: how this backend spells the portable types and column features. The generic DDL
   // compiler (sql/ddl.hpp) asks these; a new backend overrides what it spells differently.
-  /// The column type for `type`: "BOOLEAN", "VARCHAR(255)", "TIMESTAMPTZ".
-  virtual std::string type_sql(const Type& type) const = 0;
+  /// The column type for `type`: "BOOLEAN", "VARCHAR(255)", "TIMESTAMPTZ". The default is the
+  /// SQL standard's name; a dialect overrides the types it spells differently.
+  virtual std::string type_sql(const Type& type) const;
   /// The type written for `column`; differs from type_sql() where a key needs a special spelling
   /// (SQLite's rowid alias must be exactly INTEGER).
   virtual std::string column_type_sql(const Column& column) const;

@@ -14,6 +14,7 @@
 namespace sqlcore {
 
 class DriverCursor;
+struct CompiledStatement;
 struct Execution;
 
 /// The rows (if any) and counts of one executed statement. Rows stream from the driver as they
@@ -97,15 +98,21 @@ class Result {
   std::optional<std::int64_t> last_insert_id() const;
 
  private:
+  friend class Connection;
   bool fetch_into(Row& row);
+  /// Reads every row's columns through the types `compiled` knows (Type::result).
+  void apply_result_types(Row& row) const;
+  /// The cursor's columns while there is a cursor, else the ones kept in columns_.
+  const std::shared_ptr<const Columns>& columns_ref() const;
   [[noreturn]] static void throw_no_row();
 
   std::unique_ptr<DriverCursor> cursor_;
-  std::shared_ptr<const Columns> columns_;
+  std::shared_ptr<const Columns> columns_;  // set when the cursor is let go early (first())
   Row current_;
   bool returns_rows_ = false;
-  std::int64_t rows_affected_ = -1;             // when there is no cursor
-  std::optional<std::int64_t> last_insert_id_;  // when there is no cursor
+  std::int64_t rows_affected_ = -1;                 // when there is no cursor
+  std::optional<std::int64_t> last_insert_id_;      // when there is no cursor
+  std::shared_ptr<const CompiledStatement> typed_;  // result types, for expression statements
 };
 
 }  // namespace sqlcore

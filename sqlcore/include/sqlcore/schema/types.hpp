@@ -65,6 +65,9 @@ class Type {
   /// canonical form. `column` ("table.column") names the column in the error, which is a
   /// DataError (never showing the value). NULL passes through.
   Value bind(Value v, std::string_view column) const;
+  /// bind() without copying: returns `v` itself when it needs no conversion (only checks), else
+  /// the converted value, stored in `scratch`.
+  const Value& bind_ref(const Value& v, std::string_view column, Value& scratch) const;
   /// Normalises a value read from a column of this type to the kind this type reads as: bool for
   /// Boolean, Timestamp for DateTime, Date, Json, Decimal for Numeric (at the declared scale),
   /// canonical text for Uuid and Time, a single-precision double for Float. Values this type

@@ -35,7 +35,7 @@ using NodePtr = std::shared_ptr<const Node>;
 }  // namespace detail
 
 /// A SQL expression. Cheap to copy (shares its immutable tree).
-class Expr {
+class Expr : public ExprMethods<Expr> {
  public:
   /// A column of its table.
   Expr(const Column& column);   // NOLINT(google-explicit-constructor)
@@ -55,41 +55,9 @@ class Expr {
   /// The type the expression has when known (a column's type, Boolean for a comparison ...).
   std::optional<Type> type() const;
 
-  /// `expr AS name`: the result column's name.
-  Expr label(std::string name) const;
-  Expr is_null() const;
-  Expr is_not_null() const;
-  /// `expr IN (...)`. An empty list is false (and NOT IN an empty list is true) on every backend,
-  /// without a syntax error.
-  Expr in_(std::vector<Value> values) const;
-  Expr not_in(std::vector<Value> values) const;
-  Expr in_(const Select& subquery) const;
-  Expr not_in(const Select& subquery) const;
-  /// LIKE, case-sensitive on every backend. `escape` makes that character quote % and _ in the
-  /// pattern (see like_escape()).
-  Expr like(const Expr& pattern, char escape = '\0') const;
-  Expr not_like(const Expr& pattern, char escape = '\0') const;
-  /// Case-insensitive LIKE on every backend (ILIKE / lower() LIKE lower()).
-  Expr ilike(const Expr& pattern, char escape = '\0') const;
-  Expr not_ilike(const Expr& pattern, char escape = '\0') const;
-  Expr between(const Expr& low, const Expr& high) const;
-  /// String concatenation (`||`).
-  Expr concat(const Expr& other) const;
-  /// CAST(expr AS type) in the dialect's spelling of `type`.
-  Expr cast(const Type& type) const;
-
-  // ORDER BY items.
-  Expr asc() const;
-  Expr desc() const;
-  /// NULLs first / last; emulated with an extra sort key where the backend lacks the syntax.
-  Expr nulls_first() const;
-  Expr nulls_last() const;
-
-  // JSON members of a Json column, by path: {"address", "city"} or {"tags", 0}.
-  Expr json_text(std::vector<JsonPathStep> path) const;
-  Expr json_int(std::vector<JsonPathStep> path) const;
-  Expr json_double(std::vector<JsonPathStep> path) const;
-  Expr json_bool(std::vector<JsonPathStep> path) const;
+  // label(), is_null(), in_(), like(), ilike(), between(), concat(), cast(), asc(), desc(),
+  // nulls_first(), nulls_last(), json_text() ...: see ExprMethods (schema/table.hpp); every
+  // expression and every column has them.
 
  private:
   static detail::NodePtr bound(Value v);
@@ -251,94 +219,108 @@ Expr days(std::int64_t n);
 /// `col.like(like_escape(user_input) + "%", '\\')`.
 std::string like_escape(std::string_view text, char escape = '\\');
 
-// ExprMethods: each forwards to Expr(column).
+// ExprMethods, for expressions and columns alike: each builds one node over Expr(*this).
+namespace detail {
+Expr make_label(const Expr& e, std::string name);
+Expr make_postfix(const Expr& e, const char* op);
+Expr make_in(const Expr& e, std::vector<Value> values, bool negated);
+Expr make_in(const Expr& e, const Select& subquery, bool negated);
+Expr make_like(const Expr& e, const Expr& pattern, char escape, bool negated, bool insensitive);
+Expr make_between(const Expr& e, const Expr& low, const Expr& high);
+Expr make_concat(const Expr& a, const Expr& b);
+Expr make_order(const Expr& e, int descending, int nulls);
+Expr make_json(const Expr& e, std::vector<JsonPathStep> path, int as);
+}  // namespace detail
+
+#define SQLCORE_SELF Expr(static_cast<const D&>(*this))
 template <class D>
 Expr ExprMethods<D>::label(std::string name) const {
-  return Expr(static_cast<const D&>(*this)).label(std::move(name));
+  return detail::make_label(SQLCORE_SELF, std::move(name));
 }
 template <class D>
 Expr ExprMethods<D>::is_null() const {
-  return Expr(static_cast<const D&>(*this)).is_null();
+  return detail::make_postfix(SQLCORE_SELF, "IS NULL");
 }
 template <class D>
 Expr ExprMethods<D>::is_not_null() const {
-  return Expr(static_cast<const D&>(*this)).is_not_null();
+  return detail::make_postfix(SQLCORE_SELF, "IS NOT NULL");
 }
 template <class D>
 Expr ExprMethods<D>::in_(std::vector<Value> values) const {
-  return Expr(static_cast<const D&>(*this)).in_(std::move(values));
+  return detail::make_in(SQLCORE_SELF, std::move(values), false);
 }
 template <class D>
 Expr ExprMethods<D>::not_in(std::vector<Value> values) const {
-  return Expr(static_cast<const D&>(*this)).not_in(std::move(values));
+  return detail::make_in(SQLCORE_SELF, std::move(values), true);
 }
 template <class D>
 Expr ExprMethods<D>::in_(const Select& subquery) const {
-  return Expr(static_cast<const D&>(*this)).in_(subquery);
+  return detail::make_in(SQLCORE_SELF, subquery, false);
 }
 template <class D>
 Expr ExprMethods<D>::not_in(const Select& subquery) const {
-  return Expr(static_cast<const D&>(*this)).not_in(subquery);
+  return detail::make_in(SQLCORE_SELF, subquery, true);
 }
 template <class D>
 Expr ExprMethods<D>::like(const Expr& pattern, char escape) const {
-  return Expr(static_cast<const D&>(*this)).like(pattern, escape);
+  return detail::make_like(SQLCORE_SELF, pattern, escape, false, false);
 }
 template <class D>
 Expr ExprMethods<D>::not_like(const Expr& pattern, char escape) const {
-  return Expr(static_cast<const D&>(*this)).not_like(pattern, escape);
+  return detail::make_like(SQLCORE_SELF, pattern, escape, true, false);
 }
 template <class D>
 Expr ExprMethods<D>::ilike(const Expr& pattern, char escape) const {
-  return Expr(static_cast<const D&>(*this)).ilike(pattern, escape);
+  return detail::make_like(SQLCORE_SELF, pattern, escape, false, true);
 }
 template <class D>
 Expr ExprMethods<D>::not_ilike(const Expr& pattern, char escape) const {
-  return Expr(static_cast<const D&>(*this)).not_ilike(pattern, escape);
+  return detail::make_like(SQLCORE_SELF, pattern, escape, true, true);
 }
 template <class D>
 Expr ExprMethods<D>::between(const Expr& low, const Expr& high) const {
-  return Expr(static_cast<const D&>(*this)).between(low, high);
+  return detail::make_between(SQLCORE_SELF, low, high);
 }
 template <class D>
 Expr ExprMethods<D>::concat(const Expr& other) const {
-  return Expr(static_cast<const D&>(*this)).concat(other);
+  return detail::make_concat(SQLCORE_SELF, other);
 }
 template <class D>
 Expr ExprMethods<D>::cast(const Type& type) const {
-  return Expr(static_cast<const D&>(*this)).cast(type);
+  return sqlcore::cast(SQLCORE_SELF, type);
 }
 template <class D>
 Expr ExprMethods<D>::asc() const {
-  return Expr(static_cast<const D&>(*this)).asc();
+  return detail::make_order(SQLCORE_SELF, 0, -1);
 }
 template <class D>
 Expr ExprMethods<D>::desc() const {
-  return Expr(static_cast<const D&>(*this)).desc();
+  return detail::make_order(SQLCORE_SELF, 1, -1);
 }
 template <class D>
 Expr ExprMethods<D>::nulls_first() const {
-  return Expr(static_cast<const D&>(*this)).nulls_first();
+  return detail::make_order(SQLCORE_SELF, -1, 1);
 }
 template <class D>
 Expr ExprMethods<D>::nulls_last() const {
-  return Expr(static_cast<const D&>(*this)).nulls_last();
+  return detail::make_order(SQLCORE_SELF, -1, 2);
 }
 template <class D>
 Expr ExprMethods<D>::json_text(std::vector<JsonPathStep> path) const {
-  return Expr(static_cast<const D&>(*this)).json_text(std::move(path));
+  return detail::make_json(SQLCORE_SELF, std::move(path), 0);
 }
 template <class D>
 Expr ExprMethods<D>::json_int(std::vector<JsonPathStep> path) const {
-  return Expr(static_cast<const D&>(*this)).json_int(std::move(path));
+  return detail::make_json(SQLCORE_SELF, std::move(path), 1);
 }
 template <class D>
 Expr ExprMethods<D>::json_double(std::vector<JsonPathStep> path) const {
-  return Expr(static_cast<const D&>(*this)).json_double(std::move(path));
+  return detail::make_json(SQLCORE_SELF, std::move(path), 2);
 }
 template <class D>
 Expr ExprMethods<D>::json_bool(std::vector<JsonPathStep> path) const {
-  return Expr(static_cast<const D&>(*this)).json_bool(std::move(path));
+  return detail::make_json(SQLCORE_SELF, std::move(path), 3);
 }
+#undef SQLCORE_SELF
 
 }  // namespace sqlcore

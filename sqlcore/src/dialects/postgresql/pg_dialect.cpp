@@ -21,39 +21,15 @@ class PgDialect final : public Dialect {
 
   std::string type_sql(const Type& t) const override {
     switch (t.kind()) {
-      case TypeKind::small_integer:
-        return "SMALLINT";
-      case TypeKind::integer:
-        return "INTEGER";
-      case TypeKind::big_integer:
-        return "BIGINT";
-      case TypeKind::boolean:
-        return "BOOLEAN";
-      case TypeKind::float_:
-        return "REAL";
-      case TypeKind::double_:
-        return "DOUBLE PRECISION";
-      case TypeKind::numeric:
-        return "NUMERIC(" + std::to_string(t.precision()) + ", " + std::to_string(t.scale()) + ")";
-      case TypeKind::string:
-      case TypeKind::enumeration:
-        return t.length() ? "VARCHAR(" + std::to_string(t.length()) + ")" : "VARCHAR";
-      case TypeKind::text:
-        return "TEXT";
-      case TypeKind::date:
-        return "DATE";
       case TypeKind::date_time:
         return "TIMESTAMPTZ";
-      case TypeKind::time:
-        return "TIME";
       case TypeKind::json:
-        return "JSONB";
+        return "JSONB";  // binary, indexable; JSON keeps the text as written
       case TypeKind::large_binary:
         return "BYTEA";
-      case TypeKind::uuid:
-        return "UUID";
+      default:
+        return Dialect::type_sql(t);
     }
-    return "TEXT";
   }
   // Identity, not BIGSERIAL: the SQL standard form, the sequence belongs to the column (dropped
   // with it, no separate grants), and BY DEFAULT still accepts explicit ids (data copies).

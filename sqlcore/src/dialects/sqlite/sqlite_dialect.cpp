@@ -29,14 +29,6 @@ class SqliteDialect final : public Dialect {
   // as `12` into an integer.
   std::string type_sql(const Type& t) const override {
     switch (t.kind()) {
-      case TypeKind::small_integer:
-        return "SMALLINT";
-      case TypeKind::integer:
-        return "INTEGER";
-      case TypeKind::big_integer:
-        return "BIGINT";
-      case TypeKind::boolean:
-        return "BOOLEAN";
       case TypeKind::float_:
         return "FLOAT";
       case TypeKind::double_:
@@ -44,28 +36,14 @@ class SqliteDialect final : public Dialect {
       case TypeKind::numeric:
         // A REAL holds 15 significant digits exactly; wider numbers are kept as their text so
         // that no digit is lost (they then compare as text in SQL, see docs/schema.md).
-        if (t.precision() <= 15)
-          return "NUMERIC(" + std::to_string(t.precision()) + ", " + std::to_string(t.scale()) +
-                 ")";
-        return "TEXT";
-      case TypeKind::string:
-      case TypeKind::enumeration:
-        return t.length() ? "VARCHAR(" + std::to_string(t.length()) + ")" : "VARCHAR";
-      case TypeKind::text:
+        return t.precision() <= 15 ? Dialect::type_sql(t) : "TEXT";
       case TypeKind::json:
         return "TEXT";
-      case TypeKind::date:
-        return "DATE";
       case TypeKind::date_time:
         return "DATETIME";
-      case TypeKind::time:
-        return "TIME";
-      case TypeKind::large_binary:
-        return "BLOB";
-      case TypeKind::uuid:
-        return "UUID";
+      default:
+        return Dialect::type_sql(t);
     }
-    return "TEXT";
   }
   // Only a column declared exactly INTEGER PRIMARY KEY becomes the rowid (64-bit, generated).
   std::string column_type_sql(const Column& c) const override {

@@ -13,6 +13,15 @@
 #include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/dialect/registry.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define SQLCORE_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define SQLCORE_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define SQLCORE_POISON(p, n) ((void)(p), (void)(n))
+#define SQLCORE_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace sqlcore {
 
 namespace {
@@ -37,6 +46,10 @@ std::string sqlstate_for(int rc, std::string_view msg) {
       return "23502";
     case SQLITE_CONSTRAINT_CHECK:
       return "23514";
+    case SQLITE_CONSTRAINT_TRIGGER:
+      // ON DELETE/UPDATE RESTRICT is enforced by an internal trigger in SQLite.
+      if (contains(msg, "FOREIGN KEY constraint failed")) return "23503";
+      break;
     default:
       break;
   }
@@ -183,44 +196,142 @@ struct Stmt {
   }
 };
 
-Value read_column(sqlite3_stmt* st, int i, Decl decl) {
-  switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
-      return Value();
-    case SQLITE_INTEGER: {
-      std::int64_t v = sqlite3_column_int64(st, i);
-      if (decl == Decl::boolean && (v == 0 || v == 1)) return Value(v == 1);
-      return Value(v);
-    }
-    case SQLITE_FLOAT:
-      return Value(sqlite3_column_double(st, i));
-    case SQLITE_BLOB: {
-      const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st, i));
-      int n = sqlite3_column_bytes(st, i);
-      return Value(Blob(p, p + n));
-    }
-    default: {
-      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      std::string_view text(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
-      switch (decl) {
-        case Decl::timestamp:
-          if (auto t = Timestamp::parse(text)) return Value(*t);
-          break;
-        case Decl::date:
-          if (auto d = Date::parse(text)) return Value(*d);
-          break;
-        case Decl::json: {
-          Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-          if (!j.is_discarded()) return Value(std::move(j));
-          break;
-        }
-        default:
-          break;
+// Reads text, blob and NULL values into `out` where the declared type asks for a conversion
+// (timestamp, date, json) or the value is a blob: the less common cases, out of line.
+[[gnu::noinline]] void read_other(sqlite3_value* v, int type, Decl decl, Value& out) {
+  if (type == SQLITE_BLOB) {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(v));
+    int n = sqlite3_value_bytes(v);
+    out = Value(Blob(p, p + n));
+    return;
+  }
+  const char* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  std::string_view text(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+  switch (decl) {
+    case Decl::plain:
+    case Decl::boolean:
+      break;
+    case Decl::timestamp:
+      if (auto t = Timestamp::parse(text)) {
+        out = Value(*t);
+        return;
       }
-      return Value(std::string(text));
+      break;
+    case Decl::date:
+      if (auto d = Date::parse(text)) {
+        out = Value(*d);
+        return;
+      }
+      break;
+    case Decl::json: {
+      Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!j.is_discarded()) {
+        out = Value(std::move(j));
+        return;
+      }
+      break;
     }
   }
+  out = text;
 }
+
+// Reads column `i` of the current row into `out`, reusing its storage where the kind stays the
+// same (a loop over rows or over short queries then allocates nothing for strings that fit).
+// sqlite3_column_value is one API call per column, and the sqlite3_value_* accessors on it are
+// cheap; the statement is used by one thread at a time, as an unprotected value requires.
+inline void read_column(sqlite3_stmt* st, int i, Decl decl, Value& out) {
+  sqlite3_value* v = sqlite3_column_value(st, i);
+  const int type = sqlite3_value_type(v);
+  switch (type) {
+    case SQLITE_INTEGER: {
+      const std::int64_t n = sqlite3_value_int64(v);
+      if (decl == Decl::boolean && (n == 0 || n == 1))
+        out = n == 1;
+      else
+        out = static_cast<long long>(n);
+      return;
+    }
+    case SQLITE_FLOAT:
+      out = sqlite3_value_double(v);
+      return;
+    case SQLITE_NULL:
+      out = nullptr;
+      return;
+    case SQLITE_TEXT:
+      if (decl == Decl::plain || decl == Decl::boolean) {
+        const char* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        out = std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  read_other(v, type, decl, out);
+}
+
+// Memory for SqliteCursor objects: a short thread-local free list, so a loop of SELECTs does not
+// go to the allocator for every cursor. Only memory is recycled (each cursor is constructed and
+// destroyed as usual), and per thread, so a Result may die on any thread. Under ASan the free
+// blocks are poisoned, so a use after free is still caught.
+namespace cursor_memory {
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+constexpr unsigned kMaxFree = 4;
+thread_local FreeBlock* t_free = nullptr;
+thread_local unsigned t_count = 0;
+thread_local bool t_registered = false;  // the Drain below exists for this thread
+thread_local bool t_gone = false;        // ... and has already run (thread exit)
+
+// Frees the list when the thread ends.
+struct Drain {
+  Drain() = default;
+  Drain(const Drain&) = delete;
+  Drain& operator=(const Drain&) = delete;
+  ~Drain() {
+    while (FreeBlock* b = t_free) {
+      SQLCORE_UNPOISON(b, sizeof(FreeBlock));
+      t_free = b->next;
+      ::operator delete(b);
+    }
+    t_count = 0;
+    t_registered = false;
+    t_gone = true;
+  }
+};
+
+void* allocate(std::size_t size, std::size_t block) {
+  if (size == block && t_free != nullptr) {
+    FreeBlock* b = t_free;
+    SQLCORE_UNPOISON(b, block);
+    t_free = b->next;
+    --t_count;
+    return b;
+  }
+  return ::operator new(size);
+}
+
+void release(void* p, std::size_t size, std::size_t block) {
+  if (size == block && t_count < kMaxFree) {
+    if (!t_registered && !t_gone) {
+      thread_local Drain drain;
+      t_registered = true;
+    }
+    if (t_registered) {
+      auto* b = static_cast<FreeBlock*>(p);
+      b->next = t_free;
+      t_free = b;
+      ++t_count;
+      SQLCORE_POISON(b, block);
+      return;
+    }
+  }
+  ::operator delete(p);
+}
+
+}  // namespace cursor_memory
 
 class SqliteConnection;
 
@@ -228,8 +339,15 @@ class SqliteConnection;
 // finished (statement reset); or streaming -> detached (remaining rows buffered) -> finished.
 class SqliteCursor final : public DriverCursor {
  public:
-  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row);
+  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool returns_rows, bool has_row);
   ~SqliteCursor() override;
+
+  static void* operator new(std::size_t size) {
+    return cursor_memory::allocate(size, sizeof(SqliteCursor));
+  }
+  static void operator delete(void* p, std::size_t size) {
+    cursor_memory::release(p, size, sizeof(SqliteCursor));
+  }
 
   const std::shared_ptr<const Columns>& columns() const override { return columns_; }
   bool returns_rows() const override { return returns_rows_; }
@@ -276,7 +394,9 @@ class SqliteConnection final : public DriverConnection {
   Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     detach_cursors();
     Stmt& st = prepare(sql);
-    const bool returns_rows = sqlite3_column_count(st.stmt) > 0;
+    // Whether a statement returns rows never changes (a re-prepare keeps it a SELECT, or an
+    // INSERT ... RETURNING), so the columns read at prepare time tell.
+    const bool returns_rows = st.columns->size() > 0;
     bind(st, params, /*copy=*/returns_rows);
     int rc = sqlite3_step(st.stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
@@ -288,7 +408,9 @@ class SqliteConnection final : public DriverConnection {
       return out;
     }
     st.refresh_if_reprepared();
-    auto cursor = std::make_unique<SqliteCursor>(this, &st, rc == SQLITE_ROW);
+    // After a re-prepare in step the columns are re-read; take returns_rows from them too.
+    auto cursor =
+        std::make_unique<SqliteCursor>(this, &st, st.columns->size() > 0, rc == SQLITE_ROW);
     if (rc == SQLITE_ROW) active_ = cursor.get();
     out.cursor = std::move(cursor);
     return out;
@@ -352,6 +474,10 @@ class SqliteConnection final : public DriverConnection {
   Stmt& prepare(const std::string& sql) {
     // Loops run one statement over and over: compare with the last one before hashing.
     if (last_ != nullptr && *last_key_ == sql) return *last_;
+    return lookup_or_prepare(sql);
+  }
+
+  [[gnu::noinline]] Stmt& lookup_or_prepare(const std::string& sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) {
       last_key_ = &it->first;
@@ -399,56 +525,79 @@ class SqliteConnection final : public DriverConnection {
     return *pos->second;
   }
 
-  // `copy`: the statement may step after execute() returns, when `params` are gone.
+  // `copy`: the statement may step after execute() returns, when `params` are gone. The common
+  // kinds are bound inline; the rest (and the error path) are out of line, which keeps this loop
+  // small.
   void bind(Stmt& st, std::span<const Value* const> params, bool copy) {
     sqlite3_stmt* s = st.stmt;
-    auto keep = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      const Value& v = *params[k];
-      int i = static_cast<int>(k) + 1;
-      int rc = SQLITE_OK;
+    const auto keep = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+    int i = 0;
+    for (const Value* p : params) {
+      const Value& v = *p;
+      ++i;
+      int rc;
       switch (v.kind()) {
-        case Value::Kind::null:
-          rc = sqlite3_bind_null(s, i);
-          break;
-        case Value::Kind::boolean:
-          rc = sqlite3_bind_int(s, i, v.bool_unchecked() ? 1 : 0);
-          break;
         case Value::Kind::integer:
           rc = sqlite3_bind_int64(s, i, v.int_unchecked());
-          break;
-        case Value::Kind::real:
-          rc = sqlite3_bind_double(s, i, v.real_unchecked());
           break;
         case Value::Kind::text: {
           const std::string& t = v.text_unchecked();
           rc = sqlite3_bind_text64(s, i, t.data(), t.size(), keep, SQLITE_UTF8);
           break;
         }
-        case Value::Kind::blob: {
-          const Blob& b = v.blob_unchecked();
-          rc = b.empty() ? sqlite3_bind_zeroblob(s, i, 0)
-                         : sqlite3_bind_blob64(s, i, b.data(), b.size(), keep);
+        case Value::Kind::real:
+          rc = sqlite3_bind_double(s, i, v.real_unchecked());
           break;
-        }
-        case Value::Kind::timestamp:
-          rc = bind_text_copy(s, i, v.timestamp_unchecked().to_string());
+        case Value::Kind::boolean:
+          rc = sqlite3_bind_int(s, i, v.bool_unchecked() ? 1 : 0);
           break;
-        case Value::Kind::date:
-          rc = bind_text_copy(s, i, v.date_unchecked().to_string());
+        case Value::Kind::null:
+          rc = sqlite3_bind_null(s, i);
           break;
-        case Value::Kind::json:
-          rc = bind_text_copy(s, i, v.json_unchecked().dump());
-          break;
-        case Value::Kind::decimal:
-          rc = bind_text_copy(s, i, v.decimal_unchecked().text);
+        default:
+          rc = bind_other(s, i, v, keep);
           break;
       }
-      if (rc != SQLITE_OK) {
-        sqlite3_reset(s);
-        raise_sqlite(db_, rc, sqlite3_sql(s));
-      }
+      if (rc != SQLITE_OK) [[unlikely]]
+        bind_failed(s, rc);
     }
+  }
+
+  [[gnu::noinline]] static int bind_other(sqlite3_stmt* s, int i, const Value& v,
+                                          sqlite3_destructor_type keep) {
+    switch (v.kind()) {
+      case Value::Kind::null:
+        return sqlite3_bind_null(s, i);
+      case Value::Kind::boolean:
+        return sqlite3_bind_int(s, i, v.bool_unchecked() ? 1 : 0);
+      case Value::Kind::integer:
+        return sqlite3_bind_int64(s, i, v.int_unchecked());
+      case Value::Kind::real:
+        return sqlite3_bind_double(s, i, v.real_unchecked());
+      case Value::Kind::text: {
+        const std::string& t = v.text_unchecked();
+        return sqlite3_bind_text64(s, i, t.data(), t.size(), keep, SQLITE_UTF8);
+      }
+      case Value::Kind::blob: {
+        const Blob& b = v.blob_unchecked();
+        return b.empty() ? sqlite3_bind_zeroblob(s, i, 0)
+                         : sqlite3_bind_blob64(s, i, b.data(), b.size(), keep);
+      }
+      case Value::Kind::timestamp:
+        return bind_text_copy(s, i, v.timestamp_unchecked().to_string());
+      case Value::Kind::date:
+        return bind_text_copy(s, i, v.date_unchecked().to_string());
+      case Value::Kind::json:
+        return bind_text_copy(s, i, v.json_unchecked().dump());
+      case Value::Kind::decimal:
+        return bind_text_copy(s, i, v.decimal_unchecked().text);
+    }
+    return SQLITE_MISUSE;
+  }
+
+  [[noreturn, gnu::noinline]] void bind_failed(sqlite3_stmt* s, int rc) {
+    sqlite3_reset(s);
+    raise_sqlite(db_, rc, sqlite3_sql(s));
   }
 
   static int bind_text_copy(sqlite3_stmt* s, int i, const std::string& t) {
@@ -463,11 +612,11 @@ class SqliteConnection final : public DriverConnection {
   Stmt* last_ = nullptr;
 };
 
-SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool has_row)
+SqliteCursor::SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool returns_rows, bool has_row)
     : conn_(conn),
       stmt_(stmt),
       columns_(stmt->columns),
-      returns_rows_(sqlite3_column_count(stmt->stmt) > 0),
+      returns_rows_(returns_rows),
       has_row_(has_row) {
   stmt_->in_use = true;
   if (!has_row_) finish();
@@ -482,11 +631,12 @@ SqliteCursor::~SqliteCursor() {
 }
 
 void SqliteCursor::read_row(std::vector<Value>& row) {
-  const int n = static_cast<int>(stmt_->decl.size());
-  row.resize(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i)
-    row[static_cast<std::size_t>(i)] =
-        read_column(stmt_->stmt, i, stmt_->decl[static_cast<std::size_t>(i)]);
+  const std::size_t n = stmt_->decl.size();
+  if (row.size() != n) row.resize(n);
+  sqlite3_stmt* st = stmt_->stmt;
+  const Decl* decl = stmt_->decl.data();
+  Value* out = row.data();
+  for (std::size_t i = 0; i < n; ++i) read_column(st, static_cast<int>(i), decl[i], out[i]);
 }
 
 bool SqliteCursor::fetch(std::vector<Value>& row) {
@@ -617,6 +767,8 @@ class SqliteDriver final : public Driver {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(std::min<std::int64_t>(busy.count(), INT32_MAX)));
     conn->execute_simple("PRAGMA foreign_keys = ON");
+    // LIKE is case-sensitive on PostgreSQL; make it so here too (ilike() is the insensitive one).
+    conn->execute_simple("PRAGMA case_sensitive_like = ON");
     if (!memory && (flags & SQLITE_OPEN_READONLY) == 0) {
       conn->execute_simple("PRAGMA journal_mode = " + journal);
       if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);

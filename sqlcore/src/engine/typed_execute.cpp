@@ -1,0 +1,131 @@
+// Executing expression statements: placeholders whose values are written into the statement,
+// computed at execution (now()), client-side defaults, or named parameters checked by a column
+// type; results read through their columns' types.
+#include <algorithm>
+#include <deque>
+#include <optional>
+
+#include "engine/engine_state.hpp"
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/dialect.hpp"
+#include "sqlcore/dialect/driver.hpp"
+#include "sqlcore/engine/connection.hpp"
+#include "sqlcore/schema/table.hpp"
+
+namespace sqlcore {
+
+namespace {
+
+// The values of one execution, one per placeholder, appended to `out` as pointers: into
+// `params`, into the compiled statement (fixed values), or into `made` (computed or converted).
+void resolve(const CompiledStatement& c, const Params& params, std::vector<const Value*>& out,
+             std::deque<Value>& made) {
+  // Every given parameter must be one the statement takes.
+  for (const auto& [name, value] : params) {
+    if (std::find(c.param_names.begin(), c.param_names.end(), name) == c.param_names.end()) {
+      std::string known;
+      for (const auto& n : c.param_names)
+        if (!n.empty() && known.find(":" + n) == std::string::npos)
+          known += (known.empty() ? ":" : ", :") + n;
+      throw ArgumentError("unknown bind parameter ':" + name + "' (the statement takes " +
+                          (known.empty() ? std::string("none") : known) +
+                          ")\n[SQL: " + abbreviate_sql(c.sql) + "]");
+    }
+  }
+  std::optional<Timestamp> now;
+  std::size_t next_param = 0;  // parameters usually come in the statement's order
+  Value scratch;
+  for (std::size_t i = 0; i < c.slots.size(); ++i) {
+    const BindSlot& s = c.slots[i];
+    const Value* v = nullptr;
+    switch (s.source) {
+      case BindSlot::Source::param: {
+        const std::string& name = c.param_names[i];
+        if (next_param < params.size() && params[next_param].first == name) {
+          v = &params[next_param++].second;
+        } else {
+          auto it = std::find_if(params.begin(), params.end(),
+                                 [&](const Param& p) { return p.first == name; });
+          if (it == params.end())
+            throw ArgumentError("missing value for bind parameter ':" + name +
+                                "'\n[SQL: " + abbreviate_sql(c.sql) + "]");
+          v = &it->second;
+        }
+        break;
+      }
+      case BindSlot::Source::fixed:
+        v = &s.value;
+        break;
+      case BindSlot::Source::now:
+        if (!now) now = Timestamp::now();
+        v = &made.emplace_back(Timestamp::from_micros(now->micros() + s.offset_us));
+        break;
+      case BindSlot::Source::client_default:
+        // Checked by the column's type already.
+        out.push_back(&made.emplace_back(s.column->client_default()));
+        continue;
+    }
+    if (s.type) {
+      const Value& r = s.type->bind_ref(*v, s.label, scratch);
+      v = &r == &scratch ? &made.emplace_back(std::move(scratch)) : &r;
+    }
+    out.push_back(v);
+  }
+}
+
+}  // namespace
+
+Result Connection::execute_typed(const Executable& stmt, const Params& params) {
+  // Shared ownership: the Result reads its column types from the compilation, which must outlive
+  // a temporary statement (`conn.execute(select(...))`).
+  const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
+  std::shared_ptr<const CompiledStatement> keep;
+  if (!compiled->result_types.empty()) {
+    keep = stmt.compile(state_->dialect());
+    compiled = keep.get();
+  }
+  std::deque<Value> made;
+  std::vector<const Value*> values;
+  if (compiled->slots.empty()) {
+    // Plain named parameters (only result types are special).
+    values.assign(compiled->param_names.size(), nullptr);
+    for (std::size_t i = 0; i < compiled->param_names.size(); ++i) {
+      const std::string& name = compiled->param_names[i];
+      auto it = std::find_if(params.begin(), params.end(),
+                             [&](const Param& p) { return p.first == name; });
+      if (it == params.end())
+        throw ArgumentError("missing value for bind parameter ':" + name +
+                            "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
+      values[i] = &it->second;
+    }
+    for (const auto& [name, value] : params)
+      if (std::find(compiled->param_names.begin(), compiled->param_names.end(), name) ==
+          compiled->param_names.end())
+        throw ArgumentError("unknown bind parameter ':" + name +
+                            "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
+  } else {
+    values.reserve(compiled->slots.size());
+    resolve(*compiled, params, values, made);
+  }
+  DriverConnection& c = state_->conn();
+  try {
+    Result r(c.execute(compiled->sql, values));
+    if (keep) r.typed_ = std::move(keep);
+    return r;
+  } catch (const DatabaseError& e) {
+    state_->on_error(e);
+    throw;
+  }
+}
+
+std::int64_t Connection::execute_many_typed(const CompiledStatement& compiled,
+                                            const std::vector<Params>& param_sets) {
+  // Every row is checked before anything is sent: a bad row leaves nothing behind.
+  std::deque<Value> made;
+  std::vector<const Value*> values;
+  values.reserve(compiled.slots.size() * param_sets.size());
+  for (const Params& p : param_sets) resolve(compiled, p, values, made);
+  return run_many(compiled.sql, values, param_sets.size());
+}
+
+}  // namespace sqlcore
