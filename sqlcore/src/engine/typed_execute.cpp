@@ -2,8 +2,9 @@
 // computed at execution (now()), client-side defaults, or named parameters checked by a column
 // type; results read through their columns' types.
 #include <algorithm>
-#include <deque>
+#include <array>
 #include <optional>
+#include <span>
 
 #include "engine/engine_state.hpp"
 #include "sqlcore/core/error.hpp"
@@ -16,30 +17,26 @@ namespace sqlcore {
 
 namespace {
 
-// The values of one execution, one per placeholder, appended to `out` as pointers: into
+// The values of one execution, one per placeholder, written to `out` as pointers: into
 // `params`, into the compiled statement (fixed values), or into `made` (computed or converted).
-void resolve(const CompiledStatement& c, const Params& params, std::vector<const Value*>& out,
-             std::deque<Value>& made) {
-  // Every given parameter must be one the statement takes.
-  for (const auto& [name, value] : params) {
-    if (std::find(c.param_names.begin(), c.param_names.end(), name) == c.param_names.end()) {
-      std::string known;
-      for (const auto& n : c.param_names)
-        if (!n.empty() && known.find(":" + n) == std::string::npos)
-          known += (known.empty() ? ":" : ", :") + n;
-      throw ArgumentError("unknown bind parameter ':" + name + "' (the statement takes " +
-                          (known.empty() ? std::string("none") : known) +
-                          ")\n[SQL: " + abbreviate_sql(c.sql) + "]");
-    }
-  }
+// `made` is reserved once, for `capacity` values, so pointers into it stay valid.
+void resolve(const CompiledStatement& c, const Params& params, const Value** out,
+             std::vector<Value>& made, std::size_t capacity) {
+  auto keep = [&](Value v) -> const Value* {
+    if (made.capacity() == 0) made.reserve(capacity);
+    made.push_back(std::move(v));
+    return &made.back();
+  };
   std::optional<Timestamp> now;
   std::size_t next_param = 0;  // parameters usually come in the statement's order
+  std::size_t param_slots = 0;
   Value scratch;
   for (std::size_t i = 0; i < c.slots.size(); ++i) {
     const BindSlot& s = c.slots[i];
     const Value* v = nullptr;
     switch (s.source) {
       case BindSlot::Source::param: {
+        ++param_slots;
         const std::string& name = c.param_names[i];
         if (next_param < params.size() && params[next_param].first == name) {
           v = &params[next_param++].second;
@@ -58,18 +55,34 @@ void resolve(const CompiledStatement& c, const Params& params, std::vector<const
         break;
       case BindSlot::Source::now:
         if (!now) now = Timestamp::now();
-        v = &made.emplace_back(Timestamp::from_micros(now->micros() + s.offset_us));
+        v = keep(Timestamp::from_micros(now->micros() + s.offset_us));
         break;
       case BindSlot::Source::client_default:
         // Checked by the column's type already.
-        out.push_back(&made.emplace_back(s.column->client_default()));
+        out[i] = keep(s.column->client_default());
         continue;
     }
     if (s.type) {
       const Value& r = s.type->bind_ref(*v, s.label, scratch);
-      v = &r == &scratch ? &made.emplace_back(std::move(scratch)) : &r;
+      v = &r == &scratch ? keep(std::move(scratch)) : &r;
     }
-    out.push_back(v);
+    out[i] = v;
+  }
+  // Every given parameter must be one the statement takes. When as many were given as there are
+  // named placeholders, and each found its own, none is unknown.
+  if (params.size() != param_slots) {
+    for (const auto& [name, value] : params) {
+      if (std::find(c.param_names.begin(), c.param_names.end(), name) == c.param_names.end()) {
+        std::string known;
+        for (const auto& n : c.param_names)
+          if (!n.empty() && known.find(":" + n) == std::string::npos)
+            known += (known.empty() ? ":" : ", :") + n;
+        throw ArgumentError("unknown bind parameter ':" + name + "' (the statement takes " +
+                            (known.empty() ? std::string("none") : known) +
+                            ")\n[SQL: " + abbreviate_sql(c.sql) + "]");
+      }
+    }
+    throw ArgumentError("a bind parameter is given twice\n[SQL: " + abbreviate_sql(c.sql) + "]");
   }
 }
 
@@ -84,11 +97,15 @@ Result Connection::execute_typed(const Executable& stmt, const Params& params) {
     keep = stmt.compile(state_->dialect());
     compiled = keep.get();
   }
-  std::deque<Value> made;
-  std::vector<const Value*> values;
+  const std::size_t n = compiled->param_names.size();
+  constexpr std::size_t kInline = 32;
+  std::array<const Value*, kInline> inline_values;  // no allocation for ordinary statements
+  std::vector<const Value*> heap_values;
+  if (n > kInline) heap_values.resize(n);
+  const Value** values = n > kInline ? heap_values.data() : inline_values.data();
+  std::vector<Value> made;
   if (compiled->slots.empty()) {
     // Plain named parameters (only result types are special).
-    values.assign(compiled->param_names.size(), nullptr);
     for (std::size_t i = 0; i < compiled->param_names.size(); ++i) {
       const std::string& name = compiled->param_names[i];
       auto it = std::find_if(params.begin(), params.end(),
@@ -104,12 +121,11 @@ Result Connection::execute_typed(const Executable& stmt, const Params& params) {
         throw ArgumentError("unknown bind parameter ':" + name +
                             "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
   } else {
-    values.reserve(compiled->slots.size());
-    resolve(*compiled, params, values, made);
+    resolve(*compiled, params, values, made, n);
   }
   DriverConnection& c = state_->conn();
   try {
-    Result r(c.execute(compiled->sql, values));
+    Result r(c.execute(compiled->sql, std::span<const Value* const>(values, n)));
     if (keep) r.typed_ = std::move(keep);
     return r;
   } catch (const DatabaseError& e) {
@@ -121,10 +137,11 @@ Result Connection::execute_typed(const Executable& stmt, const Params& params) {
 std::int64_t Connection::execute_many_typed(const CompiledStatement& compiled,
                                             const std::vector<Params>& param_sets) {
   // Every row is checked before anything is sent: a bad row leaves nothing behind.
-  std::deque<Value> made;
-  std::vector<const Value*> values;
-  values.reserve(compiled.slots.size() * param_sets.size());
-  for (const Params& p : param_sets) resolve(compiled, p, values, made);
+  const std::size_t n = compiled.slots.size();
+  std::vector<Value> made;
+  std::vector<const Value*> values(n * param_sets.size());
+  for (std::size_t r = 0; r < param_sets.size(); ++r)
+    resolve(compiled, param_sets[r], values.data() + r * n, made, n * param_sets.size());
   return run_many(compiled.sql, values, param_sets.size());
 }
 

@@ -78,6 +78,9 @@ TEST_P(ExpressionTest, InsertReturningAndTypedReads) {
                         .where(users.id == id))
               .one();
   EXPECT_EQ(r.get<std::string>("name"), "ada");
+  EXPECT_EQ(r.get(users.name), "ada");  // typed by the handle
+  EXPECT_EQ(r.get(users.id), id);
+  EXPECT_EQ(r[users.visits], Value(0));
   EXPECT_EQ(r["active"].kind(), Value::Kind::boolean);  // read through the column type
   EXPECT_TRUE(r.get<bool>("active"));
   EXPECT_EQ(r.get<std::int64_t>("visits"), 0);

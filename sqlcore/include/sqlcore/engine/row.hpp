@@ -11,6 +11,7 @@
 
 #include "sqlcore/core/columns.hpp"
 #include "sqlcore/core/value.hpp"
+#include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
 
@@ -75,6 +76,13 @@ class Row {
   template <class T>
   T get(std::size_t index) const {
     return (*this)[index].template as<T>(column_names()[index]);
+  }
+  /// The value of a table's column, by its typed handle: `row[users.name]`, `row.get(users.id)`
+  /// (typed as the handle is). Found by the column's name in the result.
+  const Value& operator[](const ColBase& column) const { return (*this)[column.name()]; }
+  template <class T>
+  T get(const Col<T>& column) const {
+    return (*this)[column.name()].template as<T>(column.name());
   }
 
   /// For the result's iterator: reuse this row's storage for the next row.
