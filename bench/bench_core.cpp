@@ -7,6 +7,15 @@
 //   W2_select_pk          10,000 primary-key SELECTs of a 10,000-row table, every column read
 //                         into C++ values (std::string for text)
 //   W6_insert_autocommit  1,000 single-row INSERTs, each its own (autocommit) transaction
+// The same through the expression language (statements built once, executed with bindparams):
+//   W1e_insert_expr       W1 with insert(t).values({{t.id, bindparam("id")}, ...})
+//   W2e_select_expr       W2 with select(t.id, ...).where(t.id == bindparam("id")), rows read
+//                         through the column types
+//   W3_upsert             1,000 upserts (insert ... on_conflict(k).do_update(v)) in one
+//                         transaction over a table that holds half of the keys
+//   W4_executemany        100,000 rows: sqlcore execute_many() against the raw one-statement-per-
+//                         row loop in a transaction (target: sqlcore no slower)
+//   W5_group_by           GROUP BY over 100,000 rows into 100 groups (count, sum), every group read
 //
 // Fairness:
 //   - The table written by W1/W6 is emptied before every iteration with the timer paused (SQLite:
@@ -34,6 +43,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +53,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -63,6 +74,10 @@ constexpr int kW1Rows = 10'000;
 constexpr int kW2Rows = 10'000;  // rows in the table W2 reads
 constexpr int kW2Lookups = 10'000;
 constexpr int kW6Rows = 1'000;
+constexpr int kW3Keys = 1'000;  // upserted per iteration; half of them exist beforehand
+constexpr int kW4Rows = 100'000;
+constexpr int kW5Rows = 100'000;
+constexpr int kW5Groups = 100;
 constexpr int kDefaultRepetitions = 15;
 
 // ---- data -----------------------------------------------------------------------------------
@@ -135,6 +150,11 @@ const char* kCreateSqlite[] = {
     "score REAL NOT NULL, flag BOOLEAN NOT NULL)",
     "CREATE TABLE sqlcore_bench_w6 (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "score REAL NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_w4 (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "score REAL NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_w5 (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "score REAL NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_kv (k INTEGER PRIMARY KEY, v BIGINT NOT NULL)",
 };
 const char* kCreatePostgres[] = {
     "CREATE TABLE sqlcore_bench_w1 (id BIGINT PRIMARY KEY, name TEXT NOT NULL, "
@@ -143,8 +163,66 @@ const char* kCreatePostgres[] = {
     "score DOUBLE PRECISION NOT NULL, flag BOOLEAN NOT NULL)",
     "CREATE TABLE sqlcore_bench_w6 (id BIGINT PRIMARY KEY, name TEXT NOT NULL, "
     "score DOUBLE PRECISION NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_w4 (id BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+    "score DOUBLE PRECISION NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_w5 (id BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+    "score DOUBLE PRECISION NOT NULL, flag BOOLEAN NOT NULL)",
+    "CREATE TABLE sqlcore_bench_kv (k BIGINT PRIMARY KEY, v BIGINT NOT NULL)",
 };
-const char* kDropAll = "DROP TABLE IF EXISTS sqlcore_bench_w1, sqlcore_bench_w2, sqlcore_bench_w6";
+const char* kTables[] = {"sqlcore_bench_w1", "sqlcore_bench_w2", "sqlcore_bench_w6",
+                         "sqlcore_bench_w4", "sqlcore_bench_w5", "sqlcore_bench_kv"};
+const char* kDropAll =
+    "DROP TABLE IF EXISTS sqlcore_bench_w1, sqlcore_bench_w2, sqlcore_bench_w6, sqlcore_bench_w4, "
+    "sqlcore_bench_w5, sqlcore_bench_kv";
+
+// The same tables as sqlcore metadata, for the expression-language workloads.
+struct BenchTable : sqlcore::Table {
+  BenchTable(sqlcore::MetaData& m, const char* table) : Table(m, table) {}
+  sqlcore::Col<std::int64_t> id =
+      column("id", sqlcore::types::BigInteger).primary_key().autoincrement(false);
+  sqlcore::Col<std::string> name = column("name", sqlcore::types::Text);
+  sqlcore::Col<double> score = column("score", sqlcore::types::Double);
+  sqlcore::Col<bool> flag = column("flag", sqlcore::types::Boolean);
+};
+struct KvTable : sqlcore::Table {
+  explicit KvTable(sqlcore::MetaData& m) : Table(m, "sqlcore_bench_kv") {}
+  sqlcore::Col<std::int64_t> k =
+      column("k", sqlcore::types::BigInteger).primary_key().autoincrement(false);
+  sqlcore::Col<std::int64_t> v = column("v", sqlcore::types::BigInteger);
+};
+struct BenchSchema {
+  sqlcore::MetaData md;
+  BenchTable w1{md, "sqlcore_bench_w1"};
+  BenchTable w2{md, "sqlcore_bench_w2"};
+  BenchTable w4{md, "sqlcore_bench_w4"};
+  BenchTable w5{md, "sqlcore_bench_w5"};
+  KvTable kv{md};
+};
+const BenchSchema& bench_schema() {
+  static const BenchSchema kSchema;
+  return kSchema;
+}
+sqlcore::Dml insert_expr(const BenchTable& t) {
+  using sqlcore::bindparam;
+  return sqlcore::insert(t).values({{t.id, bindparam("id")},
+                                    {t.name, bindparam("name")},
+                                    {t.score, bindparam("score")},
+                                    {t.flag, bindparam("flag")}});
+}
+sqlcore::Dml upsert_expr() {
+  const KvTable& kv = bench_schema().kv;
+  return sqlcore::insert(kv)
+      .values({{kv.k, sqlcore::bindparam("k")}, {kv.v, sqlcore::bindparam("v")}})
+      .on_conflict({kv.k})
+      .do_update({kv.v});
+}
+sqlcore::Select group_by_expr() {
+  const BenchTable& t = bench_schema().w5;
+  return sqlcore::select(t.name, sqlcore::count().label("n"), sqlcore::sum(t.score).label("total"))
+      .group_by({t.name})
+      .order_by({t.name});
+}
+const sqlcore::Dialect& dialect_of(Backend b);
 
 // The statement each side runs, in each side's placeholder style.
 std::string insert_sql(std::string_view table, Backend b, bool named) {
@@ -204,8 +282,13 @@ struct RawSqliteStmt {
 };
 
 // Binds row `i` and runs the insert once.
+// The name of row `i` (W4 writes more rows than there are names: they repeat).
+const std::string& name_of(int i) {
+  return names()[static_cast<std::size_t>(i) % names().size()];
+}
+
 void sqlite_insert_row(sqlite3* db, sqlite3_stmt* st, int i) {
-  const std::string& name = names()[static_cast<std::size_t>(i)];
+  const std::string& name = name_of(i);
   sqlite3_bind_int64(st, 1, i);
   sqlite3_bind_text(st, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
   sqlite3_bind_double(st, 3, score_of(i));
@@ -255,7 +338,7 @@ struct PgRowParams {
     *std::to_chars(id, id + sizeof id - 1, i).ptr = '\0';
     *std::to_chars(score, score + sizeof score - 1, score_of(i)).ptr = '\0';
     values[0] = id;
-    values[1] = names()[static_cast<std::size_t>(i)].c_str();
+    values[1] = name_of(i).c_str();
     values[2] = score;
     values[3] = flag_of(i) ? "t" : "f";
   }
@@ -288,17 +371,14 @@ void clear_raw_pg(RawPg& pg, const std::string& table) {
 }
 
 sqlcore::Params row_params(int i) {
-  return {{"id", i},
-          {"name", names()[static_cast<std::size_t>(i)]},
-          {"score", score_of(i)},
-          {"flag", flag_of(i)}};
+  return {{"id", i}, {"name", name_of(i)}, {"score", score_of(i)}, {"flag", flag_of(i)}};
 }
 
 // A hot loop keeps one Params and assigns new values, as the raw side keeps one statement and
 // rebinds: the names are built once, the values are set per row.
 void set_row_params(sqlcore::Params& p, int i) {
   p[0].second = i;
-  p[1].second = names()[static_cast<std::size_t>(i)];
+  p[1].second = name_of(i);
   p[2].second = score_of(i);
   p[3].second = flag_of(i);
 }
@@ -316,10 +396,15 @@ void guarded(benchmark::State& state, F&& body) {
 // ---- W1 / W6: single-row INSERTs, in one transaction (W1) or each autocommitted (W6) -------
 
 void insert_sqlcore(benchmark::State& state, Backend b, const std::string& table, int rows,
-                    bool one_tx) {
+                    bool one_tx, bool expression = false) {
   guarded(state, [&] {
     Connection conn = g_config.engine(b).connect();
-    const auto insert = text(insert_sql(table, b, /*named=*/true));
+    std::unique_ptr<sqlcore::Executable> stmt;
+    if (expression)
+      stmt = std::make_unique<sqlcore::Dml>(insert_expr(bench_schema().w1));
+    else
+      stmt = std::make_unique<sqlcore::TextClause>(insert_sql(table, b, /*named=*/true));
+    const sqlcore::Executable& insert = *stmt;
     clear_sqlcore(conn, b, table);
     conn.execute(insert, row_params(0));  // prepares (sqlcore caches it); cleared below
     for (auto _ : state) {
@@ -381,10 +466,18 @@ void insert_raw(benchmark::State& state, Backend b, const std::string& table, in
 
 // ---- W2: primary-key SELECTs reading every column -------------------------------------------
 
-void select_sqlcore(benchmark::State& state, Backend b) {
+void select_sqlcore(benchmark::State& state, Backend b, bool expression = false) {
   guarded(state, [&] {
     Connection conn = g_config.engine(b).connect();
-    const auto select = text(select_sql(b, /*named=*/true));
+    std::unique_ptr<sqlcore::Executable> stmt;
+    if (expression) {
+      const BenchTable& t = bench_schema().w2;
+      stmt = std::make_unique<sqlcore::Select>(
+          sqlcore::select(t.id, t.name, t.score, t.flag).where(t.id == sqlcore::bindparam("id")));
+    } else {
+      stmt = std::make_unique<sqlcore::TextClause>(select_sql(b, /*named=*/true));
+    }
+    const sqlcore::Executable& select = *stmt;
     for (const Row& row : conn.execute(select, {{"id", 0}})) benchmark::DoNotOptimize(row.size());
     const ReadSums expected = expected_w2_sums();
     for (auto _ : state) {
@@ -474,17 +567,263 @@ void select_raw(benchmark::State& state, Backend b) {
   });
 }
 
+// ---- W3: upserts over a table holding every other key ----------------------------------------
+
+std::string upsert_sql(Backend b) {
+  return upsert_expr().sql(dialect_of(b));  // the raw side runs exactly sqlcore's SQL
+}
+std::int64_t upsert_value(int i) {
+  return static_cast<std::int64_t>(i) * 7 + 1;
+}
+
+void upsert_sqlcore(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    Connection conn = g_config.engine(b).connect();
+    const sqlcore::Dml stmt = upsert_expr();
+    const auto fill = text("INSERT INTO sqlcore_bench_kv (k, v) VALUES (:k, :v)");
+    std::vector<sqlcore::Params> half;
+    for (int i = 0; i < kW3Keys; i += 2) half.push_back({{"k", i}, {"v", 0}});
+    auto reset = [&] {
+      conn.execute(text("DELETE FROM sqlcore_bench_kv"));
+      conn.execute_many(fill, half);
+    };
+    reset();
+    conn.execute(stmt, {{"k", 0}, {"v", 0}});  // prepares
+    for (auto _ : state) {
+      state.PauseTiming();
+      reset();
+      state.ResumeTiming();
+      sqlcore::Params params = {{"k", 0}, {"v", 0}};
+      sqlcore::Transaction tx = conn.begin();
+      for (int i = 0; i < kW3Keys; ++i) {
+        params[0].second = i;
+        params[1].second = upsert_value(i);
+        conn.execute(stmt, params);
+      }
+      tx.commit();
+    }
+    state.SetItemsProcessed(state.iterations() * kW3Keys);
+  });
+}
+
+void upsert_raw(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    const std::string sql = upsert_sql(b);
+    if (b == Backend::sqlite) {
+      RawSqlite db;
+      RawSqliteStmt up(db.db, sql);
+      RawSqliteStmt fill(db.db, "INSERT INTO sqlcore_bench_kv (k, v) VALUES (?1, 0)");
+      auto run = [&](sqlite3_stmt* st, int k, std::int64_t v, bool with_v) {
+        sqlite3_bind_int64(st, 1, k);
+        if (with_v) sqlite3_bind_int64(st, 2, v);
+        if (sqlite3_step(st) != SQLITE_DONE) sqlite_fail(db.db, "upsert");
+        sqlite3_reset(st);
+      };
+      auto reset = [&] {
+        db.exec("DELETE FROM sqlcore_bench_kv");
+        db.exec("BEGIN IMMEDIATE");
+        for (int i = 0; i < kW3Keys; i += 2) run(fill.st, i, 0, false);
+        db.exec("COMMIT");
+      };
+      for (auto _ : state) {
+        state.PauseTiming();
+        reset();
+        state.ResumeTiming();
+        db.exec("BEGIN IMMEDIATE");
+        for (int i = 0; i < kW3Keys; ++i) run(up.st, i, upsert_value(i), true);
+        db.exec("COMMIT");
+      }
+    } else {
+      RawPg pg;
+      pg.prepare("up", sql, 2);
+      pg.prepare("fill", "INSERT INTO sqlcore_bench_kv (k, v) VALUES ($1, 0)", 1);
+      auto run = [&](const char* name, int k, std::int64_t v, int n) {
+        char kb[24], vb[24];
+        *std::to_chars(kb, kb + sizeof kb - 1, k).ptr = '\0';
+        *std::to_chars(vb, vb + sizeof vb - 1, v).ptr = '\0';
+        const char* values[2] = {kb, vb};
+        pg.check(PQexecPrepared(pg.conn, name, n, values, nullptr, nullptr, 0), PGRES_COMMAND_OK,
+                 "upsert");
+      };
+      auto reset = [&] {
+        pg.exec("TRUNCATE sqlcore_bench_kv");
+        pg.exec("BEGIN");
+        for (int i = 0; i < kW3Keys; i += 2) run("fill", i, 0, 1);
+        pg.exec("COMMIT");
+      };
+      for (auto _ : state) {
+        state.PauseTiming();
+        reset();
+        state.ResumeTiming();
+        pg.exec("BEGIN");
+        for (int i = 0; i < kW3Keys; ++i) run("up", i, upsert_value(i), 2);
+        pg.exec("COMMIT");
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * kW3Keys);
+  });
+}
+
+// ---- W4: 100,000 rows, execute_many against the raw per-row loop -----------------------------
+
+const std::vector<sqlcore::Params>& w4_rows() {
+  static const std::vector<sqlcore::Params> kRows = [] {
+    std::vector<sqlcore::Params> v;
+    v.reserve(kW4Rows);
+    for (int i = 0; i < kW4Rows; ++i) v.push_back(row_params(i));
+    return v;
+  }();
+  return kRows;
+}
+
+void executemany_sqlcore(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    Connection conn = g_config.engine(b).connect();
+    const sqlcore::Dml stmt = insert_expr(bench_schema().w4);
+    const auto& rows = w4_rows();  // the input, built before timing (as the raw side's data)
+    for (auto _ : state) {
+      state.PauseTiming();
+      clear_sqlcore(conn, b, "sqlcore_bench_w4");
+      state.ResumeTiming();
+      if (conn.execute_many(stmt, rows) != kW4Rows) {
+        state.SkipWithError("execute_many wrote another number of rows");
+        break;
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * kW4Rows);
+  });
+}
+
+void executemany_raw(benchmark::State& state, Backend b) {
+  insert_raw(state, b, "sqlcore_bench_w4", kW4Rows, true);
+}
+
+// ---- W5: GROUP BY over 100,000 rows ------------------------------------------------------------
+
+struct GroupSums {
+  std::int64_t groups = 0, rows = 0;
+  std::size_t name_bytes = 0;
+  double total = 0;
+  void add(const std::string& name, std::int64_t n, double t) {
+    ++groups;
+    rows += n;
+    name_bytes += name.size();
+    total += t;
+  }
+  bool operator==(const GroupSums& o) const {
+    return groups == o.groups && rows == o.rows && name_bytes == o.name_bytes &&
+           std::abs(total - o.total) <= 1e-6 * std::abs(o.total);
+  }
+};
+GroupSums expected_w5_sums() {
+  GroupSums s;
+  for (int g = 0; g < kW5Groups; ++g) {
+    double t = 0;
+    std::int64_t n = 0;
+    for (int i = g; i < kW5Rows; i += kW5Groups) {
+      t += score_of(i);
+      ++n;
+    }
+    s.add(names()[static_cast<std::size_t>(g)], n, t);
+  }
+  return s;
+}
+
+void group_by_sqlcore(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    Connection conn = g_config.engine(b).connect();
+    const sqlcore::Select q = group_by_expr();
+    const GroupSums expected = expected_w5_sums();
+    conn.execute(q).all();  // prepares
+    for (auto _ : state) {
+      GroupSums sums;
+      for (const Row& row : conn.execute(q))
+        sums.add(row.get<std::string>("name"), row.get<std::int64_t>("n"),
+                 row.get<double>("total"));
+      benchmark::DoNotOptimize(sums);
+      if (!(sums == expected)) {
+        state.SkipWithError("sqlcore W5 read other values than expected");
+        break;
+      }
+    }
+  });
+}
+
+void group_by_raw(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    const std::string sql = group_by_expr().sql(dialect_of(b));
+    const GroupSums expected = expected_w5_sums();
+    if (b == Backend::sqlite) {
+      RawSqlite db;
+      RawSqliteStmt q(db.db, sql);
+      for (auto _ : state) {
+        GroupSums sums;
+        int rc;
+        while ((rc = sqlite3_step(q.st)) == SQLITE_ROW) {
+          std::string name(reinterpret_cast<const char*>(sqlite3_column_text(q.st, 0)),
+                           static_cast<std::size_t>(sqlite3_column_bytes(q.st, 0)));
+          sums.add(name, sqlite3_column_int64(q.st, 1), sqlite3_column_double(q.st, 2));
+        }
+        if (rc != SQLITE_DONE) sqlite_fail(db.db, "group by");
+        sqlite3_reset(q.st);
+        benchmark::DoNotOptimize(sums);
+        if (!(sums == expected)) {
+          state.SkipWithError("raw W5 read other values than expected");
+          break;
+        }
+      }
+    } else {
+      RawPg pg;
+      pg.prepare("grp", sql, 0);
+      for (auto _ : state) {
+        GroupSums sums;
+        PGresult* res = PQexecPrepared(pg.conn, "grp", 0, nullptr, nullptr, nullptr, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) pg.check(res, PGRES_TUPLES_OK, "group by");
+        for (int r = 0; r < PQntuples(res); ++r) {
+          std::string name(PQgetvalue(res, r, 0), static_cast<std::size_t>(PQgetlength(res, r, 0)));
+          std::int64_t n = 0;
+          const char* np = PQgetvalue(res, r, 1);
+          std::from_chars(np, np + PQgetlength(res, r, 1), n);
+          sums.add(name, n, std::strtod(PQgetvalue(res, r, 2), nullptr));
+        }
+        PQclear(res);
+        benchmark::DoNotOptimize(sums);
+        if (!(sums == expected)) {
+          state.SkipWithError("raw W5 read other values than expected");
+          break;
+        }
+      }
+    }
+  });
+}
+
+const sqlcore::Dialect& dialect_of(Backend b) {
+  return g_config.engine(b).dialect();
+}
+
 // ---- schema and data --------------------------------------------------------------------------
 
 void create_schema(Backend b) {
   if (b == Backend::sqlite) {
     RawSqlite db;
-    for (const char* t : {"sqlcore_bench_w1", "sqlcore_bench_w2", "sqlcore_bench_w6"})
-      db.exec(("DROP TABLE IF EXISTS " + std::string(t)).c_str());
+    for (const char* t : kTables) db.exec(("DROP TABLE IF EXISTS " + std::string(t)).c_str());
     for (const char* sql : kCreateSqlite) db.exec(sql);
     RawSqliteStmt ins(db.db, insert_sql("sqlcore_bench_w2", b, /*named=*/false));
     db.exec("BEGIN IMMEDIATE");
     for (int i = 0; i < kW2Rows; ++i) sqlite_insert_row(db.db, ins.st, i);
+    db.exec("COMMIT");
+    // W5: 100 groups, named as the first 100 rows.
+    RawSqliteStmt ins5(db.db, insert_sql("sqlcore_bench_w5", b, /*named=*/false));
+    db.exec("BEGIN IMMEDIATE");
+    for (int i = 0; i < kW5Rows; ++i) {
+      const std::string& name = names()[static_cast<std::size_t>(i % kW5Groups)];
+      sqlite3_bind_int64(ins5.st, 1, i);
+      sqlite3_bind_text(ins5.st, 2, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
+      sqlite3_bind_double(ins5.st, 3, score_of(i));
+      sqlite3_bind_int(ins5.st, 4, flag_of(i) ? 1 : 0);
+      if (sqlite3_step(ins5.st) != SQLITE_DONE) sqlite_fail(db.db, "fill w5");
+      sqlite3_reset(ins5.st);
+    }
     db.exec("COMMIT");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } else {
@@ -496,7 +835,11 @@ void create_schema(Backend b) {
     pg.exec("BEGIN");
     for (int i = 0; i < kW2Rows; ++i) pg_insert_row(pg, "fill", i);
     pg.exec("COMMIT");
+    pg.exec(
+        "INSERT INTO sqlcore_bench_w5 (id, name, score, flag) SELECT i, 'user-' || (i % 100), "
+        "i * 0.5 + 0.25, i % 3 = 0 FROM generate_series(0, 99999) AS i");
     pg.exec("VACUUM ANALYZE sqlcore_bench_w2");
+    pg.exec("VACUUM ANALYZE sqlcore_bench_w5");
   }
 }
 
@@ -515,6 +858,7 @@ struct Workload {
   std::function<void(benchmark::State&, Backend)> sqlcore, raw;
   // Iterations per repetition; one iteration is the whole workload (1,000 or 10,000 statements).
   int iterations_sqlite, iterations_pg;
+  int repetitions = 0;  // 0: the run's (default 15); fewer for the long workloads
 };
 
 const std::vector<Workload>& workloads() {
@@ -525,14 +869,29 @@ const std::vector<Workload>& workloads() {
        },
        [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
        20, 2},
-      {"W2_select_pk", "10,000 primary-key SELECTs, every column read", 1.15, select_sqlcore,
-       select_raw, 10, 2},
+      {"W2_select_pk", "10,000 primary-key SELECTs, every column read", 1.15,
+       [](benchmark::State& s, Backend b) { select_sqlcore(s, b); }, select_raw, 10, 2},
       {"W6_insert_autocommit", "1,000 autocommit single-row INSERTs", std::nullopt,
        [](benchmark::State& s, Backend b) {
          insert_sqlcore(s, b, "sqlcore_bench_w6", kW6Rows, false);
        },
        [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w6", kW6Rows, false); },
        10, 5},
+      {"W1e_insert_expr", "W1 through insert(t).values({... bindparam ...})", 1.15,
+       [](benchmark::State& s, Backend b) {
+         insert_sqlcore(s, b, "sqlcore_bench_w1", kW1Rows, true, /*expression=*/true);
+       },
+       [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
+       20, 2},
+      {"W2e_select_expr", "W2 through select(...).where(t.id == bindparam(\"id\"))", 1.15,
+       [](benchmark::State& s, Backend b) { select_sqlcore(s, b, /*expression=*/true); },
+       select_raw, 10, 2},
+      {"W3_upsert", "1,000 upserts in one transaction, half of the keys new", 1.15, upsert_sqlcore,
+       upsert_raw, 10, 2},
+      {"W4_executemany", "100,000 rows: execute_many vs the raw per-row loop", 1.00,
+       executemany_sqlcore, executemany_raw, 2, 1, 5},
+      {"W5_group_by", "GROUP BY over 100,000 rows into 100 groups, read", 1.15, group_by_sqlcore,
+       group_by_raw, 10, 5},
   };
   return kAll;
 }
@@ -543,10 +902,12 @@ void register_benchmarks(Backend b) {
       std::string name =
           std::string(w.name) + "/" + backend_name(b) + "/" + (raw ? "raw" : "sqlcore");
       auto fn = raw ? w.raw : w.sqlcore;
-      benchmark::RegisterBenchmark(name.c_str(), [fn, b](benchmark::State& s) { fn(s, b); })
-          ->Unit(benchmark::kMillisecond)
+      auto* bm =
+          benchmark::RegisterBenchmark(name.c_str(), [fn, b](benchmark::State& s) { fn(s, b); });
+      bm->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(b == Backend::sqlite ? w.iterations_sqlite : w.iterations_pg);
+      if (w.repetitions > 0) bm->Repetitions(w.repetitions);
     }
   }
 }

@@ -121,6 +121,20 @@ bool in_statement_order(const std::vector<std::string>& names, const Params& par
   return true;
 }
 
+// True when every value is what its slot's type takes unchanged (checked: range, text); a
+// value that needs converting makes it false (the typed path then converts it).
+bool pass_unchanged(const CompiledStatement& c, const Value* const* values) {
+  const std::size_t n = c.slot_pass.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t pass = c.slot_pass[i];
+    if (pass == CompiledStatement::kAnyKind) continue;
+    const auto k = static_cast<std::uint8_t>(values[i]->kind());
+    if (k == pass || k == 0 /* NULL */) continue;
+    if (!c.slot_types[i]->accepts(*values[i], c.slots[i].label)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Connection::Connection(std::shared_ptr<detail::ConnectionState> state) : state_(std::move(state)) {}
@@ -139,8 +153,6 @@ Connection::~Connection() {
 Result Connection::execute(const Executable& stmt, const Params& params) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
-  if (!compiled->slots.empty() || !compiled->result_types.empty())
-    return execute_typed(stmt, params);
   const std::vector<std::string>& names = compiled->param_names;
   const std::size_t n = names.size();
   // The value pointers live on the stack for ordinary statements; no allocation per execute.
@@ -148,7 +160,15 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   std::array<const Value*, kInline> inline_values;  // only the first n are used
   std::vector<const Value*> heap_values;
   std::span<const Value*> values;
-  if (n <= kInline && in_statement_order(names, params, inline_values.data())) {
+  if (!compiled->slots.empty() || !compiled->result_types.empty()) {
+    // Expression statements. The common one (bindparam()s given in order, values that their
+    // column types take as they are) goes the plain way; anything else the typed way.
+    if (!compiled->params_only || !compiled->result_types.empty() || n > kInline ||
+        !in_statement_order(names, params, inline_values.data()) ||
+        !pass_unchanged(*compiled, inline_values.data()))
+      return execute_typed(stmt, compiled, params);
+    values = std::span<const Value*>(inline_values.data(), n);
+  } else if (n <= kInline && in_statement_order(names, params, inline_values.data())) {
     values = std::span<const Value*>(inline_values.data(), n);
   } else {
     if (n <= kInline) {
@@ -174,21 +194,36 @@ std::int64_t Connection::execute_many(const Executable& stmt,
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   if (param_sets.empty()) return 0;
-  if (!compiled->slots.empty()) return execute_many_typed(*compiled, param_sets);
+  if (!compiled->slots.empty()) return execute_many_typed(stmt, *compiled, param_sets);
   const std::size_t n = compiled->param_names.size();
   std::vector<const Value*> values(n * param_sets.size(), nullptr);
   for (std::size_t r = 0; r < param_sets.size(); ++r)
     bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
-  return run_many(compiled->sql, values, param_sets.size());
+  return run_many(stmt, *compiled, values, param_sets.size());
 }
 
-std::int64_t Connection::run_many(const std::string& sql, std::span<const Value* const> values,
-                                  std::size_t rows) {
+std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatement& compiled,
+                                  std::span<const Value* const> values, std::size_t rows) {
+  // Many rows: a multi-row form of the statement, where it has one, takes them in batches (one
+  // statement execution per batch instead of per row); the rest go one by one.
+  constexpr std::size_t kBatchRows = 100;
+  const std::size_t n = compiled.param_names.size();
+  std::size_t per_batch = n == 0 ? 0 : std::min(kBatchRows, state_->dialect().max_parameters() / n);
+  std::shared_ptr<const CompiledStatement> batch;
+  if (per_batch >= 2 && rows >= per_batch) {
+    batch = stmt.compile_batch(state_->dialect(), per_batch);
+    if (batch && batch->param_names.size() != per_batch * n) batch.reset();
+  }
+  const std::size_t batches = batch ? rows / per_batch : 0;
+  const std::size_t batched = batches * per_batch;
   DriverConnection& c = state_->conn();
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
   try {
     if (own_tx) c.execute_simple(state_->dialect().begin_sql());
-    std::int64_t total = c.execute_many(sql, values, rows);
+    std::int64_t total = 0;
+    if (batches > 0) total += c.execute_many(batch->sql, values.first(batched * n), batches);
+    if (rows > batched)
+      total += c.execute_many(compiled.sql, values.subspan(batched * n), rows - batched);
     if (own_tx) c.execute_simple(state_->dialect().commit_sql());
     return total;
   } catch (const DatabaseError& e) {

@@ -11,6 +11,7 @@
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/engine/connection.hpp"
+#include "sqlcore/engine/row.hpp"
 #include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
@@ -38,7 +39,7 @@ void resolve(const CompiledStatement& c, const Params& params, const Value** out
       case BindSlot::Source::param: {
         ++param_slots;
         const std::string& name = c.param_names[i];
-        if (next_param < params.size() && params[next_param].first == name) {
+        if (next_param < params.size() && detail::same_short_text(params[next_param].first, name)) {
           v = &params[next_param++].second;
         } else {
           auto it = std::find_if(params.begin(), params.end(),
@@ -62,7 +63,7 @@ void resolve(const CompiledStatement& c, const Params& params, const Value** out
         out[i] = keep(s.column->client_default());
         continue;
     }
-    if (s.type) {
+    if (s.type && !s.type->passes(*v)) {
       const Value& r = s.type->bind_ref(*v, s.label, scratch);
       v = &r == &scratch ? keep(std::move(scratch)) : &r;
     }
@@ -88,10 +89,10 @@ void resolve(const CompiledStatement& c, const Params& params, const Value** out
 
 }  // namespace
 
-Result Connection::execute_typed(const Executable& stmt, const Params& params) {
+Result Connection::execute_typed(const Executable& stmt, const CompiledStatement* compiled,
+                                 const Params& params) {
   // Shared ownership: the Result reads its column types from the compilation, which must outlive
   // a temporary statement (`conn.execute(select(...))`).
-  const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   std::shared_ptr<const CompiledStatement> keep;
   if (!compiled->result_types.empty()) {
     keep = stmt.compile(state_->dialect());
@@ -134,7 +135,8 @@ Result Connection::execute_typed(const Executable& stmt, const Params& params) {
   }
 }
 
-std::int64_t Connection::execute_many_typed(const CompiledStatement& compiled,
+std::int64_t Connection::execute_many_typed(const Executable& stmt,
+                                            const CompiledStatement& compiled,
                                             const std::vector<Params>& param_sets) {
   // Every row is checked before anything is sent: a bad row leaves nothing behind.
   const std::size_t n = compiled.slots.size();
@@ -142,7 +144,7 @@ std::int64_t Connection::execute_many_typed(const CompiledStatement& compiled,
   std::vector<const Value*> values(n * param_sets.size());
   for (std::size_t r = 0; r < param_sets.size(); ++r)
     resolve(compiled, param_sets[r], values.data() + r * n, made, n * param_sets.size());
-  return run_many(compiled.sql, values, param_sets.size());
+  return run_many(stmt, compiled, values, param_sets.size());
 }
 
 }  // namespace sqlcore

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,15 @@ const detail::EnumValues* intern_enum(std::vector<std::string> values) {
 long long utf8_length(std::string_view s) {
   long long n = 0;
   std::size_t i = 0;
+  // ASCII without NUL, 8 bytes at a time (the usual case): no high bit, no zero byte.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (((w | ((w - kOnes) & ~w)) & kHighs) != 0) break;
+    i += 8;
+    n += 8;
+  }
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
@@ -328,17 +338,7 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
     case TypeKind::text:
     case TypeKind::enumeration: {
       if (k != K::text) wrong_kind(column, *this, v);
-      const std::string& s = v.text_unchecked();
-      long long n = utf8_length(s);
-      if (n < 0) check_text(column, s);
-      if (kind_ == TypeKind::string && length_ > 0 && n > length_)
-        data_error(column, "22001",
-                   "value too long for " + to_string() + " (" + std::to_string(n) + " characters)");
-      if (kind_ == TypeKind::enumeration) {
-        bool found = false;
-        for (const auto& e : enum_values()) found = found || e == s;
-        if (!found) data_error(column, "22023", "value is not one of " + to_string());
-      }
+      check_string(v.text_unchecked(), column);
       return v;
     }
     case TypeKind::date:
@@ -389,6 +389,48 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
       wrong_kind(column, *this, v);
   }
   return v;
+}
+
+bool Type::accepts(const Value& v, std::string_view column) const {
+  const Value::Kind k = v.kind();
+  switch (kind_) {
+    case TypeKind::small_integer:
+      if (k != Value::Kind::integer) return false;
+      checked_int<std::int16_t>(v.int_unchecked(), *this, column);
+      return true;
+    case TypeKind::integer:
+      if (k != Value::Kind::integer) return false;
+      checked_int<std::int32_t>(v.int_unchecked(), *this, column);
+      return true;
+    case TypeKind::string:
+    case TypeKind::text:
+    case TypeKind::enumeration:
+      if (k != Value::Kind::text) return false;
+      check_string(v.text_unchecked(), column);
+      return true;
+    default:
+      return passes(v);
+  }
+}
+
+void Type::check_string(const std::string& s, std::string_view column) const {
+  // Short ASCII text in an unbounded column (the usual case): nothing else to check.
+  if (kind_ == TypeKind::text || (kind_ == TypeKind::string && length_ == 0) ||
+      (kind_ == TypeKind::string && s.size() <= static_cast<std::size_t>(length_))) {
+    bool ascii = true;
+    for (char ch : s) ascii = ascii && static_cast<unsigned char>(ch) - 1u < 0x7fu;
+    if (ascii) return;
+  }
+  long long n = utf8_length(s);
+  if (n < 0) check_text(column, s);
+  if (kind_ == TypeKind::string && length_ > 0 && n > length_)
+    data_error(column, "22001",
+               "value too long for " + to_string() + " (" + std::to_string(n) + " characters)");
+  if (kind_ == TypeKind::enumeration) {
+    bool found = false;
+    for (const auto& e : enum_values()) found = found || e == s;
+    if (!found) data_error(column, "22023", "value is not one of " + to_string());
+  }
 }
 
 Value Type::bind(Value v, std::string_view column) const {

@@ -57,6 +57,7 @@ std::string quote_char(char c) {
 class Compiler {
  public:
   explicit Compiler(const Dialect& d) : d_(d), out_(std::make_shared<CompiledStatement>()) {}
+  bool fresh_binds_per_row = false;
 
   std::shared_ptr<const CompiledStatement> select_statement(const SelectData& s) {
     std::string sql;
@@ -92,6 +93,10 @@ class Compiler {
       return s.source == BindSlot::Source::param && !s.type.has_value();
     });
     if (plain) out_->slots.clear();
+    out_->params_only = std::all_of(out_->slots.begin(), out_->slots.end(), [](const BindSlot& s) {
+      return s.source == BindSlot::Source::param;
+    });
+    out_->index_types();
     // No column needs converting on read: leave `result_types` empty (the fast path again).
     if (std::none_of(out_->result_types.begin(), out_->result_types.end(),
                      [](const std::optional<Type>& t) { return t.has_value(); }))
@@ -704,6 +709,7 @@ class Compiler {
         std::size_t nrows = std::max<std::size_t>(s.rows.size(), 1);
         for (std::size_t r = 0; r < nrows; ++r) {
           if (r) o += ", ";
+          if (fresh_binds_per_row) named_.clear();
           o += '(';
           for (std::size_t i = 0; i < cols.size(); ++i) {
             if (i) o += ", ";
@@ -790,8 +796,11 @@ std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, con
   return Compiler(d).select_statement(s);
 }
 
-std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d) {
-  return Compiler(d).dml_statement(s);
+std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d,
+                                                     bool fresh_binds_per_row) {
+  Compiler c(d);
+  c.fresh_binds_per_row = fresh_binds_per_row;
+  return c.dml_statement(s);
 }
 
 }  // namespace sqlcore::detail

@@ -16,7 +16,10 @@
 namespace sqlcore::detail {
 
 std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d);
-std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d);
+/// `fresh_binds_per_row`: each INSERT row gets its own placeholders even for a bindparam name
+/// another row uses (the batch form of a one-row INSERT, see Dml::compile_batch).
+std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d,
+                                                     bool fresh_binds_per_row = false);
 
 /// One compilation per dialect, built on first use. The first dialect's is readable without a
 /// lock once published (most programs use one dialect).

@@ -28,7 +28,9 @@ const char* verb(Dml::Kind k) {
 }  // namespace
 
 Dml::Dml(Kind kind, const Table& table)
-    : data_(std::make_shared<DmlData>()), cache_(std::make_shared<detail::StatementCache>()) {
+    : data_(std::make_shared<DmlData>()),
+      cache_(std::make_shared<detail::StatementCache>()),
+      batch_cache_(std::make_shared<detail::StatementCache>()) {
   data_->kind = kind;
   data_->table = &table;
 }
@@ -36,6 +38,7 @@ Dml::Dml(Kind kind, const Table& table)
 DmlData& Dml::mut() {
   if (data_.use_count() > 1) data_ = std::make_shared<DmlData>(*data_);
   cache_ = std::make_shared<detail::StatementCache>();
+  batch_cache_ = std::make_shared<detail::StatementCache>();
   return *data_;
 }
 
@@ -157,6 +160,26 @@ std::shared_ptr<const CompiledStatement> Dml::compile(const Dialect& dialect) co
 
 const CompiledStatement& Dml::compiled(const Dialect& dialect) const {
   return *cache_->get(dialect, [&] { return detail::compile_dml(*data_, dialect); });
+}
+
+std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& dialect,
+                                                            std::size_t rows) const {
+  const DmlData& d = *data_;
+  if (d.kind != Kind::insert || d.rows.size() != 1 || d.select || d.on_conflict ||
+      !d.returning.empty() || rows < 2)
+    return nullptr;
+  auto c = batch_cache_->get(dialect, [&] {
+    DmlData many = d;
+    many.rows.assign(rows, d.rows[0]);
+    return detail::compile_dml(many, dialect, /*fresh_binds_per_row=*/true);
+  });
+  // One batch size per dialect is cached; another size is compiled afresh.
+  if (c->param_names.size() != rows * compiled(dialect).param_names.size()) {
+    DmlData many = d;
+    many.rows.assign(rows, d.rows[0]);
+    return detail::compile_dml(many, dialect, true);
+  }
+  return c;
 }
 
 Dml insert(const Table& table) {

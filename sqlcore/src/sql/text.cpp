@@ -13,6 +13,11 @@
 
 namespace sqlcore {
 
+std::shared_ptr<const CompiledStatement> Executable::compile_batch(const Dialect&,
+                                                                   std::size_t) const {
+  return nullptr;
+}
+
 struct TextClause::State {
   std::string sql;
   // The statement split at its binds: literal[0] bind[0] literal[1] bind[1] ... literal[n].

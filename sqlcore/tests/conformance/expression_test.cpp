@@ -439,6 +439,22 @@ TEST_P(ExpressionTest, ExecuteManyTenThousandRows) {
   EXPECT_EQ(count(c, "posts"), 10000);
 }
 
+TEST_P(ExpressionTest, ExecuteManyBatchesKeepEveryRowsOwnValues) {
+  Connection c = engine().connect();
+  // 250 rows: two multi-row batches and 50 single rows; a client default per row.
+  auto stmt = insert(users).values({{users.id, bindparam("id")}, {users.name, bindparam("n")}});
+  std::vector<Params> rows;
+  for (int i = 1; i <= 250; ++i) rows.push_back({{"n", "u" + std::to_string(i)}, {"id", i}});
+  EXPECT_EQ(c.execute_many(stmt, rows), 250);
+  EXPECT_EQ(count(c, "users"), 250);
+  auto names = c.execute(select(users.id, users.name, users.profile).order_by({users.id})).all();
+  ASSERT_EQ(names.size(), 250u);
+  for (int i = 1; i <= 250; ++i) {
+    EXPECT_EQ(names[static_cast<std::size_t>(i - 1)].get(users.name), "u" + std::to_string(i));
+    EXPECT_EQ(names[static_cast<std::size_t>(i - 1)].get(users.profile), Json::object());
+  }
+}
+
 SQLCORE_BACKEND_TEST_SUITE(ExpressionTest);
 
 }  // namespace

@@ -449,6 +449,22 @@ TEST_F(Golden, BindsCarryColumnTypes) {
   EXPECT_FALSE(r->result_types[2].has_value());  // count(): read as it comes
 }
 
+TEST_F(Golden, ExecuteManyBatchForm) {
+  auto ins =
+      insert(settings).values({{settings.key, bindparam("k")}, {settings.value, bindparam("v")}});
+  auto b = ins.compile_batch(lite(), 3);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->sql,
+            "INSERT INTO \"settings\" (\"key\", \"value\") VALUES (?1, ?2), (?3, ?4), (?5, ?6)");
+  EXPECT_EQ(b->param_names, (std::vector<std::string>{"k", "v", "k", "v", "k", "v"}));
+  EXPECT_EQ(ins.compile_batch(pg(), 2)->sql,
+            "INSERT INTO \"settings\" (\"key\", \"value\") VALUES ($1, $2), ($3, $4)");
+  // No batch form where rows could interact or come back.
+  EXPECT_FALSE(Dml(ins).on_conflict({settings.key}).do_nothing().compile_batch(lite(), 3));
+  EXPECT_FALSE(Dml(ins).returning({settings.key}).compile_batch(lite(), 3));
+  EXPECT_FALSE(update(settings).set({{settings.value, "x"}}).compile_batch(lite(), 3));
+}
+
 TEST_F(Golden, StatementsCompileOncePerDialectAndCopiesAreIndependent) {
   Select q = select(users.id).where(users.id == bindparam("id"));
   const CompiledStatement* a = &q.compiled(lite());

@@ -66,13 +66,14 @@ class Connection {
   explicit Connection(std::shared_ptr<detail::ConnectionState> state);
   /// execute() for statements whose placeholders take fixed, computed or typed values, or whose
   /// result columns have types (the expression language's).
-  Result execute_typed(const Executable& stmt, const Params& params);
-  std::int64_t execute_many_typed(const CompiledStatement& compiled,
+  Result execute_typed(const Executable& stmt, const CompiledStatement* compiled,
+                       const Params& params);
+  std::int64_t execute_many_typed(const Executable& stmt, const CompiledStatement& compiled,
                                   const std::vector<Params>& param_sets);
   /// One statement for `rows` parameter sets, atomically (in its own transaction if none is
   /// open).
-  std::int64_t run_many(const std::string& sql, std::span<const Value* const> values,
-                        std::size_t rows);
+  std::int64_t run_many(const Executable& stmt, const CompiledStatement& compiled,
+                        std::span<const Value* const> values, std::size_t rows);
   std::shared_ptr<detail::ConnectionState> state_;
 };
 

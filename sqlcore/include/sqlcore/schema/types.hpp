@@ -68,6 +68,33 @@ class Type {
   /// bind() without copying: returns `v` itself when it needs no conversion (only checks), else
   /// the converted value, stored in `scratch`.
   const Value& bind_ref(const Value& v, std::string_view column, Value& scratch) const;
+  /// True when bind() would return `v` unchanged: checks it (throwing as bind() does) without
+  /// converting; false when it needs converting (then call bind_ref()).
+  bool accepts(const Value& v, std::string_view column) const;
+  /// True when bind() would return `v` unchanged without checking anything (NULL, or the kind
+  /// this type stores with no range or content to check): the execute path's shortcut.
+  bool passes(const Value& v) const {
+    using K = Value::Kind;
+    const K k = v.kind();
+    switch (kind_) {
+      case TypeKind::big_integer:
+        return k == K::integer || k == K::null;
+      case TypeKind::boolean:
+        return k == K::boolean || k == K::null;
+      case TypeKind::double_:
+        return k == K::real || k == K::null;
+      case TypeKind::date_time:
+        return k == K::timestamp || k == K::null;
+      case TypeKind::date:
+        return k == K::date || k == K::null;
+      case TypeKind::large_binary:
+        return k == K::blob || k == K::null;
+      case TypeKind::json:
+        return k == K::json || k == K::null;
+      default:
+        return k == K::null;
+    }
+  }
   /// Normalises a value read from a column of this type to the kind this type reads as: bool for
   /// Boolean, Timestamp for DateTime, Date, Json, Decimal for Numeric (at the declared scale),
   /// canonical text for Uuid and Time, a single-precision double for Float. Values this type
@@ -78,6 +105,8 @@ class Type {
 
  private:
   friend Type make_enum_type(std::vector<std::string> values);
+  // String, Text, Enum: valid UTF-8 without NUL, within the length, one of the set.
+  void check_string(const std::string& s, std::string_view column) const;
   TypeKind kind_;
   int length_ = 0;
   int precision_ = 0;

@@ -62,6 +62,10 @@ class Dml final : public Executable {
 
   std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
   const CompiledStatement& compiled(const Dialect& dialect) const override;
+  /// A plain single-row INSERT (no RETURNING, no ON CONFLICT: a multi-row upsert could meet one
+  /// key twice) as a `rows`-row INSERT, for execute_many().
+  std::shared_ptr<const CompiledStatement> compile_batch(const Dialect& dialect,
+                                                         std::size_t rows) const override;
   std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 
   std::shared_ptr<const detail::DmlData> data() const { return data_; }
@@ -70,6 +74,7 @@ class Dml final : public Executable {
   detail::DmlData& mut();
   std::shared_ptr<detail::DmlData> data_;
   std::shared_ptr<detail::StatementCache> cache_;
+  std::shared_ptr<detail::StatementCache> batch_cache_;  // one batch size per dialect
 };
 
 Dml insert(const Table& table);
