@@ -520,3 +520,46 @@ static_assert(Comparable<Col<bool>, bool>);
 static_assert(Comparable<Expr, const char*>);  // Expr opts out of the check
 // Unrelated types keep their own operators.
 static_assert(!Comparable<std::vector<int>, Expr>);
+
+// A minimal dialect (what a new backend implements) without NULLS FIRST/LAST: the compiler
+// emulates it with an extra sort key.
+namespace {
+class OldSqlDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "oldsql"; }
+  std::vector<std::string> url_schemes() const override { return {"oldsql"}; }
+  void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  std::size_t max_parameters() const override { return 999; }
+  std::string current_timestamp_sql(const Type&) const override { return "CURRENT_TIMESTAMP"; }
+  std::string has_table_sql() const override { return "SELECT 1"; }
+  bool supports_nulls_order() const override { return false; }
+  bool json_path_as_string() const override { return true; }
+  std::string json_extract_sql(const std::string& doc,
+                               const std::vector<std::string>& path) const override {
+    return "JSON_VALUE(" + doc + ", " + path.at(0) + ")";
+  }
+  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
+    return "DATEADD(second, " + std::to_string(seconds) + ", " + expr + ")";
+  }
+};
+}  // namespace
+
+TEST_F(Golden, ANewDialectOnlyImplementsItsDifferences) {
+  OldSqlDialect old;
+  EXPECT_EQ(select(users.id)
+                .order_by({users.email.nulls_first(), users.name.desc().nulls_last()})
+                .sql(old),
+            "SELECT \"users\".\"id\" FROM \"users\" ORDER BY CASE WHEN \"users\".\"email\" IS NULL "
+            "THEN 0 ELSE 1 END, \"users\".\"email\", CASE WHEN \"users\".\"name\" IS NULL THEN 1 "
+            "ELSE 0 END, \"users\".\"name\" DESC");
+  EXPECT_EQ(select(users.id).where(users.created_at + hours(1) < now()).sql(old),
+            "SELECT \"users\".\"id\" FROM \"users\" WHERE DATEADD(second, 3600, "
+            "\"users\".\"created_at\") < ?");
+  EXPECT_EQ(create_table(settings).sql(old),
+            "CREATE TABLE \"settings\" (\n"
+            "  \"key\" VARCHAR(64) NOT NULL,\n"
+            "  \"value\" TEXT NOT NULL,\n"
+            "  \"hits\" INTEGER NOT NULL DEFAULT 0,\n"
+            "  CONSTRAINT \"pk_settings\" PRIMARY KEY (\"key\")\n"
+            ")");
+}
