@@ -128,8 +128,16 @@ bool pass_unchanged(const CompiledStatement& c, const Value* const* values) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint8_t pass = c.slot_pass[i];
     if (pass == CompiledStatement::kAnyKind) continue;
-    const auto k = static_cast<std::uint8_t>(values[i]->kind());
+    const Value& v = *values[i];
+    const auto k = static_cast<std::uint8_t>(v.kind());
     if (k == pass || k == 0 /* NULL */) continue;
+    if (pass == CompiledStatement::kTextKind && v.kind() == Value::Kind::text) {
+      // ASCII without NUL needs no further look; anything else goes to the full check.
+      bool ascii = true;
+      for (char ch : v.text_unchecked())
+        ascii = ascii && static_cast<unsigned char>(ch) - 1u < 0x7fu;
+      if (ascii) continue;
+    }
     if (!c.slot_types[i]->accepts(*values[i], c.slots[i].label)) return false;
   }
   return true;
@@ -160,12 +168,13 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   std::array<const Value*, kInline> inline_values;  // only the first n are used
   std::vector<const Value*> heap_values;
   std::span<const Value*> values;
-  if (!compiled->slots.empty() || !compiled->result_types.empty()) {
+  const bool typed_results = !compiled->result_types.empty();
+  if (!compiled->slots.empty() || typed_results) {
     // Expression statements. The common one (bindparam()s given in order, values that their
     // column types take as they are) goes the plain way; anything else the typed way.
-    if (!compiled->params_only || !compiled->result_types.empty() || n > kInline ||
+    if (n > kInline || (!compiled->slots.empty() && !compiled->params_only) ||
         !in_statement_order(names, params, inline_values.data()) ||
-        !pass_unchanged(*compiled, inline_values.data()))
+        (!compiled->slots.empty() && !pass_unchanged(*compiled, inline_values.data())))
       return execute_typed(stmt, compiled, params);
     values = std::span<const Value*>(inline_values.data(), n);
   } else if (n <= kInline && in_statement_order(names, params, inline_values.data())) {
@@ -182,7 +191,10 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   }
   DriverConnection& c = state_->conn();
   try {
-    return Result(c.execute(compiled->sql, values));
+    Result r(c.execute(compiled->sql, values));
+    // The Result reads through the types, kept alive with it (the statement may be a temporary).
+    if (typed_results) r.typed_ = stmt.compile(state_->dialect());
+    return r;
   } catch (const DatabaseError& e) {
     state_->on_error(e);
     throw;

@@ -128,8 +128,10 @@ void Result::apply_result_types(Row& row) const {
   const auto& types = typed_->result_types;
   std::vector<Value>& values = row.mutable_values();
   const std::size_t n = std::min(types.size(), values.size());
-  for (std::size_t i = 0; i < n; ++i)
-    if (types[i]) values[i] = types[i]->result(std::move(values[i]));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!types[i] || types[i]->reads_unchanged(values[i])) continue;
+    values[i] = types[i]->result(std::move(values[i]));
+  }
 }
 
 std::optional<Row> Result::fetch_one() {

@@ -71,6 +71,28 @@ class Type {
   /// True when bind() would return `v` unchanged: checks it (throwing as bind() does) without
   /// converting; false when it needs converting (then call bind_ref()).
   bool accepts(const Value& v, std::string_view column) const;
+  /// True when result() would return `v` unchanged (it already has the kind this type reads as).
+  bool reads_unchanged(const Value& v) const {
+    using K = Value::Kind;
+    const K k = v.kind();
+    if (k == K::null) return true;
+    switch (kind_) {
+      case TypeKind::boolean:
+        return k == K::boolean;
+      case TypeKind::double_:
+        return k == K::real;
+      case TypeKind::numeric:
+        return k == K::decimal;
+      case TypeKind::date:
+        return k == K::date;
+      case TypeKind::date_time:
+        return k == K::timestamp;
+      case TypeKind::json:
+        return k == K::json;
+      default:
+        return false;
+    }
+  }
   /// True when bind() would return `v` unchanged without checking anything (NULL, or the kind
   /// this type stores with no range or content to check): the execute path's shortcut.
   bool passes(const Value& v) const {

@@ -49,15 +49,20 @@ struct CompiledStatement {
   /// Not copied with the statement (rebuild it with index_types()).
   std::vector<const Type*> slot_types;
   /// Per slot, the Value kind (as a number) its type takes unchanged with nothing to check, or
-  /// kAnyKind (no type), or kCheckKind (Type::accepts() decides).
+  /// kAnyKind (no type), kTextKind (unbounded text: valid UTF-8 without NUL is all it needs), or
+  /// kCheckKind (Type::accepts() decides).
   std::vector<std::uint8_t> slot_pass;
-  static constexpr std::uint8_t kAnyKind = 0xfe, kCheckKind = 0xff;
+  static constexpr std::uint8_t kTextKind = 0xfd, kAnyKind = 0xfe, kCheckKind = 0xff;
   void index_types() {
     slot_types.clear();
     slot_pass.clear();
     for (const BindSlot& s : slots) {
       slot_types.push_back(s.type ? &*s.type : nullptr);
-      slot_pass.push_back(!s.type ? kAnyKind : pass_kind(s.type->kind()));
+      slot_pass.push_back(!s.type ? kAnyKind
+                          : s.type->kind() == TypeKind::text ||
+                                  (s.type->kind() == TypeKind::string && s.type->length() == 0)
+                              ? kTextKind
+                              : pass_kind(s.type->kind()));
     }
   }
   static std::uint8_t pass_kind(TypeKind t) {
