@@ -191,10 +191,10 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   }
   DriverConnection& c = state_->conn();
   try {
-    Result r(c.execute(compiled->sql, values));
-    // The Result reads through the types, kept alive with it (the statement may be a temporary).
-    if (typed_results) r.typed_ = stmt.compile(state_->dialect());
-    return r;
+    // A typed Result reads through the types, kept alive with it (the statement may be a
+    // temporary). Both returns construct in place: no Result is moved.
+    if (!typed_results) return Result(c.execute(compiled->sql, values));
+    return Result(c.execute(compiled->sql, values), stmt.compile(state_->dialect()));
   } catch (const DatabaseError& e) {
     state_->on_error(e);
     throw;

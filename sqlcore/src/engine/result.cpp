@@ -99,6 +99,10 @@ Result::Result(Execution execution)
       last_insert_id_(execution.last_insert_id) {
   if (cursor_) returns_rows_ = cursor_->returns_rows();
 }
+Result::Result(Execution execution, std::shared_ptr<const CompiledStatement> typed)
+    : Result(std::move(execution)) {
+  typed_ = std::move(typed);
+}
 Result::Result(Result&&) noexcept = default;
 Result& Result::operator=(Result&&) noexcept = default;
 

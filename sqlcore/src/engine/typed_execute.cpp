@@ -126,9 +126,8 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
   }
   DriverConnection& c = state_->conn();
   try {
-    Result r(c.execute(compiled->sql, std::span<const Value* const>(values, n)));
-    if (keep) r.typed_ = std::move(keep);
-    return r;
+    return Result(c.execute(compiled->sql, std::span<const Value* const>(values, n)),
+                  std::move(keep));
   } catch (const DatabaseError& e) {
     state_->on_error(e);
     throw;

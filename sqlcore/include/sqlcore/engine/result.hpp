@@ -99,6 +99,8 @@ class Result {
 
  private:
   friend class Connection;
+  /// A result whose rows read through `typed`'s result types (when not null).
+  Result(Execution execution, std::shared_ptr<const CompiledStatement> typed);
   bool fetch_into(Row& row);
   /// Reads every row's columns through the types `compiled` knows (Type::result).
   void apply_result_types(Row& row) const;
