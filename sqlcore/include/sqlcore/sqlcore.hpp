@@ -13,6 +13,7 @@
 #include "sqlcore/engine/result.hpp"
 #include "sqlcore/engine/row.hpp"
 #include "sqlcore/engine/transaction.hpp"
+#include "sqlcore/inspect/inspector.hpp"
 #include "sqlcore/schema/metadata.hpp"
 #include "sqlcore/schema/table.hpp"
 #include "sqlcore/schema/types.hpp"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "inspect/reflector.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/schema/table.hpp"
@@ -166,6 +167,10 @@ void Dialect::append_limit_offset(std::string& out, std::optional<std::int64_t> 
                                   std::optional<std::int64_t> offset) const {
   if (limit) out += " LIMIT " + std::to_string(*limit);
   if (offset) out += " OFFSET " + std::to_string(*offset);
+}
+
+std::unique_ptr<detail::Reflector> Dialect::reflector() const {
+  return nullptr;
 }
 
 }  // namespace sqlcore

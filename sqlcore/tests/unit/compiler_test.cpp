@@ -532,6 +532,7 @@ class OldSqlDialect final : public Dialect {
   std::size_t max_parameters() const override { return 999; }
   std::string current_timestamp_sql(const Type&) const override { return "CURRENT_TIMESTAMP"; }
   std::string has_table_sql() const override { return "SELECT 1"; }
+  // No catalog reader: Inspector refuses this dialect with CompileError.
   bool supports_nulls_order() const override { return false; }
   bool json_path_as_string() const override { return true; }
   std::string json_extract_sql(const std::string& doc,

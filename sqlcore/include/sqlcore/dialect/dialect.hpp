@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ namespace sqlcore {
 class Column;
 class Type;
 class Value;
+
+namespace detail {
+class Reflector;  // the catalog queries behind Inspector (internal: src/inspect/reflector.hpp)
+}
 
 class Dialect {
  public:
@@ -76,6 +81,9 @@ class Dialect {
   virtual bool supports_add_constraint() const { return true; }
   /// A query returning one row when a table `:name` exists in the current schema.
   virtual std::string has_table_sql() const = 0;
+  /// The catalog reader behind Inspector (inspect/inspector.hpp); nullptr for a dialect that has
+  /// none (Inspector then throws CompileError). Implemented in the backend's folder.
+  virtual std::unique_ptr<detail::Reflector> reflector() const;
 
   // Expressions: where backends spell the same meaning differently. Defaults are standard SQL.
   /// ILIKE exists; without it ilike() compiles to lower(a) LIKE lower(b).

@@ -1,11 +1,16 @@
 // PgDialect: how PostgreSQL spells SQL. No <libpq-fe.h> here: rendering needs no driver.
 #include <memory>
 
+#include "inspect/reflector.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
 #include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
+
+namespace detail {
+std::unique_ptr<Reflector> make_pg_reflector();  // pg_inspect.cpp
+}
 
 namespace {
 
@@ -69,6 +74,9 @@ class PgDialect final : public Dialect {
   }
   std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
     return "(" + expr + " + " + std::to_string(seconds) + " * INTERVAL '1 second')";
+  }
+  std::unique_ptr<detail::Reflector> reflector() const override {
+    return detail::make_pg_reflector();
   }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "

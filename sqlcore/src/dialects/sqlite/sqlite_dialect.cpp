@@ -1,11 +1,16 @@
 // SqliteDialect: how SQLite spells SQL. No <sqlite3.h> here: rendering needs no driver.
 #include <memory>
 
+#include "inspect/reflector.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
 #include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
+
+namespace detail {
+std::unique_ptr<Reflector> make_sqlite_reflector();  // sqlite_inspect.cpp
+}
 
 namespace {
 
@@ -94,6 +99,9 @@ class SqliteDialect final : public Dialect {
   std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
     return "(strftime('%Y-%m-%d %H:%M:%S', " + expr + ", '" + (seconds >= 0 ? "+" : "") +
            std::to_string(seconds) + " seconds') || substr(" + expr + ", 20))";
+  }
+  std::unique_ptr<detail::Reflector> reflector() const override {
+    return detail::make_sqlite_reflector();
   }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";
