@@ -173,4 +173,13 @@ std::unique_ptr<detail::Reflector> Dialect::reflector() const {
   return nullptr;
 }
 
+std::vector<std::string> Dialect::migration_lock_sql(std::int64_t,
+                                                     std::chrono::milliseconds) const {
+  return {};
+}
+
+std::string Dialect::lock_wait_setting_sql(std::chrono::milliseconds) const {
+  return {};
+}
+
 }  // namespace sqlcore

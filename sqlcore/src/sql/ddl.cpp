@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "sql/ddl_internal.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/schema/metadata.hpp"
@@ -65,17 +66,8 @@ std::string fk_clause(const Dialect& d, const ForeignKey& fk) {
 }
 
 std::string default_clause(const Dialect& d, const Column& c) {
-  const auto& def = c.server_default();
-  if (!def) return {};
-  switch (def->kind()) {
-    case ServerDefault::Kind::literal:
-      return " DEFAULT " + d.literal_sql(def->value(), c.type());
-    case ServerDefault::Kind::current_timestamp:
-      return " DEFAULT (" + d.current_timestamp_sql(c.type()) + ")";
-    case ServerDefault::Kind::sql:
-      return " DEFAULT (" + def->expression() + ")";
-  }
-  return {};
+  std::string expr = detail::default_expression_sql(d, c);
+  return expr.empty() ? expr : " DEFAULT " + expr;
 }
 
 std::string render_create_table(const Dialect& d, const Table& t, bool if_not_exists,
@@ -85,17 +77,7 @@ std::string render_create_table(const Dialect& d, const Table& t, bool if_not_ex
   std::vector<std::string> items;
   bool pk_inline = false;
   for (const Column* c : t.columns()) {
-    std::string line = d.quote_identifier(c->name()) + " " + d.column_type_sql(*c);
-    std::string identity = d.identity_sql(*c);
-    if (!identity.empty()) line += " " + identity;
-    std::string inline_pk = d.inline_primary_key_sql(*c);
-    if (!inline_pk.empty()) {
-      line += " CONSTRAINT " + d.quote_identifier(t.primary_key().name()) + " " + inline_pk;
-      pk_inline = true;
-    }
-    if (!c->is_nullable()) line += " NOT NULL";
-    line += default_clause(d, *c);
-    items.push_back(std::move(line));
+    items.push_back(detail::column_definition_sql(d, *c, &pk_inline));
   }
   if (!t.primary_key().empty() && !pk_inline)
     items.push_back("CONSTRAINT " + d.quote_identifier(t.primary_key().name()) + " PRIMARY KEY " +
@@ -151,6 +133,38 @@ std::string render_create_index(const Dialect& d, const Index& ix, bool if_not_e
 }
 
 }  // namespace
+
+namespace detail {
+
+std::string default_expression_sql(const Dialect& d, const Column& c) {
+  const auto& def = c.server_default();
+  if (!def) return {};
+  switch (def->kind()) {
+    case ServerDefault::Kind::literal:
+      return d.literal_sql(def->value(), c.type());
+    case ServerDefault::Kind::current_timestamp:
+      return "(" + d.current_timestamp_sql(c.type()) + ")";
+    case ServerDefault::Kind::sql:
+      return "(" + def->expression() + ")";
+  }
+  return {};
+}
+
+std::string column_definition_sql(const Dialect& d, const Column& c, bool* pk_inline) {
+  std::string line = d.quote_identifier(c.name()) + " " + d.column_type_sql(c);
+  std::string identity = d.identity_sql(c);
+  if (!identity.empty()) line += " " + identity;
+  std::string inline_pk = d.inline_primary_key_sql(c);
+  if (!inline_pk.empty()) {
+    line += " CONSTRAINT " + d.quote_identifier(c.table().primary_key().name()) + " " + inline_pk;
+    if (pk_inline) *pk_inline = true;
+  }
+  if (!c.is_nullable()) line += " NOT NULL";
+  line += default_clause(d, c);
+  return line;
+}
+
+}  // namespace detail
 
 DdlStatement create_table(const Table& table, bool if_not_exists, bool include_use_alter_fks) {
   return DdlStatement([&table, if_not_exists, include_use_alter_fks](const Dialect& d) {

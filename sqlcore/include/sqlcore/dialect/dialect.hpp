@@ -3,6 +3,7 @@
 // job).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -84,6 +85,21 @@ class Dialect {
   /// The catalog reader behind Inspector (inspect/inspector.hpp); nullptr for a dialect that has
   /// none (Inspector then throws CompileError). Implemented in the backend's folder.
   virtual std::unique_ptr<detail::Reflector> reflector() const;
+
+  // Migrations (migrate/migrate.hpp).
+  /// Statements run right after a migration's BEGIN that take the migration lock, waiting at
+  /// most `timeout` (PostgreSQL: an advisory transaction lock). Empty where BEGIN itself takes
+  /// the database's write lock (single_writer()).
+  virtual std::vector<std::string> migration_lock_sql(std::int64_t key,
+                                                      std::chrono::milliseconds timeout) const;
+  /// A statement run before BEGIN so that waiting for the write lock stops after `timeout`
+  /// (SQLite: busy_timeout), and a query reading the setting it replaces, to restore it. Empty
+  /// where the lock statements above carry the timeout.
+  virtual std::string lock_wait_setting_sql(std::chrono::milliseconds timeout) const;
+  virtual std::string lock_wait_query_sql() const { return {}; }
+  /// ALTER TABLE ... ALTER COLUMN exists, and DROP COLUMN works on any column. Without them
+  /// (SQLite), migrations rebuild the table.
+  virtual bool supports_alter_column() const { return true; }
 
   // Expressions: where backends spell the same meaning differently. Defaults are standard SQL.
   /// ILIKE exists; without it ilike() compiles to lower(a) LIKE lower(b).

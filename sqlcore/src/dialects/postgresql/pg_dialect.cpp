@@ -65,6 +65,11 @@ class PgDialect final : public Dialect {
     return "CURRENT_TIMESTAMP";
   }
   bool supports_ilike() const override { return true; }
+  std::vector<std::string> migration_lock_sql(std::int64_t key,
+                                              std::chrono::milliseconds timeout) const override {
+    return {"SET LOCAL lock_timeout = '" + std::to_string(timeout.count()) + "ms'",
+            "SELECT pg_advisory_xact_lock(" + std::to_string(key) + ")"};
+  }
   bool json_path_as_string() const override { return false; }
   std::string json_extract_sql(const std::string& doc,
                                const std::vector<std::string>& path) const override {

@@ -79,6 +79,12 @@ class SqliteDialect final : public Dialect {
     return out;
   }
   bool supports_add_constraint() const override { return false; }
+  bool supports_alter_column() const override { return false; }
+  // BEGIN IMMEDIATE takes the write lock: migrations need no other lock, only a bounded wait.
+  std::string lock_wait_setting_sql(std::chrono::milliseconds timeout) const override {
+    return "PRAGMA busy_timeout = " + std::to_string(timeout.count());
+  }
+  std::string lock_wait_query_sql() const override { return "PRAGMA busy_timeout"; }
   std::string string_agg_sql(const std::string& expr, const std::string& sep) const override {
     return "group_concat(" + expr + ", " + sep + ")";
   }

@@ -1,0 +1,216 @@
+// Migrations: revisions written in C++, an ordered History, and a Migrator that applies them.
+//
+//   History history({
+//       {"0001", "create users", [](MigrationContext& m) { m.create_table(users_v1); },
+//        [](MigrationContext& m) { m.drop_table("users"); }},
+//       {"0002", "add email", [](MigrationContext& m) {
+//          m.add_column("users", "email", types::String(255));
+//        }},
+//   });
+//   Migrator(engine, history).upgrade();   // to head
+//
+// The database records the revision it is at in a one-row version table (sqlcore_version). Each
+// revision runs in one transaction together with the update of that table: a failing revision
+// rolls back completely and leaves the database at the previous revision. Two processes migrating
+// at once take a lock per revision (PostgreSQL: an advisory transaction lock; SQLite: the write
+// lock of BEGIN IMMEDIATE), re-read the revision inside it and apply each revision once.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/core/value.hpp"
+#include "sqlcore/inspect/inspector.hpp"
+#include "sqlcore/schema/table.hpp"
+#include "sqlcore/schema/types.hpp"
+#include "sqlcore/sql/text.hpp"
+
+namespace sqlcore {
+
+class Connection;
+class Dialect;
+class Engine;
+
+namespace migrate {
+
+class MigrationContext;
+
+/// A revision failed with an error that is not a DatabaseError (a DatabaseError is rethrown with
+/// the same type and the revision named in its message). The revision was rolled back.
+class MigrationError : public Error {
+ public:
+  MigrationError(std::string revision, const std::string& message)
+      : Error(message), revision_(std::move(revision)) {}
+  const std::string& revision() const { return revision_; }
+
+ private:
+  std::string revision_;
+};
+
+/// One step of the schema's history. `downgrade` is optional: without it the revision cannot be
+/// undone.
+struct Revision {
+  std::string id;
+  std::string message;
+  std::function<void(MigrationContext&)> upgrade;
+  std::function<void(MigrationContext&)> downgrade = {};
+};
+
+/// The revisions in the order they apply. Checked at construction: an empty, duplicate or
+/// reserved ("base") id, or a revision without upgrade, throws ArgumentError naming it.
+class History {
+ public:
+  explicit History(std::vector<Revision> revisions);
+
+  const std::vector<Revision>& revisions() const { return revisions_; }
+  bool empty() const { return revisions_.empty(); }
+  std::size_t size() const { return revisions_.size(); }
+  /// The last revision's id; nullopt for an empty history.
+  std::optional<std::string> head() const;
+  /// The revision called `id`, or nullptr.
+  const Revision* find(std::string_view id) const;
+  /// The position of `id` (0-based), or nullopt.
+  std::optional<std::size_t> index_of(std::string_view id) const;
+
+ private:
+  std::vector<Revision> revisions_;
+};
+
+struct MigratorOptions {
+  /// The table that records the database's revision (one row; no row: no revision applied).
+  std::string version_table = "sqlcore_version";
+  /// How long to wait for another migrating process's lock before giving up.
+  std::chrono::milliseconds lock_timeout{30000};
+};
+
+/// One entry of Migrator::history().
+struct RevisionStatus {
+  std::string id;
+  std::string message;
+  bool applied = false;
+  bool current = false;
+  bool has_downgrade = false;
+};
+
+/// Applies a History to a database. The Engine and History must outlive it. Each call checks a
+/// connection out for its duration only.
+class Migrator {
+ public:
+  Migrator(Engine& engine, const History& history, MigratorOptions options = {});
+
+  /// The revision the database is at; nullopt when none was applied (or no version table).
+  /// Throws ArgumentError when the database records a revision the History does not know (the
+  /// database is newer than the code).
+  std::optional<std::string> current();
+  /// The revisions not applied yet, in order.
+  std::vector<std::string> pending();
+  /// Every revision of the History with whether it is applied.
+  std::vector<RevisionStatus> history();
+
+  /// Applies the revisions after the current one up to `to` (default: head), each in its own
+  /// transaction. An unknown `to`, or one older than the current revision, throws ArgumentError.
+  void upgrade(std::optional<std::string> to = {});
+  /// Undoes revisions newest first until the database is at `to` (a revision id, or "base" for
+  /// none). Every revision to undo must have a downgrade; this is checked before anything runs.
+  void downgrade(const std::string& to);
+  /// Records `id` (or "base") as the current revision without running anything: adopts a
+  /// database created outside the runner.
+  void stamp(const std::string& id);
+
+ private:
+  Engine* engine_;
+  const History* history_;
+  MigratorOptions options_;
+};
+
+/// How add_column() declares the new column.
+struct ColumnOptions {
+  bool nullable = true;
+  std::optional<ServerDefault> server_default{};
+};
+
+/// What alter_column() changes; what is left empty stays as it is.
+struct AlterColumn {
+  /// A new type (PostgreSQL converts the values with `USING column::type`).
+  std::optional<Type> type{};
+  /// Allow or forbid NULL (forbidding fails when the column holds NULLs).
+  std::optional<bool> nullable{};
+  /// A new server default.
+  std::optional<ServerDefault> server_default{};
+  /// Remove the server default.
+  bool drop_server_default = false;
+};
+
+/// What an upgrade or downgrade function works with: the connection inside the revision's
+/// transaction and the schema operations, spelled for its dialect.
+class MigrationContext {
+ public:
+  MigrationContext(Connection& conn, std::string revision);
+  ~MigrationContext();
+  MigrationContext(const MigrationContext&) = delete;
+  MigrationContext& operator=(const MigrationContext&) = delete;
+
+  Connection& connection() { return *conn_; }
+  const Dialect& dialect() const;
+  /// An Inspector on the revision's connection (sees the revision's own changes).
+  Inspector& inspector();
+  /// The id of the revision being applied or undone.
+  const std::string& revision() const { return revision_; }
+
+  void execute(const Executable& stmt, const Params& params = {});
+  /// Raw SQL (`:name` binds are not expected here: none can be given).
+  void execute(std::string_view sql);
+
+  /// CREATE TABLE for `table` (every foreign key inline) and CREATE INDEX for its indexes.
+  void create_table(const Table& table);
+  void drop_table(std::string_view table);
+  void rename_table(std::string_view from, std::string_view to);
+  /// ALTER TABLE ... ADD COLUMN. A NOT NULL column needs a server default (existing rows need a
+  /// value): without one, ArgumentError.
+  void add_column(std::string_view table, std::string name, const Type& type,
+                  ColumnOptions options = {});
+  /// Drops the column and any index, unique constraint or foreign key on it. On SQLite, a column
+  /// in the primary key, a UNIQUE constraint or a foreign key is dropped by rebuilding the table
+  /// (see rebuild below); a column that is merely indexed loses its index and is dropped in place.
+  void drop_column(std::string_view table, std::string_view column);
+  void rename_column(std::string_view table, std::string_view from, std::string_view to);
+  /// Changes a column's type, nullability or server default. PostgreSQL: ALTER COLUMN; SQLite,
+  /// which has no such ALTER, rebuilds the table.
+  ///
+  /// The SQLite rebuild, inside the revision's transaction, from the catalog
+  /// (Inspector::reflect) with the change applied: copy the rows into a holding table, drop the
+  /// old table, create the new one under the same name, copy the rows back server-side, drop the
+  /// holding table, create the indexes. Rows, defaults, keys, uniques, checks, foreign keys (also
+  /// other tables' keys referring to it, checked at commit via PRAGMA defer_foreign_keys) and
+  /// indexes are kept; triggers and views on the table are not recreated.
+  void alter_column(std::string_view table, std::string_view column, AlterColumn changes);
+  void create_index(std::string_view table, std::string name, std::vector<std::string> columns,
+                    bool unique = false);
+  void drop_index(std::string_view name);
+
+  /// add_column() unless the table already has a column `name`; returns whether it added it.
+  bool add_column_if_missing(std::string_view table, std::string name, const Type& type,
+                             ColumnOptions options = {});
+  /// create_index() unless the table already has an index `name`; returns whether it made it.
+  bool create_index_if_missing(std::string_view table, std::string name,
+                               std::vector<std::string> columns, bool unique = false);
+
+ private:
+  Connection* conn_;
+  std::string revision_;
+  /// SQLite: recreates `table` without `drop` (if not empty) and with `alter` applied to
+  /// `alter_name`.
+  void rebuild_table(std::string_view table, std::string_view drop, std::string_view alter_name,
+                     const AlterColumn* alter);
+
+  std::unique_ptr<Inspector> inspector_;
+};
+
+}  // namespace migrate
+}  // namespace sqlcore
