@@ -14,6 +14,7 @@
 #include "sqlcore/engine/row.hpp"
 #include "sqlcore/engine/transaction.hpp"
 #include "sqlcore/inspect/inspector.hpp"
+#include "sqlcore/migrate/autogenerate.hpp"
 #include "sqlcore/migrate/migrate.hpp"
 #include "sqlcore/schema/metadata.hpp"
 #include "sqlcore/schema/table.hpp"

@@ -475,7 +475,9 @@ void MigrationContext::alter_column(std::string_view table, std::string_view col
 }
 
 void MigrationContext::rebuild_table(std::string_view table, std::string_view drop,
-                                     std::string_view alter_name, const AlterColumn* alter) {
+                                     std::string_view alter_name, const AlterColumn* alter,
+                                     std::string_view drop_constraint,
+                                     const std::function<void(Table&)>& add) {
   const Dialect& d = dialect();
   MetaData md;
   const Table& old = inspector().reflect(md, table);
@@ -520,12 +522,12 @@ void MigrationContext::rebuild_table(std::string_view table, std::string_view dr
   if (!old.primary_key().empty() && kept(old.primary_key().columns()))
     nt.primary_key(refs(old.primary_key().columns()), old.primary_key().name());
   for (const UniqueConstraint& u : old.unique_constraints())
-    if (kept(u.columns())) nt.unique(refs(u.columns()), u.name());
+    if (kept(u.columns()) && u.name() != drop_constraint) nt.unique(refs(u.columns()), u.name());
   for (const CheckConstraint& ck : old.checks())
-    if (drop.empty() || !mentions(ck.condition(), drop))
+    if ((drop.empty() || !mentions(ck.condition(), drop)) && ck.name() != drop_constraint)
       nt.check(raw_sql(ck.condition()), ck.name());
   for (const ForeignKey& fk : old.foreign_keys())
-    if (kept(fk.columns()))
+    if (kept(fk.columns()) && fk.name() != drop_constraint)
       nt.foreign_key(refs(fk.columns()), fk.referred_table(), fk.referred_columns(), fk.on_delete(),
                      fk.on_update(), fk.name());
   for (const Index& ix : old.indexes()) {
@@ -543,6 +545,8 @@ void MigrationContext::rebuild_table(std::string_view table, std::string_view dr
     Index& nix = nt.index(ix.name(), std::move(elements)).unique(ix.is_unique());
     if (!ix.where().empty()) nix.where(raw_sql(ix.where()));
   }
+
+  if (add) add(nt);
 
   // The rows wait in a holding table while the old table is dropped and the new one created
   // under the same name. Renaming instead would make SQLite rewrite other tables' foreign keys to
@@ -598,6 +602,95 @@ bool MigrationContext::create_index_if_missing(std::string_view table, std::stri
     if (ix.name == name) return false;
   create_index(table, std::move(name), std::move(columns), unique);
   return true;
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : std::string(sep)) + x;
+  return out;
+}
+
+std::string quoted_list(const Dialect& d, const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + d.quote_identifier(x);
+  return out;
+}
+
+}  // namespace
+
+void MigrationContext::add_unique(std::string_view table, std::vector<std::string> columns,
+                                  std::string name) {
+  if (columns.empty()) throw ArgumentError("add_unique: no columns");
+  if (name.empty()) name = "uq_" + std::string(table) + "_" + joined(columns, "_");
+  const Dialect& d = dialect();
+  if (!d.supports_add_constraint()) {
+    rebuild_table(table, {}, {}, nullptr, {}, [&](Table& t) {
+      std::vector<ColumnRef> refs(columns.begin(), columns.end());
+      t.unique(std::move(refs), name);
+    });
+    return;
+  }
+  execute("ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
+          d.quote_identifier(name) + " UNIQUE (" + quoted_list(d, columns) + ")");
+}
+
+void MigrationContext::add_check(std::string_view table, std::string condition, std::string name) {
+  if (condition.empty() || name.empty())
+    throw ArgumentError(
+        "add_check: give the condition and a name (a later revision drops it by name)");
+  const Dialect& d = dialect();
+  if (!d.supports_add_constraint()) {
+    rebuild_table(table, {}, {}, nullptr, {}, [&](Table& t) { t.check(raw_sql(condition), name); });
+    return;
+  }
+  execute("ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
+          d.quote_identifier(name) + " CHECK (" + condition + ")");
+}
+
+void MigrationContext::add_foreign_key(std::string_view table, std::vector<std::string> columns,
+                                       std::string referred_table,
+                                       std::vector<std::string> referred_columns,
+                                       FkAction on_delete, FkAction on_update, std::string name) {
+  if (columns.empty() || columns.size() != referred_columns.size())
+    throw ArgumentError("add_foreign_key: give as many columns as referred columns");
+  if (name.empty())
+    name = "fk_" + std::string(table) + "_" + joined(columns, "_") + "_" + referred_table;
+  const Dialect& d = dialect();
+  if (!d.supports_add_constraint()) {
+    rebuild_table(table, {}, {}, nullptr, {}, [&](Table& t) {
+      std::vector<ColumnRef> refs(columns.begin(), columns.end());
+      t.foreign_key(std::move(refs), referred_table, referred_columns, on_delete, on_update, name);
+    });
+    return;
+  }
+  std::string sql = "ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
+                    d.quote_identifier(name) + " FOREIGN KEY (" + quoted_list(d, columns) +
+                    ") REFERENCES " + d.quote_identifier(referred_table) + " (" +
+                    quoted_list(d, referred_columns) + ")";
+  if (on_delete != FkAction::no_action) sql += std::string(" ON DELETE ") + to_sql(on_delete);
+  if (on_update != FkAction::no_action) sql += std::string(" ON UPDATE ") + to_sql(on_update);
+  execute(sql);
+}
+
+void MigrationContext::drop_constraint(std::string_view table, std::string_view name) {
+  Inspector& insp = inspector();
+  bool found = false;
+  for (const auto& u : insp.unique_constraints(table)) found = found || u.name == name;
+  for (const auto& c : insp.checks(table)) found = found || c.name == name;
+  for (const auto& f : insp.foreign_keys(table)) found = found || f.name == name;
+  if (!found)
+    throw ArgumentError("drop_constraint: table " + std::string(table) +
+                        " has no unique, check or foreign-key constraint named " +
+                        std::string(name));
+  const Dialect& d = dialect();
+  if (!d.supports_add_constraint()) {
+    rebuild_table(table, {}, {}, nullptr, name);
+    return;
+  }
+  execute("ALTER TABLE " + d.quote_identifier(table) + " DROP CONSTRAINT " +
+          d.quote_identifier(name));
 }
 
 }  // namespace sqlcore::migrate

@@ -564,6 +564,62 @@ TEST_P(MigrateTest, AlterColumnChangesTypeNullabilityAndDefaultWithRowsPresent) 
   EXPECT_THROW(exec(c, "INSERT INTO t (id, n) VALUES (4, 1)"), IntegrityError);  // s has no default
 }
 
+TEST_P(MigrateTest, ConstraintsAreAddedAndDroppedWithRowsPresent) {
+  run("CREATE TABLE owners (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL)");
+  run("CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER, name VARCHAR(20) NOT NULL)");
+  run("INSERT INTO owners (id, code) VALUES (1, 'a'), (2, 'b')");
+  run("INSERT INTO pets (id, owner_id, name) VALUES (1, 1, 'rex'), (2, 2, 'tom')");
+  History h({
+      {"c1", "constraints",
+       [](MigrationContext& m) {
+         m.add_unique("owners", {"code"});
+         m.add_check("pets", "length(name) > 0", "ck_pets_name");
+         m.add_foreign_key("pets", {"owner_id"}, "owners", {"id"}, FkAction::cascade);
+       },
+       [](MigrationContext& m) {
+         m.drop_constraint("pets", "fk_pets_owner_id_owners");
+         m.drop_constraint("pets", "ck_pets_name");
+         m.drop_constraint("owners", "uq_owners_code");
+       }},
+  });
+  Migrator m(engine(), h);
+  m.upgrade();
+  EXPECT_EQ(rows("owners"), 2);
+  EXPECT_EQ(rows("pets"), 2);
+  {
+    auto c = engine().connect();
+    try {
+      exec(c, "INSERT INTO owners (id, code) VALUES (3, 'a')");
+      ADD_FAILURE() << "duplicate code accepted";
+    } catch (const IntegrityError& e) {
+      EXPECT_EQ(e.kind(), IntegrityKind::unique);
+    }
+    try {
+      exec(c, "INSERT INTO pets (id, owner_id, name) VALUES (3, 99, 'x')");
+      ADD_FAILURE() << "orphan accepted";
+    } catch (const IntegrityError& e) {
+      EXPECT_EQ(e.kind(), IntegrityKind::foreign_key);
+    }
+    try {
+      exec(c, "INSERT INTO pets (id, owner_id, name) VALUES (3, 1, '')");
+      ADD_FAILURE() << "empty name accepted";
+    } catch (const IntegrityError& e) {
+      EXPECT_EQ(e.kind(), IntegrityKind::check);
+    }
+    exec(c, "DELETE FROM owners WHERE id = 2");  // ON DELETE CASCADE
+    EXPECT_EQ(count(c, "pets"), 1);
+  }
+  m.downgrade("base");
+  auto c = engine().connect();
+  exec(c, "INSERT INTO owners (id, code) VALUES (3, 'a')");
+  exec(c, "INSERT INTO pets (id, owner_id, name) VALUES (3, 99, '')");
+  EXPECT_EQ(count(c, "pets"), 2);
+  // A constraint that is not there is an error naming it.
+  History bad({{"d1", "bad", [](MigrationContext& mc) { mc.drop_constraint("pets", "nope"); }}});
+  Migrator mb(engine(), bad, MigratorOptions{.version_table = "other_version"});
+  EXPECT_THROW(mb.upgrade(), Error);
+}
+
 class MigrateConcurrencyTest : public MigrateTest {
  protected:
   void SetUp() override {

@@ -194,6 +194,20 @@ class MigrationContext {
                     bool unique = false);
   void drop_index(std::string_view name);
 
+  // Constraints. Names default to the standard naming convention (uq_<table>_<columns>,
+  // fk_<table>_<columns>_<referred table>) so that a later revision can drop them by name.
+  // PostgreSQL: ALTER TABLE ... ADD / DROP CONSTRAINT; SQLite, which cannot, rebuilds the table
+  // (rows present are checked against the new constraint when the rows are copied back).
+  void add_unique(std::string_view table, std::vector<std::string> columns, std::string name = {});
+  void add_check(std::string_view table, std::string condition, std::string name);
+  void add_foreign_key(std::string_view table, std::vector<std::string> columns,
+                       std::string referred_table, std::vector<std::string> referred_columns,
+                       FkAction on_delete = FkAction::no_action,
+                       FkAction on_update = FkAction::no_action, std::string name = {});
+  /// Drops the unique, check or foreign-key constraint `name` (ArgumentError when the table has
+  /// none of that name).
+  void drop_constraint(std::string_view table, std::string_view name);
+
   /// add_column() unless the table already has a column `name`; returns whether it added it.
   bool add_column_if_missing(std::string_view table, std::string name, const Type& type,
                              ColumnOptions options = {});
@@ -207,7 +221,8 @@ class MigrationContext {
   /// SQLite: recreates `table` without `drop` (if not empty) and with `alter` applied to
   /// `alter_name`.
   void rebuild_table(std::string_view table, std::string_view drop, std::string_view alter_name,
-                     const AlterColumn* alter);
+                     const AlterColumn* alter, std::string_view drop_constraint = {},
+                     const std::function<void(Table&)>& add = {});
 
   std::unique_ptr<Inspector> inspector_;
 };

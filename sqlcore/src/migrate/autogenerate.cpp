@@ -1,0 +1,434 @@
+// Autogenerate: MetaData against the catalog (see migrate/autogenerate.hpp for the rules).
+#include "sqlcore/migrate/autogenerate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <string_view>
+
+#include "sqlcore/dialect/dialect.hpp"
+#include "sqlcore/engine/connection.hpp"
+#include "sqlcore/inspect/inspector.hpp"
+
+namespace sqlcore::migrate {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+/// Lower case without quotes, parentheses, blanks and `::type` casts: SQL text as two catalogs
+/// may spell it differently.
+std::string loose(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (ch == ':' && i + 1 < s.size() && s[i + 1] == ':') {
+      i += 2;
+      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
+                              s[i] == ' ' || s[i] == '[' || s[i] == ']'))
+        ++i;
+      --i;
+      continue;
+    }
+    if (ch == '"' || ch == '\'' || ch == '(' || ch == ')' ||
+        std::isspace(static_cast<unsigned char>(ch)))
+      continue;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  }
+  return out;
+}
+
+/// A type spelling without case and blanks.
+std::string type_key(std::string_view s) {
+  std::string out;
+  for (const char ch : s)
+    if (!std::isspace(static_cast<unsigned char>(ch)))
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::string join(const Strings& v, std::string_view sep = ", ") {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : std::string()) + v[i];
+  return out;
+}
+
+Strings names_of(const std::vector<const Column*>& cols) {
+  Strings out;
+  out.reserve(cols.size());
+  for (const Column* c : cols) out.push_back(c ? c->name() : std::string());
+  return out;
+}
+
+std::string describe_default(const Dialect& d, const Column& c) {
+  const auto& sd = c.server_default();
+  if (!sd) return "no default";
+  switch (sd->kind()) {
+    case ServerDefault::Kind::literal:
+      try {
+        return "DEFAULT " + d.literal_sql(sd->value(), c.type());
+      } catch (const std::exception&) {
+        return "DEFAULT (literal)";
+      }
+    case ServerDefault::Kind::current_timestamp:
+      return "DEFAULT now()";
+    case ServerDefault::Kind::sql:
+      return "DEFAULT " + sd->expression();
+  }
+  return "DEFAULT";
+}
+
+/// Whether the declared and the reflected default differ. Only reported when sure.
+bool default_differs(const Dialect& d, const Column& c, const ColumnInfo& info) {
+  const auto& sd = c.server_default();
+  if (sd.has_value() != info.default_sql.has_value()) {
+    // An identity or rowid column may carry a generated default on some catalogs (serial's
+    // nextval): not a difference for a column the database numbers.
+    return !(c.is_autoincrement() && info.autoincrement);
+  }
+  if (!sd) return false;
+  switch (sd->kind()) {
+    case ServerDefault::Kind::literal:
+      try {
+        return loose(*info.default_sql) != loose(d.literal_sql(sd->value(), c.type()));
+      } catch (const std::exception&) {
+        return false;  // no literal form here: cannot compare
+      }
+    case ServerDefault::Kind::current_timestamp:
+      return loose(*info.default_sql) != loose(d.current_timestamp_sql(c.type()));
+    case ServerDefault::Kind::sql:
+      return false;  // catalogs respell expressions: presence only
+  }
+  return false;
+}
+
+std::string index_key(const Strings& columns, const Strings& expressions, bool unique,
+                      const std::string& where) {
+  Strings exprs;
+  for (const auto& e : expressions) exprs.push_back(loose(e));
+  return std::string(unique ? "unique " : "") + join(columns, ",") + " | " + join(exprs, ",") +
+         " | " + loose(where);
+}
+
+std::string index_words(const Strings& columns, const Strings& expressions, bool unique,
+                        const std::string& where) {
+  Strings parts;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    parts.push_back(!columns[i].empty() || i >= expressions.size() ? columns[i] : expressions[i]);
+  std::string out = std::string(unique ? "UNIQUE " : "") + "(" + join(parts) + ")";
+  if (!where.empty()) out += " WHERE " + where;
+  return out;
+}
+
+std::string fk_words(const Strings& cols, const std::string& table, const Strings& ref_cols,
+                     FkAction on_delete, FkAction on_update) {
+  return "(" + join(cols) + ") -> " + table + " (" + join(ref_cols) + ") ON DELETE " +
+         to_sql(on_delete) + " ON UPDATE " + to_sql(on_update);
+}
+
+void compare_table(Inspector& insp, const Dialect& d, const Table& t, std::vector<Change>& out) {
+  using K = Change::Kind;
+  const std::string& tn = t.name();
+
+  // Columns.
+  const auto infos = insp.columns(tn);
+  std::map<std::string, const ColumnInfo*> by_name;
+  for (const auto& info : infos) by_name[info.name] = &info;
+  for (const Column* c : t.columns()) {
+    auto it = by_name.find(c->name());
+    if (it == by_name.end()) {
+      out.push_back({K::add_column, tn, c->name(),
+                     d.column_type_sql(*c) + (c->is_nullable() ? "" : " NOT NULL")});
+      continue;
+    }
+    const ColumnInfo& info = *it->second;
+    // Type.
+    const std::string want = d.column_type_sql(*c);
+    const std::string got = info.type ? d.type_sql(*info.type) : info.type_sql;
+    const bool numbered_key = c->is_autoincrement() && info.autoincrement &&
+                              c->type().is_integer() && info.type && info.type->is_integer();
+    if (!numbered_key && type_key(want) != type_key(got) &&
+        type_key(d.type_sql(c->type())) != type_key(got))
+      out.push_back({K::alter_type, tn, c->name(), got + " -> " + want});
+    // Nullability (a key column is NOT NULL whatever the catalog says about it).
+    if (info.nullable != c->is_nullable())
+      out.push_back({K::alter_nullable, tn, c->name(),
+                     c->is_nullable() ? "NOT NULL -> nullable" : "nullable -> NOT NULL"});
+    // Default.
+    if (default_differs(d, *c, info))
+      out.push_back(
+          {K::alter_default, tn, c->name(),
+           (info.default_sql ? "DEFAULT " + *info.default_sql : std::string("no default")) +
+               " -> " + describe_default(d, *c)});
+  }
+  for (const auto& info : infos)
+    if (!t.find_column(info.name)) out.push_back({K::drop_column, tn, info.name, info.type_sql});
+
+  // Indexes, by name then by shape.
+  std::map<std::string, const IndexInfo*> db_ix;
+  const auto ixs = insp.indexes(tn);
+  for (const auto& ix : ixs) db_ix[ix.name] = &ix;
+  std::set<std::string> declared_ix;
+  for (const auto& ix : t.indexes()) {
+    const std::string name = ix.name();
+    declared_ix.insert(name);
+    const Strings cols = names_of(ix.columns());
+    const std::string words = index_words(cols, ix.expressions(), ix.is_unique(), ix.where());
+    auto it = db_ix.find(name);
+    if (it == db_ix.end()) {
+      out.push_back({K::add_index, tn, name, words});
+      continue;
+    }
+    const IndexInfo& got = *it->second;
+    if (index_key(cols, ix.expressions(), ix.is_unique(), ix.where()) !=
+        index_key(got.columns, got.expressions, got.unique, got.where)) {
+      const std::string was = index_words(got.columns, got.expressions, got.unique, got.where);
+      out.push_back({K::drop_index, tn, name, "changed: was " + was});
+      out.push_back({K::add_index, tn, name, "changed: now " + words});
+    }
+  }
+  for (const auto& ix : ixs)
+    if (!declared_ix.count(ix.name))
+      out.push_back({K::drop_index, tn, ix.name,
+                     index_words(ix.columns, ix.expressions, ix.unique, ix.where)});
+
+  // Unique constraints.
+  std::map<std::string, Strings> db_uq;
+  for (const auto& u : insp.unique_constraints(tn)) db_uq[u.name] = u.columns;
+  std::set<std::string> declared_uq;
+  for (const auto& u : t.unique_constraints()) {
+    const std::string name = u.name();
+    declared_uq.insert(name);
+    const Strings cols = names_of(u.columns());
+    auto it = db_uq.find(name);
+    if (it == db_uq.end()) {
+      out.push_back({K::add_unique, tn, name, "(" + join(cols) + ")"});
+    } else if (it->second != cols) {
+      out.push_back({K::drop_unique, tn, name, "changed: was (" + join(it->second) + ")"});
+      out.push_back({K::add_unique, tn, name, "changed: now (" + join(cols) + ")"});
+    }
+  }
+  for (const auto& [name, cols] : db_uq)
+    if (!declared_uq.count(name)) out.push_back({K::drop_unique, tn, name, "(" + join(cols) + ")"});
+
+  // Foreign keys.
+  std::map<std::string, std::string> db_fk;
+  for (const auto& f : insp.foreign_keys(tn))
+    db_fk[f.name] =
+        fk_words(f.columns, f.referred_table, f.referred_columns, f.on_delete, f.on_update);
+  std::set<std::string> declared_fk;
+  for (const auto& f : t.foreign_keys()) {
+    const std::string name = f.name();
+    declared_fk.insert(name);
+    const std::string words = fk_words(names_of(f.columns()), f.referred_table(),
+                                       f.referred_columns(), f.on_delete(), f.on_update());
+    auto it = db_fk.find(name);
+    if (it == db_fk.end()) {
+      out.push_back({K::add_foreign_key, tn, name, words});
+    } else if (it->second != words) {
+      out.push_back({K::drop_foreign_key, tn, name, "changed: was " + it->second});
+      out.push_back({K::add_foreign_key, tn, name, "changed: now " + words});
+    }
+  }
+  for (const auto& [name, words] : db_fk)
+    if (!declared_fk.count(name)) out.push_back({K::drop_foreign_key, tn, name, words});
+}
+
+/// A C++ string literal.
+std::string lit(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"' || ch == '\\') out.push_back('\\');
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
+std::string type_cpp(const Type& t) {
+  switch (t.kind()) {
+    case TypeKind::string:
+      return t.length() ? "types::String(" + std::to_string(t.length()) + ")" : "types::String()";
+    case TypeKind::numeric:
+      return "types::Numeric(" + std::to_string(t.precision()) + ", " + std::to_string(t.scale()) +
+             ")";
+    case TypeKind::enumeration: {
+      Strings values;
+      for (const auto& v : t.enum_values()) values.push_back(lit(v));
+      return "types::Enum({" + join(values) + "})";
+    }
+    default:
+      return "types::" + t.to_string();
+  }
+}
+
+}  // namespace
+
+const char* to_string(Change::Kind kind) {
+  using K = Change::Kind;
+  switch (kind) {
+    case K::add_table:
+      return "add_table";
+    case K::drop_table:
+      return "drop_table";
+    case K::add_column:
+      return "add_column";
+    case K::drop_column:
+      return "drop_column";
+    case K::alter_type:
+      return "alter_type";
+    case K::alter_nullable:
+      return "alter_nullable";
+    case K::alter_default:
+      return "alter_default";
+    case K::add_index:
+      return "add_index";
+    case K::drop_index:
+      return "drop_index";
+    case K::add_unique:
+      return "add_unique";
+    case K::drop_unique:
+      return "drop_unique";
+    case K::add_foreign_key:
+      return "add_foreign_key";
+    case K::drop_foreign_key:
+      return "drop_foreign_key";
+  }
+  return "?";
+}
+
+std::vector<Change> compare(Connection& conn, const MetaData& metadata,
+                            const std::vector<std::string>& ignore_tables) {
+  const Dialect& d = conn.dialect();
+  Inspector insp(conn);
+  const Strings db_tables = insp.table_names();
+  const std::set<std::string> in_db(db_tables.begin(), db_tables.end());
+  const std::set<std::string> ignored(ignore_tables.begin(), ignore_tables.end());
+
+  std::vector<Change> out;
+  for (const Table* t : metadata.sorted_tables()) {
+    if (ignored.count(t->name())) continue;
+    if (!in_db.count(t->name())) {
+      out.push_back({Change::Kind::add_table,
+                     t->name(),
+                     {},
+                     std::to_string(t->columns().size()) + " columns"});
+      continue;
+    }
+    compare_table(insp, d, *t, out);
+  }
+  for (const auto& name : db_tables)
+    if (!metadata.find_table(name) && !ignored.count(name))
+      out.push_back({Change::Kind::drop_table, name, {}, "not in the metadata"});
+  return out;
+}
+
+std::string render_cpp(const std::vector<Change>& changes, const MetaData& metadata) {
+  using K = Change::Kind;
+  std::string o;
+  o += "// Generated by sqlcore::migrate::compare(): REVIEW AND EDIT BEFORE USE.\n";
+  o += "//\n";
+  o += "// !!! WARNING: RENAMES CANNOT BE DETECTED. A renamed table or column shows below as a\n";
+  o += "// !!! DROP plus an ADD, which LOSES ITS DATA. Replace such pairs with\n";
+  o += "// !!! m.rename_table() / m.rename_column().\n";
+  o += "// Not compared: CHECK constraints, primary keys, Enum value sets, the value of\n";
+  o += "// ServerDefault::sql() defaults.\n";
+  o += "[&metadata](sqlcore::migrate::MigrationContext& m) {\n";
+  o += "  using namespace sqlcore;\n";
+  if (changes.empty()) o += "  // No changes: the database agrees with the metadata.\n";
+  for (const Change& ch : changes) {
+    const Table* t = metadata.find_table(ch.table);
+    const Column* c = t ? t->find_column(ch.name) : nullptr;
+    const std::string tl = lit(ch.table), nl = lit(ch.name);
+    const std::string col_expr = "metadata.table(" + tl + ").c(" + nl + ")";
+    o += "  // " + std::string(to_string(ch.kind)) + " " + ch.table +
+         (ch.name.empty() ? "" : "." + ch.name) + (ch.detail.empty() ? "" : ": " + ch.detail) +
+         "\n";
+    switch (ch.kind) {
+      case K::add_table:
+        o += "  m.create_table(metadata.table(" + tl + "));\n";
+        break;
+      case K::drop_table:
+        o += "  m.drop_table(" + tl + ");  // DATA LOSS (a rename?)\n";
+        break;
+      case K::add_column:
+        if (c) {
+          o += "  m.add_column(" + tl + ", " + nl + ", " + type_cpp(c->type()) +
+               ", {.nullable = " + (c->is_nullable() ? "true" : "false") +
+               (c->server_default() ? ", .server_default = " + col_expr + ".server_default()"
+                                    : std::string()) +
+               "});\n";
+        } else {
+          o += "  // TODO: column not found in the metadata\n";
+        }
+        break;
+      case K::drop_column:
+        o += "  m.drop_column(" + tl + ", " + nl + ");  // DATA LOSS (a rename?)\n";
+        break;
+      case K::alter_type:
+        if (c)
+          o += "  m.alter_column(" + tl + ", " + nl + ", {.type = " + type_cpp(c->type()) + "});\n";
+        break;
+      case K::alter_nullable:
+        if (c)
+          o += "  m.alter_column(" + tl + ", " + nl +
+               ", {.nullable = " + (c->is_nullable() ? "true" : "false") + "});\n";
+        break;
+      case K::alter_default:
+        if (c && c->server_default())
+          o += "  m.alter_column(" + tl + ", " + nl + ", {.server_default = " + col_expr +
+               ".server_default()});\n";
+        else
+          o += "  m.alter_column(" + tl + ", " + nl + ", {.drop_server_default = true});\n";
+        break;
+      case K::add_index: {
+        const Index* ix = nullptr;
+        if (t)
+          for (const auto& i : t->indexes())
+            if (i.name() == ch.name) ix = &i;
+        const bool plain = ix && ix->where().empty() &&
+                           std::none_of(ix->columns().begin(), ix->columns().end(),
+                                        [](const Column* col) { return col == nullptr; });
+        if (plain) {
+          Strings cols;
+          for (const Column* col : ix->columns()) cols.push_back(lit(col->name()));
+          o += "  m.create_index(" + tl + ", " + nl + ", {" + join(cols) + "}" +
+               (ix->is_unique() ? ", true" : "") + ");\n";
+        } else {
+          o += "  // TODO: expression or partial index: m.execute(create_index(<the Index " +
+               ch.name + " of metadata.table(" + tl + ")>));\n";
+        }
+        break;
+      }
+      case K::drop_index:
+        o += "  m.drop_index(" + nl + ");\n";
+        break;
+      case K::add_unique:
+        o += "  // TODO: add unique constraint " + ch.name +
+             " (no MigrationContext operation: ALTER TABLE ... ADD CONSTRAINT via m.execute(), "
+             "or recreate the table on SQLite)\n";
+        break;
+      case K::drop_unique:
+        o += "  // TODO: drop unique constraint " + ch.name +
+             " (ALTER TABLE ... DROP CONSTRAINT via m.execute(), or recreate the table on "
+             "SQLite)\n";
+        break;
+      case K::add_foreign_key:
+        o += "  // TODO: add foreign key " + ch.name +
+             " (m.execute(add_foreign_key(<the ForeignKey>)) where the backend can add "
+             "constraints; SQLite: recreate the table)\n";
+        break;
+      case K::drop_foreign_key:
+        o += "  // TODO: drop foreign key " + ch.name +
+             " (ALTER TABLE ... DROP CONSTRAINT via m.execute(); SQLite: recreate the table)\n";
+        break;
+    }
+  }
+  o += "}\n";
+  return o;
+}
+
+}  // namespace sqlcore::migrate

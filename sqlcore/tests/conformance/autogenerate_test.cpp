@@ -1,0 +1,258 @@
+// Autogenerate on every backend: a database built by create_all() or by revisions compares equal
+// to its metadata (the parity gate); each kind of difference is reported; render_cpp() writes a
+// revision body naming every change and warning about renames.
+#include <algorithm>
+#include <chrono>
+
+#include "conformance/backend.hpp"
+
+using namespace sqlcore;
+using namespace std::chrono_literals;
+using sqlcore::migrate::Change;
+
+namespace sqlcore_test {
+namespace {
+
+std::vector<std::string> keys(const std::vector<Change>& changes) {
+  std::vector<std::string> out;
+  for (const auto& ch : changes)
+    out.push_back(std::string(migrate::to_string(ch.kind)) + " " + ch.table +
+                  (ch.name.empty() ? "" : "." + ch.name));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string dump(const std::vector<Change>& changes) {
+  std::string out;
+  for (const auto& ch : changes)
+    out += std::string(migrate::to_string(ch.kind)) + " " + ch.table + "." + ch.name + ": " +
+           ch.detail + "\n";
+  return out;
+}
+
+class AutogenerateTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    engine_.emplace(make_engine({.pool_timeout = 10s}));
+  }
+  void TearDown() override {
+    engine_.reset();
+    BackendTest::TearDown();
+  }
+  Engine& engine() { return *engine_; }
+  const Dialect& dialect() { return engine_->dialect(); }
+  std::string q(std::string_view ident) { return dialect().quote_identifier(ident); }
+
+  std::vector<Change> compare(const MetaData& md) {
+    auto c = engine().connect();
+    return migrate::compare(c, md);
+  }
+
+  // Every portable type, composite keys, uniques, checks, foreign keys with actions, every kind
+  // of index, server defaults (now() and literals), Enum, Json, nullable and not.
+  void declare(MetaData& md) {
+    Table& users = md.add_table("users");
+    users.column("id", types::BigInteger).primary_key();
+    users.column("username", types::String(64)).unique();
+    users.column("email", types::String(255)).nullable();
+    users.column("age", types::SmallInteger).nullable().check(raw_sql(q("age") + " >= 0"));
+    users.column("status", types::Enum({"active", "banned"})).server_default("active");
+    users.column("active", types::Boolean).server_default(false);
+    users.column("created_at", types::DateTime).server_default(now());
+    users.column("birthday", types::Date).nullable();
+    users.column("wakes_at", types::Time).server_default(now());
+    users.column("score", types::Double).server_default(1.5);
+    users.column("ratio", types::Float).nullable();
+    users.column("balance", types::Numeric(12, 2)).server_default(Decimal{"0.50"});
+    users.column("huge", types::Numeric(40, 10)).nullable();
+    users.column("bio", types::Text).nullable();
+    users.column("nick", types::String()).nullable();
+    users.column("avatar", types::LargeBinary).nullable();
+    users.column("token", types::Uuid).nullable();
+    users.column("prefs", types::Json).nullable();
+    users.column("visits", types::Integer).server_default(0);
+    users.column("motto", types::Text).server_default(ServerDefault::sql("'hello'"));
+    users.index("ix_users_email_lower", {raw_sql("lower(" + q("email") + ")")}).unique();
+    users.index({}, {"username"}).where(raw_sql(q("age") + " > 17"));
+    users.index({}, {"status", "created_at"});
+    users.index({}, {"visits"});
+
+    Table& orgs = md.add_table("orgs");
+    orgs.column("region", types::String(8));
+    orgs.column("code", types::Integer);
+    orgs.column("name", types::Text);
+    orgs.primary_key({"region", "code"});
+    orgs.unique({"name"}, "uq_orgs_name_custom");
+
+    Table& members = md.add_table("members");
+    members.column("user_id", types::BigInteger);
+    members.column("region", types::String(8));
+    members.column("code", types::Integer);
+    members.column("role", types::Enum({"owner", "member", "guest"})).server_default("member");
+    members.column("since", types::Date).server_default(now());
+    members.column("note", types::String(100)).nullable();
+    members.column("invited_by", types::BigInteger)
+        .nullable()
+        .references("users.id", FkAction::set_null);
+    members.primary_key({"user_id", "region", "code"}, "pk_members_custom");
+    members.foreign_key({"user_id"}, "users", {"id"}, FkAction::cascade, FkAction::cascade);
+    members.foreign_key({"region", "code"}, "orgs", {"region", "code"}, FkAction::restrict,
+                        FkAction::no_action, "fk_members_org");
+    members.unique({"user_id", "note"});
+    members.check(raw_sql(q("code") + " > 0"), "ck_members_code_positive");
+    members.index({}, {"region", "code"});
+
+    Table& log = md.add_table("audit_log");
+    log.column("id", types::BigInteger).primary_key().autoincrement(true);
+    log.column("message", types::Text);
+
+    Table& small = md.add_table("small_keys");
+    small.column("id", types::Integer).primary_key();
+    small.column("label", types::String(20)).nullable();
+  }
+
+  /// Two versions of one schema that differ in one of each kind of change.
+  void declare_versioned(MetaData& md, bool v2) {
+    Table& people = md.add_table("people");
+    people.column("id", types::BigInteger).primary_key();
+    people.column("name", v2 ? types::Text : types::String(50));
+    if (v2)
+      people.column("email", types::String(100));
+    else
+      people.column("email", types::String(100)).nullable();
+    people.column("status", types::String(10)).server_default(v2 ? "new" : "old");
+    if (v2)
+      people.column("rank", types::Integer).server_default(0);
+    else
+      people.column("rank", types::Integer);
+    if (v2) people.column("phone", types::String(20)).nullable();
+    if (!v2) people.column("fax", types::String(20)).nullable();
+    people.column("code", types::String(10));
+    people.column("city", types::String(40)).nullable();
+    if (v2) {
+      people.index({}, {"city"});
+      people.unique({"code"});
+    } else {
+      people.index({}, {"email"});
+    }
+
+    Table& posts = md.add_table("posts");
+    posts.column("id", types::BigInteger).primary_key();
+    posts.column("author_id", types::BigInteger);
+    if (v2) posts.foreign_key({"author_id"}, "people", {"id"}, FkAction::cascade);
+
+    if (v2) {
+      Table& tags = md.add_table("tags");
+      tags.column("id", types::BigInteger).primary_key();
+    } else {
+      Table& legacy = md.add_table("legacy");
+      legacy.column("id", types::BigInteger).primary_key();
+    }
+  }
+
+  std::optional<Engine> engine_;
+};
+
+TEST_P(AutogenerateTest, CreateAllComparesEqual) {
+  MetaData md;
+  declare(md);
+  md.create_all(engine());
+  const auto changes = compare(md);
+  EXPECT_TRUE(changes.empty()) << dump(changes);
+  EXPECT_NE(migrate::render_cpp(changes, md).find("No changes"), std::string::npos);
+}
+
+TEST_P(AutogenerateTest, RevisionsCompareEqual) {
+  MetaData md;
+  declare(md);
+  std::vector<migrate::Revision> revs;
+  int n = 0;
+  for (const Table* t : md.sorted_tables()) {
+    char id[8];
+    std::snprintf(id, sizeof id, "%04d", ++n);
+    revs.push_back(
+        {id, "create " + t->name(), [t](migrate::MigrationContext& m) { m.create_table(*t); }});
+  }
+  migrate::History history(std::move(revs));
+  migrate::Migrator(engine(), history).upgrade();
+  const auto changes = compare(md);
+  EXPECT_TRUE(changes.empty()) << dump(changes);
+}
+
+TEST_P(AutogenerateTest, ReportsEachKindOfDifference) {
+  MetaData v1, v2;
+  declare_versioned(v1, false);
+  declare_versioned(v2, true);
+  v1.create_all(engine());
+  EXPECT_TRUE(compare(v1).empty()) << dump(compare(v1));
+
+  const auto changes = compare(v2);
+  const std::vector<std::string> want = {
+      "add_column people.phone",
+      "add_foreign_key posts.fk_posts_author_id_people",
+      "add_index people.ix_people_city",
+      "add_table tags",
+      "add_unique people.uq_people_code",
+      "alter_default people.rank",
+      "alter_default people.status",
+      "alter_nullable people.email",
+      "alter_type people.name",
+      "drop_column people.fax",
+      "drop_index people.ix_people_email",
+      "drop_table legacy",
+  };
+  EXPECT_EQ(keys(changes), want) << dump(changes);
+  for (const auto& ch : changes) {
+    EXPECT_FALSE(ch.detail.empty()) << migrate::to_string(ch.kind);
+    if (ch.kind == Change::Kind::alter_nullable) {
+      EXPECT_EQ(ch.detail, "nullable -> NOT NULL");
+    }
+    if (ch.kind == Change::Kind::alter_type) {
+      EXPECT_EQ(ch.detail,
+                dialect().type_sql(types::String(50)) + " -> " + dialect().type_sql(types::Text));
+    }
+  }
+
+  // Tables to add come first; tables to drop last.
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.back().kind, Change::Kind::drop_table);
+
+  // The version table is never reported; other tables can be ignored by name.
+  auto c = engine().connect();
+  const auto ignoring = migrate::compare(c, v2, {"sqlcore_version", "legacy", "tags"});
+  for (const auto& ch : ignoring) {
+    EXPECT_NE(ch.table, "legacy");
+    EXPECT_NE(ch.table, "tags");
+  }
+  EXPECT_EQ(ignoring.size(), changes.size() - 2);
+}
+
+TEST_P(AutogenerateTest, RenderCppNamesEveryChangeAndWarnsAboutRenames) {
+  MetaData v1, v2;
+  declare_versioned(v1, false);
+  declare_versioned(v2, true);
+  v1.create_all(engine());
+  const auto changes = compare(v2);
+  const std::string code = migrate::render_cpp(changes, v2);
+  EXPECT_NE(code.find("RENAMES CANNOT BE DETECTED"), std::string::npos) << code;
+  for (const auto& ch : changes) {
+    EXPECT_NE(code.find(migrate::to_string(ch.kind) + std::string(" ") + ch.table),
+              std::string::npos)
+        << code;
+    if (!ch.name.empty()) EXPECT_NE(code.find(ch.name), std::string::npos) << code;
+  }
+  for (const char* call : {"m.create_table(metadata.table(\"tags\"))", "m.drop_table(\"legacy\")",
+                           "m.add_column(\"people\", \"phone\", types::String(20)",
+                           "m.drop_column(\"people\", \"fax\")",
+                           "m.alter_column(\"people\", \"name\", {.type = types::Text})",
+                           "m.alter_column(\"people\", \"email\", {.nullable = false})",
+                           "m.create_index(\"people\", \"ix_people_city\", {\"city\"})",
+                           "m.drop_index(\"ix_people_email\")"})
+    EXPECT_NE(code.find(call), std::string::npos) << call << "\n" << code;
+}
+
+SQLCORE_BACKEND_TEST_SUITE(AutogenerateTest);
+
+}  // namespace
+}  // namespace sqlcore_test
