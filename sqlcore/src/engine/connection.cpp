@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <span>
 
 #include "engine/engine_state.hpp"
@@ -121,6 +122,22 @@ bool in_statement_order(const std::vector<std::string>& names, const Params& par
   return true;
 }
 
+// ASCII without a NUL byte, 8 bytes at a time: no high bit, no zero byte.
+bool plain_ascii(const std::string& s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (((w | ((w - kOnes) & ~w)) & kHighs) != 0) return false;
+  }
+  for (; i < n; ++i)
+    if (static_cast<unsigned char>(p[i]) - 1u >= 0x7fu) return false;
+  return true;
+}
+
 // True when every value is what its slot's type takes unchanged (checked: range, text); a
 // value that needs converting makes it false (the typed path then converts it).
 bool pass_unchanged(const CompiledStatement& c, const Value* const* values) {
@@ -131,13 +148,10 @@ bool pass_unchanged(const CompiledStatement& c, const Value* const* values) {
     const Value& v = *values[i];
     const auto k = static_cast<std::uint8_t>(v.kind());
     if (k == pass || k == 0 /* NULL */) continue;
-    if (pass == CompiledStatement::kTextKind && v.kind() == Value::Kind::text) {
-      // ASCII without NUL needs no further look; anything else goes to the full check.
-      bool ascii = true;
-      for (char ch : v.text_unchecked())
-        ascii = ascii && static_cast<unsigned char>(ch) - 1u < 0x7fu;
-      if (ascii) continue;
-    }
+    // ASCII without NUL needs no further look; anything else goes to the full check.
+    if (pass == CompiledStatement::kTextKind && v.kind() == Value::Kind::text &&
+        plain_ascii(v.text_unchecked()))
+      continue;
     if (!c.slot_types[i]->accepts(*values[i], c.slots[i].label)) return false;
   }
   return true;
