@@ -162,7 +162,9 @@ void compare_table(Inspector& insp, const Dialect& d, const Table& t, std::vecto
                " -> " + describe_default(d, *c)});
   }
   for (const auto& info : infos)
-    if (!t.find_column(info.name)) out.push_back({K::drop_column, tn, info.name, info.type_sql});
+    if (!t.find_column(info.name))
+      out.push_back(
+          {K::drop_column, tn, info.name, info.type ? d.type_sql(*info.type) : info.type_sql});
 
   // Indexes, by name then by shape.
   std::map<std::string, const IndexInfo*> db_ix;
@@ -248,6 +250,29 @@ std::string lit(std::string_view s) {
   return out + "\"";
 }
 
+/// {"a", "b"}
+std::string lits(const Strings& v) {
+  Strings quoted;
+  for (const auto& x : v) quoted.push_back(lit(x));
+  return "{" + join(quoted) + "}";
+}
+
+std::string action_cpp(FkAction a) {
+  switch (a) {
+    case FkAction::no_action:
+      return "FkAction::no_action";
+    case FkAction::restrict:
+      return "FkAction::restrict";
+    case FkAction::cascade:
+      return "FkAction::cascade";
+    case FkAction::set_null:
+      return "FkAction::set_null";
+    case FkAction::set_default:
+      return "FkAction::set_default";
+  }
+  return "FkAction::no_action";
+}
+
 std::string type_cpp(const Type& t) {
   switch (t.kind()) {
     case TypeKind::string:
@@ -309,17 +334,16 @@ std::vector<Change> compare(Connection& conn, const MetaData& metadata,
   const std::set<std::string> ignored(ignore_tables.begin(), ignore_tables.end());
 
   std::vector<Change> out;
-  for (const Table* t : metadata.sorted_tables()) {
-    if (ignored.count(t->name())) continue;
-    if (!in_db.count(t->name())) {
+  const auto tables = metadata.sorted_tables();
+  // New tables first (in dependency order), so that changes below may refer to them.
+  for (const Table* t : tables)
+    if (!ignored.count(t->name()) && !in_db.count(t->name()))
       out.push_back({Change::Kind::add_table,
                      t->name(),
                      {},
-                     std::to_string(t->columns().size()) + " columns"});
-      continue;
-    }
-    compare_table(insp, d, *t, out);
-  }
+                     std::to_string(t->columns().size()) + " column(s)"});
+  for (const Table* t : tables)
+    if (!ignored.count(t->name()) && in_db.count(t->name())) compare_table(insp, d, *t, out);
   for (const auto& name : db_tables)
     if (!metadata.find_table(name) && !ignored.count(name))
       out.push_back({Change::Kind::drop_table, name, {}, "not in the metadata"});
@@ -356,6 +380,11 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
         break;
       case K::add_column:
         if (c) {
+          if (!c->is_nullable() && !c->server_default())
+            o +=
+                "  // TODO: NOT NULL without a server default: existing rows need a value (add it\n"
+                "  // nullable, fill it, then alter_column(.nullable = false), or give a "
+                "default)\n";
           o += "  m.add_column(" + tl + ", " + nl + ", " + type_cpp(c->type()) +
                ", {.nullable = " + (c->is_nullable() ? "true" : "false") +
                (c->server_default() ? ", .server_default = " + col_expr + ".server_default()"
@@ -406,25 +435,35 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
       case K::drop_index:
         o += "  m.drop_index(" + nl + ");\n";
         break;
-      case K::add_unique:
-        o += "  // TODO: add unique constraint " + ch.name +
-             " (no MigrationContext operation: ALTER TABLE ... ADD CONSTRAINT via m.execute(), "
-             "or recreate the table on SQLite)\n";
+      case K::add_unique: {
+        const UniqueConstraint* u = nullptr;
+        if (t)
+          for (const auto& x : t->unique_constraints())
+            if (x.name() == ch.name) u = &x;
+        if (u)
+          o += "  m.add_unique(" + tl + ", " + lits(names_of(u->columns())) + ", " + nl + ");\n";
+        else
+          o += "  // TODO: unique constraint not found in the metadata\n";
         break;
+      }
       case K::drop_unique:
-        o += "  // TODO: drop unique constraint " + ch.name +
-             " (ALTER TABLE ... DROP CONSTRAINT via m.execute(), or recreate the table on "
-             "SQLite)\n";
-        break;
-      case K::add_foreign_key:
-        o += "  // TODO: add foreign key " + ch.name +
-             " (m.execute(add_foreign_key(<the ForeignKey>)) where the backend can add "
-             "constraints; SQLite: recreate the table)\n";
-        break;
       case K::drop_foreign_key:
-        o += "  // TODO: drop foreign key " + ch.name +
-             " (ALTER TABLE ... DROP CONSTRAINT via m.execute(); SQLite: recreate the table)\n";
+        o += "  m.drop_constraint(" + tl + ", " + nl + ");\n";
         break;
+      case K::add_foreign_key: {
+        const ForeignKey* fk = nullptr;
+        if (t)
+          for (const auto& x : t->foreign_keys())
+            if (x.name() == ch.name) fk = &x;
+        if (fk)
+          o += "  m.add_foreign_key(" + tl + ", " + lits(names_of(fk->columns())) + ", " +
+               lit(fk->referred_table()) + ", " + lits(fk->referred_columns()) + ", " +
+               action_cpp(fk->on_delete()) + ", " + action_cpp(fk->on_update()) + ", " + nl +
+               ");\n";
+        else
+          o += "  // TODO: foreign key not found in the metadata\n";
+        break;
+      }
     }
   }
   o += "}\n";

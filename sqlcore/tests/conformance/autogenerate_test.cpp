@@ -137,10 +137,27 @@ class AutogenerateTest : public BackendTest {
       people.index({}, {"email"});
     }
 
+    people.column("nick", types::String(20)).nullable();
+    if (!v2) people.unique({"nick"});
+    people.column("zip", types::String(10)).nullable();
+    if (v2)
+      people.index("ix_people_zip", {"zip", "city"});
+    else
+      people.index("ix_people_zip", {"zip"});
+    if (v2)
+      people.column("note", types::Text).nullable();
+    else
+      people.column("note", types::Text).nullable().server_default("x");
+
     Table& posts = md.add_table("posts");
     posts.column("id", types::BigInteger).primary_key();
     posts.column("author_id", types::BigInteger);
+    posts.column("editor_id", types::BigInteger).nullable();
+    posts.column("reviewer_id", types::BigInteger).nullable();
     if (v2) posts.foreign_key({"author_id"}, "people", {"id"}, FkAction::cascade);
+    posts.foreign_key({"editor_id"}, "people", {"id"},
+                      v2 ? FkAction::set_null : FkAction::no_action);
+    if (!v2) posts.foreign_key({"reviewer_id"}, "people", {"id"});
 
     if (v2) {
       Table& tags = md.add_table("tags");
@@ -169,8 +186,7 @@ TEST_P(AutogenerateTest, RevisionsCompareEqual) {
   std::vector<migrate::Revision> revs;
   int n = 0;
   for (const Table* t : md.sorted_tables()) {
-    char id[8];
-    std::snprintf(id, sizeof id, "%04d", ++n);
+    const std::string id = std::to_string(1000 + ++n);
     revs.push_back(
         {id, "create " + t->name(), [t](migrate::MigrationContext& m) { m.create_table(*t); }});
   }
@@ -191,16 +207,23 @@ TEST_P(AutogenerateTest, ReportsEachKindOfDifference) {
   const std::vector<std::string> want = {
       "add_column people.phone",
       "add_foreign_key posts.fk_posts_author_id_people",
+      "add_foreign_key posts.fk_posts_editor_id_people",  // changed: drop + add
       "add_index people.ix_people_city",
+      "add_index people.ix_people_zip",  // changed: drop + add
       "add_table tags",
       "add_unique people.uq_people_code",
+      "alter_default people.note",
       "alter_default people.rank",
       "alter_default people.status",
       "alter_nullable people.email",
       "alter_type people.name",
       "drop_column people.fax",
+      "drop_foreign_key posts.fk_posts_editor_id_people",
+      "drop_foreign_key posts.fk_posts_reviewer_id_people",
       "drop_index people.ix_people_email",
+      "drop_index people.ix_people_zip",
       "drop_table legacy",
+      "drop_unique people.uq_people_nick",
   };
   EXPECT_EQ(keys(changes), want) << dump(changes);
   for (const auto& ch : changes) {
@@ -216,6 +239,7 @@ TEST_P(AutogenerateTest, ReportsEachKindOfDifference) {
 
   // Tables to add come first; tables to drop last.
   ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.front().kind, Change::Kind::add_table);
   EXPECT_EQ(changes.back().kind, Change::Kind::drop_table);
 
   // The version table is never reported; other tables can be ignored by name.
@@ -240,7 +264,9 @@ TEST_P(AutogenerateTest, RenderCppNamesEveryChangeAndWarnsAboutRenames) {
     EXPECT_NE(code.find(migrate::to_string(ch.kind) + std::string(" ") + ch.table),
               std::string::npos)
         << code;
-    if (!ch.name.empty()) EXPECT_NE(code.find(ch.name), std::string::npos) << code;
+    if (!ch.name.empty()) {
+      EXPECT_NE(code.find(ch.name), std::string::npos) << code;
+    }
   }
   for (const char* call : {"m.create_table(metadata.table(\"tags\"))", "m.drop_table(\"legacy\")",
                            "m.add_column(\"people\", \"phone\", types::String(20)",
@@ -248,7 +274,66 @@ TEST_P(AutogenerateTest, RenderCppNamesEveryChangeAndWarnsAboutRenames) {
                            "m.alter_column(\"people\", \"name\", {.type = types::Text})",
                            "m.alter_column(\"people\", \"email\", {.nullable = false})",
                            "m.create_index(\"people\", \"ix_people_city\", {\"city\"})",
-                           "m.drop_index(\"ix_people_email\")"})
+                           "m.drop_index(\"ix_people_email\")",
+                           "m.alter_column(\"people\", \"note\", {.drop_server_default = true})",
+                           "m.alter_column(\"people\", \"rank\", {.server_default = "})
+    EXPECT_NE(code.find(call), std::string::npos) << call << "\n" << code;
+}
+
+// The operations render_cpp() writes, applied by a revision, make the database agree.
+TEST_P(AutogenerateTest, ApplyingTheRenderedOperationsMakesItEqual) {
+  MetaData v1, v2;
+  declare_versioned(v1, false);
+  declare_versioned(v2, true);
+  v1.create_all(engine());
+  {
+    auto c = engine().connect();
+    exec(c, "INSERT INTO " + q("people") + " (" + q("id") + ", " + q("name") + ", " + q("email") +
+                ", " + q("rank") + ", " + q("code") + ") VALUES (1, 'Ann', 'a@x', 3, 'c1')");
+    exec(c, "INSERT INTO " + q("posts") + " (" + q("id") + ", " + q("author_id") + ", " +
+                q("editor_id") + ") VALUES (1, 1, 1)");
+  }
+  ASSERT_FALSE(compare(v2).empty());
+  const std::string code = migrate::render_cpp(compare(v2), v2);
+  migrate::History history(
+      {{"0001", "to v2", [&v2](migrate::MigrationContext& m) {
+          m.create_table(v2.table("tags"));
+          m.alter_column("people", "name", {.type = types::Text});
+          m.alter_column("people", "email", {.nullable = false});
+          m.alter_column("people", "status",
+                         {.server_default = v2.table("people").c("status").server_default()});
+          m.alter_column("people", "rank",
+                         {.server_default = v2.table("people").c("rank").server_default()});
+          m.add_column("people", "phone", types::String(20), {.nullable = true});
+          m.alter_column("people", "note", {.drop_server_default = true});
+          m.drop_column("people", "fax");
+          m.create_index("people", "ix_people_city", {"city"});
+          m.drop_index("ix_people_zip");
+          m.create_index("people", "ix_people_zip", {"zip", "city"});
+          m.drop_index("ix_people_email");
+          m.add_unique("people", {"code"}, "uq_people_code");
+          m.drop_constraint("people", "uq_people_nick");
+          m.add_foreign_key("posts", {"author_id"}, "people", {"id"}, FkAction::cascade,
+                            FkAction::no_action, "fk_posts_author_id_people");
+          m.drop_constraint("posts", "fk_posts_editor_id_people");
+          m.add_foreign_key("posts", {"editor_id"}, "people", {"id"}, FkAction::set_null,
+                            FkAction::no_action, "fk_posts_editor_id_people");
+          m.drop_constraint("posts", "fk_posts_reviewer_id_people");
+          m.drop_table("legacy");
+        }}});
+  migrate::Migrator(engine(), history).upgrade();
+  const auto after = compare(v2);
+  EXPECT_TRUE(after.empty()) << dump(after);
+  auto c = engine().connect();
+  EXPECT_EQ(count(c, q("people")), 1);
+  EXPECT_EQ(count(c, q("posts")), 1);
+  // Every call above appears in the rendered revision (one spot check per operation kind).
+  for (const char* call :
+       {"m.add_unique(\"people\", {\"code\"}, \"uq_people_code\")",
+        "m.drop_constraint(\"people\", \"uq_people_nick\")",
+        "m.drop_constraint(\"posts\", \"fk_posts_reviewer_id_people\")",
+        "m.add_foreign_key(\"posts\", {\"author_id\"}, \"people\", {\"id\"}, "
+        "FkAction::cascade, FkAction::no_action, \"fk_posts_author_id_people\")"})
     EXPECT_NE(code.find(call), std::string::npos) << call << "\n" << code;
 }
 

@@ -62,14 +62,15 @@ const char* to_string(Change::Kind kind);
 /// What differs between `metadata` and the database behind `conn`: the tables of the metadata,
 /// plus tables in the database that the metadata lacks (except `ignore_tables`; sqlcore's own
 /// sqlcore_* tables are never listed by the Inspector). Tables to add first (dependency order),
-/// then changes per existing table, then tables to drop.
+/// then changes per existing table (columns, indexes, uniques, foreign keys), then tables to drop
+/// (by name; their mutual foreign keys are not ordered). A same-named index, unique or foreign
+/// key that differs shows as its drop followed by its add.
 std::vector<Change> compare(Connection& conn, const MetaData& metadata,
                             const std::vector<std::string>& ignore_tables = {"sqlcore_version"});
 
 /// The changes as a ready-to-edit C++ revision body (MigrationContext calls on `m`, reading
-/// declarations from `metadata`), with a loud comment that renames show as drop + add. Changes
-/// that MigrationContext has no operation for (constraints, expression or partial indexes) are
-/// written as TODO comments.
+/// declarations from `metadata`), with a loud comment that renames show as drop + add. An
+/// expression or partial index, which create_index() cannot make, is written as a TODO comment.
 std::string render_cpp(const std::vector<Change>& changes, const MetaData& metadata);
 
 }  // namespace migrate
