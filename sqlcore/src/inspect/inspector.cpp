@@ -152,13 +152,7 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
-}  // namespace detail
-
-namespace {
-
-/// Lower case without quotes, parentheses, blanks and `::type` casts: comparable across the ways
-/// catalogs respell an expression.
-std::string loose(std::string_view s) {
+std::string loose_sql(std::string_view s, bool drop_string_quotes) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char ch = s[i];
@@ -170,11 +164,20 @@ std::string loose(std::string_view s) {
       --i;
       continue;
     }
-    if (ch == '"' || ch == '(' || ch == ')' || std::isspace(static_cast<unsigned char>(ch)))
+    if (ch == '"' || ch == '(' || ch == ')' || (drop_string_quotes && ch == '\'') ||
+        std::isspace(static_cast<unsigned char>(ch)))
       continue;
     out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
   }
   return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string loose(std::string_view s) {
+  return detail::loose_sql(s, false);
 }
 
 bool is_time_kind(const Type& t) {

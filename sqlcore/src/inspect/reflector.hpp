@@ -62,5 +62,9 @@ std::string trim(std::string_view s);
 std::string strip_outer_parens(std::string_view s);
 std::string to_upper(std::string_view s);
 
+/// SQL text in lower case without double quotes, parentheses, blanks and `::type` casts (and
+/// single quotes with `drop_string_quotes`): comparable across the ways catalogs respell it.
+std::string loose_sql(std::string_view s, bool drop_string_quotes = false);
+
 }  // namespace detail
 }  // namespace sqlcore

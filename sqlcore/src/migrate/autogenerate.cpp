@@ -1,6 +1,8 @@
 // Autogenerate: MetaData against the catalog (see migrate/autogenerate.hpp for the rules).
 #include "sqlcore/migrate/autogenerate.hpp"
 
+#include "inspect/reflector.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -16,26 +18,8 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-/// Lower case without quotes, parentheses, blanks and `::type` casts: SQL text as two catalogs
-/// may spell it differently.
 std::string loose(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char ch = s[i];
-    if (ch == ':' && i + 1 < s.size() && s[i + 1] == ':') {
-      i += 2;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
-                              s[i] == ' ' || s[i] == '[' || s[i] == ']'))
-        ++i;
-      --i;
-      continue;
-    }
-    if (ch == '"' || ch == '\'' || ch == '(' || ch == ')' ||
-        std::isspace(static_cast<unsigned char>(ch)))
-      continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  }
-  return out;
+  return detail::loose_sql(s, /*drop_string_quotes=*/true);
 }
 
 /// A type spelling without case and blanks.
