@@ -169,7 +169,7 @@ void Dialect::append_limit_offset(std::string& out, std::optional<std::int64_t> 
   if (offset) out += " OFFSET " + std::to_string(*offset);
 }
 
-std::unique_ptr<detail::Reflector> Dialect::reflector() const {
+std::unique_ptr<detail::Reflector> Dialect::reflector(Connection&) const {
   return nullptr;
 }
 

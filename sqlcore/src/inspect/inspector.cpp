@@ -152,16 +152,56 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
+namespace {
+
+/// The end of the type name of a `::type` cast starting at s[i]: one word, or a type PostgreSQL
+/// spells in several ("character varying", "timestamp with time zone"), then an optional
+/// "(n)" and "[]". What follows (" AND x ...") is not part of it.
+std::size_t skip_cast_type(std::string_view s, std::size_t i) {
+  static constexpr std::string_view kMultiWord[] = {"character varying",
+                                                    "double precision",
+                                                    "bit varying",
+                                                    "timestamp with time zone",
+                                                    "timestamp without time zone",
+                                                    "time with time zone",
+                                                    "time without time zone"};
+  auto word_end = [&](std::size_t at) {
+    while (at < s.size() && (std::isalnum(static_cast<unsigned char>(s[at])) || s[at] == '_')) ++at;
+    return at;
+  };
+  const std::size_t start = i;
+  i = word_end(i);
+  for (;;) {
+    std::size_t next = i;
+    while (next < s.size() && s[next] == ' ') ++next;
+    const std::size_t next_end = word_end(next);
+    if (next == i || next_end == next) break;
+    std::string candidate = to_upper(s.substr(start, next_end - start));
+    bool prefix = false;
+    for (std::string_view m : kMultiWord) {
+      const std::string um = to_upper(m);
+      prefix = prefix || (um.rfind(candidate, 0) == 0 &&
+                          (um.size() == candidate.size() || um[candidate.size()] == ' '));
+    }
+    if (!prefix) break;
+    i = next_end;
+  }
+  if (i < s.size() && s[i] == '(') {
+    const std::size_t close = s.find(')', i);
+    if (close != std::string_view::npos) i = close + 1;
+  }
+  while (i + 1 < s.size() && s[i] == '[' && s[i + 1] == ']') i += 2;
+  return i;
+}
+
+}  // namespace
+
 std::string loose_sql(std::string_view s, bool drop_string_quotes) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char ch = s[i];
     if (ch == ':' && i + 1 < s.size() && s[i + 1] == ':') {
-      i += 2;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' ||
-                              s[i] == ' ' || s[i] == '[' || s[i] == ']'))
-        ++i;
-      --i;
+      i = skip_cast_type(s, i + 2) - 1;
       continue;
     }
     if (ch == '"' || ch == '(' || ch == ')' || (drop_string_quotes && ch == '\'') ||
@@ -194,17 +234,23 @@ void sort_by_name(std::vector<T>& v) {
 
 // ---- Inspector ------------------------------------------------------------------------------
 
-Inspector::Inspector(Connection& conn) : conn_(&conn), reflector_(conn.dialect().reflector()) {
+Inspector::Inspector(Connection& conn)
+    : dialect_(&conn.dialect()), reflector_(conn.dialect().reflector(conn)) {
   if (!reflector_)
     throw CompileError("Inspector: dialect '" + std::string(conn.dialect().name()) +
                        "' cannot read its catalog (its Dialect::reflector() returns none)");
+}
+
+Inspector::Inspector(const Dialect& dialect, std::unique_ptr<detail::Reflector> reflector)
+    : dialect_(&dialect), reflector_(std::move(reflector)) {
+  if (!reflector_) throw ArgumentError("Inspector: no catalog reader given");
 }
 
 Inspector::~Inspector() = default;
 
 std::vector<std::string> Inspector::table_names() {
   std::vector<std::string> out;
-  for (auto& n : reflector_->table_names(*conn_))
+  for (auto& n : reflector_->table_names())
     if (n.rfind("sqlite_", 0) != 0 && n.rfind("sqlcore_", 0) != 0) out.push_back(std::move(n));
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -212,21 +258,21 @@ std::vector<std::string> Inspector::table_names() {
 }
 
 bool Inspector::has_table(std::string_view name) {
-  return reflector_->has_table(*conn_, name);
+  return reflector_->has_table(name);
 }
 
 void Inspector::require_table(std::string_view table) {
-  if (!reflector_->has_table(*conn_, table))
+  if (!reflector_->has_table(table))
     throw ArgumentError("Inspector: no table '" + std::string(table) + "' in the database");
 }
 
 std::vector<ColumnInfo> Inspector::columns(std::string_view table) {
   require_table(table);
-  auto out = reflector_->columns(*conn_, table);
+  auto out = reflector_->columns(table);
   for (auto& col : out)
     if (!col.type) col.type = reflector_->portable_type(col.type_sql);
   // Types only a CHECK reveals: an Enum is a VARCHAR with an IN list, SQLite's Json is TEXT.
-  for (const auto& ck : reflector_->checks(*conn_, table)) {
+  for (const auto& ck : reflector_->checks(table)) {
     auto found = reflector_->type_from_check(ck);
     if (!found) continue;
     for (auto& col : out) {
@@ -240,33 +286,33 @@ std::vector<ColumnInfo> Inspector::columns(std::string_view table) {
 
 PrimaryKeyInfo Inspector::primary_key(std::string_view table) {
   require_table(table);
-  return reflector_->primary_key(*conn_, table);
+  return reflector_->primary_key(table);
 }
 
 std::vector<UniqueInfo> Inspector::unique_constraints(std::string_view table) {
   require_table(table);
-  auto out = reflector_->unique_constraints(*conn_, table);
+  auto out = reflector_->unique_constraints(table);
   sort_by_name(out);
   return out;
 }
 
 std::vector<IndexInfo> Inspector::indexes(std::string_view table) {
   require_table(table);
-  auto out = reflector_->indexes(*conn_, table);
+  auto out = reflector_->indexes(table);
   sort_by_name(out);
   return out;
 }
 
 std::vector<ForeignKeyInfo> Inspector::foreign_keys(std::string_view table) {
   require_table(table);
-  auto out = reflector_->foreign_keys(*conn_, table);
+  auto out = reflector_->foreign_keys(table);
   sort_by_name(out);
   return out;
 }
 
 std::vector<CheckInfo> Inspector::checks(std::string_view table) {
   require_table(table);
-  auto out = reflector_->checks(*conn_, table);
+  auto out = reflector_->checks(table);
   sort_by_name(out);
   return out;
 }
@@ -276,7 +322,7 @@ Table& Inspector::reflect(MetaData& metadata, std::string_view table) {
   if (metadata.find_table(table))
     throw ArgumentError("Inspector::reflect: the MetaData already has a table '" +
                         std::string(table) + "'");
-  const Dialect& d = conn_->dialect();
+  const Dialect& d = *dialect_;
   const auto cols = columns(table);
   const auto pk = primary_key(table);
   const auto uniques = unique_constraints(table);

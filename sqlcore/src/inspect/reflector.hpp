@@ -24,16 +24,16 @@ class Reflector {
 
   /// The user tables of the current database / schema, in any order (Inspector filters sqlite_*
   /// and sqlcore_* and sorts).
-  virtual std::vector<std::string> table_names(Connection& c) = 0;
-  virtual bool has_table(Connection& c, std::string_view table) = 0;
+  virtual std::vector<std::string> table_names() = 0;
+  virtual bool has_table(std::string_view table) = 0;
   /// In position order. `type` may be left empty (Inspector then asks portable_type()); set it
   /// where the catalog knows better (SQLite: the rowid alias is a BigInteger). The table exists.
-  virtual std::vector<ColumnInfo> columns(Connection& c, std::string_view table) = 0;
-  virtual PrimaryKeyInfo primary_key(Connection& c, std::string_view table) = 0;
-  virtual std::vector<UniqueInfo> unique_constraints(Connection& c, std::string_view table) = 0;
-  virtual std::vector<IndexInfo> indexes(Connection& c, std::string_view table) = 0;
-  virtual std::vector<ForeignKeyInfo> foreign_keys(Connection& c, std::string_view table) = 0;
-  virtual std::vector<CheckInfo> checks(Connection& c, std::string_view table) = 0;
+  virtual std::vector<ColumnInfo> columns(std::string_view table) = 0;
+  virtual PrimaryKeyInfo primary_key(std::string_view table) = 0;
+  virtual std::vector<UniqueInfo> unique_constraints(std::string_view table) = 0;
+  virtual std::vector<IndexInfo> indexes(std::string_view table) = 0;
+  virtual std::vector<ForeignKeyInfo> foreign_keys(std::string_view table) = 0;
+  virtual std::vector<CheckInfo> checks(std::string_view table) = 0;
 
   /// The portable type for a column type as this catalog spells it; nullopt when unknown.
   virtual std::optional<Type> portable_type(std::string_view type_sql) const = 0;

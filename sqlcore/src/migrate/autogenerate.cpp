@@ -1,17 +1,19 @@
 // Autogenerate: MetaData against the catalog (see migrate/autogenerate.hpp for the rules).
 #include "sqlcore/migrate/autogenerate.hpp"
 
-#include "inspect/reflector.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
 #include <string_view>
 
+#include "inspect/reflector.hpp"
+#include "migrate/model.hpp"
+#include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/engine/connection.hpp"
 #include "sqlcore/inspect/inspector.hpp"
+#include "sqlcore/migrate/migrate.hpp"
 
 namespace sqlcore::migrate {
 namespace {
@@ -131,9 +133,16 @@ void compare_table(Inspector& insp, const Dialect& d, const Table& t, std::vecto
     const std::string got = info.type ? d.type_sql(*info.type) : info.type_sql;
     const bool numbered_key = c->is_autoincrement() && info.autoincrement &&
                               c->type().is_integer() && info.type && info.type->is_integer();
+    const bool enum_values_differ = c->type().kind() == TypeKind::enumeration && info.type &&
+                                    info.type->kind() == TypeKind::enumeration &&
+                                    c->type().enum_values() != info.type->enum_values();
     if (!numbered_key && type_key(want) != type_key(got) &&
         type_key(d.type_sql(c->type())) != type_key(got))
       out.push_back({K::alter_type, tn, c->name(), got + " -> " + want});
+    else if (enum_values_differ)
+      out.push_back({K::alter_type, tn, c->name(),
+                     "Enum(" + join(info.type->enum_values()) + ") -> Enum(" +
+                         join(c->type().enum_values()) + ")"});
     // Nullability (a key column is NOT NULL whatever the catalog says about it).
     if (info.nullable != c->is_nullable())
       out.push_back({K::alter_nullable, tn, c->name(),
@@ -218,6 +227,31 @@ void compare_table(Inspector& insp, const Dialect& d, const Table& t, std::vecto
   }
   for (const auto& [name, words] : db_fk)
     if (!declared_fk.count(name)) out.push_back({K::drop_foreign_key, tn, name, words});
+
+  // CHECK constraints, by name. Those a column's type writes are left to the column's type.
+  std::set<std::string> typed_ck, declared_ck;
+  const MetaData& md = t.metadata();
+  for (const Column* c : t.columns())
+    for (const auto& [label, condition] : d.type_checks(*c))
+      typed_ck.insert(md.apply_convention(md.naming_convention().check, t, {c}, {}, {}, label));
+  std::set<std::string> db_ck;
+  for (const auto& ck : insp.checks(tn)) db_ck.insert(ck.name);
+  for (const CheckConstraint& ck : t.checks()) {
+    declared_ck.insert(ck.name());
+    if (!db_ck.count(ck.name())) out.push_back({K::add_check, tn, ck.name(), ck.condition()});
+  }
+  for (const auto& ck : insp.checks(tn)) {
+    if (declared_ck.count(ck.name) || typed_ck.count(ck.name)) continue;
+    // A check an Enum or Json type wrote for a column whose type is still such is kept.
+    bool typed = false;
+    for (const auto& info : infos)
+      for (const Column* c : t.columns())
+        if (c->name() == info.name && info.type && c->type() == *info.type)
+          for (const auto& [label, condition] : d.type_checks(*c))
+            typed = typed || md.apply_convention(md.naming_convention().check, t, {c}, {}, {},
+                                                 label) == ck.name;
+    if (!typed) out.push_back({K::drop_check, tn, ck.name, ck.condition});
+  }
 }
 
 /// A C++ string literal.
@@ -305,6 +339,10 @@ const char* to_string(Change::Kind kind) {
       return "add_foreign_key";
     case K::drop_foreign_key:
       return "drop_foreign_key";
+    case K::add_check:
+      return "add_check";
+    case K::drop_check:
+      return "drop_check";
   }
   return "?";
 }
@@ -342,7 +380,7 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
   o += "// !!! WARNING: RENAMES CANNOT BE DETECTED. A renamed table or column shows below as a\n";
   o += "// !!! DROP plus an ADD, which LOSES ITS DATA. Replace such pairs with\n";
   o += "// !!! m.rename_table() / m.rename_column().\n";
-  o += "// Not compared: CHECK constraints, primary keys, Enum value sets, the value of\n";
+  o += "// Not compared: primary keys, CHECK conditions (by name only), the value of\n";
   o += "// ServerDefault::sql() defaults.\n";
   o += "[&metadata](sqlcore::migrate::MigrationContext& m) {\n";
   o += "  using namespace sqlcore;\n";
@@ -411,8 +449,8 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
           o += "  m.create_index(" + tl + ", " + nl + ", {" + join(cols) + "}" +
                (ix->is_unique() ? ", true" : "") + ");\n";
         } else {
-          o += "  // TODO: expression or partial index: m.execute(create_index(<the Index " +
-               ch.name + " of metadata.table(" + tl + ")>));\n";
+          o += "  for (const Index& ix : metadata.table(" + tl + ").indexes())\n";
+          o += "    if (ix.name() == " + nl + ") m.create_index(ix);\n";
         }
         break;
       }
@@ -432,7 +470,11 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
       }
       case K::drop_unique:
       case K::drop_foreign_key:
+      case K::drop_check:
         o += "  m.drop_constraint(" + tl + ", " + nl + ");\n";
+        break;
+      case K::add_check:
+        o += "  m.add_check(" + tl + ", " + lit(ch.detail) + ", " + nl + ");\n";
         break;
       case K::add_foreign_key: {
         const ForeignKey* fk = nullptr;
@@ -452,6 +494,114 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
   }
   o += "}\n";
   return o;
+}
+
+namespace {
+
+/// The change as MigrationContext operations (what render_cpp() writes).
+void apply(MigrationContext& m, const Change& ch, const MetaData& metadata) {
+  using K = Change::Kind;
+  const Table* t = metadata.find_table(ch.table);
+  const Column* c = t ? t->find_column(ch.name) : nullptr;
+  auto need = [&](const void* p, const char* what) {
+    if (!p)
+      throw ArgumentError(std::string(what) + " " + ch.name + " of " + ch.table +
+                          " is not in the metadata");
+  };
+  switch (ch.kind) {
+    case K::add_table:
+      need(t, "table");
+      m.create_table(*t);
+      return;
+    case K::drop_table:
+      m.drop_table(ch.table);
+      return;
+    case K::add_column:
+      need(c, "column");
+      m.add_column(ch.table, ch.name, c->type(), {c->is_nullable(), c->server_default()});
+      return;
+    case K::drop_column:
+      m.drop_column(ch.table, ch.name);
+      return;
+    case K::alter_type:
+      need(c, "column");
+      m.alter_column(ch.table, ch.name, {.type = c->type()});
+      return;
+    case K::alter_nullable:
+      need(c, "column");
+      m.alter_column(ch.table, ch.name, {.nullable = c->is_nullable()});
+      return;
+    case K::alter_default:
+      need(c, "column");
+      if (c->server_default())
+        m.alter_column(ch.table, ch.name, {.server_default = c->server_default()});
+      else
+        m.alter_column(ch.table, ch.name, {.drop_server_default = true});
+      return;
+    case K::add_index:
+      need(t, "table");
+      for (const Index& ix : t->indexes())
+        if (ix.name() == ch.name) return m.create_index(ix);
+      need(nullptr, "index");
+      return;
+    case K::drop_index:
+      m.drop_index(ch.name);
+      return;
+    case K::add_unique:
+      need(t, "table");
+      for (const UniqueConstraint& u : t->unique_constraints())
+        if (u.name() == ch.name) return m.add_unique(ch.table, names_of(u.columns()), ch.name);
+      need(nullptr, "unique constraint");
+      return;
+    case K::drop_unique:
+    case K::drop_foreign_key:
+    case K::drop_check:
+      m.drop_constraint(ch.table, ch.name);
+      return;
+    case K::add_check:
+      need(t, "table");
+      for (const CheckConstraint& ck : t->checks())
+        if (ck.name() == ch.name) return m.add_check(ch.table, ck.condition(), ch.name);
+      need(nullptr, "check constraint");
+      return;
+    case K::add_foreign_key:
+      need(t, "table");
+      for (const ForeignKey& fk : t->foreign_keys())
+        if (fk.name() == ch.name)
+          return m.add_foreign_key(ch.table, names_of(fk.columns()), fk.referred_table(),
+                                   fk.referred_columns(), fk.on_delete(), fk.on_update(), ch.name);
+      need(nullptr, "foreign key");
+      return;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> render_sql(Connection& conn, const std::vector<Change>& changes,
+                                    const MetaData& metadata) {
+  const Dialect& d = conn.dialect();
+  // The model starts as the database is: every table, read through the Inspector as a Table.
+  detail::SchemaModel model;
+  {
+    Inspector insp(conn);
+    MetaData scratch;
+    insp.reflect_all(scratch);
+    for (const Table* t : scratch.tables())
+      model.put(t->name(), detail::SchemaModel::describe(d, *t));
+  }
+  std::vector<std::string> out;
+  MigrationContext m(d, model, out, "autogenerate");
+  for (const Change& ch : changes) {
+    try {
+      apply(m, ch, metadata);
+    } catch (const std::exception& e) {
+      // A change that needs a decision (a NOT NULL column without a default, ...) is written
+      // as a comment saying why, not skipped silently.
+      out.push_back("-- " + std::string(to_string(ch.kind)) + " " + ch.table +
+                    (ch.name.empty() ? "" : "." + ch.name) + ": not generated: " + e.what());
+    }
+  }
+  return out;
 }
 
 }  // namespace sqlcore::migrate

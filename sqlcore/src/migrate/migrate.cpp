@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <set>
 
+#include "migrate/model.hpp"
 #include "sql/ddl_internal.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
@@ -57,6 +59,8 @@ class Step {
       conn_.execute(text(wait));
     }
     try {
+      prepared_ = true;
+      for (const std::string& sql : d_.migration_prepare_sql()) conn_.execute(text(sql));
       tx_.emplace(conn_.begin());
       for (const std::string& sql :
            d_.migration_lock_sql(advisory_key(options_.version_table), options_.lock_timeout))
@@ -64,6 +68,8 @@ class Step {
       conn_.execute(text("CREATE TABLE IF NOT EXISTS " + vt() + " (" +
                          d_.quote_identifier("version_num") + " VARCHAR(64) NOT NULL)"));
     } catch (const DatabaseError& e) {
+      tx_.reset();
+      finish();
       restore_busy();
       if (!e.is_transient()) throw;
       ErrorInfo info = e.info();
@@ -75,12 +81,15 @@ class Step {
           info.server_message + ")";
       raise_database_error(std::move(info));
     } catch (...) {
+      tx_.reset();
+      finish();
       restore_busy();
       throw;
     }
   }
   ~Step() {
     tx_.reset();
+    finish();
     restore_busy();
   }
   Step(const Step&) = delete;
@@ -106,7 +115,24 @@ class Step {
           text("INSERT INTO " + vt() + " (" + d_.quote_identifier("version_num") + ") VALUES (:v)"),
           {{"v", *id}});
   }
-  void commit() { tx_->commit(); }
+  /// Checks the foreign keys where the revision ran without them, then commits.
+  void commit() {
+    const std::string check = d_.foreign_key_check_sql();
+    if (!check.empty()) {
+      auto broken = conn_.execute(text(check)).all();
+      if (!broken.empty()) {
+        ErrorInfo info;
+        info.backend = std::string(d_.name());
+        info.sqlstate = "23503";
+        info.sql = check;
+        info.server_message = std::to_string(broken.size()) +
+                              " row(s) break a foreign key after the migration (first in table " +
+                              broken.front().get<std::string>("table") + ")";
+        raise_database_error(std::move(info));
+      }
+    }
+    tx_->commit();
+  }
   void rollback() noexcept {
     try {
       if (tx_ && tx_->is_active()) tx_->rollback();
@@ -125,7 +151,17 @@ class Step {
     previous_wait_.reset();
   }
 
+  void finish() noexcept {
+    if (!prepared_) return;
+    prepared_ = false;
+    try {
+      for (const std::string& sql : d_.migration_finish_sql()) conn_.execute(text(sql));
+    } catch (...) {
+    }
+  }
+
   Connection conn_;
+  bool prepared_ = false;
   const MigratorOptions& options_;
   const Dialect& d_;
   std::optional<Transaction> tx_;
@@ -146,6 +182,31 @@ bool mentions(std::string_view sql, std::string_view ident) {
   return false;
 }
 
+/// What dropping `column` does to the rest of its table: keys, uniques, indexes, foreign keys and
+/// checks that use it go with it (as PostgreSQL does).
+void model_drop_column(detail::TableModel& m, std::string_view column) {
+  auto uses = [&](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), column) != v.end();
+  };
+  auto drop_if = [](auto& v, auto pred) {
+    v.erase(std::remove_if(v.begin(), v.end(), pred), v.end());
+  };
+  drop_if(m.columns, [&](const ColumnInfo& c) { return c.name == column; });
+  if (uses(m.primary_key.columns)) m.primary_key = {};
+  drop_if(m.uniques, [&](const UniqueInfo& u) { return uses(u.columns); });
+  drop_if(m.foreign_keys, [&](const ForeignKeyInfo& f) { return uses(f.columns); });
+  drop_if(m.indexes, [&](const IndexInfo& ix) {
+    bool hit = uses(ix.columns) || mentions(ix.where, column);
+    for (const auto& e : ix.expressions) hit = hit || mentions(e, column);
+    return hit;
+  });
+  for (std::size_t i = m.checks.size(); i-- > 0;)
+    if (mentions(m.checks[i].condition, column)) {
+      m.checks.erase(m.checks.begin() + static_cast<std::ptrdiff_t>(i));
+      m.check_types.erase(m.check_types.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+}
+
 /// Index in the history of the recorded revision: -1 for none.
 long position(const std::optional<std::string>& id, const History& h) {
   if (!id) return -1;
@@ -158,12 +219,13 @@ long position(const std::optional<std::string>& id, const History& h) {
 /// commits. On failure rolls back and rethrows naming the revision.
 void run_revision(Step& step, const Revision& rev, const char* direction,
                   const std::function<void(MigrationContext&)>& fn,
-                  const std::optional<std::string>& after) {
+                  const std::optional<std::string>& after,
+                  const std::function<void(const std::string&, const std::string&)>& on_statement) {
   const std::string what = std::string(direction) + " of revision '" + rev.id + "' (" +
                            rev.message + ") failed and was rolled back";
   try {
     {
-      MigrationContext ctx(step.conn(), rev.id);
+      MigrationContext ctx(step.conn(), rev.id, on_statement);
       fn(ctx);
     }
     step.write(after);
@@ -177,6 +239,86 @@ void run_revision(Step& step, const Revision& rev, const char* direction,
     step.rollback();
     throw MigrationError(rev.id, what + ": " + e.what());
   }
+}
+
+/// `cs` with its placeholders replaced by the values they would take, as SQL literals (a
+/// placeholder whose value is not in `params` stays as it is): what offline mode writes and
+/// on_statement reports.
+std::string with_literals(const Dialect& d, const CompiledStatement& cs, const Params& params) {
+  const std::string& s = cs.sql;
+  auto param = [&](std::size_t p) -> const Value* {
+    if (p >= cs.param_names.size()) return nullptr;
+    for (const auto& [name, v] : params)
+      if (name == cs.param_names[p]) return &v;
+    return nullptr;
+  };
+  auto literal = [&](std::size_t p) -> std::optional<std::string> {
+    if (p < cs.slots.size()) {
+      const BindSlot& slot = cs.slots[p];
+      Value v;
+      switch (slot.source) {
+        case BindSlot::Source::param:
+          if (const Value* given = param(p))
+            v = *given;
+          else
+            return std::nullopt;
+          break;
+        case BindSlot::Source::fixed:
+          v = slot.value;
+          break;
+        case BindSlot::Source::now:
+          v = Timestamp::from_micros(Timestamp::now().micros() + slot.offset_us);
+          break;
+        case BindSlot::Source::client_default:
+          v = slot.column->client_default();
+          break;
+      }
+      if (slot.type) return d.literal_sql(slot.type->bind(std::move(v), slot.label), *slot.type);
+      return d.literal_sql(v, types::Text);
+    }
+    if (const Value* given = param(p)) return d.literal_sql(*given, types::Text);
+    return std::nullopt;
+  };
+  std::string out;
+  std::size_t i = 0;
+  auto copy_until = [&](std::string_view end) {
+    std::size_t stop = s.find(end, i);
+    stop = stop == std::string::npos ? s.size() : stop + end.size();
+    out.append(s, i, stop - i);
+    i = stop;
+  };
+  while (i < s.size()) {
+    const char ch = s[i];
+    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (ch == '\'' || ch == '"') {  // a quoted string or identifier; doubled quotes stay inside
+      std::size_t j = i + 1;
+      for (; j < s.size(); ++j)
+        if (s[j] == ch) {
+          if (j + 1 < s.size() && s[j + 1] == ch)
+            ++j;
+          else
+            break;
+        }
+      j = std::min(j + 1, s.size());
+      out.append(s, i, j - i);
+      i = j;
+    } else if (ch == '-' && next == '-') {
+      copy_until("\n");
+    } else if (ch == '/' && next == '*') {
+      copy_until("*/");
+    } else if ((ch == '?' || ch == '$') && std::isdigit(static_cast<unsigned char>(next))) {
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + s.size(), n);
+      const std::size_t len = static_cast<std::size_t>(end - (s.data() + i));
+      auto lit = ec == std::errc() && n > 0 ? literal(n - 1) : std::nullopt;
+      out += lit ? *lit : s.substr(i, len);
+      i += len;
+    } else {
+      out += ch;
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -203,6 +345,16 @@ History::History(std::vector<Revision> revisions) : revisions_(std::move(revisio
                           "'; every revision needs its own id");
     if (!r.upgrade)
       throw ArgumentError("migration history: revision '" + r.id + "' has no upgrade function");
+    if (!r.follows.empty() && i == 0)
+      throw ArgumentError("migration history: revision '" + r.id + "' follows '" + r.follows +
+                          "', but it is the first revision: '" + r.follows +
+                          "' is missing from the history (or clear `follows`)");
+    if (!r.follows.empty() && r.follows != revisions_[i - 1].id)
+      throw ArgumentError("migration history: revision '" + r.id + "' follows '" + r.follows +
+                          "', but the revision before it is '" + revisions_[i - 1].id + "'" +
+                          (seen.count(r.follows) ? ": the order is wrong"
+                                                 : ": '" + r.follows + "' is missing (a gap)") +
+                          ". Restore the missing revision or fix the order.");
   }
 }
 
@@ -287,7 +439,7 @@ void Migrator::upgrade(std::optional<std::string> to) {
       return;
     }
     const Revision& rev = history_->revisions()[static_cast<std::size_t>(pos + 1)];
-    run_revision(step, rev, "upgrade", rev.upgrade, rev.id);
+    run_revision(step, rev, "upgrade", rev.upgrade, rev.id, options_.on_statement);
   }
 }
 
@@ -328,7 +480,7 @@ void Migrator::downgrade(const std::string& to) {
       throw ArgumentError("downgrade: revision '" + rev.id + "' has no downgrade");
     std::optional<std::string> after;
     if (pos > 0) after = history_->revisions()[static_cast<std::size_t>(pos - 1)].id;
-    run_revision(step, rev, "downgrade", rev.downgrade, after);
+    run_revision(step, rev, "downgrade", rev.downgrade, after, options_.on_statement);
   }
 }
 
@@ -345,42 +497,151 @@ void Migrator::stamp(const std::string& id) {
   step.commit();
 }
 
+// ---- offline mode ----------------------------------------------------------------------------
+
+std::vector<OfflineRevision> offline_upgrade(const History& history, const Dialect& dialect,
+                                             std::optional<std::string> from,
+                                             std::optional<std::string> to) {
+  long start = -1;
+  if (from && *from != kBase) {
+    auto i = history.index_of(*from);
+    if (!i)
+      throw ArgumentError("offline upgrade: unknown start revision '" + *from +
+                          "' (known: " + known_ids(history) + ", or 'base' for none)");
+    start = static_cast<long>(*i);
+  }
+  long target = static_cast<long>(history.size()) - 1;
+  if (to) {
+    auto i = history.index_of(*to);
+    if (!i)
+      throw ArgumentError("offline upgrade: unknown revision '" + *to +
+                          "' (known: " + known_ids(history) + ")");
+    target = static_cast<long>(*i);
+  }
+  if (target < start)
+    throw ArgumentError("offline upgrade: '" + to.value_or("head") + "' comes before '" +
+                        from.value_or("base") + "'");
+  // The revisions up to `from` run too, unrecorded: they build the model the later ones read.
+  detail::SchemaModel model;
+  std::vector<OfflineRevision> out;
+  for (long i = 0; i <= target; ++i) {
+    const Revision& rev = history.revisions()[static_cast<std::size_t>(i)];
+    std::vector<std::string> statements;
+    try {
+      MigrationContext ctx(dialect, model, statements, rev.id);
+      rev.upgrade(ctx);
+    } catch (const MigrationError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw MigrationError(
+          rev.id, "offline upgrade of revision '" + rev.id + "' (" + rev.message +
+                      ") failed: " + e.what() +
+                      (dynamic_cast<const ArgumentError*>(&e)
+                           ? " (offline, the schema is a model that follows the MigrationContext "
+                             "operations only: a table made or changed through execute(sql) is "
+                             "not in it)"
+                           : ""));
+    }
+    if (i > start) out.push_back({rev.id, rev.message, std::move(statements)});
+  }
+  return out;
+}
+
+std::string upgrade_script(const History& history, const Dialect& dialect,
+                           std::optional<std::string> from, std::optional<std::string> to,
+                           const MigratorOptions& options) {
+  const auto revisions = offline_upgrade(history, dialect, from, to);
+  const std::string vt = dialect.quote_identifier(options.version_table);
+  std::string out = "-- sqlcore offline upgrade (" + std::string(dialect.name()) +
+                    "): " + from.value_or(std::string(kBase)) + " -> " +
+                    to.value_or(history.head().value_or(std::string(kBase))) + "\n";
+  out += "CREATE TABLE IF NOT EXISTS " + vt + " (" + dialect.quote_identifier("version_num") +
+         " VARCHAR(64) NOT NULL);\n";
+  for (const OfflineRevision& r : revisions) {
+    std::string message = r.message;
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    out += "\n-- revision " + r.id + ": " + message + "\n";
+    for (const std::string& sql : dialect.migration_prepare_sql()) out += sql + ";\n";
+    out += "BEGIN;\n";
+    for (const std::string& sql : r.statements) out += sql + ";\n";
+    out += "DELETE FROM " + vt + ";\n";
+    out += "INSERT INTO " + vt + " (" + dialect.quote_identifier("version_num") + ") VALUES (" +
+           dialect.literal_sql(Value(r.id), types::Text) + ");\nCOMMIT;\n";
+    for (const std::string& sql : dialect.migration_finish_sql()) out += sql + ";\n";
+  }
+  return out;
+}
+
 // ---- MigrationContext -------------------------------------------------------------------------
 
-MigrationContext::MigrationContext(Connection& conn, std::string revision)
-    : conn_(&conn), revision_(std::move(revision)) {}
+MigrationContext::MigrationContext(
+    Connection& conn, std::string revision,
+    std::function<void(const std::string&, const std::string&)> on_statement)
+    : conn_(&conn),
+      dialect_(&conn.dialect()),
+      revision_(std::move(revision)),
+      on_statement_(std::move(on_statement)) {}
+
+MigrationContext::MigrationContext(const Dialect& dialect, detail::SchemaModel& model,
+                                   std::vector<std::string>& out, std::string revision)
+    : dialect_(&dialect), revision_(std::move(revision)), model_(&model), out_(&out) {}
 
 MigrationContext::~MigrationContext() = default;
 
 const Dialect& MigrationContext::dialect() const {
-  return conn_->dialect();
+  return *dialect_;
+}
+
+Connection& MigrationContext::connection() {
+  if (!conn_)
+    throw MigrationError(revision_, "revision '" + revision_ +
+                                        "' uses connection(), which offline mode does not have; "
+                                        "use execute() so that the SQL can be written out");
+  return *conn_;
 }
 
 Inspector& MigrationContext::inspector() {
-  if (!inspector_) inspector_ = std::make_unique<Inspector>(*conn_);
+  if (!inspector_)
+    inspector_ = model_ ? std::make_unique<Inspector>(*dialect_, detail::model_reflector(*model_))
+                        : std::make_unique<Inspector>(*conn_);
   return *inspector_;
 }
 
-void MigrationContext::execute(const Executable& stmt, const Params& params) {
+void MigrationContext::run(const Executable& stmt, const Params& params) {
+  if (model_ || on_statement_) {
+    std::string sql = with_literals(*dialect_, stmt.compiled(*dialect_), params);
+    if (on_statement_) on_statement_(revision_, sql);
+    if (out_) {
+      out_->push_back(std::move(sql));
+      return;
+    }
+  }
   conn_->execute(stmt, params);
 }
 
+void MigrationContext::execute(const Executable& stmt, const Params& params) {
+  run(stmt, params);
+}
+
 void MigrationContext::execute(std::string_view sql) {
-  conn_->execute(text(sql));
+  run(text(sql));
 }
 
 void MigrationContext::create_table(const Table& table) {
-  conn_->execute(sqlcore::create_table(table, false, true));
-  for (const Index& ix : table.indexes()) conn_->execute(sqlcore::create_index(ix));
+  run(sqlcore::create_table(table, false, true));
+  for (const Index& ix : table.indexes()) run(sqlcore::create_index(ix));
+  if (model_) model_->put(table.name(), detail::SchemaModel::describe(*dialect_, table));
 }
 
 void MigrationContext::drop_table(std::string_view table) {
   execute("DROP TABLE " + dialect().quote_identifier(table));
+  if (model_) model_->erase(table);
 }
 
 void MigrationContext::rename_table(std::string_view from, std::string_view to) {
   const Dialect& d = dialect();
   execute("ALTER TABLE " + d.quote_identifier(from) + " RENAME TO " + d.quote_identifier(to));
+  if (model_) model_->rename(from, to);
 }
 
 void MigrationContext::add_column(std::string_view table, std::string name, const Type& type,
@@ -391,6 +652,14 @@ void MigrationContext::add_column(std::string_view table, std::string name, cons
                         "in the table get a value. Give ColumnOptions::server_default, or add "
                         "the column nullable, fill it, and make it NOT NULL afterwards.");
   const Dialect& d = dialect();
+  if (!d.supports_alter_column() && options.server_default &&
+      options.server_default->kind() != ServerDefault::Kind::literal) {
+    // SQLite's ADD COLUMN takes constant defaults only.
+    rebuild_table(table, {}, {}, nullptr, {}, [&](Table& t) {
+      t.column(name, type).nullable(options.nullable).server_default(*options.server_default);
+    });
+    return;
+  }
   MetaData md;
   Table& t = md.add_table(std::string(table));
   Column& c = t.column(name, type).nullable(options.nullable);
@@ -402,6 +671,13 @@ void MigrationContext::add_column(std::string_view table, std::string name, cons
     sql += " CONSTRAINT " + d.quote_identifier(ck) + " CHECK (" + condition + ")";
   }
   execute(sql);
+  if (model_) {
+    detail::TableModel& m = model_->at(table);
+    detail::TableModel added = detail::SchemaModel::describe(d, t);
+    m.columns.push_back(added.columns.front());
+    m.checks.insert(m.checks.end(), added.checks.begin(), added.checks.end());
+    m.check_types.insert(m.check_types.end(), added.check_types.begin(), added.check_types.end());
+  }
 }
 
 void MigrationContext::drop_column(std::string_view table, std::string_view column) {
@@ -434,6 +710,7 @@ void MigrationContext::drop_column(std::string_view table, std::string_view colu
   }
   execute("ALTER TABLE " + d.quote_identifier(table) + " DROP COLUMN " +
           d.quote_identifier(column));
+  if (model_) model_drop_column(model_->at(table), column);
 }
 
 void MigrationContext::alter_column(std::string_view table, std::string_view column,
@@ -453,17 +730,49 @@ void MigrationContext::alter_column(std::string_view table, std::string_view col
       current_type = c.type;
       found = true;
     }
+  ColumnInfo* modelled = nullptr;
+  if (model_)
+    for (ColumnInfo& c : model_->at(table).columns)
+      if (c.name == column) modelled = &c;
   if (!found)
     throw ArgumentError("alter_column: table " + std::string(table) + " has no column " +
                         std::string(column));
   const std::string base =
       "ALTER TABLE " + d.quote_identifier(table) + " ALTER COLUMN " + d.quote_identifier(column);
+  // An Enum is a CHECK next to the type: the old one goes before the type changes, the new one
+  // comes after.
+  const bool enum_involved =
+      changes.type && (changes.type->kind() == TypeKind::enumeration ||
+                       (current_type && current_type->kind() == TypeKind::enumeration));
+  std::string enum_check;
+  if (enum_involved) {
+    MetaData md;
+    Table& t = md.add_table(std::string(table));
+    const Column& c = t.column(std::string(column), *changes.type);
+    enum_check = md.apply_convention(md.naming_convention().check, t, {&c}, {}, {},
+                                     std::string(column) + "_enum");
+    for (const CheckInfo& ck : inspector().checks(table))
+      if (ck.name == enum_check) drop_constraint(table, enum_check);
+  }
   if (changes.type) {
     const std::string type = d.type_sql(*changes.type);
     execute(base + " TYPE " + type + " USING " + d.quote_identifier(column) + "::" + type);
+    if (modelled) {
+      modelled->type = *changes.type;
+      modelled->type_sql = type;
+    }
+  }
+  if (enum_involved && changes.type->kind() == TypeKind::enumeration) {
+    MetaData md;
+    Table& t = md.add_table(std::string(table));
+    const Column& c = t.column(std::string(column), *changes.type);
+    for (const auto& [label, condition] : d.type_checks(c))
+      if (label == std::string(column) + "_enum") add_check(table, condition, enum_check);
   }
   if (changes.nullable) execute(base + (*changes.nullable ? " DROP NOT NULL" : " SET NOT NULL"));
+  if (modelled && changes.nullable) modelled->nullable = *changes.nullable;
   if (changes.drop_server_default) execute(base + " DROP DEFAULT");
+  if (modelled && changes.drop_server_default) modelled->default_sql.reset();
   if (changes.server_default) {
     MetaData md;
     Table& t = md.add_table(std::string(table));
@@ -471,6 +780,7 @@ void MigrationContext::alter_column(std::string_view table, std::string_view col
                          changes.type ? *changes.type : current_type.value_or(types::Text));
     c.nullable().server_default(*changes.server_default);
     execute(base + " SET DEFAULT " + detail::default_expression_sql(d, c));
+    if (modelled) modelled->default_sql = detail::default_expression_sql(d, c);
   }
 }
 
@@ -558,11 +868,12 @@ void MigrationContext::rebuild_table(std::string_view table, std::string_view dr
   execute("CREATE TABLE " + holding + " AS SELECT " + column_list + " FROM " +
           d.quote_identifier(table));
   drop_table(table);
-  conn_->execute(sqlcore::create_table(nt, false, true));
+  run(sqlcore::create_table(nt, false, true));
   execute("INSERT INTO " + d.quote_identifier(table) + " (" + column_list + ") SELECT " +
           column_list + " FROM " + holding);
   execute("DROP TABLE " + holding);
-  for (const Index& ix : nt.indexes()) conn_->execute(sqlcore::create_index(ix));
+  for (const Index& ix : nt.indexes()) run(sqlcore::create_index(ix));
+  if (model_) model_->put(std::string(table), detail::SchemaModel::describe(d, nt));
 }
 
 void MigrationContext::rename_column(std::string_view table, std::string_view from,
@@ -570,6 +881,7 @@ void MigrationContext::rename_column(std::string_view table, std::string_view fr
   const Dialect& d = dialect();
   execute("ALTER TABLE " + d.quote_identifier(table) + " RENAME COLUMN " +
           d.quote_identifier(from) + " TO " + d.quote_identifier(to));
+  if (model_) model_->rename_column(table, from, to);
 }
 
 void MigrationContext::create_index(std::string_view table, std::string name,
@@ -582,10 +894,30 @@ void MigrationContext::create_index(std::string_view table, std::string name,
   for (std::size_t i = 0; i < columns.size(); ++i)
     sql += (i ? ", " : "") + d.quote_identifier(columns[i]);
   execute(sql + ")");
+  if (model_) {
+    std::vector<std::string> none(columns.size());
+    model_->at(table).indexes.push_back({name, unique, columns, none, {}});
+  }
+}
+
+void MigrationContext::create_index(const Index& index) {
+  run(sqlcore::create_index(index));
+  if (model_) {
+    detail::TableModel described = detail::SchemaModel::describe(dialect(), index.table());
+    for (IndexInfo& ix : described.indexes)
+      if (ix.name == index.name()) model_->at(index.table().name()).indexes.push_back(ix);
+  }
 }
 
 void MigrationContext::drop_index(std::string_view name) {
   execute("DROP INDEX " + dialect().quote_identifier(name));
+  if (model_)
+    for (const std::string& t : model_->table_names()) {
+      auto& ixs = model_->at(t).indexes;
+      ixs.erase(std::remove_if(ixs.begin(), ixs.end(),
+                               [&](const IndexInfo& ix) { return ix.name == name; }),
+                ixs.end());
+    }
 }
 
 bool MigrationContext::add_column_if_missing(std::string_view table, std::string name,
@@ -634,6 +966,7 @@ void MigrationContext::add_unique(std::string_view table, std::vector<std::strin
   }
   execute("ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
           d.quote_identifier(name) + " UNIQUE (" + quoted_list(d, columns) + ")");
+  if (model_) model_->at(table).uniques.push_back({name, columns});
 }
 
 void MigrationContext::add_check(std::string_view table, std::string condition, std::string name) {
@@ -647,6 +980,10 @@ void MigrationContext::add_check(std::string_view table, std::string condition, 
   }
   execute("ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
           d.quote_identifier(name) + " CHECK (" + condition + ")");
+  if (model_) {
+    model_->at(table).checks.push_back({name, condition});
+    model_->at(table).check_types.emplace_back();
+  }
 }
 
 void MigrationContext::add_foreign_key(std::string_view table, std::vector<std::string> columns,
@@ -672,6 +1009,9 @@ void MigrationContext::add_foreign_key(std::string_view table, std::vector<std::
   if (on_delete != FkAction::no_action) sql += std::string(" ON DELETE ") + to_sql(on_delete);
   if (on_update != FkAction::no_action) sql += std::string(" ON UPDATE ") + to_sql(on_update);
   execute(sql);
+  if (model_)
+    model_->at(table).foreign_keys.push_back(
+        {name, columns, referred_table, referred_columns, on_delete, on_update});
 }
 
 void MigrationContext::drop_constraint(std::string_view table, std::string_view name) {
@@ -691,6 +1031,18 @@ void MigrationContext::drop_constraint(std::string_view table, std::string_view 
   }
   execute("ALTER TABLE " + d.quote_identifier(table) + " DROP CONSTRAINT " +
           d.quote_identifier(name));
+  if (model_) {
+    detail::TableModel& m = model_->at(table);
+    auto named = [&](const auto& x) { return x.name == name; };
+    m.uniques.erase(std::remove_if(m.uniques.begin(), m.uniques.end(), named), m.uniques.end());
+    m.foreign_keys.erase(std::remove_if(m.foreign_keys.begin(), m.foreign_keys.end(), named),
+                         m.foreign_keys.end());
+    for (std::size_t i = m.checks.size(); i-- > 0;)
+      if (m.checks[i].name == name) {
+        m.checks.erase(m.checks.begin() + static_cast<std::ptrdiff_t>(i));
+        m.check_types.erase(m.check_types.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+  }
 }
 
 }  // namespace sqlcore::migrate

@@ -50,6 +50,15 @@ class AutogenerateTest : public BackendTest {
     return migrate::compare(c, md);
   }
 
+  /// One person and one post of theirs in the tables of declare_versioned(v1).
+  void add_versioned_rows() {
+    auto c = engine().connect();
+    exec(c, "INSERT INTO " + q("people") + " (" + q("id") + ", " + q("name") + ", " + q("email") +
+                ", " + q("rank") + ", " + q("code") + ") VALUES (1, 'Ann', 'a@x', 3, 'c1')");
+    exec(c, "INSERT INTO " + q("posts") + " (" + q("id") + ", " + q("author_id") + ", " +
+                q("editor_id") + ") VALUES (1, 1, 1)");
+  }
+
   // Every portable type, composite keys, uniques, checks, foreign keys with actions, every kind
   // of index, server defaults (now() and literals), Enum, Json, nullable and not.
   void declare(MetaData& md) {
@@ -234,13 +243,7 @@ TEST_P(AutogenerateTest, ApplyingTheRenderedOperationsMakesItEqual) {
   declare_versioned(v1, false);
   declare_versioned(v2, true);
   v1.create_all(engine());
-  {
-    auto c = engine().connect();
-    exec(c, "INSERT INTO " + q("people") + " (" + q("id") + ", " + q("name") + ", " + q("email") +
-                ", " + q("rank") + ", " + q("code") + ") VALUES (1, 'Ann', 'a@x', 3, 'c1')");
-    exec(c, "INSERT INTO " + q("posts") + " (" + q("id") + ", " + q("author_id") + ", " +
-                q("editor_id") + ") VALUES (1, 1, 1)");
-  }
+  add_versioned_rows();
   ASSERT_FALSE(compare(v2).empty());
   const std::string code = migrate::render_cpp(compare(v2), v2);
   migrate::History history(
@@ -283,6 +286,95 @@ TEST_P(AutogenerateTest, ApplyingTheRenderedOperationsMakesItEqual) {
         "m.add_foreign_key(\"posts\", {\"author_id\"}, \"people\", {\"id\"}, "
         "FkAction::cascade, FkAction::no_action, \"fk_posts_author_id_people\")"})
     EXPECT_NE(code.find(call), std::string::npos) << call << "\n" << code;
+}
+
+// The changes as SQL (render_sql), run by hand in one transaction, make the database agree
+// too; generating them changes nothing.
+TEST_P(AutogenerateTest, RenderedSqlMakesItEqual) {
+  MetaData v1, v2;
+  declare_versioned(v1, false);
+  declare_versioned(v2, true);
+  v1.create_all(engine());
+  add_versioned_rows();
+  const auto changes = compare(v2);
+  ASSERT_FALSE(changes.empty());
+  auto c = engine().connect();
+  const auto statements = migrate::render_sql(c, changes, v2);
+  EXPECT_EQ(migrate::compare(c, v2).size(), changes.size()) << "render_sql changed the database";
+  ASSERT_FALSE(statements.empty());
+  for (const auto& sql : statements) EXPECT_NE(sql.rfind("--", 0), 0u) << sql;
+  {
+    auto tx = c.begin();
+    for (const auto& sql : statements) c.execute(text(sql));
+    tx.commit();
+  }
+  const auto after = migrate::compare(c, v2);
+  EXPECT_TRUE(after.empty()) << dump(after);
+  EXPECT_EQ(count(c, q("people")), 1);
+  EXPECT_EQ(count(c, q("posts")), 1);
+}
+
+// A change that needs a decision is written as a comment saying why, not dropped silently.
+TEST_P(AutogenerateTest, RenderedSqlExplainsWhatItCannotGenerate) {
+  MetaData v1, v2;
+  for (MetaData* md : {&v1, &v2}) {
+    Table& t = md->add_table("t");
+    t.column("id", types::BigInteger).primary_key();
+  }
+  const_cast<Table&>(v2.table("t")).column("must", types::Integer);  // NOT NULL, no default
+  v1.create_all(engine());
+  auto c = engine().connect();
+  const auto statements = migrate::render_sql(c, migrate::compare(c, v2), v2);
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_EQ(statements[0].rfind("-- add_column t.must: not generated: ", 0), 0u) << statements[0];
+  EXPECT_NE(statements[0].find("server default"), std::string::npos) << statements[0];
+}
+
+// CHECK constraints are compared by name; an Enum's value set through the column's type. Both
+// kinds of change, applied through render_sql(), make the database agree and take effect.
+TEST_P(AutogenerateTest, ChecksAndEnumValuesAreComparedAndApplied) {
+  MetaData v1, v2;
+  for (MetaData* md : {&v1, &v2}) {
+    const bool later = md == &v2;
+    Table& t = md->add_table("k");
+    t.column("id", types::BigInteger).primary_key();
+    t.column("status", later ? types::Enum({"a", "b", "c"}) : types::Enum({"a", "b"}));
+    t.column("qty", types::Integer);
+    t.check(raw_sql("\"qty\" >= 0"), "qty_positive");
+    if (later)
+      t.check(raw_sql("\"qty\" <> 7"), "qty_not_seven");
+    else
+      t.check(raw_sql("\"qty\" < 1000"), "qty_small");
+  }
+  v1.create_all(engine());
+  auto c = engine().connect();
+  EXPECT_TRUE(migrate::compare(c, v1).empty()) << dump(migrate::compare(c, v1));
+  exec(c, "INSERT INTO k (id, status, qty) VALUES (1, 'a', 5)");
+  const auto changes = migrate::compare(c, v2);
+  EXPECT_EQ(keys(changes),
+            (std::vector<std::string>{"add_check k.qty_not_seven", "alter_type k.status",
+                                      "drop_check k.qty_small"}))
+      << dump(changes);
+  for (const auto& ch : changes) {
+    if (ch.kind == Change::Kind::alter_type) {
+      EXPECT_EQ(ch.detail, "Enum(a, b) -> Enum(a, b, c)");
+    }
+  }
+  const std::string code = migrate::render_cpp(changes, v2);
+  EXPECT_NE(code.find("m.add_check(\"k\", \"\\\"qty\\\" <> 7\", \"qty_not_seven\")"),
+            std::string::npos)
+      << code;
+  EXPECT_NE(code.find("m.drop_constraint(\"k\", \"qty_small\")"), std::string::npos) << code;
+  {
+    auto tx = c.begin();
+    for (const auto& sql : migrate::render_sql(c, changes, v2)) c.execute(text(sql));
+    tx.commit();
+  }
+  EXPECT_TRUE(migrate::compare(c, v2).empty()) << dump(migrate::compare(c, v2));
+  exec(c, "INSERT INTO k (id, status, qty) VALUES (2, 'c', 2000)");
+  EXPECT_THROW(exec(c, "INSERT INTO k (id, status, qty) VALUES (3, 'd', 1)"), IntegrityError);
+  EXPECT_THROW(exec(c, "INSERT INTO k (id, status, qty) VALUES (4, 'a', 7)"), IntegrityError);
+  EXPECT_EQ(count(c, "k"), 2);
 }
 
 SQLCORE_BACKEND_TEST_SUITE(AutogenerateTest);

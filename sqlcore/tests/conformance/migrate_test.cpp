@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "conformance/backend.hpp"
@@ -16,6 +17,7 @@ namespace sqlcore_test {
 namespace {
 
 using Strings = std::vector<std::string>;
+constexpr auto npos = std::string::npos;
 
 /// The message of the E that `fn` throws; fails the test when it throws nothing or another type.
 template <class E, class F>
@@ -84,6 +86,7 @@ class MigrateTest : public BackendTest {
     BackendTest::TearDown();
   }
   Engine& engine() { return *engine_; }
+  const Dialect& dialect() { return engine_->dialect(); }
 
   /// What the Inspector says, from a connection of its own (returned before the runner runs).
   Strings tables() {
@@ -618,6 +621,208 @@ TEST_P(MigrateTest, ConstraintsAreAddedAndDroppedWithRowsPresent) {
   History bad({{"d1", "bad", [](MigrationContext& mc) { mc.drop_constraint("pets", "nope"); }}});
   Migrator mb(engine(), bad, MigratorOptions{.version_table = "other_version"});
   EXPECT_THROW(mb.upgrade(), Error);
+}
+
+/// A bulk data update written in the expression language.
+Executable& update_rows() {
+  static MetaData md;
+  static Table& animals = []() -> Table& {
+    Table& t = md.add_table("animals");
+    t.column("id", types::BigInteger).primary_key();
+    t.column("title", types::String(50));
+    return t;
+  }();
+  static Dml u = update(animals).values({{"title", "Rex"}}).where(animals.c("id") == 1);
+  return u;
+}
+
+/// Every kind of operation, with rows present, in seven revisions. Conditions name columns
+/// quoted, as the database writes them back after a rename.
+std::vector<Revision> every_operation() {
+  return {
+      {"o1", "owners and pets",
+       [](MigrationContext& m) {
+         MetaData md;
+         Table& owners = md.add_table("owners");
+         owners.column("id", types::BigInteger).primary_key();
+         owners.column("code", types::String(10));
+         owners.column("note", types::Text).nullable();
+         owners.column("kind", types::Enum({"a", "b"})).nullable();
+         owners.column("data", types::Json).nullable();
+         owners.index("ix_owners_code", {"code"});
+         owners.index("ix_owners_lower_code", {raw_sql("lower(\"code\")")})
+             .where(raw_sql("\"note\" IS NOT NULL"));
+         Table& pets = md.add_table("pets");
+         pets.column("id", types::BigInteger).primary_key();
+         pets.column("owner_id", types::BigInteger);
+         pets.column("name", types::String(50));
+         pets.column("born", types::DateTime).server_default(now());
+         m.create_table(owners);
+         m.create_table(pets);
+         m.execute(text("INSERT INTO owners (id, code, kind) VALUES (:id, :code, :kind)"),
+                   {{"id", 1}, {"code", "x'y"}, {"kind", "a"}});
+         m.execute(text("INSERT INTO pets (id, owner_id, name) VALUES (1, 1, 'rex')"));
+       }},
+      {"o2", "columns with defaults",
+       [](MigrationContext& m) {
+         m.add_column("owners", "added", types::DateTime, {.server_default = now()});
+         m.add_column("pets", "score", types::Integer,
+                      {.nullable = false, .server_default = ServerDefault::literal(0)});
+       }},
+      {"o3", "alter a column",
+       [](MigrationContext& m) {
+         m.alter_column(
+             "owners", "note",
+             {.type = types::String(200), .server_default = ServerDefault::literal("n/a")});
+       }},
+      {"o4", "constraints",
+       [](MigrationContext& m) {
+         m.add_unique("owners", {"code"});
+         m.add_check("pets", "length(\"name\") > 0", "ck_pets_name");
+         m.add_foreign_key("pets", {"owner_id"}, "owners", {"id"}, FkAction::cascade);
+       }},
+      {"o5", "rename a column, index it",
+       [](MigrationContext& m) {
+         m.rename_column("pets", "name", "title");
+         m.create_index("pets", "ix_pets_title", {"title"});
+         m.drop_constraint("pets", "ck_pets_name");
+       }},
+      {"o6", "drop columns and an index, rename a table",
+       [](MigrationContext& m) {
+         m.drop_column("owners", "kind");
+         m.drop_column("owners", "note");
+         m.drop_index("ix_owners_code");
+         m.rename_table("pets", "animals");
+         m.execute(update_rows());
+       }},
+      {"o7", "drop the foreign key, helpers",
+       [](MigrationContext& m) {
+         m.drop_constraint("animals", "fk_pets_owner_id_owners");
+         m.add_column_if_missing("animals", "score", types::Integer);
+         m.add_column_if_missing("animals", "weight", types::Double);
+         m.create_index_if_missing("animals", "ix_pets_title", {"title"});
+       }},
+  };
+}
+
+TEST_P(MigrateTest, OfflineSqlEqualsWhatTheOnlineRunExecutes) {
+  History h(every_operation());
+  std::map<std::string, Strings> online;
+  MigratorOptions options;
+  options.on_statement = [&](const std::string& rev, const std::string& sql) {
+    online[rev].push_back(sql);
+  };
+  Migrator(engine(), h, options).upgrade();
+
+  const auto offline = offline_upgrade(h, dialect());
+  ASSERT_EQ(offline.size(), 7u);
+  for (const OfflineRevision& r : offline) {
+    EXPECT_FALSE(r.statements.empty()) << r.id;
+    EXPECT_EQ(r.statements, online[r.id]) << r.id;
+  }
+  // Bound values are written as literals, quotes doubled.
+  EXPECT_NE(offline[0].statements.back().find("'rex'"), std::string::npos);
+  bool quoted = false;
+  for (const auto& sql : offline[0].statements) quoted = quoted || sql.find("'x''y'") != npos;
+  EXPECT_TRUE(quoted);
+
+  // From a revision on: the later ones only, the same statements.
+  const auto later = offline_upgrade(h, dialect(), "o3", "o6");
+  ASSERT_EQ(later.size(), 3u);
+  EXPECT_EQ(later[0].id, "o4");
+  EXPECT_EQ(later[2].id, "o6");
+  for (const OfflineRevision& r : later) EXPECT_EQ(r.statements, online[r.id]) << r.id;
+
+  // The rows survived and the now() column added to rows already there has a value.
+  auto c = engine().connect();
+  EXPECT_EQ(count(c, "owners"), 1);
+  EXPECT_EQ(count(c, "animals"), 1);
+  EXPECT_TRUE(c.execute(text("SELECT added FROM owners")).scalar<std::optional<Timestamp>>());
+  EXPECT_EQ(c.execute(text("SELECT title FROM animals")).scalar<std::string>(), "Rex");
+  EXPECT_EQ(c.execute(text("SELECT score FROM animals")).scalar<std::int64_t>(), 0);
+}
+
+TEST_P(MigrateTest, UpgradeScriptWrapsEachRevisionWithItsVersionUpdate) {
+  History h(every_operation());
+  const std::string script = upgrade_script(h, dialect(), "o5");
+  EXPECT_EQ(script.rfind("-- sqlcore offline upgrade", 0), 0u) << script;
+  EXPECT_NE(
+      script.find("CREATE TABLE IF NOT EXISTS " + dialect().quote_identifier("sqlcore_version")),
+      npos);
+  EXPECT_EQ(script.find("-- revision o5"), npos) << script;
+  const auto at6 = script.find("-- revision o6: drop columns"), at7 = script.find("-- revision o7");
+  ASSERT_NE(at6, npos) << script;
+  ASSERT_NE(at7, npos) << script;
+  EXPECT_LT(at6, at7);
+  EXPECT_NE(script.find("VALUES ('o6');\nCOMMIT;\n", at6), npos) << script;
+  EXPECT_NE(script.find("VALUES ('o7');\nCOMMIT;\n", at7), npos) << script;
+  std::size_t begins = 0;
+  for (auto at = script.find("\nBEGIN;\n"); at != npos; at = script.find("\nBEGIN;\n", at + 1))
+    ++begins;
+  EXPECT_EQ(begins, 2u);
+  // Nothing was touched: no table, no version.
+  EXPECT_TRUE(tables().empty());
+  EXPECT_EQ(Migrator(engine(), h).current(), std::nullopt);
+}
+
+TEST_P(MigrateTest, OfflineModeRefusesWhatItCannotWriteOut) {
+  History uses_connection({{"c1", "reads through the connection", [](MigrationContext& m) {
+                              m.connection().execute(text("SELECT 1"));
+                            }}});
+  auto msg = error_of<MigrationError>([&] { offline_upgrade(uses_connection, dialect()); });
+  EXPECT_NE(msg.find("c1"), npos) << msg;
+  EXPECT_NE(msg.find("offline"), npos) << msg;
+  // A table made through raw SQL is unknown to the model: an operation that must read it says so.
+  History raw({{"r1", "raw", [](MigrationContext& m) { m.execute("CREATE TABLE t (x BIGINT)"); }},
+               {"r2", "drop x", [](MigrationContext& m) { m.drop_column("t", "x"); }}});
+  msg = error_of<MigrationError>([&] { offline_upgrade(raw, dialect()); });
+  EXPECT_NE(msg.find("r2"), npos) << msg;
+  EXPECT_NE(msg.find("execute(sql)"), npos) << msg;
+  EXPECT_THROW(offline_upgrade(raw, dialect(), "nope"), ArgumentError);
+  EXPECT_THROW(offline_upgrade(raw, dialect(), "r2", "r1"), ArgumentError);
+}
+
+// On SQLite a revision runs with foreign-key enforcement off (a table rebuild must not fire
+// other tables' ON DELETE actions); the keys are checked before COMMIT, so a revision that
+// leaves a dangling reference fails and rolls back on every backend.
+TEST_P(MigrateTest, ARevisionLeavingADanglingReferenceRollsBack) {
+  History h(every_operation());
+  Migrator m(engine(), h);
+  m.upgrade("o4");
+  History bad(every_operation());
+  std::vector<Revision> revs = every_operation();
+  revs.resize(4);
+  revs.push_back({"dangling", "a pet of nobody", [](MigrationContext& mc) {
+                    mc.execute("INSERT INTO pets (id, owner_id, name) VALUES (2, 99, 'ghost')");
+                  }});
+  History with_bad(std::move(revs));
+  Migrator mb(engine(), with_bad);
+  try {
+    mb.upgrade();
+    ADD_FAILURE() << "a dangling reference was committed";
+  } catch (const IntegrityError& e) {
+    EXPECT_EQ(e.kind(), IntegrityKind::foreign_key);
+    EXPECT_NE(std::string(e.what()).find("dangling"), npos) << e.what();
+  }
+  EXPECT_EQ(mb.current(), "o4");
+  EXPECT_EQ(rows("pets"), 1);
+  // Enforcement is back on for the connections that ran the revision.
+  auto c = engine().connect();
+  EXPECT_THROW(exec(c, "INSERT INTO pets (id, owner_id, name) VALUES (3, 98, 'x')"),
+               IntegrityError);
+}
+
+TEST_P(MigrateTest, HistoryWithAGapIsRefused) {
+  auto noop = [](MigrationContext&) {};
+  EXPECT_NO_THROW(History({{"a", "a", noop}, {"b", "b", noop, {}, "a"}}));
+  auto msg = error_of<ArgumentError>([&] {
+    History({{"a", "a", noop}, {"c", "c", noop, {}, "b"}});
+  });
+  EXPECT_NE(msg.find("'c'"), npos) << msg;
+  EXPECT_NE(msg.find("'b'"), npos) << msg;
+  EXPECT_NE(msg.find("gap"), npos) << msg;
+  msg = error_of<ArgumentError>([&] { History({{"a", "a", noop, {}, "zero"}}); });
+  EXPECT_NE(msg.find("first"), npos) << msg;
 }
 
 class MigrateConcurrencyTest : public MigrateTest {

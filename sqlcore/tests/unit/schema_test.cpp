@@ -8,6 +8,8 @@
 
 #include <sqlcore/sqlcore.hpp>
 
+#include "inspect/reflector.hpp"
+
 using namespace sqlcore;
 
 namespace {
@@ -532,4 +534,16 @@ TEST(Ddl, UseAlterForeignKeysAndCreateAllSql) {
   ASSERT_EQ(lite_sql.size(), 2u);  // SQLite writes the key inside CREATE TABLE
   EXPECT_NE(lite_sql[0].find("fk_a_b_id_b"), std::string::npos);
   EXPECT_THROW(add_foreign_key(a.foreign_keys()[0]).sql(sqlite()), CompileError);
+}
+
+// loose_sql() drops a `::type` cast and nothing after it: PostgreSQL respells partial-index
+// predicates with casts in the middle.
+TEST(LooseSql, DropsCastsButKeepsWhatFollows) {
+  using sqlcore::detail::loose_sql;
+  EXPECT_EQ(loose_sql("(status = 'running'::text) AND (conversation_key IS NOT NULL)"),
+            "status='running'andconversation_keyisnotnull");
+  EXPECT_EQ(loose_sql("x::character varying(20) = 'a'::character varying"), "x='a'");
+  EXPECT_EQ(loose_sql("t::timestamp without time zone > now()"), "t>now");
+  EXPECT_EQ(loose_sql("a::text[] IS NULL"), "aisnull");
+  EXPECT_EQ(loose_sql("\"Status\" = 'running' AND \"x\" = 1"), "status='running'andx=1");
 }

@@ -16,6 +16,7 @@
 namespace sqlcore {
 
 class Column;
+class Connection;
 class Type;
 class Value;
 
@@ -83,8 +84,9 @@ class Dialect {
   /// A query returning one row when a table `:name` exists in the current schema.
   virtual std::string has_table_sql() const = 0;
   /// The catalog reader behind Inspector (inspect/inspector.hpp); nullptr for a dialect that has
-  /// none (Inspector then throws CompileError). Implemented in the backend's folder.
-  virtual std::unique_ptr<detail::Reflector> reflector() const;
+  /// none (Inspector then throws CompileError). It reads through `conn`, which outlives it.
+  /// Implemented in the backend's folder.
+  virtual std::unique_ptr<detail::Reflector> reflector(Connection& conn) const;
 
   // Migrations (migrate/migrate.hpp).
   /// Statements run right after a migration's BEGIN that take the migration lock, waiting at
@@ -97,6 +99,15 @@ class Dialect {
   /// where the lock statements above carry the timeout.
   virtual std::string lock_wait_setting_sql(std::chrono::milliseconds timeout) const;
   virtual std::string lock_wait_query_sql() const { return {}; }
+  /// Statements run on the migration's connection before its BEGIN and after its end (commit or
+  /// rollback). SQLite turns foreign-key enforcement off for the revision: a table rebuild drops
+  /// the table, and DROP TABLE would fire the ON DELETE actions of other tables' keys (deleting
+  /// their rows) even with the checks deferred. The keys are checked before COMMIT instead.
+  virtual std::vector<std::string> migration_prepare_sql() const { return {}; }
+  virtual std::vector<std::string> migration_finish_sql() const { return {}; }
+  /// A query run before a migration's COMMIT returning one row per row that breaks a foreign key
+  /// (its first column names the table); empty where the database enforces them itself.
+  virtual std::string foreign_key_check_sql() const { return {}; }
   /// ALTER TABLE ... ALTER COLUMN exists, and DROP COLUMN works on any column. Without them
   /// (SQLite), migrations rebuild the table.
   virtual bool supports_alter_column() const { return true; }

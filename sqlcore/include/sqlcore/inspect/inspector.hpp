@@ -23,6 +23,7 @@
 namespace sqlcore {
 
 class Connection;
+class Dialect;
 
 namespace detail {
 class Reflector;
@@ -81,6 +82,9 @@ struct CheckInfo {
 class Inspector {
  public:
   explicit Inspector(Connection& conn);
+  /// An Inspector over another catalog than a live database's (sqlcore's offline migrations read
+  /// a model of the schema this way); `dialect` outlives it.
+  Inspector(const Dialect& dialect, std::unique_ptr<detail::Reflector> reflector);
   ~Inspector();
   Inspector(const Inspector&) = delete;
   Inspector& operator=(const Inspector&) = delete;
@@ -110,7 +114,7 @@ class Inspector {
 
  private:
   void require_table(std::string_view table);
-  Connection* conn_;
+  const Dialect* dialect_;
   std::unique_ptr<detail::Reflector> reflector_;
 };
 

@@ -17,7 +17,10 @@
 //   - indexes, unique constraints and foreign keys by name, then by their columns (and unique
 //     flag, expressions, predicate, referred table/columns, actions); a same-named one that
 //     differs shows as drop + add;
-//   - not compared: CHECK constraints, the primary key, Enum value sets (their CHECK).
+//   - CHECK constraints by name only (catalogs respell conditions beyond safe comparison:
+//     PostgreSQL writes IN as = ANY (ARRAY[...])); the checks a type writes (Enum, SQLite's Json)
+//     are the column type's business: an Enum whose value set changed is an alter_type;
+//   - not compared: the primary key.
 // Renames cannot be detected: they show as drop + add (render_cpp() says so loudly).
 #pragma once
 
@@ -46,7 +49,9 @@ struct Change {
     add_unique,
     drop_unique,
     add_foreign_key,
-    drop_foreign_key
+    drop_foreign_key,
+    add_check,
+    drop_check
   };
   Kind kind;
   std::string table;
@@ -72,6 +77,13 @@ std::vector<Change> compare(Connection& conn, const MetaData& metadata,
 /// declarations from `metadata`), with a loud comment that renames show as drop + add. An
 /// expression or partial index, which create_index() cannot make, is written as a TODO comment.
 std::string render_cpp(const std::vector<Change>& changes, const MetaData& metadata);
+
+/// The changes as the SQL statements that would apply them on `conn`'s backend, generated
+/// without changing anything: the tables they touch are read through the Inspector into a model
+/// and the changes run against it offline (see offline_upgrade()). An expression or partial index
+/// is created as declared in `metadata`.
+std::vector<std::string> render_sql(Connection& conn, const std::vector<Change>& changes,
+                                    const MetaData& metadata);
 
 }  // namespace migrate
 }  // namespace sqlcore

@@ -37,6 +37,10 @@ class Connection;
 class Dialect;
 class Engine;
 
+namespace detail {
+class SchemaModel;
+}
+
 namespace migrate {
 
 class MigrationContext;
@@ -60,10 +64,14 @@ struct Revision {
   std::string message;
   std::function<void(MigrationContext&)> upgrade;
   std::function<void(MigrationContext&)> downgrade = {};
+  /// The id of the revision this one follows (optional). When given, History checks that it is
+  /// the one just before: a revision missing in between (a gap) is found at start-up.
+  std::string follows = {};
 };
 
 /// The revisions in the order they apply. Checked at construction: an empty, duplicate or
-/// reserved ("base") id, or a revision without upgrade, throws ArgumentError naming it.
+/// reserved ("base") id, a revision without upgrade, or one whose `follows` is not the revision
+/// before it (a gap), throws ArgumentError naming it.
 class History {
  public:
   explicit History(std::vector<Revision> revisions);
@@ -87,6 +95,9 @@ struct MigratorOptions {
   std::string version_table = "sqlcore_version";
   /// How long to wait for another migrating process's lock before giving up.
   std::chrono::milliseconds lock_timeout{30000};
+  /// Called with every statement a revision runs (its id, the SQL), online and in offline mode:
+  /// a log of what changed the schema. Lock and version-table statements are not reported.
+  std::function<void(const std::string& revision, const std::string& sql)> on_statement = {};
 };
 
 /// One entry of Migrator::history().
@@ -129,6 +140,32 @@ class Migrator {
   MigratorOptions options_;
 };
 
+/// One revision of an offline upgrade: the statements it runs, in order.
+struct OfflineRevision {
+  std::string id;
+  std::string message;
+  std::vector<std::string> statements;
+};
+
+/// Offline mode: the statements an upgrade from `from` (exclusive; nullopt or "base": from the
+/// start) to `to` (inclusive; default head) would run on `dialect`, generated without a
+/// database. The revisions are run against a model of the schema that starts empty and follows
+/// every MigrationContext operation from the first revision on, so operations that read the
+/// catalog (the SQLite table rebuild, drop_column, the *_if_missing helpers) see the schema the
+/// earlier revisions left. A revision that calls connection() cannot run offline
+/// (MigrationError); one that changes the schema through execute(sql) runs, but the model does
+/// not see that change. Values bound in execute(stmt, params) are written as SQL literals.
+std::vector<OfflineRevision> offline_upgrade(const History& history, const Dialect& dialect,
+                                             std::optional<std::string> from = {},
+                                             std::optional<std::string> to = {});
+
+/// offline_upgrade() as a script to run by hand (psql, sqlite3): the version table created if
+/// missing, then per revision a comment naming it, BEGIN, its statements, the version-table
+/// update and COMMIT. Every statement ends with ";" and a newline.
+std::string upgrade_script(const History& history, const Dialect& dialect,
+                           std::optional<std::string> from = {}, std::optional<std::string> to = {},
+                           const MigratorOptions& options = {});
+
 /// How add_column() declares the new column.
 struct ColumnOptions {
   bool nullable = true;
@@ -151,18 +188,28 @@ struct AlterColumn {
 /// transaction and the schema operations, spelled for its dialect.
 class MigrationContext {
  public:
-  MigrationContext(Connection& conn, std::string revision);
+  /// Online: the operations run on `conn`; `on_statement` (optional) sees each statement.
+  MigrationContext(Connection& conn, std::string revision,
+                   std::function<void(const std::string&, const std::string&)> on_statement = {});
+  /// Offline (see offline_upgrade()): the operations append their statements to `out` and
+  /// update `model`, read in place of the catalog. Both outlive the context.
+  MigrationContext(const Dialect& dialect, detail::SchemaModel& model,
+                   std::vector<std::string>& out, std::string revision);
   ~MigrationContext();
   MigrationContext(const MigrationContext&) = delete;
   MigrationContext& operator=(const MigrationContext&) = delete;
 
-  Connection& connection() { return *conn_; }
+  /// The revision's connection. Offline there is none: MigrationError.
+  Connection& connection();
+  /// True in offline mode (offline_upgrade(), autogenerate's render_sql()).
+  bool is_offline() const { return model_ != nullptr; }
   const Dialect& dialect() const;
   /// An Inspector on the revision's connection (sees the revision's own changes).
   Inspector& inspector();
   /// The id of the revision being applied or undone.
   const std::string& revision() const { return revision_; }
 
+  /// Runs `stmt` (offline: writes it with `params` as SQL literals).
   void execute(const Executable& stmt, const Params& params = {});
   /// Raw SQL (`:name` binds are not expected here: none can be given).
   void execute(std::string_view sql);
@@ -172,7 +219,9 @@ class MigrationContext {
   void drop_table(std::string_view table);
   void rename_table(std::string_view from, std::string_view to);
   /// ALTER TABLE ... ADD COLUMN. A NOT NULL column needs a server default (existing rows need a
-  /// value): without one, ArgumentError.
+  /// value): without one, ArgumentError. On SQLite, which refuses to add a column whose default
+  /// is not a constant, a now() or expression default makes it a table rebuild; the rows already
+  /// there get the default's value.
   void add_column(std::string_view table, std::string name, const Type& type,
                   ColumnOptions options = {});
   /// Drops the column and any index, unique constraint or foreign key on it. On SQLite, a column
@@ -192,6 +241,8 @@ class MigrationContext {
   void alter_column(std::string_view table, std::string_view column, AlterColumn changes);
   void create_index(std::string_view table, std::string name, std::vector<std::string> columns,
                     bool unique = false);
+  /// CREATE INDEX for a declared index, expression and partial ones included.
+  void create_index(const Index& index);
   void drop_index(std::string_view name);
 
   // Constraints. Names default to the standard naming convention (uq_<table>_<columns>,
@@ -216,8 +267,15 @@ class MigrationContext {
                                std::vector<std::string> columns, bool unique = false);
 
  private:
-  Connection* conn_;
+  /// Every statement goes through here: run (online) or recorded (offline), and reported.
+  void run(const Executable& stmt, const Params& params = {});
+
+  Connection* conn_ = nullptr;
+  const Dialect* dialect_;
   std::string revision_;
+  std::function<void(const std::string&, const std::string&)> on_statement_;
+  detail::SchemaModel* model_ = nullptr;
+  std::vector<std::string>* out_ = nullptr;
   /// SQLite: recreates `table` without `drop` (if not empty) and with `alter` applied to
   /// `alter_name`.
   void rebuild_table(std::string_view table, std::string_view drop, std::string_view alter_name,

@@ -9,7 +9,7 @@
 namespace sqlcore {
 
 namespace detail {
-std::unique_ptr<Reflector> make_pg_reflector();  // pg_inspect.cpp
+std::unique_ptr<Reflector> make_pg_reflector(Connection& c);  // pg_inspect.cpp
 }
 
 namespace {
@@ -80,8 +80,8 @@ class PgDialect final : public Dialect {
   std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
     return "(" + expr + " + " + std::to_string(seconds) + " * INTERVAL '1 second')";
   }
-  std::unique_ptr<detail::Reflector> reflector() const override {
-    return detail::make_pg_reflector();
+  std::unique_ptr<detail::Reflector> reflector(Connection& c) const override {
+    return detail::make_pg_reflector(c);
   }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "

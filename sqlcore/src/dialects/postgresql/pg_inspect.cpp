@@ -84,32 +84,34 @@ std::string without_casts(std::string_view s) {
 
 class PgReflector final : public detail::Reflector {
  public:
-  std::vector<std::string> table_names(Connection& c) override {
-    return c
+  explicit PgReflector(Connection& c) : c_(c) {}
+
+  std::vector<std::string> table_names() override {
+    return c_
         .execute(text("SELECT c.relname::text FROM pg_catalog.pg_class c JOIN "
                       "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
                       "('r', 'p') AND NOT c.relispartition AND n.nspname = current_schema()"))
         .scalars<std::string>();
   }
-  bool has_table(Connection& c, std::string_view table) override {
-    return c.execute(text(std::string("SELECT COUNT(*) FROM pg_catalog.pg_class WHERE oid = ") +
-                          kTableOid),
-                     {{"t", std::string(table)}})
+  bool has_table(std::string_view table) override {
+    return c_.execute(text(std::string("SELECT COUNT(*) FROM pg_catalog.pg_class WHERE oid = ") +
+                           kTableOid),
+                      {{"t", std::string(table)}})
                .scalar<std::int64_t>() > 0;
   }
 
-  std::vector<ColumnInfo> columns(Connection& c, std::string_view table) override {
+  std::vector<ColumnInfo> columns(std::string_view table) override {
     std::vector<ColumnInfo> out;
     for (auto& r :
-         c.execute(text(std::string("SELECT a.attname::text AS name, format_type(a.atttypid, "
-                                    "a.atttypmod) AS type, a.attnotnull AS not_null, "
-                                    "pg_get_expr(d.adbin, d.adrelid) AS dflt, "
-                                    "a.attidentity::text AS ident "
-                                    "FROM pg_catalog.pg_attribute a LEFT JOIN "
-                                    "pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
-                                    "d.adnum = a.attnum WHERE a.attrelid = ") +
-                        kTableOid + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
-                   {{"t", std::string(table)}})
+         c_.execute(text(std::string("SELECT a.attname::text AS name, format_type(a.atttypid, "
+                                     "a.atttypmod) AS type, a.attnotnull AS not_null, "
+                                     "pg_get_expr(d.adbin, d.adrelid) AS dflt, "
+                                     "a.attidentity::text AS ident "
+                                     "FROM pg_catalog.pg_attribute a LEFT JOIN "
+                                     "pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
+                                     "d.adnum = a.attnum WHERE a.attrelid = ") +
+                         kTableOid + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
+                    {{"t", std::string(table)}})
              .all()) {
       ColumnInfo col;
       col.name = r.get<std::string>("name");
@@ -128,9 +130,9 @@ class PgReflector final : public detail::Reflector {
     return out;
   }
 
-  PrimaryKeyInfo primary_key(Connection& c, std::string_view table) override {
+  PrimaryKeyInfo primary_key(std::string_view table) override {
     PrimaryKeyInfo out;
-    auto rows = constraints(c, table, "p");
+    auto rows = constraints(table, "p");
     if (!rows.empty()) {
       out.name = rows[0].get<std::string>("name");
       out.columns = split_unit(rows[0].get<std::string>("cols"));
@@ -138,35 +140,35 @@ class PgReflector final : public detail::Reflector {
     return out;
   }
 
-  std::vector<UniqueInfo> unique_constraints(Connection& c, std::string_view table) override {
+  std::vector<UniqueInfo> unique_constraints(std::string_view table) override {
     std::vector<UniqueInfo> out;
-    for (auto& r : constraints(c, table, "u"))
+    for (auto& r : constraints(table, "u"))
       out.push_back({r.get<std::string>("name"), split_unit(r.get<std::string>("cols"))});
     return out;
   }
 
-  std::vector<IndexInfo> indexes(Connection& c, std::string_view table) override {
+  std::vector<IndexInfo> indexes(std::string_view table) override {
     std::vector<IndexInfo> out;
     for (auto& r :
-         c.execute(text(std::string(
-                            "SELECT ci.relname::text AS name, i.indisunique AS uniq, "
-                            "pg_get_expr(i.indpred, i.indrelid, true) AS pred, "
-                            "(SELECT string_agg(CASE WHEN k.attnum = 0 THEN '' ELSE "
-                            "a.attname::text END, chr(31) ORDER BY k.ord) FROM "
-                            "unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) LEFT JOIN "
-                            "pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = "
-                            "k.attnum WHERE k.ord <= i.indnkeyatts) AS cols, "
-                            "(SELECT string_agg(CASE WHEN k.attnum = 0 THEN "
-                            "pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE '' END, "
-                            "chr(31) ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH "
-                            "ORDINALITY k(attnum, ord) WHERE k.ord <= i.indnkeyatts) AS exprs "
-                            "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = "
-                            "i.indexrelid WHERE i.indrelid = ") +
-                        kTableOid +
-                        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE "
-                        "con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND "
-                        "con.contype IN ('p', 'u', 'x'))"),
-                   {{"t", std::string(table)}})
+         c_.execute(text(std::string(
+                             "SELECT ci.relname::text AS name, i.indisunique AS uniq, "
+                             "pg_get_expr(i.indpred, i.indrelid, true) AS pred, "
+                             "(SELECT string_agg(CASE WHEN k.attnum = 0 THEN '' ELSE "
+                             "a.attname::text END, chr(31) ORDER BY k.ord) FROM "
+                             "unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) LEFT JOIN "
+                             "pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = "
+                             "k.attnum WHERE k.ord <= i.indnkeyatts) AS cols, "
+                             "(SELECT string_agg(CASE WHEN k.attnum = 0 THEN "
+                             "pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE '' END, "
+                             "chr(31) ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH "
+                             "ORDINALITY k(attnum, ord) WHERE k.ord <= i.indnkeyatts) AS exprs "
+                             "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ci ON ci.oid = "
+                             "i.indexrelid WHERE i.indrelid = ") +
+                         kTableOid +
+                         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE "
+                         "con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND "
+                         "con.contype IN ('p', 'u', 'x'))"),
+                    {{"t", std::string(table)}})
              .all()) {
       IndexInfo ix;
       ix.name = r.get<std::string>("name");
@@ -180,9 +182,9 @@ class PgReflector final : public detail::Reflector {
     return out;
   }
 
-  std::vector<ForeignKeyInfo> foreign_keys(Connection& c, std::string_view table) override {
+  std::vector<ForeignKeyInfo> foreign_keys(std::string_view table) override {
     std::vector<ForeignKeyInfo> out;
-    for (auto& r : constraints(c, table, "f")) {
+    for (auto& r : constraints(table, "f")) {
       ForeignKeyInfo f;
       f.name = r.get<std::string>("name");
       f.columns = split_unit(r.get<std::string>("cols"));
@@ -195,9 +197,9 @@ class PgReflector final : public detail::Reflector {
     return out;
   }
 
-  std::vector<CheckInfo> checks(Connection& c, std::string_view table) override {
+  std::vector<CheckInfo> checks(std::string_view table) override {
     std::vector<CheckInfo> out;
-    for (auto& r : constraints(c, table, "c")) {
+    for (auto& r : constraints(table, "c")) {
       std::string def = r.get<std::string>("def");
       std::size_t i = 0;
       skip_blanks(def, i);
@@ -307,9 +309,8 @@ class PgReflector final : public detail::Reflector {
   }
 
  private:
-  static std::vector<Row> constraints(Connection& c, std::string_view table,
-                                      const std::string& kind) {
-    return c
+  std::vector<Row> constraints(std::string_view table, const std::string& kind) {
+    return c_
         .execute(text("SELECT con.conname::text AS name, pg_get_constraintdef(con.oid, true) AS "
                       "def, " +
                       att_names("con.conkey", "con.conrelid") + " AS cols, " +
@@ -323,13 +324,15 @@ class PgReflector final : public detail::Reflector {
                  {{"t", std::string(table)}, {"k", kind}})
         .all();
   }
+
+  Connection& c_;
 };
 
 }  // namespace
 
 namespace detail {
-std::unique_ptr<Reflector> make_pg_reflector() {
-  return std::make_unique<PgReflector>();
+std::unique_ptr<Reflector> make_pg_reflector(Connection& c) {
+  return std::make_unique<PgReflector>(c);
 }
 }  // namespace detail
 

@@ -9,7 +9,7 @@
 namespace sqlcore {
 
 namespace detail {
-std::unique_ptr<Reflector> make_sqlite_reflector();  // sqlite_inspect.cpp
+std::unique_ptr<Reflector> make_sqlite_reflector(Connection& c);  // sqlite_inspect.cpp
 }
 
 namespace {
@@ -85,6 +85,14 @@ class SqliteDialect final : public Dialect {
     return "PRAGMA busy_timeout = " + std::to_string(timeout.count());
   }
   std::string lock_wait_query_sql() const override { return "PRAGMA busy_timeout"; }
+  std::vector<std::string> migration_prepare_sql() const override {
+    return {"PRAGMA foreign_keys = OFF"};
+  }
+  // Every connection sqlcore opens enforces foreign keys (the driver's set-up).
+  std::vector<std::string> migration_finish_sql() const override {
+    return {"PRAGMA foreign_keys = ON"};
+  }
+  std::string foreign_key_check_sql() const override { return "PRAGMA foreign_key_check"; }
   std::string string_agg_sql(const std::string& expr, const std::string& sep) const override {
     return "group_concat(" + expr + ", " + sep + ")";
   }
@@ -106,8 +114,8 @@ class SqliteDialect final : public Dialect {
     return "(strftime('%Y-%m-%d %H:%M:%S', " + expr + ", '" + (seconds >= 0 ? "+" : "") +
            std::to_string(seconds) + " seconds') || substr(" + expr + ", 20))";
   }
-  std::unique_ptr<detail::Reflector> reflector() const override {
-    return detail::make_sqlite_reflector();
+  std::unique_ptr<detail::Reflector> reflector(Connection& c) const override {
+    return detail::make_sqlite_reflector(c);
   }
   std::string has_table_sql() const override {
     return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";

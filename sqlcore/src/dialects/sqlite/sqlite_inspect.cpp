@@ -122,27 +122,29 @@ std::string squash(std::string_view s) {
 
 class SqliteReflector final : public detail::Reflector {
  public:
-  std::vector<std::string> table_names(Connection& c) override {
-    return c.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))
+  explicit SqliteReflector(Connection& c) : c_(c) {}
+
+  std::vector<std::string> table_names() override {
+    return c_.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))
         .scalars<std::string>();
   }
-  bool has_table(Connection& c, std::string_view table) override {
-    return c.execute(text("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
-                          ":t"),
-                     {{"t", std::string(table)}})
+  bool has_table(std::string_view table) override {
+    return c_.execute(text("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                           ":t"),
+                      {{"t", std::string(table)}})
                .scalar<std::int64_t>() > 0;
   }
 
-  std::vector<ColumnInfo> columns(Connection& c, std::string_view table) override {
+  std::vector<ColumnInfo> columns(std::string_view table) override {
     struct Raw {
       ColumnInfo info;
       std::int64_t pk;
     };
     std::vector<Raw> raw;
     int pk_count = 0;
-    for (auto& r : c.execute(text("SELECT name, type, \"notnull\" AS not_null, dflt_value, pk "
-                                  "FROM pragma_table_xinfo(:t) WHERE hidden <> 1 ORDER BY cid"),
-                             {{"t", std::string(table)}})
+    for (auto& r : c_.execute(text("SELECT name, type, \"notnull\" AS not_null, dflt_value, pk "
+                                   "FROM pragma_table_xinfo(:t) WHERE hidden <> 1 ORDER BY cid"),
+                              {{"t", std::string(table)}})
                        .all()) {
       Raw x;
       x.info.name = r.get<std::string>("name");
@@ -166,12 +168,12 @@ class SqliteReflector final : public detail::Reflector {
     }
     // A plain INTEGER column referring to a rowid holds the same 64-bit numbers: a BigInteger
     // too, or the reflected key and its reference would differ in type.
-    for (auto& r : c.execute(text("SELECT \"table\" AS ref_table, \"from\" AS col, \"to\" AS "
-                                  "ref_col FROM pragma_foreign_key_list(:t)"),
-                             {{"t", std::string(table)}})
+    for (auto& r : c_.execute(text("SELECT \"table\" AS ref_table, \"from\" AS col, \"to\" AS "
+                                   "ref_col FROM pragma_foreign_key_list(:t)"),
+                              {{"t", std::string(table)}})
                        .all()) {
       const auto ref_table = r.get<std::string>("ref_table");
-      const auto rowid = rowid_column(c, ref_table);
+      const auto rowid = rowid_column(ref_table);
       if (rowid.empty() || r.get<std::optional<std::string>>("ref_col").value_or(rowid) != rowid)
         continue;
       for (auto& col : out)
@@ -182,39 +184,39 @@ class SqliteReflector final : public detail::Reflector {
     return out;
   }
 
-  PrimaryKeyInfo primary_key(Connection& c, std::string_view table) override {
+  PrimaryKeyInfo primary_key(std::string_view table) override {
     PrimaryKeyInfo out;
     std::vector<std::pair<std::int64_t, std::string>> pk;
-    for (auto& r : c.execute(text("SELECT name, pk FROM pragma_table_xinfo(:t) WHERE pk > 0"),
-                             {{"t", std::string(table)}})
+    for (auto& r : c_.execute(text("SELECT name, pk FROM pragma_table_xinfo(:t) WHERE pk > 0"),
+                              {{"t", std::string(table)}})
                        .all())
       pk.emplace_back(r.get<std::int64_t>("pk"), r.get<std::string>("name"));
     std::sort(pk.begin(), pk.end());
     for (auto& [pos, name] : pk) out.columns.push_back(name);
-    if (!out.columns.empty()) out.name = name_of(c, table, "PRIMARY KEY", out.columns, "");
+    if (!out.columns.empty()) out.name = name_of(table, "PRIMARY KEY", out.columns, "");
     return out;
   }
 
-  std::vector<UniqueInfo> unique_constraints(Connection& c, std::string_view table) override {
+  std::vector<UniqueInfo> unique_constraints(std::string_view table) override {
     std::vector<UniqueInfo> out;
-    const auto parsed = ddl_constraints(table_sql(c, table));
-    for (auto& ix : c.execute(text("SELECT name FROM pragma_index_list(:t) WHERE origin = 'u'"),
-                              {{"t", std::string(table)}})
+    const auto parsed = ddl_constraints(table_sql(table));
+    for (auto& ix : c_.execute(text("SELECT name FROM pragma_index_list(:t) WHERE origin = 'u'"),
+                               {{"t", std::string(table)}})
                         .scalars<std::string>()) {
       UniqueInfo u;
-      u.columns = index_columns(c, ix);
+      u.columns = index_columns(ix);
       u.name = pick_name(parsed, "UNIQUE", u.columns, "");
       out.push_back(std::move(u));
     }
     return out;
   }
 
-  std::vector<IndexInfo> indexes(Connection& c, std::string_view table) override {
+  std::vector<IndexInfo> indexes(std::string_view table) override {
     std::vector<IndexInfo> out;
-    for (auto& r : c.execute(text("SELECT il.name AS name, il.\"unique\" AS uniq, m.sql AS sql "
-                                  "FROM pragma_index_list(:t) il JOIN sqlite_master m ON m.type "
-                                  "= 'index' AND m.name = il.name WHERE il.origin = 'c'"),
-                             {{"t", std::string(table)}})
+    for (auto& r : c_.execute(text("SELECT il.name AS name, il.\"unique\" AS uniq, m.sql AS sql "
+                                   "FROM pragma_index_list(:t) il JOIN sqlite_master m ON m.type "
+                                   "= 'index' AND m.name = il.name WHERE il.origin = 'c'"),
+                              {{"t", std::string(table)}})
                        .all()) {
       IndexInfo ix;
       ix.name = r.get<std::string>("name");
@@ -236,8 +238,8 @@ class SqliteReflector final : public detail::Reflector {
       if (auto body = read_parenthesized(sql, i)) elements = detail::split_top_level(*body);
       skip_blanks(sql, i);
       if (starts_with_word(sql, i, "WHERE")) ix.where = detail::trim(sql.substr(i + 5));
-      const auto cols = c.execute(text("SELECT name FROM pragma_index_info(:ix) ORDER BY seqno"),
-                                  {{"ix", ix.name}})
+      const auto cols = c_.execute(text("SELECT name FROM pragma_index_info(:ix) ORDER BY seqno"),
+                                   {{"ix", ix.name}})
                             .scalars<std::optional<std::string>>();
       for (std::size_t k = 0; k < cols.size(); ++k) {
         ix.columns.push_back(cols[k].value_or(""));
@@ -250,12 +252,12 @@ class SqliteReflector final : public detail::Reflector {
     return out;
   }
 
-  std::vector<ForeignKeyInfo> foreign_keys(Connection& c, std::string_view table) override {
+  std::vector<ForeignKeyInfo> foreign_keys(std::string_view table) override {
     std::map<std::int64_t, ForeignKeyInfo> fks;
-    for (auto& r : c.execute(text("SELECT id, seq, \"table\" AS ref_table, \"from\" AS col, "
-                                  "\"to\" AS ref_col, on_update, on_delete FROM "
-                                  "pragma_foreign_key_list(:t) ORDER BY id, seq"),
-                             {{"t", std::string(table)}})
+    for (auto& r : c_.execute(text("SELECT id, seq, \"table\" AS ref_table, \"from\" AS col, "
+                                   "\"to\" AS ref_col, on_update, on_delete FROM "
+                                   "pragma_foreign_key_list(:t) ORDER BY id, seq"),
+                              {{"t", std::string(table)}})
                        .all()) {
       auto& f = fks[r.get<std::int64_t>("id")];
       f.referred_table = r.get<std::string>("ref_table");
@@ -264,22 +266,22 @@ class SqliteReflector final : public detail::Reflector {
       f.on_delete = fk_action(r.get<std::string>("on_delete"));
       f.on_update = fk_action(r.get<std::string>("on_update"));
     }
-    const auto parsed = ddl_constraints(table_sql(c, table));
+    const auto parsed = ddl_constraints(table_sql(table));
     std::vector<ForeignKeyInfo> out;
     for (auto& [id, f] : fks) {
       // REFERENCES t without columns: the referred table's primary key.
       if (std::any_of(f.referred_columns.begin(), f.referred_columns.end(),
                       [](const std::string& s) { return s.empty(); }))
-        f.referred_columns = primary_key(c, f.referred_table).columns;
+        f.referred_columns = primary_key(f.referred_table).columns;
       f.name = pick_name(parsed, "FOREIGN KEY", f.columns, f.referred_table);
       out.push_back(std::move(f));
     }
     return out;
   }
 
-  std::vector<CheckInfo> checks(Connection& c, std::string_view table) override {
+  std::vector<CheckInfo> checks(std::string_view table) override {
     std::vector<CheckInfo> out;
-    for (const auto& p : ddl_constraints(table_sql(c, table)))
+    for (const auto& p : ddl_constraints(table_sql(table)))
       if (p.kind == "CHECK") out.push_back({p.name, detail::strip_outer_parens(p.body)});
     return out;
   }
@@ -371,25 +373,25 @@ class SqliteReflector final : public detail::Reflector {
 
  private:
   /// The column of `table` that is its rowid (declared INTEGER, the only key column); "" if none.
-  static std::string rowid_column(Connection& c, const std::string& table) {
-    auto rows = c.execute(text("SELECT name, type FROM pragma_table_xinfo(:t) WHERE pk > 0"),
-                          {{"t", table}})
+  std::string rowid_column(const std::string& table) {
+    auto rows = c_.execute(text("SELECT name, type FROM pragma_table_xinfo(:t) WHERE pk > 0"),
+                           {{"t", table}})
                     .all();
     if (rows.size() != 1 || detail::to_upper(rows[0].get<std::string>("type")) != "INTEGER")
       return {};
     return rows[0].get<std::string>("name");
   }
-  static std::string table_sql(Connection& c, std::string_view table) {
-    return c
+  std::string table_sql(std::string_view table) {
+    return c_
         .execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
                  {{"t", std::string(table)}})
         .scalar<std::optional<std::string>>()
         .value_or("");
   }
-  static std::vector<std::string> index_columns(Connection& c, const std::string& index) {
+  std::vector<std::string> index_columns(const std::string& index) {
     std::vector<std::string> out;
     for (auto& n :
-         c.execute(text("SELECT name FROM pragma_index_info(:ix) ORDER BY seqno"), {{"ix", index}})
+         c_.execute(text("SELECT name FROM pragma_index_info(:ix) ORDER BY seqno"), {{"ix", index}})
              .scalars<std::optional<std::string>>())
       out.push_back(n.value_or(""));
     return out;
@@ -402,17 +404,19 @@ class SqliteReflector final : public detail::Reflector {
         return p.name;
     return {};
   }
-  static std::string name_of(Connection& c, std::string_view table, const std::string& kind,
-                             const std::vector<std::string>& cols, const std::string& ref_table) {
-    return pick_name(ddl_constraints(table_sql(c, table)), kind, cols, ref_table);
+  std::string name_of(std::string_view table, const std::string& kind,
+                      const std::vector<std::string>& cols, const std::string& ref_table) {
+    return pick_name(ddl_constraints(table_sql(table)), kind, cols, ref_table);
   }
+
+  Connection& c_;
 };
 
 }  // namespace
 
 namespace detail {
-std::unique_ptr<Reflector> make_sqlite_reflector() {
-  return std::make_unique<SqliteReflector>();
+std::unique_ptr<Reflector> make_sqlite_reflector(Connection& c) {
+  return std::make_unique<SqliteReflector>(c);
 }
 }  // namespace detail
 
