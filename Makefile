@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: run test bench build format format-check clean
 
 # Sources clang-format owns.
-FORMAT_DIRS := sqlcore bench examples
+FORMAT_DIRS := sqlcore trinity bench examples
 FIND_SOURCES = find $(FORMAT_DIRS) -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 2>/dev/null
 
 # Install deps, build the release preset and run the quickstart on $DATABASE_URL
