@@ -1,7 +1,9 @@
 // Uses an installed sqlcore: opens in-memory SQLite, round-trips a row, checks the postgresql
-// driver is registered too.
+// driver is registered too, and runs a sqlcore::cli command.
 #include <cstdio>
+#include <sqlcore/cli/cli.hpp>
 #include <sqlcore/sqlcore.hpp>
+#include <sstream>
 
 int main() {
   using namespace sqlcore;
@@ -11,6 +13,13 @@ int main() {
   c.execute(text("INSERT INTO t (name) VALUES (:name)"), {{"name", "installed"}});
   auto name = c.execute(text("SELECT name FROM t")).scalar<std::string>();
   bool pg = find_dialect("postgresql") != nullptr;
-  std::printf("consumer: %s, postgresql dialect %s\n", name.c_str(), pg ? "found" : "missing");
-  return name == "installed" && pg ? 0 : 1;
+  MetaData md;
+  migrate::History history(std::vector<migrate::Revision>{});
+  cli::Application app{.name = "consumer", .metadata = &md, .history = &history};
+  const char* argv[] = {"consumer", "--url", "sqlite://", "status", "--check"};
+  std::ostringstream out, err;
+  const int cli_rc = cli::run(app, 5, argv, out, err);
+  std::printf("consumer: %s, postgresql dialect %s, cli status exit %d\n", name.c_str(),
+              pg ? "found" : "missing", cli_rc);
+  return name == "installed" && pg && cli_rc == 0 ? 0 : 1;
 }
