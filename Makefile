@@ -2,15 +2,23 @@
 SHELL := /bin/bash
 
 .DEFAULT_GOAL := build
-.PHONY: run test bench build format format-check clean
+.PHONY: run quickstart test bench build format format-check clean
 
 # Sources clang-format owns.
-FORMAT_DIRS := sqlcore trinity bench examples
+FORMAT_DIRS := sqlcore trinity apps bench examples
 FIND_SOURCES = find $(FORMAT_DIRS) -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 2>/dev/null
 
-# Install deps, build the release preset and run the quickstart on $DATABASE_URL
-# (default sqlite:///data/quickstart.db, relative to the repository root).
+# Install deps, build the release preset, then `trinity-db migrate` and `trinity-db status` on
+# $DATABASE_URL (default sqlite:///data/trinity.db, relative to the repository root).
 run:
+	scripts/install-deps
+	cmake --preset release
+	cmake --build --preset release --target trinity-db
+	build/release/apps/trinity-db/trinity-db migrate
+	build/release/apps/trinity-db/trinity-db status
+
+# The sqlcore quickstart example on $DATABASE_URL (default sqlite:///data/quickstart.db).
+quickstart:
 	scripts/install-deps
 	cmake --preset release
 	cmake --build --preset release --target quickstart

@@ -63,6 +63,8 @@
 #include <benchmark/benchmark.h>
 #include <sqlcore/sqlcore.hpp>
 
+#include "bench_common.hpp"
+
 namespace {
 
 using sqlcore::Connection;
@@ -1012,57 +1014,16 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
   std::fflush(stdout);
 }
 
-// Console colours as Google Benchmark decides them for its own reporter (--benchmark_color).
-benchmark::ConsoleReporter::OutputOptions console_options(int argc, char** argv) {
-  std::string color = "auto";
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.starts_with("--benchmark_color=")) color = a.substr(std::strlen("--benchmark_color="));
-  }
-  bool use_color =
-      color == "true" || color == "yes" || color == "1" ||
-      (color == "auto" && isatty(STDOUT_FILENO) != 0 && std::getenv("TERM") != nullptr &&
-       std::string_view(std::getenv("TERM")) != "dumb");
-  return use_color ? benchmark::ConsoleReporter::OO_ColorTabular
-                   : benchmark::ConsoleReporter::OO_Tabular;
-}
-
-bool wanted(const char* backend) {
-  const char* env = std::getenv("SQLCORE_TEST_BACKENDS");
-  if (env == nullptr || *env == '\0') return true;
-  std::string_view list = env;
-  if (std::string_view(backend) == "sqlite")
-    return list.find("sqlite") != std::string_view::npos;  // sqlite, sqlite-file, sqlite-memory
-  return list.find(backend) != std::string_view::npos;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults a command-line flag can override: repetitions, randomly interleaved, aggregates only.
-  std::vector<std::string> defaults;
-  auto add_default = [&](std::string_view flag, std::string_view value) {
-    for (int i = 1; i < argc; ++i)
-      if (std::string_view(argv[i]).starts_with(flag)) return;
-    defaults.push_back(std::string(flag) + "=" + std::string(value));
-  };
-  add_default("--benchmark_repetitions", std::to_string(kDefaultRepetitions));
-  add_default("--benchmark_enable_random_interleaving", "true");
-  add_default("--benchmark_report_aggregates_only", "true");
-  std::vector<char*> args;
-  args.reserve(static_cast<std::size_t>(argc) + defaults.size() + 1);
-  args.push_back(argv[0]);
-  for (std::string& d : defaults) args.push_back(d.data());
-  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
-  int nargs = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&nargs, args.data());
-  if (benchmark::ReportUnrecognizedArguments(nargs, args.data())) return 2;
+  bench::Args args;
+  if (!bench::initialize(args, argc, argv, kDefaultRepetitions)) return 2;
 
   std::vector<Backend> backends;
   int status = 0;
   try {
-    if (wanted("sqlite")) {
+    if (bench::wanted("sqlite")) {
       char tmpl[] = "/tmp/sqlcore-bench.XXXXXX";
       if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("cannot create a temp dir in /tmp");
       g_config.sqlite_dir = tmpl;
@@ -1072,7 +1033,7 @@ int main(int argc, char** argv) {
       backends.push_back(Backend::sqlite);
     }
     const char* pg_url = std::getenv("SQLCORE_BENCH_POSTGRES_URL");
-    if (!wanted("postgresql")) {
+    if (!bench::wanted("postgresql")) {
       // Not wanted: say nothing more.
     } else if (pg_url == nullptr || *pg_url == '\0') {
       std::cerr << "sqlcore_bench: SQLCORE_BENCH_POSTGRES_URL is not set; running the SQLite "
@@ -1085,7 +1046,7 @@ int main(int argc, char** argv) {
     }
     for (Backend b : backends) register_benchmarks(b);
 
-    RecordingReporter reporter(console_options(nargs, args.data()));
+    RecordingReporter reporter(bench::console_options(args.argc, args.argv.data()));
     benchmark::RunSpecifiedBenchmarks(&reporter);
     print_table(reporter, backends);
   } catch (const std::exception& e) {

@@ -227,6 +227,7 @@ int cmd_migrate(Context& ctx, const Options& o) {
     return k_exit_ok;
   }
   if (!o.from.empty()) throw ArgumentError("migrate: --from is only for --sql (offline mode)");
+  if (ctx.app().before_migrate) ctx.app().before_migrate(ctx);
   auto m = migrator(ctx);
   const auto before = m.pending();
   std::exception_ptr failure;  // reported after what was applied before it

@@ -94,6 +94,9 @@ struct Application {
   /// Optional: opens the engine for the resolved URL instead of create_engine(url) (engine
   /// options, or one in-memory database shared with the caller).
   std::function<Engine(const std::string& url)> open_engine = {};
+  /// Optional: runs before `migrate` applies revisions (not with --sql), e.g. to adopt a
+  /// database an older system wrote. An exception fails the command (exit 1).
+  std::function<void(Context&)> before_migrate = {};
   /// The application's own subcommands, listed after the built-in ones.
   std::vector<Command> extra_commands{};
 };

@@ -1,0 +1,43 @@
+// trinity-db: the agent platform's database tool. The sqlcore::cli commands (migrate, downgrade,
+// status, check, history, stamp, diff, inspect) over trinity-db's schema and migration history.
+//
+//   trinity-db migrate                      # DATABASE_URL, else sqlite:///data/trinity.db
+//   trinity-db --url postgresql://trinity@db/trinity status
+//   trinity-db check                        # exit 2 when revisions are pending or the schema
+//   drifted
+#include <sqlcore/cli/cli.hpp>
+
+#include "trinity/db/legacy.hpp"
+#include "trinity/db/manager.hpp"
+#include "trinity/db/migrations.hpp"
+#include "trinity/db/schema.hpp"
+
+int main(int argc, char** argv) {
+  sqlcore::cli::Application app;
+  app.name = "trinity-db";
+  app.description =
+      "trinity-db: the agent platform's database. The URL comes from --url, else DATABASE_URL, "
+      "else " +
+      std::string(trinity::db::kDefaultUrl) + ".";
+  app.metadata = &trinity::db::schema().metadata;
+  app.history = &trinity::db::history();
+  app.default_url = trinity::db::kDefaultUrl;
+  // DB_POOL_SIZE / DB_MAX_OVERFLOW, and the SQLite file's folder made when missing.
+  app.open_engine = [](const std::string& url) { return trinity::db::open_engine(url); };
+  // A database the original system wrote is adopted (converted to revision 0001, every row
+  // kept) before the revisions after it run.
+  app.before_migrate = [](sqlcore::cli::Context& ctx) {
+    bool legacy = false;
+    {
+      auto c = ctx.engine().connect();
+      legacy = trinity::db::is_legacy_database(c);
+    }
+    if (!legacy) return;
+    const auto rows = trinity::db::adopt_legacy_database(ctx.engine());
+    if (!ctx.json())
+      ctx.out() << "adopted the original system's database: " << rows
+                << " rows kept, now at revision " << trinity::db::history().revisions().front().id
+                << "\n";
+  };
+  return sqlcore::cli::run(app, argc, argv);
+}

@@ -1,0 +1,1011 @@
+// trinity_bench: the message operation of trinity-db (issue 6, item 9) against the raw C APIs
+// (sqlite3, libpq) doing the same work in the same run, on a SQLite file (WAL) and on PostgreSQL.
+//
+// The operation: add_chat_message(session, ...) and then get_chat_messages(session) (latest 100).
+//   trinity  dbm.chat().add_chat_message(session, agent, user_id, email, "user", content), then
+//            dbm.chat().get_chat_messages(session): two units of work, each one transaction on a
+//            connection checked out of the pool.
+//   raw      the statements chat.cpp runs, spelled as sqlcore renders them, with raw prepared
+//            statements on one connection per thread, with the same transaction boundaries:
+//              add: BEGIN (SQLite: BEGIN IMMEDIATE, as sqlcore's SQLite dialect begins)
+//                   SELECT last_message_at FROM chat_sessions WHERE id = ? [FOR UPDATE on PG]
+//                   INSERT INTO chat_messages (16 columns) VALUES (...)
+//                   UPDATE chat_sessions SET message_count = coalesce(message_count, ?) + ?,
+//                                            last_message_at = ? WHERE id = ?
+//                   COMMIT
+//              get: BEGIN (IMMEDIATE) / SELECT * FROM chat_messages WHERE session_id = ?
+//                   ORDER BY timestamp DESC, id DESC LIMIT 100 / COMMIT, every column read into
+//                   C++ values (timestamps parsed to microseconds), then put in oldest-first order.
+//            The message timestamp follows the same rule (now, or last_message_at + 1 us), and
+//            the message id comes from the same generator (trinity::db::new_id()), so only the
+//            data layer differs.
+//
+// Measured: every operation (add + get) is timed on its own with steady_clock; p50 and p99 over
+// all samples of a run (all threads) are the counters p50_us / p99_us; items_per_second is the
+// throughput in operations per second (real time). Each benchmark runs with 1, 4 and 32 threads;
+// thread i works on session i % 4 (each side has its own 4 sessions), so threads contend on a
+// session as real users of one agent do. On the SQLite file writers serialise (BEGIN IMMEDIATE,
+// busy_timeout 5 s on both sides), so throughput does not grow with threads there.
+//
+// Set-up per backend (not timed): a fresh database -- SQLite: a file in a temp dir, opened by
+// sqlcore's driver (WAL, synchronous=NORMAL); PostgreSQL: a database `trinity_bench` on the
+// server of SQLCORE_BENCH_POSTGRES_URL, dropped and created again -- brought to head by
+// DatabaseManager (migrations), and one user. Before every run (Google Benchmark's Setup) the side
+// gets 4 new sessions of 100 messages each (through the operations), so every read returns 100
+// rows and every run starts from the same state; the sessions grow during the run (see
+// iterations_per_thread). The pool is sized for 32 threads (DB_POOL_SIZE=40, DB_MAX_OVERFLOW=10)
+// and every connection the 32-thread runs use is warmed (opened, statements prepared) before
+// timing; the raw side keeps one warmed connection per thread index. Each thread runs a few
+// operations untimed before its timed loop, on both sides.
+//
+// Output: Google Benchmark's console output, then a table per backend and thread count: trinity
+// and raw p50/p99 (us), the ratio of the p50s, ops/s of both sides, and whether the target holds
+// for trinity at 1 thread (p99 < 1000 us on SQLite, < 2000 us on PostgreSQL). Figures are
+// reported, never asserted: the exit status says only whether the benchmarks ran. With
+// repetitions (default 3, randomly interleaved) the table shows the median repetition.
+//
+// Environment: SQLCORE_BENCH_POSTGRES_URL (without it only SQLite runs, with a note on stderr),
+// SQLCORE_TEST_BACKENDS (as for the tests, e.g. "sqlite"; default: all).
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <sqlcore/sqlcore.hpp>
+#include <trinity/db/manager.hpp>
+
+#include "bench_common.hpp"
+
+namespace {
+
+using trinity::db::DatabaseManager;
+
+constexpr int kSessions = 4;          // per side; thread i uses session i % kSessions
+constexpr int kPrefill = 100;         // messages per session before timing (a full read)
+constexpr std::int64_t kLimit = 100;  // get_chat_messages' default limit
+constexpr int kWarmupOps = 5;         // per thread before its timed loop, both sides
+constexpr int kMaxThreads = 32;
+constexpr int kThreadCounts[] = {1, 4, 32};
+constexpr int kDefaultRepetitions = 3;
+constexpr const char* kPgDatabase = "trinity_bench";
+constexpr const char* kAgent = "bench-agent";
+constexpr const char* kEmail = "bench@example.com";
+constexpr const char* kRole = "user";
+
+// Operations per thread and run: 1,000 samples per run with 1 and 4 threads, 1,280 with 32. Each
+// run starts from fresh sessions of kPrefill messages, which then grow by the run's operations
+// (1 thread: session 0 from 100 to 1,100 messages; 4 threads: each to 350; 32: each to 420).
+int iterations_per_thread(int threads) {
+  return threads == 1 ? 1000 : threads == 4 ? 250 : 40;
+}
+
+const std::string& content() {
+  static const std::string kContent =
+      "Could you summarise the open issues of the deployment pipeline and tell me which of them "
+      "block the release planned for Friday? Please keep it short.";
+  return kContent;
+}
+
+enum class Backend { sqlite, postgresql };
+const char* backend_name(Backend b) {
+  return b == Backend::sqlite ? "sqlite" : "postgresql";
+}
+enum class Side { trinity, raw };
+const char* side_name(Side s) {
+  return s == Side::trinity ? "trinity" : "raw";
+}
+
+// ---- the statements chat.cpp runs, as sqlcore renders them -----------------------------------
+
+// The placeholder of parameter `i` (from 1) in each backend's style.
+std::string ph(Backend b, int i) {
+  return (b == Backend::sqlite ? "?" : "$") + std::to_string(i);
+}
+std::string lock_sql(Backend b) {
+  return R"(SELECT "chat_sessions"."last_message_at" FROM "chat_sessions" )"
+         R"(WHERE "chat_sessions"."id" = )" +
+         ph(b, 1) + (b == Backend::sqlite ? "" : " FOR UPDATE");  // SQLite: no row locks
+}
+std::string insert_sql(Backend b) {
+  std::string sql =
+      R"(INSERT INTO "chat_messages" ("id", "session_id", "agent_name", "user_id", )"
+      R"("user_email", "role", "content", "timestamp", "cost", "context_used", "context_max", )"
+      R"("tool_calls", "execution_time_ms", "source", "subscription_id", "output_tokens") )"
+      "VALUES (";
+  for (int i = 1; i <= 16; ++i) sql += (i > 1 ? ", " : "") + ph(b, i);
+  return sql + ")";
+}
+std::string update_sql(Backend b) {
+  return R"(UPDATE "chat_sessions" SET "message_count" = )"
+         R"(coalesce("chat_sessions"."message_count", )" +
+         ph(b, 1) + ") + " + ph(b, 2) + R"(, "last_message_at" = )" + ph(b, 3) +
+         R"( WHERE "chat_sessions"."id" = )" + ph(b, 4);
+}
+std::string select_sql(Backend b) {
+  return R"(SELECT * FROM "chat_messages" WHERE "chat_messages"."session_id" = )" + ph(b, 1) +
+         R"( ORDER BY "chat_messages"."timestamp" DESC, "chat_messages"."id" DESC LIMIT 100)";
+}
+
+// The columns of chat_messages in the order the raw side reads them (SELECT * returns the
+// database's column order; the raw side finds each column's position once, when it prepares).
+enum MsgCol : std::size_t {
+  c_id,
+  c_session_id,
+  c_agent_name,
+  c_user_id,
+  c_user_email,
+  c_role,
+  c_content,
+  c_timestamp,
+  c_cost,
+  c_context_used,
+  c_context_max,
+  c_tool_calls,
+  c_execution_time_ms,
+  c_source,
+  c_subscription_id,
+  c_output_tokens,
+  c_count
+};
+constexpr const char* kMsgColNames[c_count] = {
+    "id",           "session_id", "agent_name",        "user_id", "user_email",
+    "role",         "content",    "timestamp",         "cost",    "context_used",
+    "context_max",  "tool_calls", "execution_time_ms", "source",  "subscription_id",
+    "output_tokens"};
+
+// What the raw side reads into: the fields of trinity::db::ChatMessage, timestamps as
+// microseconds since the epoch and JSON kept as its text.
+struct RawMessage {
+  std::string id, session_id, agent_name;
+  std::int64_t user_id = 0;
+  std::string user_email, role, content;
+  std::int64_t timestamp_us = 0;
+  std::optional<double> cost;
+  std::optional<std::int64_t> context_used, context_max;
+  std::optional<std::string> tool_calls;
+  std::optional<std::int64_t> execution_time_ms;
+  std::string source = "text";
+  std::optional<std::string> subscription_id;
+  std::optional<std::int64_t> output_tokens;
+};
+
+/// A message as add_chat_message makes one (a new random id, the given timestamp).
+RawMessage new_message(const std::string& session_id, const std::string& agent,
+                       std::int64_t user_id, const std::string& email, const std::string& role,
+                       const std::string& text, std::int64_t timestamp_us) {
+  RawMessage msg;
+  msg.id = trinity::db::new_id();
+  msg.session_id = session_id;
+  msg.agent_name = agent;
+  msg.user_id = user_id;
+  msg.user_email = email;
+  msg.role = role;
+  msg.content = text;
+  msg.timestamp_us = timestamp_us;
+  return msg;
+}
+
+// ---- timestamps as a raw program handles them --------------------------------------------------
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// `YYYY-MM-DD HH:MM:SS.ffffff` (UTC), the text sqlcore stores in SQLite and sends to PostgreSQL.
+std::string format_ts(std::int64_t us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> tp{microseconds(us)};
+  const sys_days day = floor<days>(tp);
+  const year_month_day ymd(day);
+  const hh_mm_ss<microseconds> hms(tp - day);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+                static_cast<long long>(hms.subseconds().count()));
+  return buf;
+}
+
+// Parses `YYYY-MM-DD HH:MM:SS[.f...][+00]` (SQLite's stored text, PostgreSQL's ISO output in UTC).
+std::int64_t parse_ts(std::string_view s) {
+  auto num = [&](std::size_t pos, std::size_t len) {
+    int v = 0;
+    if (pos + len > s.size() ||
+        std::from_chars(s.data() + pos, s.data() + pos + len, v).ec != std::errc())
+      throw std::runtime_error("bad timestamp '" + std::string(s) + "'");
+    return v;
+  };
+  using namespace std::chrono;
+  const year_month_day ymd{year(num(0, 4)), month(static_cast<unsigned>(num(5, 2))),
+                           day(static_cast<unsigned>(num(8, 2)))};
+  std::int64_t us = duration_cast<microseconds>(sys_days(ymd).time_since_epoch()).count();
+  us += (static_cast<std::int64_t>(num(11, 2)) * 3600 + num(14, 2) * 60 + num(17, 2)) * 1'000'000;
+  if (s.size() > 19 && s[19] == '.') {
+    std::int64_t frac = 0;
+    int digits = 0;
+    for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits)
+      if (digits < 6) frac = frac * 10 + (s[i] - '0');
+    for (int d = std::min(digits, 6); d < 6; ++d) frac *= 10;
+    us += frac;
+  }
+  return us;
+}
+
+// ---- raw SQLite --------------------------------------------------------------------------------
+
+[[noreturn]] void sqlite_fail(sqlite3* db, std::string_view what) {
+  throw std::runtime_error("sqlite3: " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+struct RawSqliteStmt {
+  sqlite3_stmt* st = nullptr;
+  RawSqliteStmt(sqlite3* db, const std::string& sql) {
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+        SQLITE_OK)
+      sqlite_fail(db, sql);
+  }
+  ~RawSqliteStmt() { sqlite3_finalize(st); }
+  RawSqliteStmt(const RawSqliteStmt&) = delete;
+  RawSqliteStmt& operator=(const RawSqliteStmt&) = delete;
+};
+
+sqlite3* open_raw_sqlite(const std::string& path) {
+  // As sqlcore's SQLite driver opens a file database: extended result codes, busy_timeout 5 s,
+  // foreign_keys=ON, case_sensitive_like=ON, journal_mode=WAL, synchronous=NORMAL.
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    throw std::runtime_error("sqlite3_open_v2: " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* sql : {"PRAGMA foreign_keys = ON", "PRAGMA case_sensitive_like = ON",
+                          "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      std::string msg = sqlite3_errmsg(db);
+      sqlite3_close_v2(db);
+      throw std::runtime_error("sqlite3: " + std::string(sql) + ": " + msg);
+    }
+  }
+  return db;
+}
+
+void bind_text(sqlite3* db, sqlite3_stmt* st, int i, const std::string& s) {
+  if (sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC) != SQLITE_OK)
+    sqlite_fail(db, "bind");
+}
+
+std::string sqlite_text(sqlite3_stmt* st, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return p == nullptr ? std::string()
+                      : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
+}
+std::optional<std::string> sqlite_opt_text(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite_text(st, col);
+}
+std::optional<std::int64_t> sqlite_opt_int(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(st, col);
+}
+
+// One thread's raw SQLite connection with its statements prepared.
+class RawSqliteSide {
+ public:
+  explicit RawSqliteSide(const std::string& path)
+      : db_(open_raw_sqlite(path)),
+        lock_(db_, lock_sql(Backend::sqlite)),
+        insert_(db_, insert_sql(Backend::sqlite)),
+        update_(db_, update_sql(Backend::sqlite)),
+        select_(db_, select_sql(Backend::sqlite)) {
+    const int n = sqlite3_column_count(select_.st);
+    for (std::size_t k = 0; k < c_count; ++k) {
+      col_[k] = -1;
+      for (int i = 0; i < n; ++i)
+        if (std::strcmp(sqlite3_column_name(select_.st, i), kMsgColNames[k]) == 0) col_[k] = i;
+      if (col_[k] < 0) throw std::runtime_error(std::string("no column ") + kMsgColNames[k]);
+    }
+  }
+  ~RawSqliteSide() {
+    // The statements are finalised by their members' destructors, which run after this body:
+    // close_v2 defers the close until then.
+    sqlite3_close_v2(db_);
+  }
+  RawSqliteSide(const RawSqliteSide&) = delete;
+  RawSqliteSide& operator=(const RawSqliteSide&) = delete;
+
+  RawMessage add(const std::string& session_id, const std::string& agent, std::int64_t user_id,
+                 const std::string& email, const std::string& role, const std::string& text) {
+    exec("BEGIN IMMEDIATE");  // as sqlcore's SQLite dialect begins
+    try {
+      bind_text(db_, lock_.st, 1, session_id);
+      int rc = sqlite3_step(lock_.st);
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(lock_.st);
+        if (rc == SQLITE_DONE) throw std::runtime_error("chat session not found");
+        sqlite_fail(db_, "lock session");
+      }
+      const std::int64_t last =
+          parse_ts(reinterpret_cast<const char*>(sqlite3_column_text(lock_.st, 0)));
+      sqlite3_reset(lock_.st);
+      std::int64_t ts = now_us();
+      if (ts <= last) ts = last + 1;
+
+      RawMessage msg = new_message(session_id, agent, user_id, email, role, text, ts);
+      const std::string ts_text = format_ts(ts);
+      sqlite3_stmt* st = insert_.st;
+      bind_text(db_, st, 1, msg.id);
+      bind_text(db_, st, 2, msg.session_id);
+      bind_text(db_, st, 3, msg.agent_name);
+      sqlite3_bind_int64(st, 4, msg.user_id);
+      bind_text(db_, st, 5, msg.user_email);
+      bind_text(db_, st, 6, msg.role);
+      bind_text(db_, st, 7, msg.content);
+      bind_text(db_, st, 8, ts_text);
+      for (int i : {9, 10, 11, 12, 13}) sqlite3_bind_null(st, i);
+      bind_text(db_, st, 14, msg.source);
+      sqlite3_bind_null(st, 15);
+      sqlite3_bind_null(st, 16);
+      rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) sqlite_fail(db_, "insert message");
+
+      st = update_.st;
+      sqlite3_bind_int64(st, 1, 0);
+      sqlite3_bind_int64(st, 2, 1);
+      bind_text(db_, st, 3, ts_text);
+      bind_text(db_, st, 4, session_id);
+      rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) sqlite_fail(db_, "update session");
+      exec("COMMIT");
+      return msg;
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::vector<RawMessage> get(const std::string& session_id) {
+    exec("BEGIN IMMEDIATE");  // sqlcore begins every unit of work so, reads included
+    try {
+      std::vector<RawMessage> out;
+      sqlite3_stmt* st = select_.st;
+      bind_text(db_, st, 1, session_id);
+      int rc;
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        RawMessage m;
+        m.id = sqlite_text(st, col_[c_id]);
+        m.session_id = sqlite_text(st, col_[c_session_id]);
+        m.agent_name = sqlite_text(st, col_[c_agent_name]);
+        m.user_id = sqlite3_column_int64(st, col_[c_user_id]);
+        m.user_email = sqlite_text(st, col_[c_user_email]);
+        m.role = sqlite_text(st, col_[c_role]);
+        m.content = sqlite_text(st, col_[c_content]);
+        m.timestamp_us =
+            parse_ts(reinterpret_cast<const char*>(sqlite3_column_text(st, col_[c_timestamp])));
+        if (sqlite3_column_type(st, col_[c_cost]) != SQLITE_NULL)
+          m.cost = sqlite3_column_double(st, col_[c_cost]);
+        m.context_used = sqlite_opt_int(st, col_[c_context_used]);
+        m.context_max = sqlite_opt_int(st, col_[c_context_max]);
+        m.tool_calls = sqlite_opt_text(st, col_[c_tool_calls]);
+        m.execution_time_ms = sqlite_opt_int(st, col_[c_execution_time_ms]);
+        m.source = sqlite_opt_text(st, col_[c_source]).value_or("text");
+        m.subscription_id = sqlite_opt_text(st, col_[c_subscription_id]);
+        m.output_tokens = sqlite_opt_int(st, col_[c_output_tokens]);
+        out.push_back(std::move(m));
+      }
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) sqlite_fail(db_, "select messages");
+      exec("COMMIT");
+      std::reverse(out.begin(), out.end());
+      return out;
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+ private:
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) sqlite_fail(db_, sql);
+  }
+
+  sqlite3* db_;
+  RawSqliteStmt lock_, insert_, update_, select_;
+  int col_[c_count];
+};
+
+// ---- raw libpq ---------------------------------------------------------------------------------
+
+// A libpq connection with the session settings sqlcore's driver sets (UTC, ISO dates, ...).
+PGconn* open_raw_pg(const std::string& url) {
+  const char* keys[] = {"dbname", "options", "client_encoding", nullptr};
+  const char* values[] = {
+      url.c_str(), "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3",
+      "UTF8", nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+    PQfinish(conn);
+    throw std::runtime_error("PQconnectdbParams: " + msg);
+  }
+  return conn;
+}
+
+struct PgResult {
+  PGresult* res;
+  explicit PgResult(PGresult* r) : res(r) {}
+  ~PgResult() { PQclear(res); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+};
+
+void pg_check(PGconn* conn, const PgResult& r, ExecStatusType want, std::string_view what) {
+  if (r.res != nullptr && PQresultStatus(r.res) == want) return;
+  throw std::runtime_error("libpq: " + std::string(what) + ": " + PQerrorMessage(conn));
+}
+void pg_exec(PGconn* conn, const char* sql) {
+  PgResult r(PQexec(conn, sql));
+  pg_check(conn, r, PGRES_COMMAND_OK, sql);
+}
+
+std::string pg_text(const PGresult* res, int row, int col) {
+  return std::string(PQgetvalue(res, row, col),
+                     static_cast<std::size_t>(PQgetlength(res, row, col)));
+}
+std::int64_t pg_int(const PGresult* res, int row, int col) {
+  std::int64_t v = 0;
+  const char* p = PQgetvalue(res, row, col);
+  std::from_chars(p, p + PQgetlength(res, row, col), v);
+  return v;
+}
+std::optional<std::string> pg_opt_text(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return std::nullopt;
+  return pg_text(res, row, col);
+}
+std::optional<std::int64_t> pg_opt_int(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return std::nullopt;
+  return pg_int(res, row, col);
+}
+
+// One thread's raw libpq connection with its statements prepared.
+class RawPgSide {
+ public:
+  explicit RawPgSide(const std::string& url) : conn_(open_raw_pg(url)) {
+    prepare("lock", lock_sql(Backend::postgresql), 1);
+    prepare("insert", insert_sql(Backend::postgresql), 16);
+    prepare("update", update_sql(Backend::postgresql), 4);
+    prepare("select", select_sql(Backend::postgresql), 1);
+    PgResult d(PQdescribePrepared(conn_, "select"));
+    pg_check(conn_, d, PGRES_COMMAND_OK, "describe select");
+    for (std::size_t k = 0; k < c_count; ++k) {
+      col_[k] = PQfnumber(d.res, kMsgColNames[k]);
+      if (col_[k] < 0) throw std::runtime_error(std::string("no column ") + kMsgColNames[k]);
+    }
+  }
+  ~RawPgSide() { PQfinish(conn_); }
+  RawPgSide(const RawPgSide&) = delete;
+  RawPgSide& operator=(const RawPgSide&) = delete;
+
+  RawMessage add(const std::string& session_id, const std::string& agent, std::int64_t user_id,
+                 const std::string& email, const std::string& role, const std::string& text) {
+    pg_exec(conn_, "BEGIN");
+    try {
+      const char* lock_params[] = {session_id.c_str()};
+      PgResult lock(PQexecPrepared(conn_, "lock", 1, lock_params, nullptr, nullptr, 0));
+      pg_check(conn_, lock, PGRES_TUPLES_OK, "lock session");
+      if (PQntuples(lock.res) < 1) throw std::runtime_error("chat session not found");
+      const std::int64_t last = parse_ts(PQgetvalue(lock.res, 0, 0));
+      std::int64_t ts = now_us();
+      if (ts <= last) ts = last + 1;
+
+      RawMessage msg = new_message(session_id, agent, user_id, email, role, text, ts);
+      const std::string ts_text = format_ts(ts) + "+00";
+      char user_id_text[24];
+      *std::to_chars(user_id_text, user_id_text + sizeof user_id_text - 1, msg.user_id).ptr = '\0';
+      const char* ins_params[16] = {msg.id.c_str(),
+                                    msg.session_id.c_str(),
+                                    msg.agent_name.c_str(),
+                                    user_id_text,
+                                    msg.user_email.c_str(),
+                                    msg.role.c_str(),
+                                    msg.content.c_str(),
+                                    ts_text.c_str(),
+                                    nullptr,
+                                    nullptr,
+                                    nullptr,
+                                    nullptr,
+                                    nullptr,
+                                    msg.source.c_str(),
+                                    nullptr,
+                                    nullptr};
+      PgResult ins(PQexecPrepared(conn_, "insert", 16, ins_params, nullptr, nullptr, 0));
+      pg_check(conn_, ins, PGRES_COMMAND_OK, "insert message");
+
+      const char* upd_params[] = {"0", "1", ts_text.c_str(), session_id.c_str()};
+      PgResult upd(PQexecPrepared(conn_, "update", 4, upd_params, nullptr, nullptr, 0));
+      pg_check(conn_, upd, PGRES_COMMAND_OK, "update session");
+      pg_exec(conn_, "COMMIT");
+      return msg;
+    } catch (...) {
+      PgResult r(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  std::vector<RawMessage> get(const std::string& session_id) {
+    pg_exec(conn_, "BEGIN");
+    try {
+      const char* params[] = {session_id.c_str()};
+      PgResult r(PQexecPrepared(conn_, "select", 1, params, nullptr, nullptr, 0));
+      pg_check(conn_, r, PGRES_TUPLES_OK, "select messages");
+      const PGresult* res = r.res;
+      const int n = PQntuples(res);
+      std::vector<RawMessage> out;
+      for (int row = 0; row < n; ++row) {
+        RawMessage m;
+        m.id = pg_text(res, row, col_[c_id]);
+        m.session_id = pg_text(res, row, col_[c_session_id]);
+        m.agent_name = pg_text(res, row, col_[c_agent_name]);
+        m.user_id = pg_int(res, row, col_[c_user_id]);
+        m.user_email = pg_text(res, row, col_[c_user_email]);
+        m.role = pg_text(res, row, col_[c_role]);
+        m.content = pg_text(res, row, col_[c_content]);
+        m.timestamp_us = parse_ts(PQgetvalue(res, row, col_[c_timestamp]));
+        if (!PQgetisnull(res, row, col_[c_cost]))
+          m.cost = std::strtod(PQgetvalue(res, row, col_[c_cost]), nullptr);
+        m.context_used = pg_opt_int(res, row, col_[c_context_used]);
+        m.context_max = pg_opt_int(res, row, col_[c_context_max]);
+        m.tool_calls = pg_opt_text(res, row, col_[c_tool_calls]);
+        m.execution_time_ms = pg_opt_int(res, row, col_[c_execution_time_ms]);
+        m.source = pg_opt_text(res, row, col_[c_source]).value_or("text");
+        m.subscription_id = pg_opt_text(res, row, col_[c_subscription_id]);
+        m.output_tokens = pg_opt_int(res, row, col_[c_output_tokens]);
+        out.push_back(std::move(m));
+      }
+      pg_exec(conn_, "COMMIT");
+      std::reverse(out.begin(), out.end());
+      return out;
+    } catch (...) {
+      PgResult r(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+ private:
+  void prepare(const char* name, const std::string& sql, int nparams) {
+    PgResult r(PQprepare(conn_, name, sql.c_str(), nparams, nullptr));
+    pg_check(conn_, r, PGRES_COMMAND_OK, sql);
+  }
+
+  PGconn* conn_;
+  int col_[c_count];
+};
+
+// ---- per-backend state -------------------------------------------------------------------------
+
+struct BackendState {
+  Backend backend = Backend::sqlite;
+  std::string url;  // the sqlcore URL of the fresh database (with the password)
+  std::unique_ptr<DatabaseManager> dbm;
+  std::int64_t user_id = 0;
+  std::string email;
+  std::vector<std::string> sessions[2];  // [Side], kSessions each
+  // One raw connection per thread index, opened and warmed at set-up.
+  std::vector<std::unique_ptr<RawSqliteSide>> raw_sqlite;
+  std::vector<std::unique_ptr<RawPgSide>> raw_pg;
+};
+
+struct Config {
+  std::filesystem::path sqlite_dir;
+  std::string pg_admin_url;  // SQLCORE_BENCH_POSTGRES_URL: where trinity_bench is created
+  std::map<Backend, BackendState> states;
+};
+Config g_config;
+
+// One operation on `side`; returns how many messages the read gave back.
+std::size_t run_op(BackendState& st, Side side, int thread_index) {
+  const std::string& session =
+      st.sessions[static_cast<int>(side)][static_cast<std::size_t>(thread_index % kSessions)];
+  if (side == Side::trinity) {
+    auto& chat = st.dbm->chat();
+    auto added = chat.add_chat_message(session, kAgent, st.user_id, st.email, kRole, content());
+    benchmark::DoNotOptimize(added);
+    auto msgs = chat.get_chat_messages(session);
+    benchmark::DoNotOptimize(msgs);
+    return msgs.size();
+  }
+  auto raw_op = [&](auto& raw) {
+    auto added = raw.add(session, kAgent, st.user_id, st.email, kRole, content());
+    benchmark::DoNotOptimize(added);
+    auto msgs = raw.get(session);
+    benchmark::DoNotOptimize(msgs);
+    return msgs.size();
+  };
+  const auto i = static_cast<std::size_t>(thread_index);
+  return st.backend == Backend::sqlite ? raw_op(*st.raw_sqlite[i]) : raw_op(*st.raw_pg[i]);
+}
+
+// Every connection the 32-thread runs can use opened and with trinity's statements prepared: the
+// pool hands out its most recently returned connection first, so hold k of them and run the
+// operation on the (k+1)-th, for every k, and give them back in the order they came out.
+void warm_pool(BackendState& st) {
+  sqlcore::Engine& engine = st.dbm->engine();
+  {
+    std::vector<sqlcore::Connection> held;
+    for (int i = 0; i < kMaxThreads; ++i) held.push_back(engine.connect());
+    while (!held.empty()) held.pop_back();
+  }
+  for (int k = 0; k < kMaxThreads; ++k) {
+    std::vector<sqlcore::Connection> held;
+    for (int i = 0; i < k; ++i) held.push_back(engine.connect());
+    run_op(st, Side::trinity, k);
+    while (!held.empty()) held.pop_back();
+  }
+}
+
+// Replaces `side`'s sessions by kSessions new ones with kPrefill messages each (one transaction).
+void new_sessions(BackendState& st, Side side) {
+  std::vector<std::string> ids;
+  st.dbm->transaction([&] {
+    for (int i = 0; i < kSessions; ++i) {
+      // A new session each time (get_or_create would return the same active one).
+      auto s = st.dbm->chat().create_new_chat_session(kAgent, st.user_id, st.email);
+      for (int m = 0; m < kPrefill; ++m)
+        st.dbm->chat().add_chat_message(s.id, kAgent, st.user_id, st.email, kRole, content());
+      ids.push_back(s.id);
+    }
+  });
+  st.sessions[static_cast<int>(side)] = std::move(ids);
+}
+
+void set_up(BackendState& st) {
+  st.dbm = std::make_unique<DatabaseManager>(trinity::db::ManagerOptions{.url = st.url});
+  st.email = kEmail;
+  auto user = st.dbm->users().create_user({.username = "bench-user", .email = st.email});
+  st.user_id = user.id;
+  for (Side side : {Side::trinity, Side::raw}) new_sessions(st, side);
+  for (int i = 0; i < kMaxThreads; ++i) {
+    if (st.backend == Backend::sqlite)
+      st.raw_sqlite.push_back(std::make_unique<RawSqliteSide>(st.dbm->engine().url().database()));
+    else
+      st.raw_pg.push_back(std::make_unique<RawPgSide>(st.url));
+    run_op(st, Side::raw, i);
+  }
+  warm_pool(st);
+}
+
+// Before every run (once, before its threads start; not timed): fresh sessions for the side, so
+// that every run starts from sessions of kPrefill messages whatever ran before it.
+std::optional<std::string> g_setup_error;
+template <Backend B, Side S>
+void before_run(const benchmark::State&) {
+  try {
+    g_setup_error.reset();
+    new_sessions(g_config.states.at(B), S);
+  } catch (const std::exception& e) {
+    g_setup_error = e.what();
+  }
+}
+using SetupFn = void (*)(const benchmark::State&);
+SetupFn before_run_of(Backend b, Side side) {
+  if (b == Backend::sqlite)
+    return side == Side::trinity ? before_run<Backend::sqlite, Side::trinity>
+                                 : before_run<Backend::sqlite, Side::raw>;
+  return side == Side::trinity ? before_run<Backend::postgresql, Side::trinity>
+                               : before_run<Backend::postgresql, Side::raw>;
+}
+
+// ---- latency samples of one run (all its threads) ----------------------------------------------
+
+struct Percentiles {
+  double p50 = 0, p99 = 0;
+};
+
+// The threads of a run hand their samples in after their timed loop and wait until all have, so
+// that each can report the percentiles of the whole run. Runs follow one another, never overlap.
+class RunSamples {
+ public:
+  Percentiles submit(std::vector<std::int64_t>& mine, int threads) {
+    std::unique_lock lock(mu_);
+    const std::uint64_t generation = generation_;
+    samples_.insert(samples_.end(), mine.begin(), mine.end());
+    if (++arrived_ == threads) {
+      std::sort(samples_.begin(), samples_.end());
+      result_ = Percentiles{at(0.50), at(0.99)};
+      samples_.clear();
+      arrived_ = 0;
+      ++generation_;
+      cv_.notify_all();
+    } else {
+      cv_.wait(lock, [&] { return generation_ != generation; });
+    }
+    return result_;
+  }
+
+ private:
+  // Nearest rank, in microseconds.
+  double at(double p) const {
+    if (samples_.empty()) return 0;
+    auto rank = static_cast<std::size_t>(p * static_cast<double>(samples_.size()) + 0.999999);
+    rank = std::clamp<std::size_t>(rank, 1, samples_.size());
+    return static_cast<double>(samples_[rank - 1]) / 1000.0;
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::int64_t> samples_;  // nanoseconds
+  int arrived_ = 0;
+  std::uint64_t generation_ = 0;
+  Percentiles result_;
+};
+RunSamples g_samples;
+
+void message_op(benchmark::State& state, Backend b, Side side) {
+  BackendState& st = g_config.states.at(b);
+  const int thread = state.thread_index();
+  std::vector<std::int64_t> mine;
+  mine.reserve(static_cast<std::size_t>(state.max_iterations));
+  bool failed = false;
+  try {
+    if (g_setup_error) throw std::runtime_error("set-up: " + *g_setup_error);
+    for (int i = 0; i < kWarmupOps; ++i) run_op(st, side, thread);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    failed = true;
+  }
+  for (auto _ : state) {
+    if (failed) continue;
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::size_t n = run_op(st, side, thread);
+      const auto t1 = std::chrono::steady_clock::now();
+      mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      if (n != static_cast<std::size_t>(kLimit)) {
+        state.SkipWithError("the read gave back other than 100 messages");
+        failed = true;
+      }
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      failed = true;
+    }
+  }
+  // Every thread reports the same figures; kAvgThreads keeps them as they are.
+  const Percentiles p = g_samples.submit(mine, state.threads());
+  state.counters["p50_us"] = benchmark::Counter(p.p50, benchmark::Counter::kAvgThreads);
+  state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
+  state.SetItemsProcessed(state.iterations());
+}
+
+std::string bench_name(Backend b, Side side) {
+  return std::string("message_op/") + backend_name(b) + "/" + side_name(side);
+}
+
+void register_benchmarks(Backend b) {
+  for (Side side : {Side::trinity, Side::raw}) {
+    for (int threads : kThreadCounts) {
+      benchmark::RegisterBenchmark(bench_name(b, side).c_str(),
+                                   [b, side](benchmark::State& s) { message_op(s, b, side); })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime()
+          ->Threads(threads)
+          ->Setup(before_run_of(b, side))
+          ->Iterations(iterations_per_thread(threads));
+    }
+  }
+}
+
+// ---- reporting ---------------------------------------------------------------------------------
+
+struct Figures {
+  double p50 = 0, p99 = 0, ops = 0;
+};
+
+// The console output as usual, plus each benchmark's figures: the median aggregate when there are
+// repetitions, else the median of the plain runs.
+class RecordingReporter final : public benchmark::ConsoleReporter {
+ public:
+  using ConsoleReporter::ConsoleReporter;
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      const std::string key = run.run_name.function_name + "#" + std::to_string(run.threads);
+      Figures f{counter(run, "p50_us"), counter(run, "p99_us"), counter(run, "items_per_second")};
+      if (run.run_type == Run::RT_Aggregate) {
+        if (run.aggregate_name == "median") medians_[key] = f;
+      } else {
+        plain_[key].push_back(f);
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+  std::optional<Figures> figures_of(const std::string& name, int threads) const {
+    const std::string key = name + "#" + std::to_string(threads);
+    if (auto it = medians_.find(key); it != medians_.end()) return it->second;
+    auto it = plain_.find(key);
+    if (it == plain_.end() || it->second.empty()) return std::nullopt;
+    auto median = [&](double Figures::*field) {
+      std::vector<double> v;
+      for (const Figures& f : it->second) v.push_back(f.*field);
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    return Figures{median(&Figures::p50), median(&Figures::p99), median(&Figures::ops)};
+  }
+
+ private:
+  static double counter(const Run& run, const char* name) {
+    auto it = run.counters.find(name);
+    return it == run.counters.end() ? 0.0 : it->second.value;
+  }
+  std::map<std::string, Figures> medians_;
+  std::map<std::string, std::vector<Figures>> plain_;
+};
+
+std::string fmt(const char* format, double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void print_table(const RecordingReporter& rep, const std::vector<Backend>& backends) {
+  std::printf(
+      "\ntrinity-db vs the raw C API, same work in the same run: message_op = add_chat_message + "
+      "get_chat_messages (latest 100)\nof one session; threads share 4 sessions. Latency per "
+      "operation in us (median repetition); ops/s = operations per second, all threads.\n\n");
+  std::printf("%-10s %-10s %7s %11s %11s %11s %11s %9s %11s %11s  %s\n", "workload", "backend",
+              "threads", "trin p50", "trin p99", "raw p50", "raw p99", "p50 ratio", "trin ops/s",
+              "raw ops/s", "target (trinity p99, 1 thread)");
+  bool any = false;
+  for (Backend b : backends) {
+    for (int threads : kThreadCounts) {
+      auto ours = rep.figures_of(bench_name(b, Side::trinity), threads);
+      auto raw = rep.figures_of(bench_name(b, Side::raw), threads);
+      if (!ours && !raw) continue;
+      any = true;
+      auto cell = [](const std::optional<Figures>& f, double Figures::*field, const char* format) {
+        return f ? fmt(format, (*f).*field) : std::string("-");
+      };
+      std::string ratio = ours && raw && raw->p50 > 0 ? fmt("%.3f", ours->p50 / raw->p50) : "-";
+      std::string target = "-";
+      if (threads == 1 && ours) {
+        const double limit = b == Backend::sqlite ? 1000.0 : 2000.0;
+        target = "< " + fmt("%.0f", limit) + " us " + (ours->p99 < limit ? "met" : "MISSED");
+      }
+      std::printf("%-10s %-10s %7d %11s %11s %11s %11s %9s %11s %11s  %s\n", "message_op",
+                  backend_name(b), threads, cell(ours, &Figures::p50, "%.1f").c_str(),
+                  cell(ours, &Figures::p99, "%.1f").c_str(),
+                  cell(raw, &Figures::p50, "%.1f").c_str(),
+                  cell(raw, &Figures::p99, "%.1f").c_str(), ratio.c_str(),
+                  cell(ours, &Figures::ops, "%.0f").c_str(),
+                  cell(raw, &Figures::ops, "%.0f").c_str(), target.c_str());
+    }
+  }
+  if (!any) std::printf("(no benchmark ran)\n");
+  std::printf(
+      "\nEach run starts from fresh sessions of %d messages that grow by its operations (1 thread: "
+      "to %d).\nThe target is the issue's (original system: under 30 ms); it is reported, never "
+      "asserted.\n",
+      kPrefill, kPrefill + iterations_per_thread(1));
+  std::fflush(stdout);
+}
+
+// Drops the benchmark's PostgreSQL database (connected to the server's own database).
+void drop_pg_database() {
+  PGconn* conn = open_raw_pg(g_config.pg_admin_url);
+  try {
+    pg_exec(conn, "SET client_min_messages = warning");
+    pg_exec(conn,
+            (std::string("DROP DATABASE IF EXISTS ") + kPgDatabase + " WITH (FORCE)").c_str());
+  } catch (...) {
+    PQfinish(conn);
+    throw;
+  }
+  PQfinish(conn);
+}
+
+void create_pg_database() {
+  drop_pg_database();  // what a previous run left
+  PGconn* conn = open_raw_pg(g_config.pg_admin_url);
+  try {
+    pg_exec(conn, (std::string("CREATE DATABASE ") + kPgDatabase).c_str());
+  } catch (...) {
+    PQfinish(conn);
+    throw;
+  }
+  PQfinish(conn);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::Args args;
+  if (!bench::initialize(args, argc, argv, kDefaultRepetitions)) return 2;
+
+  // A pool that serves 32 threads without waiting (trinity reads these at DatabaseManager start).
+  setenv("DB_POOL_SIZE", "40", 1);
+  setenv("DB_MAX_OVERFLOW", "10", 1);
+
+  std::vector<Backend> backends;
+  bool pg_created = false;
+  int status = 0;
+  try {
+    if (bench::wanted("sqlite")) {
+      char tmpl[] = "/tmp/trinity-bench.XXXXXX";
+      if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("cannot create a temp dir in /tmp");
+      g_config.sqlite_dir = tmpl;
+      BackendState& st = g_config.states[Backend::sqlite];
+      st.backend = Backend::sqlite;
+      st.url = "sqlite:///" + (g_config.sqlite_dir / "trinity.db").string();
+      set_up(st);
+      backends.push_back(Backend::sqlite);
+    }
+    const char* pg_url = std::getenv("SQLCORE_BENCH_POSTGRES_URL");
+    if (!bench::wanted("postgresql")) {
+      // Not wanted: say nothing more.
+    } else if (pg_url == nullptr || *pg_url == '\0') {
+      std::cerr << "trinity_bench: SQLCORE_BENCH_POSTGRES_URL is not set; running the SQLite "
+                   "benchmarks only (make bench starts a PostgreSQL server and sets it)\n";
+    } else {
+      g_config.pg_admin_url = pg_url;
+      create_pg_database();
+      pg_created = true;
+      BackendState& st = g_config.states[Backend::postgresql];
+      st.backend = Backend::postgresql;
+      st.url = sqlcore::Url::parse(pg_url).with_database(kPgDatabase).render(false);
+      set_up(st);
+      backends.push_back(Backend::postgresql);
+    }
+    for (Backend b : backends) register_benchmarks(b);
+
+    RecordingReporter reporter(bench::console_options(args.argc, args.argv.data()));
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_table(reporter, backends);
+  } catch (const std::exception& e) {
+    std::cerr << "trinity_bench: " << e.what() << '\n';
+    status = 1;
+  }
+  benchmark::Shutdown();
+  g_config.states.clear();  // closes every connection
+  if (pg_created) {
+    try {
+      drop_pg_database();
+    } catch (const std::exception& e) {
+      std::cerr << "trinity_bench: cleanup: " << e.what() << '\n';
+    }
+  }
+  if (!g_config.sqlite_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(g_config.sqlite_dir, ec);
+  }
+  return status;
+}

@@ -1,0 +1,85 @@
+// The unit of work's thread binding, and the id, token and hash helpers.
+#include "trinity/db/db.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace trinity::db {
+
+namespace {
+
+// The transaction() in progress on this thread: which Db, which connection.
+thread_local const Db* t_db = nullptr;
+thread_local sqlcore::Connection* t_conn = nullptr;
+
+std::vector<unsigned char> random_bytes(std::size_t n) {
+  std::vector<unsigned char> out(n);
+  if (n && RAND_bytes(out.data(), static_cast<int>(n)) != 1)
+    throw std::runtime_error("trinity-db: the system's random generator failed");
+  return out;
+}
+
+}  // namespace
+
+sqlcore::Connection* Db::current() const {
+  return t_db == this ? t_conn : nullptr;
+}
+
+Db::Bind::Bind(const Db* db, sqlcore::Connection* conn) : previous_db(t_db), previous_conn(t_conn) {
+  t_db = db;
+  t_conn = conn;
+}
+
+Db::Bind::~Bind() {
+  t_db = previous_db;
+  t_conn = previous_conn;
+}
+
+std::string new_id() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : random_bytes(16)) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::string random_token(std::size_t bytes) {
+  static constexpr char kUrlSafe[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const auto raw = random_bytes(bytes);
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char b : raw) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kUrlSafe[(acc >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kUrlSafe[(acc << (6 - bits)) & 63]);
+  return out;
+}
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("trinity-db: SHA-256 failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace trinity::db

@@ -1,0 +1,242 @@
+// EmailAuthOperations: the email whitelist and single-use login codes (see email_auth.hpp).
+#include "trinity/db/email_auth.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include <sqlcore/sql/dml.hpp>
+#include <sqlcore/sql/expression.hpp>
+#include <sqlcore/sql/select.hpp>
+
+#include "trinity/db/db.hpp"
+#include "trinity/db/errors.hpp"
+#include "trinity/db/users.hpp"
+
+namespace trinity::db {
+
+using sqlcore::Connection;
+using sqlcore::Row;
+using sqlcore::Timestamp;
+
+namespace {
+
+/// Trimmed and lower-cased (ASCII): the form stored and compared.
+std::string normalize_email(const std::string& email) {
+  auto is_space = [](unsigned char ch) { return std::isspace(ch) != 0; };
+  auto b = std::find_if_not(email.begin(), email.end(), is_space);
+  auto e =
+      std::find_if_not(email.rbegin(), std::string::const_reverse_iterator(b), is_space).base();
+  std::string out(b, e);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return out;
+}
+
+std::string trimmed(const std::string& s) {
+  auto is_space = [](unsigned char ch) { return std::isspace(ch) != 0; };
+  auto b = std::find_if_not(s.begin(), s.end(), is_space);
+  auto e = std::find_if_not(s.rbegin(), std::string::const_reverse_iterator(b), is_space).base();
+  return std::string(b, e);
+}
+
+/// What is stored for a code: bound to the address.
+std::string code_hash(const std::string& normalized_email, const std::string& code) {
+  return sha256_hex(normalized_email + "\n" + code);
+}
+
+/// Six decimal digits, uniformly distributed, from the operating system's generator (new_id()'s
+/// 128 random bits; rejection sampling keeps the distribution uniform).
+std::string six_digit_code() {
+  constexpr std::uint32_t kLimit = 4294000000u;  // the largest multiple of 10^6 below 2^32
+  for (;;) {
+    const std::string hex = new_id();
+    for (std::size_t at = 0; at + 8 <= hex.size(); at += 8) {
+      std::uint32_t v = 0;
+      std::from_chars(hex.data() + at, hex.data() + at + 8, v, 16);
+      if (v < kLimit) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%06u", static_cast<unsigned>(v % 1000000u));
+        return buf;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool EmailAuthOperations::is_email_whitelisted(const std::string& email) {
+  const std::string e = normalize_email(email);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_whitelist;
+    // lower(): rows written before emails were normalised may have capitals.
+    return c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1))
+        .first()
+        .has_value();
+  });
+}
+
+bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::string& added_by,
+                                           const std::string& source) {
+  const std::string e = normalize_email(email);
+  if (e.empty()) throw std::invalid_argument("add_to_whitelist: the email is empty");
+  return db_.transaction([&] {
+    const std::optional<User> by = users_.get_user_by_username(added_by);
+    if (!by) throw NotFoundError("add_to_whitelist: no user '" + added_by + "'");
+    return db_.run([&](Connection& c) {
+      const auto& t = db_.schema().email_whitelist;
+      if (c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1)).first())
+        return false;
+      // A concurrent add of the same address: the unique key decides, without an error.
+      auto res = c.execute(sqlcore::insert(t)
+                               .values({{t.email, e},
+                                        {t.added_by, by->id},
+                                        {t.added_at, Timestamp::now()},
+                                        {t.source, source},
+                                        {t.default_role, "user"}})
+                               .on_conflict({t.email})
+                               .do_nothing());
+      return res.rowcount() > 0;
+    });
+  });
+}
+
+bool EmailAuthOperations::remove_from_whitelist(const std::string& email) {
+  const std::string e = normalize_email(email);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_whitelist;
+    return c.execute(sqlcore::delete_from(t).where(sqlcore::lower(t.email) == e)).rowcount() > 0;
+  });
+}
+
+std::vector<WhitelistEntry> EmailAuthOperations::list_whitelist(std::int64_t limit) {
+  if (limit <= 0) return {};
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_whitelist;
+    const auto& u = db_.schema().users;
+    std::vector<WhitelistEntry> out;
+    auto q =
+        sqlcore::select(t.id, t.email, t.added_by, t.added_at, t.source, t.default_role, u.username)
+            .select_from(t)
+            .outer_join(u, u.id == t.added_by)
+            .order_by({t.added_at.desc(), t.id.desc()})
+            .limit(limit);
+    for (const Row& r : c.execute(q)) {
+      WhitelistEntry w;
+      w.id = r.get(t.id);
+      w.email = r.get(t.email);
+      w.added_by = r.get(t.added_by);
+      w.added_by_username = r.get<std::optional<std::string>>("username");
+      w.added_at = r.get(t.added_at);
+      w.source = r.get(t.source);
+      w.default_role = r.get(t.default_role);
+      out.push_back(std::move(w));
+    }
+    return out;
+  });
+}
+
+LoginCode EmailAuthOperations::create_login_code(const std::string& email,
+                                                 std::int64_t expiry_minutes) {
+  const std::string e = normalize_email(email);
+  if (e.empty()) throw std::invalid_argument("create_login_code: the email is empty");
+  if (expiry_minutes <= 0)
+    throw std::invalid_argument("create_login_code: expiry_minutes must be positive");
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_login_codes;
+    LoginCode out;
+    out.id = new_id();
+    out.email = e;
+    out.code = six_digit_code();
+    out.created_at = Timestamp::now();
+    out.expires_at = Timestamp(out.created_at.time_point() + std::chrono::minutes(expiry_minutes));
+    c.execute(sqlcore::insert(t).values({{t.id, out.id},
+                                         {t.email, e},
+                                         {t.code, code_hash(e, out.code)},
+                                         {t.created_at, out.created_at},
+                                         {t.expires_at, out.expires_at},
+                                         {t.verified, false},
+                                         {t.purpose, "login"}}));
+    return out;
+  });
+}
+
+std::optional<VerifiedLoginCode> EmailAuthOperations::verify_login_code(const std::string& email,
+                                                                        const std::string& code) {
+  const std::string e = normalize_email(email);
+  const std::string digits = trimmed(code);
+  if (e.empty() || digits.empty()) return std::nullopt;
+  return db_.run([&](Connection& c) -> std::optional<VerifiedLoginCode> {
+    const auto& t = db_.schema().email_login_codes;
+    const Timestamp now = Timestamp::now();
+    const sqlcore::Expr unused =
+        (t.verified.is_null() || t.verified == false) && t.used_at.is_null();
+    // One statement checks and uses the code: of two concurrent calls, the second finds it used
+    // (PostgreSQL re-checks the condition after the first commits; SQLite serialises writers).
+    auto rows = c.execute(sqlcore::update(t)
+                              .set({{t.verified, true}, {t.used_at, now}})
+                              .where(t.email == e && t.code == code_hash(e, digits) && unused &&
+                                     t.expires_at > now)
+                              .returning({t.id, t.email, t.created_at, t.expires_at}))
+                    .all();
+    if (rows.empty()) return std::nullopt;
+    VerifiedLoginCode out;
+    out.id = rows.front().get(t.id);
+    out.email = rows.front().get(t.email);
+    out.created_at = rows.front().get(t.created_at);
+    out.expires_at = rows.front().get(t.expires_at);
+    out.used_at = now;
+    // The address's other outstanding codes are used up too: one login per mail.
+    c.execute(sqlcore::update(t).set({{t.used_at, now}}).where(t.email == e && unused));
+    return out;
+  });
+}
+
+std::int64_t EmailAuthOperations::count_recent_code_requests(const std::string& email,
+                                                             std::int64_t minutes) {
+  const std::string e = normalize_email(email);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_login_codes;
+    return c
+        .execute(
+            sqlcore::select(sqlcore::count())
+                .where(t.email == e && t.created_at >= sqlcore::now() - sqlcore::minutes(minutes)))
+        .scalar<std::int64_t>();
+  });
+}
+
+std::int64_t EmailAuthOperations::cleanup_old_codes(std::int64_t days) {
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().email_login_codes;
+    return c
+        .execute(sqlcore::delete_from(t).where(t.expires_at < sqlcore::now() - sqlcore::days(days)))
+        .rowcount();
+  });
+}
+
+User EmailAuthOperations::get_or_create_email_user(const std::string& email) {
+  const std::string e = normalize_email(email);
+  if (e.empty()) throw std::invalid_argument("get_or_create_email_user: the email is empty");
+  return db_.transaction([&] {
+    if (auto u = users_.get_user_by_email(e)) return *u;
+    const std::string role = db_.run([&](Connection& c) {
+      const auto& t = db_.schema().email_whitelist;
+      return c.execute(sqlcore::select(t.default_role).where(sqlcore::lower(t.email) == e).limit(1))
+          .scalar<std::optional<std::string>>()
+          .value_or("user");
+    });
+    try {
+      // create_user runs in a savepoint of this transaction: a duplicate leaves it usable.
+      return users_.create_user({.username = e, .role = role, .email = e});
+    } catch (const DuplicateError&) {
+      // Created concurrently (the unique key on lower(email) decided): that user is ours.
+      if (auto u = users_.get_user_by_email(e)) return *u;
+      throw;  // the username is taken by an account with another email
+    }
+  });
+}
+
+}  // namespace trinity::db

@@ -1,0 +1,111 @@
+// DatabaseManager: engine set-up from the environment, the schema brought to head, the
+// operations built with their dependencies.
+#include "trinity/db/manager.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include <sqlcore/core/error.hpp>
+#include <sqlcore/core/url.hpp>
+#include <sqlcore/migrate/migrate.hpp>
+
+#include "trinity/db/legacy.hpp"
+#include "trinity/db/migrations.hpp"
+
+namespace trinity::db {
+
+namespace {
+
+std::optional<int> env_count(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  int n = -1;
+  const std::string_view s(v);
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n < 0)
+    throw StartupError(std::string("trinity-db: ") + name +
+                       " must be a non-negative integer, not '" + std::string(s) + "'");
+  return n;
+}
+
+}  // namespace
+
+sqlcore::Engine open_engine(const std::string& url_text) {
+  sqlcore::Url url = [&] {
+    try {
+      return sqlcore::Url::parse(url_text);
+    } catch (const sqlcore::Error& e) {
+      throw StartupError(std::string("trinity-db: DATABASE_URL is not a valid database URL: ") +
+                         e.what());
+    }
+  }();
+  // A SQLite file in a folder that does not exist yet (the default data/trinity.db).
+  if (url.backend() == "sqlite" && !url.is_memory()) {
+    const std::filesystem::path parent = std::filesystem::path(url.database()).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  return sqlcore::create_engine(url, engine_options_from_env(url));
+}
+
+std::string database_url() {
+  const char* v = std::getenv("DATABASE_URL");
+  return v && *v ? std::string(v) : std::string(kDefaultUrl);
+}
+
+sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url) {
+  sqlcore::EngineOptions o;
+  const bool pg = url.backend() == "postgresql";
+  o.pool_size = env_count("DB_POOL_SIZE");
+  o.max_overflow = env_count("DB_MAX_OVERFLOW");
+  if (pg && !o.pool_size) o.pool_size = 10;
+  if (pg && !o.max_overflow) o.max_overflow = 20;
+  return o;
+}
+
+DatabaseManager::DatabaseManager(ManagerOptions options)
+    : engine_(open_engine(options.url.value_or(database_url()))),
+      db_(engine_, trinity::db::schema()),
+      users_(db_),
+      settings_(db_),
+      tags_(db_),
+      permissions_(db_, users_),
+      mcp_keys_(db_, users_),
+      email_auth_(db_, users_),
+      activities_(db_),
+      chat_(db_) {
+  const std::string where = engine_.url().to_string();  // password hidden
+  try {
+    engine_.connect();  // reachable?
+  } catch (const sqlcore::Error& e) {
+    throw StartupError("trinity-db: cannot open the database " + where + ": " + e.what() +
+                       ". Check DATABASE_URL and that the server is running.");
+  }
+  bool legacy = false;
+  {
+    sqlcore::Connection c = engine_.connect();
+    legacy = is_legacy_database(c);
+  }
+  if (legacy && !options.migrate)
+    throw StartupError("trinity-db: " + where +
+                       " is a database of the original system, not adopted yet. Run `trinity-db "
+                       "migrate` (or start with migrations enabled) to adopt it.");
+  if (legacy) adopt_legacy_database(engine_);
+  sqlcore::migrate::Migrator migrator(engine_, history());
+  if (options.migrate) {
+    migrator.upgrade();
+    return;
+  }
+  const auto pending = migrator.pending();
+  if (!pending.empty())
+    throw StartupError("trinity-db: the database " + where + " is at revision " +
+                       migrator.current().value_or("base") + " and " +
+                       std::to_string(pending.size()) +
+                       " revision(s) are pending (next: " + pending.front() +
+                       "). Run `trinity-db migrate` (or start with migrations enabled).");
+}
+
+DatabaseManager::~DatabaseManager() = default;
+
+}  // namespace trinity::db

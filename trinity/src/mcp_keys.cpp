@@ -1,0 +1,246 @@
+// McpKeyOperations: MCP API keys, stored only as SHA-256 hashes (see mcp_keys.hpp).
+#include "trinity/db/mcp_keys.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include <sqlcore/sql/dml.hpp>
+#include <sqlcore/sql/expression.hpp>
+#include <sqlcore/sql/select.hpp>
+
+#include "trinity/db/db.hpp"
+#include "trinity/db/errors.hpp"
+#include "trinity/db/users.hpp"
+
+namespace trinity::db {
+
+using sqlcore::Connection;
+using sqlcore::Row;
+using sqlcore::Timestamp;
+
+namespace {
+
+constexpr const char* kKeyPrefix = "trinity_mcp_";
+/// Characters of the key kept for display: the fixed prefix and 8 of the 43 random ones.
+constexpr std::size_t kDisplayPrefixLength = 20;
+constexpr const char* kScopeUser = "user";
+constexpr const char* kScopeAgent = "agent";
+
+/// Keys with their owner's username and email.
+sqlcore::Select keys_with_owner(const Schema& s) {
+  const auto& k = s.mcp_api_keys;
+  const auto& u = s.users;
+  return sqlcore::select({k.id, k.name, k.description, k.key_prefix, k.created_at, k.last_used_at,
+                          k.usage_count, k.is_active, k.user_id, k.agent_name, k.scope, u.username,
+                          u.email})
+      .select_from(k)
+      .join(u, u.id == k.user_id);
+}
+
+McpApiKey key_from(const Row& r, const Schema& s) {
+  const auto& k = s.mcp_api_keys;
+  const auto& u = s.users;
+  McpApiKey key;
+  key.id = r.get(k.id);
+  key.name = r.get(k.name);
+  key.description = r.get(k.description);
+  key.key_prefix = r.get(k.key_prefix);
+  key.created_at = r.get(k.created_at);
+  key.last_used_at = r.get(k.last_used_at);
+  key.usage_count = r.get(k.usage_count).value_or(0);
+  key.is_active = r.get(k.is_active).value_or(true);
+  key.user_id = r.get(k.user_id);
+  key.username = r.get(u.username);
+  key.user_email = r.get(u.email);
+  key.agent_name = r.get(k.agent_name);
+  key.scope = r.get(k.scope).value_or(kScopeUser);
+  return key;
+}
+
+/// Active: is_active true, or NULL (the column's default is true).
+sqlcore::Expr active(const McpApiKeys& k) {
+  return k.is_active.is_null() || k.is_active == true;
+}
+
+/// Inserts a new key for `user` and returns it with its secret.
+McpApiKeyWithSecret insert_key(Connection& c, const Schema& s, const User& user, std::string name,
+                               std::optional<std::string> description,
+                               std::optional<std::string> agent_name, std::string scope) {
+  const auto& k = s.mcp_api_keys;
+  McpApiKeyWithSecret key;
+  key.api_key = std::string(kKeyPrefix) + random_token(32);
+  key.id = new_id();
+  key.name = std::move(name);
+  key.description = std::move(description);
+  key.key_prefix = key.api_key.substr(0, kDisplayPrefixLength);
+  key.created_at = Timestamp::now();
+  key.usage_count = 0;
+  key.is_active = true;
+  key.user_id = user.id;
+  key.username = user.username;
+  key.user_email = user.email;
+  key.agent_name = std::move(agent_name);
+  key.scope = std::move(scope);
+  c.execute(sqlcore::insert(k).values({{k.id, key.id},
+                                       {k.name, key.name},
+                                       {k.description, key.description},
+                                       {k.key_prefix, key.key_prefix},
+                                       {k.key_hash, sha256_hex(key.api_key)},
+                                       {k.created_at, key.created_at},
+                                       {k.usage_count, key.usage_count},
+                                       {k.is_active, true},
+                                       {k.user_id, key.user_id},
+                                       {k.agent_name, key.agent_name},
+                                       {k.scope, key.scope}}));
+  return key;
+}
+
+/// The ids of the users called `username` (one or none), for conditions on mcp_api_keys.user_id.
+sqlcore::Select user_ids(const Schema& s, const std::string& username) {
+  return sqlcore::select(s.users.id).where(s.users.username == username);
+}
+
+}  // namespace
+
+std::optional<McpApiKeyWithSecret> McpKeyOperations::create_mcp_api_key(
+    const std::string& username, const McpApiKeyCreate& key_data) {
+  if (key_data.name.empty()) throw std::invalid_argument("create_mcp_api_key: the name is empty");
+  return db_.transaction([&]() -> std::optional<McpApiKeyWithSecret> {
+    const std::optional<User> user = users_.get_user_by_username(username);
+    if (!user) return std::nullopt;
+    return db_.run([&](Connection& c) {
+      return insert_key(c, db_.schema(), *user, key_data.name, key_data.description, std::nullopt,
+                        kScopeUser);
+    });
+  });
+}
+
+std::optional<McpApiKeyWithSecret> McpKeyOperations::create_agent_mcp_api_key(
+    const std::string& agent_name, const std::string& owner_username,
+    const std::optional<std::string>& description) {
+  return db_.transaction([&]() -> std::optional<McpApiKeyWithSecret> {
+    const std::optional<User> user = users_.get_user_by_username(owner_username);
+    if (!user) return std::nullopt;
+    return db_.run([&](Connection& c) {
+      const auto& k = db_.schema().mcp_api_keys;
+      // One agent key per agent: the new one replaces any earlier one.
+      c.execute(
+          sqlcore::delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent));
+      return insert_key(c, db_.schema(), *user, "Agent: " + agent_name,
+                        description.value_or("MCP key of agent " + agent_name), agent_name,
+                        kScopeAgent);
+    });
+  });
+}
+
+std::optional<McpApiKey> McpKeyOperations::get_agent_mcp_api_key(const std::string& agent_name) {
+  return db_.run([&](Connection& c) -> std::optional<McpApiKey> {
+    const auto& k = db_.schema().mcp_api_keys;
+    auto row =
+        c.execute(keys_with_owner(db_.schema())
+                      .where(k.agent_name == agent_name && k.scope == kScopeAgent && active(k))
+                      .order_by({k.created_at.desc(), k.id.desc()})
+                      .limit(1))
+            .first();
+    if (!row) return std::nullopt;
+    return key_from(*row, db_.schema());
+  });
+}
+
+bool McpKeyOperations::delete_agent_mcp_api_key(const std::string& agent_name) {
+  return db_.run([&](Connection& c) {
+    const auto& k = db_.schema().mcp_api_keys;
+    return c.execute(
+                sqlcore::delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent))
+               .rowcount() > 0;
+  });
+}
+
+std::optional<McpKeyValidation> McpKeyOperations::validate_mcp_api_key(const std::string& api_key) {
+  if (api_key.empty()) return std::nullopt;
+  const std::string hash = sha256_hex(api_key);
+  return db_.run([&](Connection& c) -> std::optional<McpKeyValidation> {
+    const auto& k = db_.schema().mcp_api_keys;
+    const auto& u = db_.schema().users;
+    auto row = c.execute(sqlcore::select(k.id, k.name, k.user_id, k.agent_name, k.scope, u.username,
+                                         u.email, u.role)
+                             .select_from(k)
+                             .join(u, u.id == k.user_id)
+                             .where(k.key_hash == hash && active(k) && u.suspended_at.is_null()))
+                   .first();
+    if (!row) return std::nullopt;
+    McpKeyValidation v;
+    v.key_id = row->get(k.id);
+    v.key_name = row->get(k.name);
+    v.user_id = row->get(k.user_id);
+    v.agent_name = row->get(k.agent_name);
+    v.scope = row->get(k.scope).value_or(kScopeUser);
+    v.username = row->get(u.username);
+    v.user_email = row->get(u.email);
+    v.user_role = row->get(u.role);
+    c.execute(sqlcore::update(k)
+                  .set({{k.last_used_at, Timestamp::now()},
+                        {k.usage_count, sqlcore::coalesce({k.usage_count, 0}) + 1}})
+                  .where(k.id == v.key_id));
+    return v;
+  });
+}
+
+std::optional<McpApiKey> McpKeyOperations::get_mcp_api_key(const std::string& key_id,
+                                                           const std::string& username) {
+  return db_.run([&](Connection& c) -> std::optional<McpApiKey> {
+    const auto& k = db_.schema().mcp_api_keys;
+    const auto& u = db_.schema().users;
+    auto row =
+        c.execute(keys_with_owner(db_.schema()).where(k.id == key_id && u.username == username))
+            .first();
+    if (!row) return std::nullopt;
+    return key_from(*row, db_.schema());
+  });
+}
+
+std::vector<McpApiKey> McpKeyOperations::list_mcp_api_keys(const std::string& username) {
+  return db_.run([&](Connection& c) {
+    const auto& k = db_.schema().mcp_api_keys;
+    const auto& u = db_.schema().users;
+    std::vector<McpApiKey> out;
+    for (const Row& r : c.execute(keys_with_owner(db_.schema())
+                                      .where(u.username == username)
+                                      .order_by({k.created_at.desc(), k.id.desc()})))
+      out.push_back(key_from(r, db_.schema()));
+    return out;
+  });
+}
+
+std::vector<McpApiKey> McpKeyOperations::list_all_mcp_api_keys() {
+  return db_.run([&](Connection& c) {
+    const auto& k = db_.schema().mcp_api_keys;
+    std::vector<McpApiKey> out;
+    for (const Row& r :
+         c.execute(keys_with_owner(db_.schema()).order_by({k.created_at.desc(), k.id.desc()})))
+      out.push_back(key_from(r, db_.schema()));
+    return out;
+  });
+}
+
+bool McpKeyOperations::revoke_mcp_api_key(const std::string& key_id, const std::string& username) {
+  return db_.run([&](Connection& c) {
+    const auto& k = db_.schema().mcp_api_keys;
+    return c.execute(sqlcore::update(k)
+                         .set({{k.is_active, false}})
+                         .where(k.id == key_id && k.user_id.in_(user_ids(db_.schema(), username)) &&
+                                active(k)))
+               .rowcount() > 0;
+  });
+}
+
+bool McpKeyOperations::delete_mcp_api_key(const std::string& key_id, const std::string& username) {
+  return db_.run([&](Connection& c) {
+    const auto& k = db_.schema().mcp_api_keys;
+    return c.execute(sqlcore::delete_from(k).where(k.id == key_id &&
+                                                   k.user_id.in_(user_ids(db_.schema(), username))))
+               .rowcount() > 0;
+  });
+}
+
+}  // namespace trinity::db

@@ -1,0 +1,200 @@
+// PermissionOperations: agent_permissions (unique source_agent, target_agent).
+//
+// Agent existence and ownership are read from agent_ownership directly: AgentOperations (the
+// dependency OPERATIONS.md lists) is not built yet. An agent counts as registered while its row
+// exists and is not soft-deleted (deleted_at IS NULL).
+#include "trinity/db/permissions.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include <sqlcore/core/error.hpp>
+#include <sqlcore/sql/dml.hpp>
+#include <sqlcore/sql/select.hpp>
+
+namespace trinity::db {
+
+using namespace sqlcore;
+
+namespace {
+
+std::vector<Expr> permission_columns(const AgentPermissions& p) {
+  return {p.id, p.source_agent, p.target_agent, p.created_at, p.created_by};
+}
+
+AgentPermission read_permission(const AgentPermissions& p, const Row& r) {
+  return AgentPermission{.id = r.get(p.id),
+                         .source_agent = r.get(p.source_agent),
+                         .target_agent = r.get(p.target_agent),
+                         .created_at = r.get(p.created_at),
+                         .created_by = r.get(p.created_by)};
+}
+
+// The names among `names` that are registered agents.
+std::set<std::string> registered(Connection& c, const AgentOwnership& a,
+                                 const std::set<std::string>& names) {
+  std::set<std::string> out;
+  if (names.empty()) return out;
+  std::vector<Value> values(names.begin(), names.end());
+  for (const Row& r :
+       c.execute(select(a.agent_name).where(a.agent_name.in_(values) && a.deleted_at.is_null())))
+    out.insert(r.get(a.agent_name));
+  return out;
+}
+
+// INSERT ... ON CONFLICT DO NOTHING: 1 when the permission was created, 0 when it existed.
+std::int64_t ensure(Connection& c, const AgentPermissions& p, const std::string& source,
+                    const std::string& target, const std::string& created_by) {
+  const auto n = c.execute(insert(p)
+                               .values({{p.source_agent, source},
+                                        {p.target_agent, target},
+                                        {p.created_by, created_by},
+                                        {p.created_at, now()}})
+                               .on_conflict({p.source_agent, p.target_agent})
+                               .do_nothing())
+                     .rowcount();
+  return n > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+std::vector<std::string> PermissionOperations::get_permitted_agents(
+    const std::string& source_agent) {
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    std::vector<std::string> out;
+    for (const Row& r : c.execute(select(p.target_agent)
+                                      .where(p.source_agent == source_agent)
+                                      .order_by({p.target_agent})))
+      out.push_back(r.get(p.target_agent));
+    return out;
+  });
+}
+
+std::vector<AgentPermission> PermissionOperations::get_permission_details(
+    const std::string& source_agent) {
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    std::vector<AgentPermission> out;
+    for (const Row& r : c.execute(select(permission_columns(p))
+                                      .where(p.source_agent == source_agent)
+                                      .order_by({p.target_agent})))
+      out.push_back(read_permission(p, r));
+    return out;
+  });
+}
+
+bool PermissionOperations::is_permitted(const std::string& source_agent,
+                                        const std::string& target_agent) {
+  if (source_agent == target_agent) return false;  // never stored (see the header)
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    return c
+        .execute(
+            select(p.id).where(p.source_agent == source_agent && p.target_agent == target_agent))
+        .first()
+        .has_value();
+  });
+}
+
+std::optional<AgentPermission> PermissionOperations::add_permission(const std::string& source_agent,
+                                                                    const std::string& target_agent,
+                                                                    const std::string& created_by) {
+  if (source_agent == target_agent) return std::nullopt;
+  return db_.run([&](Connection& c) -> std::optional<AgentPermission> {
+    const auto& p = db_.schema().agent_permissions;
+    if (registered(c, db_.schema().agent_ownership, {source_agent, target_agent}).size() != 2)
+      return std::nullopt;
+    Dml stmt = insert(p);
+    stmt.values({{p.source_agent, source_agent},
+                 {p.target_agent, target_agent},
+                 {p.created_by, created_by},
+                 {p.created_at, now()}})
+        .returning(permission_columns(p));
+    // A duplicate pair violates the unique key: the savepoint keeps the transaction usable.
+    try {
+      return Db::savepoint(
+          c, [&](Connection& sc) { return read_permission(p, sc.execute(stmt).one()); });
+    } catch (const IntegrityError& e) {
+      if (e.kind() != IntegrityKind::unique) throw;
+      return std::nullopt;
+    }
+  });
+}
+
+bool PermissionOperations::remove_permission(const std::string& source_agent,
+                                             const std::string& target_agent) {
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    return c.execute(delete_from(p).where(p.source_agent == source_agent &&
+                                          p.target_agent == target_agent))
+               .rowcount() > 0;
+  });
+}
+
+std::int64_t PermissionOperations::set_permissions(const std::string& source_agent,
+                                                   const std::vector<std::string>& target_agents,
+                                                   const std::string& created_by) {
+  const std::set<std::string> targets(target_agents.begin(), target_agents.end());
+  if (targets.count(source_agent))
+    throw std::invalid_argument("trinity-db: agent '" + source_agent +
+                                "' cannot be given a permission to itself");
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    const auto& a = db_.schema().agent_ownership;
+    // Everything is checked before anything is written.
+    std::set<std::string> all = targets;
+    all.insert(source_agent);
+    const auto known = registered(c, a, all);
+    std::string missing;
+    for (const auto& name : all)
+      if (!known.count(name)) missing += (missing.empty() ? "'" : ", '") + name + "'";
+    if (!missing.empty())
+      throw NotFoundError("trinity-db: cannot set the permissions of '" + source_agent +
+                          "': no such agent " + missing);
+    // The pairs that go are deleted, the kept ones keep their row, the new ones are created.
+    std::vector<Value> keep(targets.begin(), targets.end());
+    c.execute(delete_from(p).where(p.source_agent == source_agent && p.target_agent.not_in(keep)));
+    for (const auto& target : targets) ensure(c, p, source_agent, target, created_by);
+    return static_cast<std::int64_t>(targets.size());
+  });
+}
+
+std::int64_t PermissionOperations::delete_agent_permissions(const std::string& agent_name) {
+  return db_.run([&](Connection& c) {
+    const auto& p = db_.schema().agent_permissions;
+    const auto n = c.execute(delete_from(p).where(p.source_agent == agent_name ||
+                                                  p.target_agent == agent_name))
+                       .rowcount();
+    return n > 0 ? n : std::int64_t{0};
+  });
+}
+
+std::int64_t PermissionOperations::grant_default_permissions(const std::string& agent_name,
+                                                             const std::string& owner_username) {
+  // One transaction: the owner's lookup (through UserOperations) and the inserts join it.
+  return db_.transaction([&]() -> std::int64_t {
+    const auto owner = users_.get_user_by_username(owner_username);
+    if (!owner) return 0;
+    return db_.run([&](Connection& c) -> std::int64_t {
+      const auto& p = db_.schema().agent_permissions;
+      const auto& a = db_.schema().agent_ownership;
+      // The agent must be registered (0 otherwise); its siblings: the owner's other agents.
+      if (registered(c, a, {agent_name}).empty()) return 0;
+      std::vector<std::string> siblings;
+      for (const Row& r : c.execute(select(a.agent_name)
+                                        .where(a.owner_id == owner->id &&
+                                               a.agent_name != agent_name && a.deleted_at.is_null())
+                                        .order_by({a.agent_name})))
+        siblings.push_back(r.get(a.agent_name));
+      std::int64_t created = 0;
+      for (const auto& other : siblings) {
+        created += ensure(c, p, agent_name, other, owner_username);
+        created += ensure(c, p, other, agent_name, owner_username);
+      }
+      return created;
+    });
+  });
+}
+
+}  // namespace trinity::db

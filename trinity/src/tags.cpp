@@ -1,0 +1,173 @@
+// TagOperations: agent_tags (primary key agent_name, tag), written with the portable upsert.
+#include "trinity/db/tags.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include <sqlcore/core/error.hpp>
+#include <sqlcore/sql/dml.hpp>
+#include <sqlcore/sql/select.hpp>
+
+namespace trinity::db {
+
+using namespace sqlcore;
+
+namespace {
+
+// Trimmed, ASCII letters lower-cased; an empty tag is refused.
+std::string normalize(const std::string& tag) {
+  const auto space = [](char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+  };
+  std::size_t b = 0, e = tag.size();
+  while (b < e && space(tag[b])) ++b;
+  while (e > b && space(tag[e - 1])) --e;
+  std::string out = tag.substr(b, e - b);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  if (out.empty()) throw std::invalid_argument("trinity-db: a tag is empty");
+  return out;
+}
+
+std::set<std::string> normalize_all(const std::vector<std::string>& tags) {
+  std::set<std::string> out;
+  for (const auto& t : tags) out.insert(normalize(t));
+  return out;
+}
+
+std::vector<Value> values_of(const std::set<std::string>& s) {
+  return std::vector<Value>(s.begin(), s.end());
+}
+
+std::vector<std::string> tags_of(Connection& c, const AgentTags& t, const std::string& agent) {
+  std::vector<std::string> out;
+  for (const Row& r : c.execute(select(t.tag).where(t.agent_name == agent).order_by({t.tag})))
+    out.push_back(r.get(t.tag));
+  return out;
+}
+
+// Adds `tags` to `agent` (ON CONFLICT DO NOTHING keeps the ones it has). In a savepoint: an agent
+// that is not registered (the foreign key to agent_ownership) is a NotFoundError.
+void insert_tags(Connection& c, const AgentTags& t, const std::string& agent,
+                 const std::set<std::string>& tags) {
+  if (tags.empty()) return;
+  try {
+    Db::savepoint(c, [&](Connection& sc) {
+      for (const auto& tag : tags)
+        sc.execute(insert(t)
+                       .values({{t.agent_name, agent}, {t.tag, tag}, {t.created_at, now()}})
+                       .on_conflict({t.agent_name, t.tag})
+                       .do_nothing());
+    });
+  } catch (const IntegrityError& e) {
+    if (e.kind() != IntegrityKind::foreign_key) throw;
+    throw NotFoundError("trinity-db: cannot tag agent '" + agent + "': no such agent");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> TagOperations::get_agent_tags(const std::string& agent_name) {
+  return db_.run([&](Connection& c) { return tags_of(c, db_.schema().agent_tags, agent_name); });
+}
+
+std::vector<std::string> TagOperations::set_agent_tags(const std::string& agent_name,
+                                                       const std::vector<std::string>& tags) {
+  const auto wanted = normalize_all(tags);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    // Only the tags that go are deleted; the kept ones keep their row (and created_at).
+    c.execute(delete_from(t).where(t.agent_name == agent_name && t.tag.not_in(values_of(wanted))));
+    insert_tags(c, t, agent_name, wanted);
+    return tags_of(c, t, agent_name);
+  });
+}
+
+std::vector<std::string> TagOperations::add_tag(const std::string& agent_name,
+                                                const std::string& tag) {
+  const std::string norm = normalize(tag);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    insert_tags(c, t, agent_name, {norm});
+    return tags_of(c, t, agent_name);
+  });
+}
+
+std::vector<std::string> TagOperations::remove_tag(const std::string& agent_name,
+                                                   const std::string& tag) {
+  const std::string norm = normalize(tag);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    c.execute(delete_from(t).where(t.agent_name == agent_name && t.tag == norm));
+    return tags_of(c, t, agent_name);
+  });
+}
+
+std::vector<TagWithCount> TagOperations::list_all_tags() {
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    const Expr agents = count();
+    std::vector<TagWithCount> out;
+    for (const Row& r : c.execute(select(t.tag, agents.label("agent_count"))
+                                      .group_by({t.tag})
+                                      .order_by({agents.desc(), t.tag})))
+      out.push_back({.tag = r.get(t.tag), .count = r.get<std::int64_t>("agent_count")});
+    return out;
+  });
+}
+
+std::vector<std::string> TagOperations::get_agents_by_tag(const std::string& tag) {
+  const std::string norm = normalize(tag);
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    std::vector<std::string> out;
+    for (const Row& r :
+         c.execute(select(t.agent_name).where(t.tag == norm).order_by({t.agent_name})))
+      out.push_back(r.get(t.agent_name));
+    return out;
+  });
+}
+
+std::vector<std::string> TagOperations::get_agents_by_tags(const std::vector<std::string>& tags) {
+  const auto wanted = normalize_all(tags);
+  if (wanted.empty()) return {};
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    // Every tag (AND): the agents that have as many of the wanted tags as there are.
+    std::vector<std::string> out;
+    for (const Row& r :
+         c.execute(select(t.agent_name)
+                       .where(t.tag.in_(values_of(wanted)))
+                       .group_by({t.agent_name})
+                       .having(count_distinct(t.tag) == static_cast<std::int64_t>(wanted.size()))
+                       .order_by({t.agent_name})))
+      out.push_back(r.get(t.agent_name));
+    return out;
+  });
+}
+
+void TagOperations::delete_agent_tags(const std::string& agent_name) {
+  db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    c.execute(delete_from(t).where(t.agent_name == agent_name));
+  });
+}
+
+std::map<std::string, std::vector<std::string>> TagOperations::get_tags_for_agents(
+    const std::vector<std::string>& agent_names) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& name : agent_names) out[name];
+  if (out.empty()) return out;
+  return db_.run([&](Connection& c) {
+    const auto& t = db_.schema().agent_tags;
+    std::vector<Value> names;
+    for (const auto& [name, tags] : out) names.emplace_back(name);
+    for (const Row& r : c.execute(select(t.agent_name, t.tag)
+                                      .where(t.agent_name.in_(names))
+                                      .order_by({t.agent_name, t.tag})))
+      out[r.get(t.agent_name)].push_back(r.get(t.tag));
+    return out;
+  });
+}
+
+}  // namespace trinity::db

@@ -1,0 +1,232 @@
+// Legacy adoption: a SQLite database written by the original raw-SQLite system -- the same
+// tables in its DDL style (TEXT/INTEGER/REAL), INTEGER booleans, timestamps as ISO-8601 `...Z`
+// text and as SQLite's `YYYY-MM-DD HH:MM:SS`, JSON as text, a username where a user id belongs,
+// its own schema_migrations table, some later columns and tables missing -- is detected,
+// stamped and upgraded to head by DatabaseManager, every row kept and readable through the
+// operations; malformed JSON is reported with table, key and column and changes nothing.
+//
+// The original system was SQLite only, writing a file: on PostgreSQL there is nothing to adopt
+// (moving data between backends is the copy tool's job), so these tests run on sqlite-file.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "conformance/backend.hpp"
+#include "trinity/db/legacy.hpp"
+#include "trinity/db/manager.hpp"
+#include "trinity/db/migrations.hpp"
+
+using namespace sqlcore;
+
+namespace {
+
+/// Columns and tables the original system did not have yet in the database we adopt.
+const std::set<std::string> kLaterColumns = {
+    "users.github_pat_encrypted", "users.suspended_at", "chat_messages.output_tokens",
+    "chat_messages.subscription_id", "chat_sessions.subscription_id"};
+const std::set<std::string> kLaterTables = {"agent_notifications", "slack_workspaces",
+                                            "agent_events", "agent_event_subscriptions"};
+
+/// The original's spelling of a column type (SCHEMA.md's notation).
+std::string legacy_type(const Column& c) {
+  switch (c.type().kind()) {
+    case TypeKind::small_integer:
+    case TypeKind::integer:
+    case TypeKind::big_integer:
+    case TypeKind::boolean:  // [b] INTEGER 0/1
+      return "INTEGER";
+    case TypeKind::float_:
+    case TypeKind::double_:
+      return "REAL";
+    default:  // [ts], [j], [enc] and text: TEXT
+      return "TEXT";
+  }
+}
+
+/// CREATE TABLE in the original's style for a table of SCHEMA.md (as the MetaData declares it):
+/// no CHECKs, no enforced foreign keys, INTEGER PRIMARY KEY AUTOINCREMENT for numbered keys.
+std::string legacy_ddl(const Table& t) {
+  std::string sql = "CREATE TABLE \"" + t.name() + "\" (";
+  bool first = true;
+  for (const Column* c : t.columns()) {
+    if (kLaterColumns.count(t.name() + "." + c->name())) continue;
+    sql += (first ? "" : ", ") + std::string("\"") + c->name() + "\" " + legacy_type(*c);
+    first = false;
+    if (c->is_autoincrement()) {
+      sql += " PRIMARY KEY AUTOINCREMENT";
+      continue;
+    }
+    if (!c->is_nullable()) sql += " NOT NULL";
+    if (const auto& d = c->server_default()) {
+      if (d->kind() == ServerDefault::Kind::current_timestamp) {
+        sql += " DEFAULT CURRENT_TIMESTAMP";  // SQLite's `YYYY-MM-DD HH:MM:SS`
+      } else if (d->kind() == ServerDefault::Kind::literal) {
+        const Value& v = d->value();
+        if (v.kind() == Value::Kind::boolean)
+          sql += v.as<bool>() ? " DEFAULT 1" : " DEFAULT 0";
+        else if (v.kind() == Value::Kind::text)
+          sql += " DEFAULT '" + v.as<std::string>() + "'";
+        else if (v.kind() == Value::Kind::real)
+          sql += " DEFAULT " + std::to_string(v.as<double>());
+        else
+          sql += " DEFAULT " + std::to_string(v.as<std::int64_t>());
+      }
+    }
+  }
+  if (!t.autoincrement_column() && !t.primary_key().empty()) {
+    sql += ", PRIMARY KEY (";
+    for (std::size_t i = 0; i < t.primary_key().columns().size(); ++i)
+      sql += (i ? ", \"" : "\"") + t.primary_key().columns()[i]->name() + "\"";
+    sql += ")";
+  }
+  for (const auto& u : t.unique_constraints()) {
+    sql += ", UNIQUE (";
+    for (std::size_t i = 0; i < u.columns().size(); ++i)
+      sql += (i ? ", \"" : "\"") + u.columns()[i]->name() + "\"";
+    sql += ")";
+  }
+  return sql + ")";
+}
+
+class LegacyAdoptionTest : public sqlcore_test::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (backend() == "postgresql")
+      GTEST_SKIP() << "the original system wrote SQLite only: nothing to adopt on PostgreSQL";
+    if (in_memory())
+      GTEST_SKIP() << "the original system's database is a file (each engine on the in-memory "
+                      "backend opens a database of its own)";
+    engine_.emplace(make_engine());
+    auto c = engine_->connect();
+    for (const Table* t : trinity::db::schema().metadata.sorted_tables())
+      if (!kLaterTables.count(t->name())) exec(c, legacy_ddl(*t));
+    // Its own indexes (some named as ours).
+    exec(c, "CREATE INDEX idx_users_email ON users(email)");
+    exec(c, "CREATE INDEX idx_chat_messages_session ON chat_messages(session_id)");
+    exec(c, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)");
+    exec(c,
+         "INSERT INTO schema_migrations VALUES ('001_initial', '2024-01-01 00:00:00'), "
+         "('002_chat', '2024-02-01T00:00:00Z')");
+    exec(c,
+         "INSERT INTO users (id, username, password_hash, role, email, created_at, updated_at) "
+         "VALUES (1, 'admin', 'h1', 'admin', 'admin@example.com', '2024-03-01T10:00:00Z', "
+         "'2024-03-01 10:00:00'), (7, 'ada', NULL, 'user', 'Ada@Example.com', "
+         "'2024-03-02T11:22:33.123456Z', '2024-03-02 11:22:33')");
+    exec(c,
+         "INSERT INTO system_settings (key, value, updated_at) VALUES "
+         "('theme', 'dark', '2024-03-01 10:00:00')");
+    exec(c,
+         "INSERT INTO agent_ownership (agent_name, owner_id, created_at, is_system, "
+         "autonomy_enabled, guardrails_config) VALUES ('agent-1', 7, '2024-03-02T12:00:00Z', 0, "
+         "1, '{\"max_turns\": 3}')");
+    exec(c,
+         "INSERT INTO agent_tags (agent_name, tag, created_at) VALUES "
+         "('agent-1', 'prod', '2024-03-02 12:00:00'), ('agent-1', 'beta', "
+         "'2024-03-02T12:00:01Z')");
+    exec(c,
+         "INSERT INTO email_whitelist (email, added_by, added_at, source) VALUES "
+         "('friend@example.com', 'admin', '2024-03-03 09:00:00', 'manual')");
+    exec(c,
+         "INSERT INTO chat_sessions (id, agent_name, user_id, user_email, started_at, "
+         "last_message_at, message_count, total_cost, status) VALUES ('s1', 'agent-1', 7, "
+         "'ada@example.com', '2024-03-02T12:00:00Z', '2024-03-02 12:05:00', 2, 0.5, 'active')");
+    // Two messages whose order only the timestamps tell, one in each legacy form.
+    exec(c,
+         "INSERT INTO chat_messages (id, session_id, agent_name, user_id, user_email, role, "
+         "content, timestamp, tool_calls) VALUES ('m2', 's1', 'agent-1', 7, 'ada@example.com', "
+         "'assistant', 'hello', '2024-03-02 12:05:00', '[{\"name\": \"search\"}]'), ('m1', "
+         "'s1', 'agent-1', 7, 'ada@example.com', 'user', 'hi', '2024-03-02T12:00:00Z', NULL)");
+  }
+  void TearDown() override {
+    engine_.reset();
+    BackendTest::TearDown();
+  }
+
+  std::optional<Engine> engine_;
+};
+
+TEST_P(LegacyAdoptionTest, IsDetectedStampedAndUpgradedWithEveryRowKept) {
+  {
+    auto c = engine_->connect();
+    EXPECT_TRUE(trinity::db::is_legacy_database(c));
+  }
+  // Told not to migrate, the manager refuses to start and says what to run.
+  try {
+    trinity::db::DatabaseManager refused({.url = url(), .migrate = false});
+    ADD_FAILURE() << "started on a legacy database without migrating";
+  } catch (const trinity::db::StartupError& e) {
+    EXPECT_NE(std::string(e.what()).find("trinity-db migrate"), std::string::npos) << e.what();
+  }
+
+  trinity::db::DatabaseManager dbm({.url = url()});
+  auto c = engine_->connect();
+  EXPECT_FALSE(trinity::db::is_legacy_database(c));
+  EXPECT_EQ(migrate::Migrator(*engine_, trinity::db::history()).current(),
+            trinity::db::history().head());
+  // The parity gate holds for the adopted database too.
+  const auto drift = migrate::compare(c, trinity::db::schema().metadata);
+  EXPECT_TRUE(drift.empty()) << drift.size() << " difference(s), first: "
+                             << (drift.empty() ? ""
+                                               : drift.front().table + "." + drift.front().name +
+                                                     " " + drift.front().detail);
+  EXPECT_FALSE(Inspector(c).has_table("schema_migrations"));
+
+  // Every row, readable through the operations.
+  auto ada = dbm.users().get_user_by_username("ada");
+  ASSERT_TRUE(ada);
+  EXPECT_EQ(ada->id, 7);
+  EXPECT_EQ(ada->created_at.to_string().substr(0, 26), "2024-03-02 11:22:33.123456");
+  EXPECT_EQ(ada->suspended_at, std::nullopt);  // a later column: its default
+  EXPECT_TRUE(dbm.users().get_user_by_email("ada@example.com"));
+  EXPECT_EQ(dbm.settings().get_setting_value("theme"), "dark");
+  auto tags = dbm.tags().get_agent_tags("agent-1");
+  EXPECT_EQ(std::set<std::string>(tags.begin(), tags.end()),
+            (std::set<std::string>{"beta", "prod"}));
+  const auto messages = dbm.chat().get_chat_messages("s1");
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].id, "m1");
+  EXPECT_EQ(messages[1].id, "m2");
+  EXPECT_EQ(count(c, "users"), 2);
+  EXPECT_EQ(count(c, "chat_messages"), 2);
+  // A username where a user id belongs became the id; timestamps are canonical text.
+  EXPECT_EQ(c.execute(text("SELECT added_by FROM email_whitelist")).scalar<std::int64_t>(), 1);
+  EXPECT_EQ(
+      c.execute(text("SELECT MIN(LENGTH(timestamp)) FROM chat_messages")).scalar<std::int64_t>(),
+      26);
+  EXPECT_EQ(c.execute(text("SELECT guardrails_config FROM agent_ownership")).scalar<Json>(),
+            Json::parse("{\"max_turns\": 3}"));
+  // New rows keep numbering after the adopted ones.
+  auto grace = dbm.users().create_user({.username = "grace"});
+  EXPECT_GT(grace.id, 7);
+}
+
+TEST_P(LegacyAdoptionTest, MalformedJsonIsReportedWithTableKeyAndColumnAndNothingChanges) {
+  {
+    auto c = engine_->connect();
+    exec(c,
+         "INSERT INTO chat_messages (id, session_id, agent_name, user_id, user_email, role, "
+         "content, timestamp, tool_calls) VALUES ('m3', 's1', 'agent-1', 7, 'a@b', 'user', "
+         "'x', '2024-03-02T12:06:00Z', '{not json')");
+  }
+  try {
+    trinity::db::DatabaseManager dbm({.url = url()});
+    ADD_FAILURE() << "adopted malformed JSON";
+  } catch (const trinity::db::LegacyDataError& e) {
+    ASSERT_EQ(e.problems().size(), 1u) << e.what();
+    EXPECT_NE(e.problems()[0].find("chat_messages (id=m3) column tool_calls: malformed JSON"),
+              std::string::npos)
+        << e.problems()[0];
+    EXPECT_NE(std::string(e.what()).find("nothing was changed"), std::string::npos) << e.what();
+  }
+  auto c = engine_->connect();
+  EXPECT_TRUE(trinity::db::is_legacy_database(c));
+  EXPECT_EQ(count(c, "chat_messages"), 3);
+  EXPECT_EQ(count(c, "schema_migrations"), 2);
+  EXPECT_FALSE(Inspector(c).has_table("_legacy_users"));
+}
+
+SQLCORE_BACKEND_TEST_SUITE(LegacyAdoptionTest);
+
+}  // namespace
