@@ -2,9 +2,9 @@
 // (sqlite3, libpq) doing the same work in the same run, on a SQLite file (WAL) and on PostgreSQL.
 //
 // The operation: add_chat_message(session, ...) and then get_chat_messages(session) (latest 100).
-//   trinity  dbm.chat().add_chat_message(session, agent, user_id, email, "user", content), then
-//            dbm.chat().get_chat_messages(session): two units of work, each one transaction on a
-//            connection checked out of the pool.
+//   trinity  dbm.chat().add_chat_message(session, agent, user_id, email, "user", content), one
+//            transaction, then dbm.chat().get_chat_messages(session), one statement without a
+//            transaction (Db::read); each on a connection checked out of the pool.
 //   raw      the statements chat.cpp runs, spelled as sqlcore renders them, with raw prepared
 //            statements on one connection per thread, with the same transaction boundaries:
 //              add: BEGIN (SQLite: BEGIN IMMEDIATE, as sqlcore's SQLite dialect begins)
@@ -13,9 +13,9 @@
 //                   UPDATE chat_sessions SET message_count = coalesce(message_count, ?) + ?,
 //                                            last_message_at = ? WHERE id = ?
 //                   COMMIT
-//              get: BEGIN (IMMEDIATE) / SELECT * FROM chat_messages WHERE session_id = ?
-//                   ORDER BY timestamp DESC, id DESC LIMIT 100 / COMMIT, every column read into
-//                   C++ values (timestamps parsed to microseconds), then put in oldest-first order.
+//              get: SELECT * FROM chat_messages WHERE session_id = ?
+//                   ORDER BY timestamp DESC, id DESC LIMIT 100 (autocommit), every column read
+//                   into C++ values (timestamps parsed to microseconds), then oldest first.
 //            The message timestamp follows the same rule (now, or last_message_at + 1 us), and
 //            the message id comes from the same generator (trinity::db::new_id()), so only the
 //            data layer differs.
@@ -393,8 +393,7 @@ class RawSqliteSide {
   }
 
   std::vector<RawMessage> get(const std::string& session_id) {
-    exec("BEGIN IMMEDIATE");  // sqlcore begins every unit of work so, reads included
-    try {
+    {
       std::vector<RawMessage> out;
       sqlite3_stmt* st = select_.st;
       bind_text(db_, st, 1, session_id);
@@ -423,12 +422,8 @@ class RawSqliteSide {
       }
       sqlite3_reset(st);
       if (rc != SQLITE_DONE) sqlite_fail(db_, "select messages");
-      exec("COMMIT");
       std::reverse(out.begin(), out.end());
       return out;
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
     }
   }
 
@@ -561,8 +556,7 @@ class RawPgSide {
   }
 
   std::vector<RawMessage> get(const std::string& session_id) {
-    pg_exec(conn_, "BEGIN");
-    try {
+    {
       const char* params[] = {session_id.c_str()};
       PgResult r(PQexecPrepared(conn_, "select", 1, params, nullptr, nullptr, 0));
       pg_check(conn_, r, PGRES_TUPLES_OK, "select messages");
@@ -590,12 +584,8 @@ class RawPgSide {
         m.output_tokens = pg_opt_int(res, row, col_[c_output_tokens]);
         out.push_back(std::move(m));
       }
-      pg_exec(conn_, "COMMIT");
       std::reverse(out.begin(), out.end());
       return out;
-    } catch (...) {
-      PgResult r(PQexec(conn_, "ROLLBACK"));
-      throw;
     }
   }
 

@@ -99,6 +99,49 @@ ChatSession insert_session(Connection& c, const ChatSessions& t, const std::stri
 
 }  // namespace
 
+namespace {
+
+constexpr std::int64_t kDefaultMessageLimit = 100;
+
+/// The latest `limit` messages of the session :session_id, newest first.
+sqlcore::Select latest_messages(const ChatMessages& m, std::int64_t limit) {
+  return sqlcore::select_all(m)
+      .where(m.session_id == sqlcore::bindparam("session_id"))
+      .order_by({m.timestamp.desc(), m.id.desc()})
+      .limit(limit);
+}
+
+}  // namespace
+
+struct ChatOperations::Statements {
+  explicit Statements(const Schema& s)
+      : lock_session(sqlcore::select(s.chat_sessions.last_message_at)
+                         .where(s.chat_sessions.id == sqlcore::bindparam("session_id"))
+                         .for_update()),
+        insert_message(sqlcore::insert(s.chat_messages).values([&] {
+          std::vector<sqlcore::Assignment> v;
+          for (const sqlcore::Column* col : s.chat_messages.columns())
+            v.emplace_back(*col, sqlcore::bindparam(col->name()));
+          return v;
+        }())),
+        touch_session(
+            sqlcore::update(s.chat_sessions)
+                .set({{s.chat_sessions.message_count,
+                       sqlcore::coalesce({s.chat_sessions.message_count, 0}) + 1},
+                      {s.chat_sessions.last_message_at, sqlcore::bindparam("last_message_at")}})
+                .where(s.chat_sessions.id == sqlcore::bindparam("session_id"))),
+        latest_messages(trinity::db::latest_messages(s.chat_messages, kDefaultMessageLimit)) {}
+
+  sqlcore::Select lock_session;
+  sqlcore::Dml insert_message;
+  sqlcore::Dml touch_session;
+  sqlcore::Select latest_messages;
+};
+
+ChatOperations::ChatOperations(Db& db) : db_(db), st_(std::make_unique<Statements>(db.schema())) {}
+
+ChatOperations::~ChatOperations() = default;
+
 ChatSession ChatOperations::get_or_create_chat_session(
     const std::string& agent_name, std::int64_t user_id, const std::string& user_email,
     const std::optional<std::string>& subscription_id) {
@@ -125,10 +168,8 @@ ChatMessage ChatOperations::add_chat_message(
     const std::optional<std::string>& subscription_id, std::optional<std::int64_t> output_tokens) {
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().chat_sessions;
-    const auto& m = db_.schema().chat_messages;
     // Lock the session: messages of one session are added one at a time, in commit order.
-    auto row = c.execute(sqlcore::select(t.last_message_at).where(t.id == session_id).for_update())
-                   .first();
+    auto row = c.execute(st_->lock_session, {{"session_id", session_id}}).first();
     if (!row) throw NotFoundError("chat session '" + session_id + "' not found");
     const Timestamp last = row->get(t.last_message_at);
     Timestamp ts = Timestamp::now();
@@ -152,23 +193,28 @@ ChatMessage ChatOperations::add_chat_message(
     msg.source = source.value_or("text");
     msg.subscription_id = subscription_id;
     msg.output_tokens = output_tokens;
-    c.execute(sqlcore::insert(m).values({{m.id, msg.id},
-                                         {m.session_id, msg.session_id},
-                                         {m.agent_name, msg.agent_name},
-                                         {m.user_id, msg.user_id},
-                                         {m.user_email, msg.user_email},
-                                         {m.role, msg.role},
-                                         {m.content, msg.content},
-                                         {m.timestamp, msg.timestamp},
-                                         {m.cost, msg.cost},
-                                         {m.context_used, msg.context_used},
-                                         {m.context_max, msg.context_max},
-                                         {m.tool_calls, msg.tool_calls},
-                                         {m.execution_time_ms, msg.execution_time_ms},
-                                         {m.source, msg.source},
-                                         {m.subscription_id, msg.subscription_id},
-                                         {m.output_tokens, msg.output_tokens}}));
+    // In the statement's column order (bound in one pass).
+    c.execute(st_->insert_message, {{"id", msg.id},
+                                    {"session_id", msg.session_id},
+                                    {"agent_name", msg.agent_name},
+                                    {"user_id", msg.user_id},
+                                    {"user_email", msg.user_email},
+                                    {"role", msg.role},
+                                    {"content", msg.content},
+                                    {"timestamp", msg.timestamp},
+                                    {"cost", msg.cost},
+                                    {"context_used", msg.context_used},
+                                    {"context_max", msg.context_max},
+                                    {"tool_calls", msg.tool_calls},
+                                    {"execution_time_ms", msg.execution_time_ms},
+                                    {"source", msg.source},
+                                    {"subscription_id", msg.subscription_id},
+                                    {"output_tokens", msg.output_tokens}});
 
+    if (!cost && !context_used && !context_max) {
+      c.execute(st_->touch_session, {{"last_message_at", ts}, {"session_id", session_id}});
+      return msg;
+    }
     std::vector<sqlcore::Assignment> set = {
         {t.message_count, sqlcore::coalesce({t.message_count, 0}) + 1},
         {t.last_message_at, ts},
@@ -182,7 +228,7 @@ ChatMessage ChatOperations::add_chat_message(
 }
 
 std::optional<ChatSession> ChatOperations::get_chat_session(const std::string& session_id) {
-  return db_.run([&](Connection& c) -> std::optional<ChatSession> {
+  return db_.read([&](Connection& c) -> std::optional<ChatSession> {
     const auto& t = db_.schema().chat_sessions;
     auto row = c.execute(sqlcore::select_all(t).where(t.id == session_id)).first();
     if (!row) return std::nullopt;
@@ -193,15 +239,14 @@ std::optional<ChatSession> ChatOperations::get_chat_session(const std::string& s
 std::vector<ChatMessage> ChatOperations::get_chat_messages(const std::string& session_id,
                                                            std::int64_t limit) {
   if (limit <= 0) return {};
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& m = db_.schema().chat_messages;
     std::vector<ChatMessage> out;
     // The latest `limit` (newest first), then turned into chronological order.
-    for (const Row& r : c.execute(sqlcore::select_all(m)
-                                      .where(m.session_id == session_id)
-                                      .order_by({m.timestamp.desc(), m.id.desc()})
-                                      .limit(limit)))
-      out.push_back(message_from(r, m));
+    auto rows = limit == kDefaultMessageLimit
+                    ? c.execute(st_->latest_messages, {{"session_id", session_id}})
+                    : c.execute(latest_messages(m, limit), {{"session_id", session_id}});
+    for (const Row& r : rows) out.push_back(message_from(r, m));
     std::reverse(out.begin(), out.end());
     return out;
   });

@@ -18,7 +18,7 @@ SystemSetting read_setting(const SystemSettings& t, const Row& r) {
 }  // namespace
 
 std::optional<SystemSetting> SettingsOperations::get_setting(const std::string& key) {
-  return db_.run([&](Connection& c) -> std::optional<SystemSetting> {
+  return db_.read([&](Connection& c) -> std::optional<SystemSetting> {
     const auto& t = db_.schema().system_settings;
     auto row = c.execute(select(t.key, t.value, t.updated_at).where(t.key == key)).one_or_none();
     if (!row) return std::nullopt;
@@ -28,7 +28,7 @@ std::optional<SystemSetting> SettingsOperations::get_setting(const std::string& 
 
 std::optional<std::string> SettingsOperations::get_setting_value(
     const std::string& key, const std::optional<std::string>& default_value) {
-  return db_.run([&](Connection& c) -> std::optional<std::string> {
+  return db_.read([&](Connection& c) -> std::optional<std::string> {
     const auto& t = db_.schema().system_settings;
     auto row = c.execute(select(t.value).where(t.key == key)).one_or_none();
     if (!row) return default_value;
@@ -57,7 +57,7 @@ bool SettingsOperations::delete_setting(const std::string& key) {
 }
 
 std::vector<SystemSetting> SettingsOperations::get_all_settings() {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& t = db_.schema().system_settings;
     std::vector<SystemSetting> out;
     for (const Row& r : c.execute(select(t.key, t.value, t.updated_at).order_by({t.key})))
@@ -67,7 +67,7 @@ std::vector<SystemSetting> SettingsOperations::get_all_settings() {
 }
 
 std::map<std::string, std::string> SettingsOperations::get_settings_dict() {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& t = db_.schema().system_settings;
     std::map<std::string, std::string> out;
     for (const Row& r : c.execute(select(t.key, t.value)))

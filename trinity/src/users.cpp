@@ -76,28 +76,28 @@ void require_text(const std::string& value, const char* what) {
 }  // namespace
 
 std::optional<User> UserOperations::get_user_by_username(const std::string& username) {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& u = db_.schema().users;
     return find_one(c, u, u.username == username);
   });
 }
 
 std::optional<User> UserOperations::get_user_by_auth0_sub(const std::string& auth0_sub) {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& u = db_.schema().users;
     return find_one(c, u, u.auth0_sub == auth0_sub);
   });
 }
 
 std::optional<User> UserOperations::get_user_by_id(std::int64_t user_id) {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& u = db_.schema().users;
     return find_one(c, u, u.id == user_id);
   });
 }
 
 std::optional<User> UserOperations::get_user_by_email(const std::string& email) {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& u = db_.schema().users;
     // first(): a database adopted from the original may hold case-variants of one address
     // (written before the unique index); the oldest account wins.
@@ -240,7 +240,7 @@ User UserOperations::get_or_create_auth0_user(const std::string& auth0_sub,
 }
 
 std::vector<User> UserOperations::list_users() {
-  return db_.run([&](Connection& c) {
+  return db_.read([&](Connection& c) {
     const auto& u = db_.schema().users;
     std::vector<User> out;
     for (const Row& r : c.execute(select(user_columns(u)).order_by({u.created_at, u.id})))

@@ -113,6 +113,24 @@ TEST_P(TrinityManagerTest, MigratesToHeadOrRefusesWithTheCommandToRun) {
   EXPECT_TRUE(again.users().list_users().empty());
 }
 
+// Reads made with one statement run without a transaction of their own (Db::read), yet inside
+// transaction() they see its uncommitted work, and what they saw is gone after a rollback.
+TEST_P(TrinityManagerTest, ReadsInsideATransactionSeeItsWork) {
+  trinity::db::DatabaseManager dbm({.url = url()});
+  try {
+    dbm.transaction([&] {
+      dbm.settings().set_setting("theme", "dark");
+      EXPECT_EQ(dbm.settings().get_setting_value("theme"), "dark");
+      auto ada = dbm.users().create_user({.username = "ada"});
+      EXPECT_EQ(dbm.users().get_user_by_id(ada.id)->username, "ada");
+      throw std::runtime_error("undo");
+    });
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(dbm.settings().get_setting_value("theme"), std::nullopt);
+  EXPECT_FALSE(dbm.users().get_user_by_username("ada"));
+}
+
 SQLCORE_BACKEND_TEST_SUITE(TrinityManagerTest);
 
 }  // namespace

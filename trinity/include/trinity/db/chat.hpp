@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,7 +65,10 @@ struct ChatMessage {
 
 class ChatOperations {
  public:
-  explicit ChatOperations(Db& db) : db_(db) {}
+  explicit ChatOperations(Db& db);
+  ~ChatOperations();
+  ChatOperations(const ChatOperations&) = delete;
+  ChatOperations& operator=(const ChatOperations&) = delete;
 
   /// The most recent active session of `agent_name` with `user_id`, else a new one. Concurrent
   /// calls for one user create one session (they serialise on the user's row). Throws
@@ -116,6 +120,9 @@ class ChatOperations {
 
  private:
   Db& db_;
+  /// The statements of the message path, built (and compiled) once.
+  struct Statements;
+  std::unique_ptr<Statements> st_;
 };
 
 }  // namespace trinity::db

@@ -2,9 +2,11 @@
 // of work.
 //
 // Each public operation is one transaction: Db::run() checks a connection out, begins, runs the
-// body and commits (rolls back when it throws). Inside DatabaseManager::transaction() on the same
-// thread, run() joins that transaction instead, as a savepoint, so several operations commit or
-// roll back together and one that fails on an expected error leaves the others' work intact.
+// body and commits (rolls back when it throws). An operation that reads with one statement uses
+// Db::read() instead: no transaction, so no lock on SQLite. Inside DatabaseManager::transaction()
+// on the same thread, run() joins that transaction instead, as a savepoint, so several operations
+// commit or roll back together and one that fails on an expected error leaves the others' work
+// intact.
 //
 //   std::optional<User> UserOperations::get_user_by_id(std::int64_t id) {
 //     return db_.run([&](sqlcore::Connection& c) { ... });
@@ -39,6 +41,17 @@ class Db {
     if (sqlcore::Connection* joined = current()) return in(joined->begin_nested(), *joined, fn);
     sqlcore::Connection conn = engine_->connect();
     return in(conn.begin(), conn, fn);
+  }
+
+  /// Runs `fn(Connection&)` for an operation that reads with ONE statement: no transaction of
+  /// its own (a single statement is atomic), so on SQLite it takes no write lock and readers do
+  /// not queue behind writers (WAL). Inside transaction() it reads in that transaction, seeing
+  /// its uncommitted work.
+  template <class F>
+  auto read(F&& fn) -> std::invoke_result_t<F, sqlcore::Connection&> {
+    if (sqlcore::Connection* joined = current()) return std::forward<F>(fn)(*joined);
+    sqlcore::Connection conn = engine_->connect();
+    return std::forward<F>(fn)(conn);
   }
 
   /// Runs `fn()` with every run() of this Db on this thread joined into one transaction:
