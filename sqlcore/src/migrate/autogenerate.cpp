@@ -159,6 +159,14 @@ void compare_table(Inspector& insp, const Dialect& d, const Table& t, std::vecto
       out.push_back(
           {K::drop_column, tn, info.name, info.type ? d.type_sql(*info.type) : info.type_sql});
 
+  // The primary key, by its columns.
+  const Strings db_pk = insp.primary_key(tn).columns;
+  const Strings want_pk = names_of(t.primary_key().columns());
+  if (db_pk != want_pk)
+    out.push_back({K::alter_primary_key, tn,
+                   want_pk.empty() ? std::string() : t.primary_key().name(),
+                   "(" + join(db_pk) + ") -> (" + join(want_pk) + ")"});
+
   // Indexes, by name then by shape.
   std::map<std::string, const IndexInfo*> db_ix;
   const auto ixs = insp.indexes(tn);
@@ -343,6 +351,8 @@ const char* to_string(Change::Kind kind) {
       return "add_check";
     case K::drop_check:
       return "drop_check";
+    case K::alter_primary_key:
+      return "alter_primary_key";
   }
   return "?";
 }
@@ -380,7 +390,7 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
   o += "// !!! WARNING: RENAMES CANNOT BE DETECTED. A renamed table or column shows below as a\n";
   o += "// !!! DROP plus an ADD, which LOSES ITS DATA. Replace such pairs with\n";
   o += "// !!! m.rename_table() / m.rename_column().\n";
-  o += "// Not compared: primary keys, CHECK conditions (by name only), the value of\n";
+  o += "// Not compared: primary key names, CHECK conditions (by name only), the value of\n";
   o += "// ServerDefault::sql() defaults.\n";
   o += "[&metadata](sqlcore::migrate::MigrationContext& m) {\n";
   o += "  using namespace sqlcore;\n";
@@ -476,6 +486,11 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
       case K::add_check:
         o += "  m.add_check(" + tl + ", " + lit(ch.detail) + ", " + nl + ");\n";
         break;
+      case K::alter_primary_key:
+        o += "  m.alter_primary_key(" + tl + ", " +
+             lits(t ? names_of(t->primary_key().columns()) : Strings{}) +
+             (ch.name.empty() ? std::string() : ", " + nl) + ");\n";
+        break;
       case K::add_foreign_key: {
         const ForeignKey* fk = nullptr;
         if (t)
@@ -557,6 +572,10 @@ void apply(MigrationContext& m, const Change& ch, const MetaData& metadata) {
     case K::drop_foreign_key:
     case K::drop_check:
       m.drop_constraint(ch.table, ch.name);
+      return;
+    case K::alter_primary_key:
+      need(t, "table");
+      m.alter_primary_key(ch.table, names_of(t->primary_key().columns()), ch.name);
       return;
     case K::add_check:
       need(t, "table");

@@ -787,7 +787,8 @@ void MigrationContext::alter_column(std::string_view table, std::string_view col
 void MigrationContext::rebuild_table(std::string_view table, std::string_view drop,
                                      std::string_view alter_name, const AlterColumn* alter,
                                      std::string_view drop_constraint,
-                                     const std::function<void(Table&)>& add) {
+                                     const std::function<void(Table&)>& add,
+                                     const PrimaryKeyInfo* primary_key) {
   const Dialect& d = dialect();
   MetaData md;
   const Table& old = inspector().reflect(md, table);
@@ -821,7 +822,10 @@ void MigrationContext::rebuild_table(std::string_view table, std::string_view dr
     }
     Column& nc = nt.column(c->name(), type).nullable(nullable);
     if (def) nc.server_default(*def);
-    if (c->autoincrement_setting() != Autoincrement::automatic)
+    // A numbered key stays one only while it is the whole key.
+    const bool sole_key = !primary_key || (primary_key->columns.size() == 1 &&
+                                           primary_key->columns.front() == c->name());
+    if (c->autoincrement_setting() != Autoincrement::automatic && sole_key)
       nc.autoincrement(c->autoincrement_setting() == Autoincrement::yes);
     column_list += (column_list.empty() ? "" : ", ") + d.quote_identifier(c->name());
   }
@@ -829,8 +833,14 @@ void MigrationContext::rebuild_table(std::string_view table, std::string_view dr
     throw ArgumentError("drop_column: " + std::string(drop) + " is the last column of " +
                         std::string(table) + "; drop the table instead");
   // A key, unique or foreign key on the dropped column goes with it (as on PostgreSQL).
-  if (!old.primary_key().empty() && kept(old.primary_key().columns()))
+  if (primary_key) {
+    if (!primary_key->columns.empty())
+      nt.primary_key(
+          std::vector<ColumnRef>(primary_key->columns.begin(), primary_key->columns.end()),
+          primary_key->name);
+  } else if (!old.primary_key().empty() && kept(old.primary_key().columns())) {
     nt.primary_key(refs(old.primary_key().columns()), old.primary_key().name());
+  }
   for (const UniqueConstraint& u : old.unique_constraints())
     if (kept(u.columns()) && u.name() != drop_constraint) nt.unique(refs(u.columns()), u.name());
   for (const CheckConstraint& ck : old.checks())
@@ -1012,6 +1022,30 @@ void MigrationContext::add_foreign_key(std::string_view table, std::vector<std::
   if (model_)
     model_->at(table).foreign_keys.push_back(
         {name, columns, referred_table, referred_columns, on_delete, on_update});
+}
+
+void MigrationContext::alter_primary_key(std::string_view table, std::vector<std::string> columns,
+                                         std::string name) {
+  if (name.empty()) name = "pk_" + std::string(table);
+  const Dialect& d = dialect();
+  if (!d.supports_add_constraint()) {
+    const PrimaryKeyInfo key{name, columns};
+    rebuild_table(table, {}, {}, nullptr, {}, {}, &key);
+    return;
+  }
+  const PrimaryKeyInfo old = inspector().primary_key(table);
+  if (!old.columns.empty())
+    execute("ALTER TABLE " + d.quote_identifier(table) + " DROP CONSTRAINT " +
+            d.quote_identifier(old.name));
+  if (!columns.empty())
+    execute("ALTER TABLE " + d.quote_identifier(table) + " ADD CONSTRAINT " +
+            d.quote_identifier(name) + " PRIMARY KEY (" + quoted_list(d, columns) + ")");
+  if (model_) {
+    detail::TableModel& m = model_->at(table);
+    m.primary_key = columns.empty() ? PrimaryKeyInfo{} : PrimaryKeyInfo{name, columns};
+    for (ColumnInfo& c : m.columns)
+      if (std::find(columns.begin(), columns.end(), c.name) != columns.end()) c.nullable = false;
+  }
 }
 
 void MigrationContext::drop_constraint(std::string_view table, std::string_view name) {

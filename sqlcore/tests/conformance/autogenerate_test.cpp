@@ -377,6 +377,41 @@ TEST_P(AutogenerateTest, ChecksAndEnumValuesAreComparedAndApplied) {
   EXPECT_EQ(count(c, "k"), 2);
 }
 
+// A primary key is compared by its columns; the change, applied through render_sql(), keeps the
+// rows and makes the database agree.
+TEST_P(AutogenerateTest, PrimaryKeyChangesAreComparedAndApplied) {
+  MetaData v1, v2;
+  for (MetaData* md : {&v1, &v2}) {
+    Table& t = md->add_table("grid");
+    // BigInteger: SQLite's rowid (x while it is the whole key) reflects as one.
+    t.column("x", types::BigInteger);
+    t.column("y", types::Integer);
+    t.column("label", types::Text).nullable();
+    if (md == &v2)
+      t.primary_key({"x", "y"});
+    else
+      t.primary_key({"x"});
+  }
+  v1.create_all(engine());
+  auto c = engine().connect();
+  exec(c, "INSERT INTO grid (x, y, label) VALUES (1, 1, 'a'), (2, 1, 'b')");
+  const auto changes = migrate::compare(c, v2);
+  ASSERT_EQ(keys(changes), (std::vector<std::string>{"alter_primary_key grid.pk_grid"}))
+      << dump(changes);
+  EXPECT_EQ(changes[0].detail, "(x) -> (x, y)");
+  EXPECT_NE(migrate::render_cpp(changes, v2).find("m.alter_primary_key(\"grid\", {\"x\", \"y\"}"),
+            std::string::npos);
+  {
+    auto tx = c.begin();
+    for (const auto& sql : migrate::render_sql(c, changes, v2)) c.execute(text(sql));
+    tx.commit();
+  }
+  EXPECT_TRUE(migrate::compare(c, v2).empty()) << dump(migrate::compare(c, v2));
+  EXPECT_EQ(count(c, "grid"), 2);
+  exec(c, "INSERT INTO grid (x, y) VALUES (1, 2)");
+  EXPECT_THROW(exec(c, "INSERT INTO grid (x, y) VALUES (1, 2)"), IntegrityError);
+}
+
 SQLCORE_BACKEND_TEST_SUITE(AutogenerateTest);
 
 }  // namespace

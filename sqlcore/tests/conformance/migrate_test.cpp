@@ -702,6 +702,10 @@ std::vector<Revision> every_operation() {
          m.add_column_if_missing("animals", "weight", types::Double);
          m.create_index_if_missing("animals", "ix_pets_title", {"title"});
        }},
+      {"o8", "a composite primary key",
+       [](MigrationContext& m) {
+         m.alter_primary_key("owners", {"id", "code"});
+       }},
   };
 }
 
@@ -715,7 +719,7 @@ TEST_P(MigrateTest, OfflineSqlEqualsWhatTheOnlineRunExecutes) {
   Migrator(engine(), h, options).upgrade();
 
   const auto offline = offline_upgrade(h, dialect());
-  ASSERT_EQ(offline.size(), 7u);
+  ASSERT_EQ(offline.size(), 8u);
   for (const OfflineRevision& r : offline) {
     EXPECT_FALSE(r.statements.empty()) << r.id;
     EXPECT_EQ(r.statements, online[r.id]) << r.id;
@@ -740,6 +744,9 @@ TEST_P(MigrateTest, OfflineSqlEqualsWhatTheOnlineRunExecutes) {
   EXPECT_TRUE(c.execute(text("SELECT added FROM owners")).scalar<std::optional<Timestamp>>());
   EXPECT_EQ(c.execute(text("SELECT title FROM animals")).scalar<std::string>(), "Rex");
   EXPECT_EQ(c.execute(text("SELECT score FROM animals")).scalar<std::int64_t>(), 0);
+  EXPECT_EQ(Inspector(c).primary_key("owners").columns, (Strings{"id", "code"}));
+  exec(c, "INSERT INTO owners (id, code) VALUES (1, 'other')");  // (id, code) is the key now
+  EXPECT_THROW(exec(c, "INSERT INTO owners (id, code) VALUES (1, 'other')"), IntegrityError);
 }
 
 TEST_P(MigrateTest, UpgradeScriptWrapsEachRevisionWithItsVersionUpdate) {
@@ -759,7 +766,7 @@ TEST_P(MigrateTest, UpgradeScriptWrapsEachRevisionWithItsVersionUpdate) {
   std::size_t begins = 0;
   for (auto at = script.find("\nBEGIN;\n"); at != npos; at = script.find("\nBEGIN;\n", at + 1))
     ++begins;
-  EXPECT_EQ(begins, 2u);
+  EXPECT_EQ(begins, 3u);
   // Nothing was touched: no table, no version.
   EXPECT_TRUE(tables().empty());
   EXPECT_EQ(Migrator(engine(), h).current(), std::nullopt);

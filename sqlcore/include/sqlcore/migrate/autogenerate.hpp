@@ -20,7 +20,7 @@
 //   - CHECK constraints by name only (catalogs respell conditions beyond safe comparison:
 //     PostgreSQL writes IN as = ANY (ARRAY[...])); the checks a type writes (Enum, SQLite's Json)
 //     are the column type's business: an Enum whose value set changed is an alter_type;
-//   - not compared: the primary key.
+//   - the primary key by its columns, in order (alter_primary_key; its name is not compared).
 // Renames cannot be detected: they show as drop + add (render_cpp() says so loudly).
 #pragma once
 
@@ -51,7 +51,8 @@ struct Change {
     add_foreign_key,
     drop_foreign_key,
     add_check,
-    drop_check
+    drop_check,
+    alter_primary_key
   };
   Kind kind;
   std::string table;

@@ -255,6 +255,11 @@ class MigrationContext {
                        std::string referred_table, std::vector<std::string> referred_columns,
                        FkAction on_delete = FkAction::no_action,
                        FkAction on_update = FkAction::no_action, std::string name = {});
+  /// Replaces the table's primary key by one on `columns` (none: the table keeps no primary key),
+  /// named `name` (default pk_<table>). The key's columns become NOT NULL; rows that would
+  /// repeat a key make it fail. PostgreSQL: DROP / ADD CONSTRAINT; SQLite: a table rebuild.
+  void alter_primary_key(std::string_view table, std::vector<std::string> columns,
+                         std::string name = {});
   /// Drops the unique, check or foreign-key constraint `name` (ArgumentError when the table has
   /// none of that name).
   void drop_constraint(std::string_view table, std::string_view name);
@@ -277,10 +282,11 @@ class MigrationContext {
   detail::SchemaModel* model_ = nullptr;
   std::vector<std::string>* out_ = nullptr;
   /// SQLite: recreates `table` without `drop` (if not empty) and with `alter` applied to
-  /// `alter_name`.
+  /// `alter_name`; with `primary_key`, that (possibly empty) key replaces the old one.
   void rebuild_table(std::string_view table, std::string_view drop, std::string_view alter_name,
                      const AlterColumn* alter, std::string_view drop_constraint = {},
-                     const std::function<void(Table&)>& add = {});
+                     const std::function<void(Table&)>& add = {},
+                     const PrimaryKeyInfo* primary_key = nullptr);
 
   std::unique_ptr<Inspector> inspector_;
 };
