@@ -131,6 +131,24 @@ TEST_P(TrinityManagerTest, ReadsInsideATransactionSeeItsWork) {
   EXPECT_FALSE(dbm.users().get_user_by_username("ada"));
 }
 
+// An operation used inside another's unit of work joins it (a savepoint on the same connection)
+// instead of taking a second connection that would wait for the first's lock.
+TEST_P(TrinityManagerTest, AnOperationInsideAnotherJoinsItsUnitOfWork) {
+  trinity::db::DatabaseManager dbm({.url = url()});
+  const auto n = dbm.db().run([&](Connection& c) {
+    dbm.settings().set_setting("a", "1");
+    dbm.settings().set_setting("b", "2");
+    return c.execute(text("SELECT COUNT(*) FROM system_settings")).scalar<std::int64_t>();
+  });
+  EXPECT_EQ(n, 2);
+  EXPECT_THROW(dbm.db().run([&](Connection&) -> int {
+    dbm.settings().set_setting("c", "3");
+    throw std::runtime_error("undo");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(dbm.settings().get_settings_dict().size(), 2u);
+}
+
 SQLCORE_BACKEND_TEST_SUITE(TrinityManagerTest);
 
 }  // namespace

@@ -36,11 +36,15 @@ class Db {
   const Schema& schema() const { return *schema_; }
 
   /// Runs `fn(Connection&)` as one unit of work (see above) and returns what it returns.
+  /// An operation that calls another operation inside its body gets it joined too (as a
+  /// savepoint on the same connection), never a second connection that would wait for the first.
   template <class F>
   auto run(F&& fn) -> std::invoke_result_t<F, sqlcore::Connection&> {
     if (sqlcore::Connection* joined = current()) return in(joined->begin_nested(), *joined, fn);
     sqlcore::Connection conn = engine_->connect();
-    return in(conn.begin(), conn, fn);
+    sqlcore::Transaction tx = conn.begin();
+    Bind bind(this, &conn);
+    return in(std::move(tx), conn, fn);
   }
 
   /// Runs `fn(Connection&)` for an operation that reads with ONE statement: no transaction of
