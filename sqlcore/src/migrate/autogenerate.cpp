@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <set>
 #include <string_view>
@@ -316,7 +317,95 @@ std::string type_cpp(const Type& t) {
   }
 }
 
+/// A server default as C++ (the argument of Column::server_default), or nullopt when it has no
+/// C++ spelling here (a literal of another kind than text, bool, integer or real).
+std::optional<std::string> default_cpp(const ServerDefault& d) {
+  switch (d.kind()) {
+    case ServerDefault::Kind::current_timestamp:
+      return "now()";
+    case ServerDefault::Kind::sql:
+      return "ServerDefault::sql(" + lit(d.expression()) + ")";
+    case ServerDefault::Kind::literal: {
+      const Value& v = d.value();
+      switch (v.kind()) {
+        case Value::Kind::text:
+          return "std::string(" + lit(v.as<std::string>()) + ")";
+        case Value::Kind::boolean:
+          return v.as<bool>() ? "true" : "false";
+        case Value::Kind::integer:
+          return "std::int64_t{" + std::to_string(v.as<std::int64_t>()) + "}";
+        case Value::Kind::real: {
+          char buf[40];
+          auto r = std::to_chars(buf, buf + sizeof buf, v.as<double>());
+          std::string out(buf, r.ptr);  // the shortest form that reads back the same
+          if (out.find_first_of(".en") == std::string::npos) out += ".0";
+          return out;
+        }
+        default:
+          return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+/// The statements that declare `t` on `Table& t` in a scratch MetaData, every name explicit, so
+/// that the revision keeps creating this table however the declarations change later.
+std::string table_cpp(const Table& t, const std::string& in) {
+  std::string o;
+  const bool single_pk = t.primary_key().columns().size() == 1;
+  for (const Column* c : t.columns()) {
+    o += in + "t.column(" + lit(c->name()) + ", " + type_cpp(c->type()) + ")";
+    if (single_pk && c->is_primary_key()) o += ".primary_key()";
+    if (c->is_nullable() && !c->is_primary_key()) o += ".nullable()";
+    if (c->autoincrement_setting() != Autoincrement::automatic)
+      o += std::string(".autoincrement(") +
+           (c->autoincrement_setting() == Autoincrement::yes ? "true" : "false") + ")";
+    std::string todo;
+    if (c->server_default()) {
+      if (auto d = default_cpp(*c->server_default()))
+        o += ".server_default(" + *d + ")";
+      else
+        todo = "  // TODO: its server default (a literal of another kind)";
+    }
+    o += ";" + todo + "\n";
+  }
+  if (t.primary_key().columns().size() > 1)
+    o += in + "t.primary_key(" + lits(names_of(t.primary_key().columns())) + ", " +
+         lit(t.primary_key().name()) + ");\n";
+  for (const UniqueConstraint& u : t.unique_constraints())
+    o += in + "t.unique(" + lits(names_of(u.columns())) + ", " + lit(u.name()) + ");\n";
+  for (const CheckConstraint& ck : t.checks())
+    o += in + "t.check(raw_sql(" + lit(ck.condition()) + "), " + lit(ck.name()) + ");\n";
+  for (const ForeignKey& fk : t.foreign_keys()) {
+    o += in + "t.foreign_key(" + lits(names_of(fk.columns())) + ", " + lit(fk.referred_table()) +
+         ", " + lits(fk.referred_columns()) + ", " + action_cpp(fk.on_delete()) + ", " +
+         action_cpp(fk.on_update()) + ", " + lit(fk.name()) + ")";
+    o += fk.is_use_alter() ? ".use_alter();\n" : ";\n";
+  }
+  for (const Index& ix : t.indexes()) {
+    Strings elements;
+    for (std::size_t i = 0; i < ix.columns().size(); ++i)
+      elements.push_back(ix.columns()[i] ? lit(ix.columns()[i]->name())
+                                         : "raw_sql(" + lit(ix.expressions()[i]) + ")");
+    o += in + "t.index(" + lit(ix.name()) + ", {" + join(elements) + "})";
+    if (ix.is_unique()) o += ".unique()";
+    if (!ix.where().empty()) o += ".where(raw_sql(" + lit(ix.where()) + "))";
+    o += ";\n";
+  }
+  return o;
+}
+
 }  // namespace
+
+std::string render_table_cpp(const Table& table) {
+  std::string o = "{  // " + table.name() + "\n";
+  o += "  MetaData md;\n";
+  o += "  Table& t = md.add_table(" + lit(table.name()) + ");\n";
+  o += table_cpp(table, "  ");
+  o += "  m.create_table(t);\n}\n";
+  return o;
+}
 
 const char* to_string(Change::Kind kind) {
   using K = Change::Kind;
@@ -392,7 +481,7 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
   o += "// !!! m.rename_table() / m.rename_column().\n";
   o += "// Not compared: primary key names, CHECK conditions (by name only), the value of\n";
   o += "// ServerDefault::sql() defaults.\n";
-  o += "[&metadata](sqlcore::migrate::MigrationContext& m) {\n";
+  const std::size_t head = o.size();  // the lambda's first line goes here, once the body is known
   o += "  using namespace sqlcore;\n";
   if (changes.empty()) o += "  // No changes: the database agrees with the metadata.\n";
   for (const Change& ch : changes) {
@@ -405,7 +494,20 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
          "\n";
     switch (ch.kind) {
       case K::add_table:
-        o += "  m.create_table(metadata.table(" + tl + "));\n";
+        if (t) {
+          // The table as declared today, frozen: the revision must create this table even after
+          // the declarations change.
+          std::string block = render_table_cpp(*t);
+          std::string indented;
+          for (std::size_t at = 0; at < block.size();) {
+            const std::size_t end = block.find('\n', at);
+            indented += "  " + block.substr(at, end - at) + "\n";
+            at = end + 1;
+          }
+          o += indented;
+        } else {
+          o += "  // TODO: table not found in the metadata\n";
+        }
         break;
       case K::drop_table:
         o += "  m.drop_table(" + tl + ");  // DATA LOSS (a rename?)\n";
@@ -508,6 +610,10 @@ std::string render_cpp(const std::vector<Change>& changes, const MetaData& metad
     }
   }
   o += "}\n";
+  // Capture the metadata only when the body reads it (frozen tables do not).
+  const bool reads = o.find("metadata.", head) != std::string::npos;
+  o.insert(head, std::string(reads ? "[&metadata]" : "[]") +
+                     "(sqlcore::migrate::MigrationContext& m) {\n");
   return o;
 }
 

@@ -225,15 +225,16 @@ TEST_P(AutogenerateTest, RenderCppNamesEveryChangeAndWarnsAboutRenames) {
       EXPECT_NE(code.find(ch.name), std::string::npos) << code;
     }
   }
-  for (const char* call : {"m.create_table(metadata.table(\"tags\"))", "m.drop_table(\"legacy\")",
-                           "m.add_column(\"people\", \"phone\", types::String(20)",
-                           "m.drop_column(\"people\", \"fax\")",
-                           "m.alter_column(\"people\", \"name\", {.type = types::Text})",
-                           "m.alter_column(\"people\", \"email\", {.nullable = false})",
-                           "m.create_index(\"people\", \"ix_people_city\", {\"city\"})",
-                           "m.drop_index(\"ix_people_email\")",
-                           "m.alter_column(\"people\", \"note\", {.drop_server_default = true})",
-                           "m.alter_column(\"people\", \"rank\", {.server_default = "})
+  for (const char* call :
+       {"Table& t = md.add_table(\"tags\");", "m.create_table(t);", "m.drop_table(\"legacy\")",
+        "m.add_column(\"people\", \"phone\", types::String(20)",
+        "m.drop_column(\"people\", \"fax\")",
+        "m.alter_column(\"people\", \"name\", {.type = types::Text})",
+        "m.alter_column(\"people\", \"email\", {.nullable = false})",
+        "m.create_index(\"people\", \"ix_people_city\", {\"city\"})",
+        "m.drop_index(\"ix_people_email\")",
+        "m.alter_column(\"people\", \"note\", {.drop_server_default = true})",
+        "m.alter_column(\"people\", \"rank\", {.server_default = "})
     EXPECT_NE(code.find(call), std::string::npos) << call << "\n" << code;
 }
 
@@ -410,6 +411,49 @@ TEST_P(AutogenerateTest, PrimaryKeyChangesAreComparedAndApplied) {
   EXPECT_EQ(count(c, "grid"), 2);
   exec(c, "INSERT INTO grid (x, y) VALUES (1, 2)");
   EXPECT_THROW(exec(c, "INSERT INTO grid (x, y) VALUES (1, 2)"), IntegrityError);
+}
+
+// A table to add is written out in full with every name explicit, so the revision keeps
+// creating it as it is today (trinity-db's first revision is such code, and its parity test
+// proves the rendering on every backend).
+TEST(RenderTableCpp, WritesEveryColumnKeyConstraintAndIndexWithExplicitNames) {
+  MetaData md;
+  Table& owners = md.add_table("owners");
+  owners.column("id", types::BigInteger).primary_key().autoincrement(true);
+  Table& t = md.add_table("pets");
+  t.column("owner_id", types::BigInteger).references("owners.id", FkAction::cascade);
+  t.column("seq", types::Integer);
+  t.column("name", types::String(40)).unique();
+  t.column("kind", types::Enum({"cat", "dog"})).server_default(std::string("cat"));
+  t.column("weight", types::Double).nullable().server_default(0.5);
+  t.column("alive", types::Boolean).server_default(true);
+  t.column("born", types::DateTime).server_default(now());
+  t.column("tags", types::Json).nullable();
+  t.primary_key({"owner_id", "seq"});
+  t.check(raw_sql("\"seq\" >= 0"), "seq_positive");
+  t.index("ix_pets_lower_name", {raw_sql("lower(\"name\")")}).unique().where(raw_sql("\"alive\""));
+  const std::string code = migrate::render_table_cpp(t);
+  for (const char* line :
+       {"Table& t = md.add_table(\"pets\");", "t.column(\"owner_id\", types::BigInteger);",
+        "t.column(\"name\", types::String(40));",
+        "t.column(\"kind\", types::Enum({\"cat\", \"dog\"})).server_default(std::string(\"cat\"));",
+        "t.column(\"weight\", types::Double).nullable().server_default(0.5);",
+        "t.column(\"alive\", types::Boolean).server_default(true);",
+        "t.column(\"born\", types::DateTime).server_default(now());",
+        "t.column(\"tags\", types::Json).nullable();",
+        "t.primary_key({\"owner_id\", \"seq\"}, \"pk_pets\");",
+        "t.unique({\"name\"}, \"uq_pets_name\");",
+        "t.check(raw_sql(\"\\\"seq\\\" >= 0\"), \"seq_positive\");",
+        "t.foreign_key({\"owner_id\"}, \"owners\", {\"id\"}, FkAction::cascade, "
+        "FkAction::no_action, \"fk_pets_owner_id_owners\");",
+        "t.index(\"ix_pets_lower_name\", {raw_sql(\"lower(\\\"name\\\")\")}).unique()"
+        ".where(raw_sql(\"\\\"alive\\\"\"));",
+        "m.create_table(t);"})
+    EXPECT_NE(code.find(line), std::string::npos) << line << "\n" << code;
+  EXPECT_NE(migrate::render_table_cpp(owners).find(
+                "t.column(\"id\", types::BigInteger).primary_key().autoincrement(true);"),
+            std::string::npos)
+      << migrate::render_table_cpp(owners);
 }
 
 SQLCORE_BACKEND_TEST_SUITE(AutogenerateTest);

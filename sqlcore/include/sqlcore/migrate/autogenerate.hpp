@@ -74,10 +74,24 @@ const char* to_string(Change::Kind kind);
 std::vector<Change> compare(Connection& conn, const MetaData& metadata,
                             const std::vector<std::string>& ignore_tables = {"sqlcore_version"});
 
-/// The changes as a ready-to-edit C++ revision body (MigrationContext calls on `m`, reading
-/// declarations from `metadata`), with a loud comment that renames show as drop + add. An
-/// expression or partial index, which create_index() cannot make, is written as a TODO comment.
+/// The changes as a ready-to-edit C++ revision body (MigrationContext calls on `m`), with a loud
+/// comment that renames show as drop + add. A table to add is written out in full
+/// (render_table_cpp), so that the revision keeps creating that table as it is today; column
+/// defaults and constraints of other changes read `metadata` (edit them into values if the
+/// declarations may change later).
 std::string render_cpp(const std::vector<Change>& changes, const MetaData& metadata);
+
+/// `table` as C++ that declares it in a scratch MetaData and creates it on a MigrationContext `m`
+/// -- every column, key, unique, check, foreign key and index, with every name explicit:
+///   {  // users
+///     MetaData md;
+///     Table& t = md.add_table("users");
+///     t.column("id", types::BigInteger).primary_key().autoincrement(true);
+///     ...
+///     m.create_table(t);
+///   }
+/// (Client-side defaults are code, not schema: they are not written.)
+std::string render_table_cpp(const Table& table);
 
 /// The changes as the SQL statements that would apply them on `conn`'s backend, generated
 /// without changing anything: the tables they touch are read through the Inspector into a model

@@ -1,0 +1,11 @@
+// The revisions of trinity-db's history, one file each (revision_<id>.cpp). Internal.
+#pragma once
+
+#include <sqlcore/migrate/migrate.hpp>
+
+namespace trinity::db::revisions {
+
+void upgrade_0001_initial(sqlcore::migrate::MigrationContext& m);
+void downgrade_0001_initial(sqlcore::migrate::MigrationContext& m);
+
+}  // namespace trinity::db::revisions
