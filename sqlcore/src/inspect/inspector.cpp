@@ -152,6 +152,17 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
+std::vector<std::string> split_unit(std::string_view s) {
+  std::vector<std::string> out(1);
+  for (const char ch : s) {
+    if (ch == '\x1f')
+      out.emplace_back();
+    else
+      out.back().push_back(ch);
+  }
+  return out;
+}
+
 namespace {
 
 /// The end of the type name of a `::type` cast starting at s[i]: one word, or a type PostgreSQL

@@ -61,6 +61,8 @@ std::string trim(std::string_view s);
 /// `s` without one or more pairs of parentheses enclosing all of it.
 std::string strip_outer_parens(std::string_view s);
 std::string to_upper(std::string_view s);
+/// `s` split at the unit separator (char 31): how catalog queries aggregate lists of names.
+std::vector<std::string> split_unit(std::string_view s);
 
 /// SQL text in lower case without double quotes, parentheses, blanks and `::type` casts (and
 /// single quotes with `drop_string_quotes`): comparable across the ways catalogs respell it.

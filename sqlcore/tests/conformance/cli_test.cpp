@@ -9,6 +9,7 @@
 
 #include <sqlcore/cli/cli.hpp>
 
+#include "common/sample_revisions.hpp"
 #include "conformance/backend.hpp"
 
 using namespace sqlcore;
@@ -21,34 +22,7 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-/// Three revisions: users, users.email, posts with an index.
-std::vector<Revision> three_revisions() {
-  return {
-      {"r1", "create users",
-       [](MigrationContext& m) {
-         MetaData md;
-         Table& t = md.add_table("users");
-         t.column("id", types::BigInteger).primary_key();
-         t.column("name", types::String(64));
-         m.create_table(t);
-       },
-       [](MigrationContext& m) { m.drop_table("users"); }},
-      {"r2", "add users.email",
-       [](MigrationContext& m) { m.add_column("users", "email", types::String(255)); },
-       [](MigrationContext& m) { m.drop_column("users", "email"); }},
-      {"r3", "create posts",
-       [](MigrationContext& m) {
-         MetaData md;
-         Table& t = md.add_table("posts");
-         t.column("id", types::BigInteger).primary_key();
-         t.column("user_id", types::BigInteger);
-         t.column("title", types::Text);
-         t.index("ix_posts_user_id", {"user_id"});
-         m.create_table(t);
-       },
-       [](MigrationContext& m) { m.drop_table("posts"); }},
-  };
-}
+using sample::three_revisions;
 
 /// The schema at r3, as the application declares it.
 void declare_head(MetaData& md) {

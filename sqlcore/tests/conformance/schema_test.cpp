@@ -15,6 +15,7 @@
 #include <set>
 
 #include "conformance/backend.hpp"
+#include "inspect/reflector.hpp"
 
 using namespace sqlcore;
 
@@ -57,21 +58,6 @@ bool is_sqlite(const Connection& c) {
   return dialect_name(c) == "sqlite";
 }
 
-std::vector<std::string> split_unit(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : s) {
-    if (ch == '\x1f') {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(ch);
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
 /// Lower case without quotes, parentheses and blanks: comparable across the catalogs' spellings.
 std::string squash(std::string_view s) {
   std::string out;
@@ -91,66 +77,13 @@ struct DdlConstraint {
   std::string ref_table;
 };
 
-void skip_blanks(std::string_view s, std::size_t& i) {
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-}
-
-std::string read_identifier(std::string_view s, std::size_t& i) {
-  skip_blanks(s, i);
-  std::string out;
-  if (i < s.size() && s[i] == '"') {
-    ++i;
-    while (i < s.size()) {
-      if (s[i] == '"') {
-        if (i + 1 < s.size() && s[i + 1] == '"') {
-          out.push_back('"');
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
-      }
-      out.push_back(s[i++]);
-    }
-    return out;
-  }
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_'))
-    out.push_back(s[i++]);
-  return out;
-}
-
-bool starts_with_word(std::string_view s, std::size_t i, std::string_view word) {
-  if (i + word.size() > s.size()) return false;
-  for (std::size_t k = 0; k < word.size(); ++k)
-    if (std::toupper(static_cast<unsigned char>(s[i + k])) != word[k]) return false;
-  return i + word.size() == s.size() ||
-         !(std::isalnum(static_cast<unsigned char>(s[i + word.size()])) ||
-           s[i + word.size()] == '_');
-}
-
-// The text inside balanced parentheses starting at s[i] == '(' (quotes respected).
-std::string read_parenthesized(std::string_view s, std::size_t& i) {
-  skip_blanks(s, i);
-  if (i >= s.size() || s[i] != '(') return {};
-  int depth = 0;
-  std::size_t start = i + 1;
-  char quote = 0;
-  for (; i < s.size(); ++i) {
-    char ch = s[i];
-    if (quote) {
-      if (ch == quote) quote = 0;  // a doubled quote closes and reopens: same effect
-      continue;
-    }
-    if (ch == '\'' || ch == '"') {
-      quote = ch;
-    } else if (ch == '(') {
-      ++depth;
-    } else if (ch == ')' && --depth == 0) {
-      return std::string(s.substr(start, i++ - start));
-    }
-  }
-  return {};
-}
+// The SQL text readers the reflectors use (pure text; the catalog queries here stay this test's
+// own).
+using sqlcore::detail::read_identifier;
+using sqlcore::detail::read_parenthesized;
+using sqlcore::detail::skip_blanks;
+using sqlcore::detail::split_unit;
+using sqlcore::detail::starts_with_word;
 
 std::vector<std::string> identifier_list(std::string_view body) {
   std::vector<std::string> out;
@@ -195,7 +128,7 @@ std::vector<DdlConstraint> named_constraints(std::string_view sql) {
       break;
     }
     skip_blanks(sql, j);
-    if (j < sql.size() && sql[j] == '(') c.body = read_parenthesized(sql, j);
+    if (j < sql.size() && sql[j] == '(') c.body = read_parenthesized(sql, j).value_or("");
     if (c.kind != "CHECK") c.columns = identifier_list(c.body);
     if (c.kind == "FOREIGN KEY") {
       skip_blanks(sql, j);

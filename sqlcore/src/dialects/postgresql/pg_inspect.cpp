@@ -32,21 +32,6 @@ std::string att_names(const std::string& attnums, const std::string& rel) {
          " AND a.attnum = k.attnum)";
 }
 
-std::vector<std::string> split_unit(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : s) {
-    if (ch == '\x1f') {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(ch);
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
 FkAction fk_action(const std::string& code) {
   if (code == "r") return FkAction::restrict;
   if (code == "c") return FkAction::cascade;
@@ -135,7 +120,7 @@ class PgReflector final : public detail::Reflector {
     auto rows = constraints(table, "p");
     if (!rows.empty()) {
       out.name = rows[0].get<std::string>("name");
-      out.columns = split_unit(rows[0].get<std::string>("cols"));
+      out.columns = detail::split_unit(rows[0].get<std::string>("cols"));
     }
     return out;
   }
@@ -143,7 +128,7 @@ class PgReflector final : public detail::Reflector {
   std::vector<UniqueInfo> unique_constraints(std::string_view table) override {
     std::vector<UniqueInfo> out;
     for (auto& r : constraints(table, "u"))
-      out.push_back({r.get<std::string>("name"), split_unit(r.get<std::string>("cols"))});
+      out.push_back({r.get<std::string>("name"), detail::split_unit(r.get<std::string>("cols"))});
     return out;
   }
 
@@ -174,8 +159,8 @@ class PgReflector final : public detail::Reflector {
       ix.name = r.get<std::string>("name");
       ix.unique = r.get<bool>("uniq");
       ix.where = r.get<std::optional<std::string>>("pred").value_or("");
-      ix.columns = split_unit(r.get<std::optional<std::string>>("cols").value_or(""));
-      ix.expressions = split_unit(r.get<std::optional<std::string>>("exprs").value_or(""));
+      ix.columns = detail::split_unit(r.get<std::optional<std::string>>("cols").value_or(""));
+      ix.expressions = detail::split_unit(r.get<std::optional<std::string>>("exprs").value_or(""));
       for (auto& e : ix.expressions) e = detail::strip_outer_parens(e);
       out.push_back(std::move(ix));
     }
@@ -187,9 +172,9 @@ class PgReflector final : public detail::Reflector {
     for (auto& r : constraints(table, "f")) {
       ForeignKeyInfo f;
       f.name = r.get<std::string>("name");
-      f.columns = split_unit(r.get<std::string>("cols"));
+      f.columns = detail::split_unit(r.get<std::string>("cols"));
       f.referred_table = r.get<std::string>("ref_table");
-      f.referred_columns = split_unit(r.get<std::string>("ref_cols"));
+      f.referred_columns = detail::split_unit(r.get<std::string>("ref_cols"));
       f.on_delete = fk_action(r.get<std::string>("on_delete"));
       f.on_update = fk_action(r.get<std::string>("on_update"));
       out.push_back(std::move(f));
