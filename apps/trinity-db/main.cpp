@@ -30,14 +30,20 @@ int main(int argc, char** argv) {
     bool legacy = false;
     {
       auto c = ctx.engine().connect();
+      // Another application's database with a schema_migrations table: refuse, change nothing.
+      trinity::db::refuse_foreign_database(c, ctx.display_url());
       legacy = trinity::db::is_legacy_database(c);
     }
     if (!legacy) return;
-    const auto rows = trinity::db::adopt_legacy_database(ctx.engine());
-    if (!ctx.json())
-      ctx.out() << "adopted the original system's database: " << rows
-                << " rows kept, now at revision " << trinity::db::history().revisions().front().id
-                << "\n";
+    const auto report = trinity::db::adopt_legacy_database(ctx.engine());
+    if (ctx.json())
+      ctx.add_report("adoption", report.to_json());
+    else
+      ctx.out() << report.summary() << "now at revision "
+                << trinity::db::history().revisions().front().id << "\n";
   };
+  // Tables trinity-db does not know (another tool's, or kept by adoption) are never dropped:
+  // check and diff list them as extra instead of as drift.
+  app.keep_unknown_tables = true;
   return sqlcore::cli::run(app, argc, argv);
 }

@@ -176,6 +176,9 @@ ChatMessage ChatOperations::add_chat_message(
     // Strictly after the previous message, even within one microsecond (see chat.hpp).
     if (ts <= last) ts = Timestamp::from_micros(last.micros() + 1);
 
+    // Checked when made (nesting, text) without copying a document too deep to bind, and
+    // refused when bound: only then is the caller's document copied into the result.
+    const sqlcore::Value tool_calls_value(tool_calls);
     ChatMessage msg;
     msg.id = new_id();
     msg.session_id = session_id;
@@ -188,7 +191,6 @@ ChatMessage ChatOperations::add_chat_message(
     msg.cost = cost;
     msg.context_used = context_used;
     msg.context_max = context_max;
-    msg.tool_calls = tool_calls;
     msg.execution_time_ms = execution_time_ms;
     msg.source = source.value_or("text");
     msg.subscription_id = subscription_id;
@@ -205,11 +207,12 @@ ChatMessage ChatOperations::add_chat_message(
                                     {"cost", msg.cost},
                                     {"context_used", msg.context_used},
                                     {"context_max", msg.context_max},
-                                    {"tool_calls", msg.tool_calls},
+                                    {"tool_calls", tool_calls_value},
                                     {"execution_time_ms", msg.execution_time_ms},
                                     {"source", msg.source},
                                     {"subscription_id", msg.subscription_id},
                                     {"output_tokens", msg.output_tokens}});
+    msg.tool_calls = tool_calls;
 
     if (!cost && !context_used && !context_max) {
       c.execute(st_->touch_session, {{"last_message_at", ts}, {"session_id", session_id}});

@@ -2,6 +2,8 @@
 #include "trinity/db/legacy.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -30,10 +32,37 @@ using sqlcore::TypeKind;
 using sqlcore::Value;
 
 constexpr const char* kLegacyVersions = "schema_migrations";
+constexpr const char* kKeptVersions = "_legacy_schema_migrations";
+constexpr const char* kDangling = "_legacy_dangling_references";
 constexpr std::size_t kMaxProblems = 20;
 
+// Where a legacy table waits while revision 0001 creates its replacement (dropped at the end).
 std::string aside(const std::string& table) {
-  return "_legacy_" + table;
+  return "_adopting_" + table;
+}
+std::string extra_table(const std::string& table) {
+  return "_legacy_extra_" + table;
+}
+std::string quarantine_table(const std::string& table) {
+  return "_legacy_quarantine_" + table;
+}
+
+// The original system's fingerprint: tables it had from its first schema, with columns that
+// identify them (beyond their keys).
+const std::map<std::string, std::vector<std::string>>& fingerprint() {
+  static const std::map<std::string, std::vector<std::string>> f = {
+      {"users", {"id", "username", "role", "email", "created_at"}},
+      {"agent_ownership", {"agent_name", "owner_id"}},
+      {"agent_sharing", {"agent_name", "shared_with_email"}},
+      {"mcp_api_keys", {"id", "key_hash", "user_id"}},
+      {"agent_schedules", {"id", "agent_name", "cron_expression"}},
+      {"schedule_executions", {"id", "schedule_id", "agent_name", "status"}},
+      {"chat_sessions", {"id", "agent_name", "user_id"}},
+      {"chat_messages", {"id", "session_id", "role", "content"}},
+      {"agent_activities", {"id", "agent_name", "activity_type"}},
+      {"system_settings", {"key", "value"}},
+  };
+  return f;
 }
 
 /// Why `v` is no value of `col`'s type, or the converted value.
@@ -47,6 +76,101 @@ std::optional<std::int64_t> integer_text(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return n;
+}
+
+std::string quoted(const sqlcore::Dialect& d, const std::string& name) {
+  return d.quote_identifier(name);
+}
+
+// The primary key of `r` in words: "id=42", "agent_name=a, tag=b".
+std::string key_text(const Table& t, const sqlcore::Row& r) {
+  std::string key;
+  for (const Column* k : t.primary_key().columns()) {
+    std::string shown;
+    try {
+      shown = r[k->name()].as<std::string>();
+    } catch (const std::exception&) {
+      shown = r[k->name()].is_null() ? "NULL" : r[k->name()].debug_string();
+    }
+    key += (key.empty() ? "" : ", ") + k->name() + "=" + shown;
+  }
+  return key;
+}
+
+// The rows of `t` with a reference (foreign key) to a row that does not exist: set to NULL when
+// every referencing column is nullable (recorded in kDangling), else the row moves whole to its
+// quarantine table. Repeated until nothing dangles: a quarantined row may be another's parent.
+// Foreign keys are off inside the revision (sqlcore's Migrator on SQLite), so nothing cascades.
+void resolve_dangling(Connection& c, const sqlcore::MetaData& md, AdoptionReport& report) {
+  const sqlcore::Dialect& d = c.dialect();
+  c.execute(sqlcore::text("CREATE TABLE IF NOT EXISTS " + quoted(d, kDangling) +
+                          " (table_name TEXT NOT NULL, row_key TEXT NOT NULL, column_name TEXT "
+                          "NOT NULL, old_value TEXT)"));
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Table* t : md.sorted_tables()) {
+      if (t->primary_key().empty()) continue;
+      for (const auto& fk : t->foreign_keys()) {
+        std::string cols, not_null, match, key_cols;
+        bool nullable = true;
+        for (std::size_t i = 0; i < fk.columns().size(); ++i) {
+          const std::string col = quoted(d, fk.columns()[i]->name());
+          cols += (i ? ", " : "") + std::string("t.") + col;
+          not_null += (i ? " AND t." : "t.") + col + " IS NOT NULL";
+          match += (i ? " AND p." : "p.") + quoted(d, fk.referred_columns()[i]) + " = t." + col;
+          nullable = nullable && fk.columns()[i]->is_nullable();
+        }
+        for (const Column* k : t->primary_key().columns())
+          key_cols += (key_cols.empty() ? "t." : ", t.") + quoted(d, k->name());
+        const std::string where = not_null + " AND NOT EXISTS (SELECT 1 FROM " +
+                                  quoted(d, fk.referred_table()) + " p WHERE " + match + ")";
+        const std::vector<sqlcore::Row> rows =
+            c.execute(sqlcore::text("SELECT " + key_cols + ", " + cols + " FROM " +
+                                    quoted(d, t->name()) + " t WHERE " + where))
+                .all();
+        if (rows.empty()) continue;
+        changed = true;
+        for (const sqlcore::Row& r : rows) {
+          DanglingReference ref{t->name(), key_text(*t, r), "", "", !nullable};
+          for (std::size_t i = 0; i < fk.columns().size(); ++i) {
+            const std::string& name = fk.columns()[i]->name();
+            ref.column += (i ? "," : "") + name;
+            std::string v;
+            try {
+              v = r[name].as<std::string>();
+            } catch (const std::exception&) {
+              v = r[name].debug_string();
+            }
+            ref.value += (i ? "," : "") + v;
+          }
+          report.dangling.push_back(ref);
+          if (nullable) {
+            c.execute(sqlcore::text("INSERT INTO " + quoted(d, kDangling) +
+                                    " (table_name, row_key, column_name, old_value) VALUES (:t, "
+                                    ":k, :c, :v)"),
+                      {{"t", ref.table}, {"k", ref.key}, {"c", ref.column}, {"v", ref.value}});
+            ++report.nulled[t->name()];
+          } else {
+            ++report.quarantined[t->name()];
+          }
+        }
+        if (nullable) {
+          std::string set;
+          for (const Column* col : fk.columns())
+            set += (set.empty() ? "" : ", ") + quoted(d, col->name()) + " = NULL";
+          c.execute(sqlcore::text("UPDATE " + quoted(d, t->name()) + " AS t SET " + set +
+                                  " WHERE " + where));
+        } else {
+          const std::string q = quoted(d, quarantine_table(t->name()));
+          c.execute(sqlcore::text("CREATE TABLE IF NOT EXISTS " + q + " AS SELECT * FROM " +
+                                  quoted(d, t->name()) + " WHERE 0 = 1"));
+          c.execute(sqlcore::text("INSERT INTO " + q + " SELECT t.* FROM " + quoted(d, t->name()) +
+                                  " t WHERE " + where));
+          c.execute(sqlcore::text("DELETE FROM " + quoted(d, t->name()) + " AS t WHERE " + where));
+        }
+      }
+    }
+  }
 }
 
 class Copier {
@@ -158,17 +282,7 @@ class Copier {
   void note(const Table& t, const sqlcore::Row& r, const Column& col, const std::string& why) {
     ++problem_count_;
     if (problems_.size() >= kMaxProblems) return;
-    std::string key;
-    for (const Column* k : t.primary_key().columns()) {
-      std::string shown;
-      try {
-        shown = r[k->name()].as<std::string>();
-      } catch (const std::exception&) {
-        shown = "?";
-      }
-      key += (key.empty() ? "" : ", ") + k->name() + "=" + shown;
-    }
-    problems_.push_back(t.name() + " (" + key + ") column " + col.name() + ": " + why);
+    problems_.push_back(t.name() + " (" + key_text(t, r) + ") column " + col.name() + ": " + why);
   }
 
   void remember_users() {
@@ -185,58 +299,185 @@ class Copier {
 
 }  // namespace
 
-bool is_legacy_database(Connection& conn) {
-  if (conn.dialect().name() != "sqlite") return false;
+LegacyCheck check_legacy_database(Connection& conn) {
+  LegacyCheck out;
+  if (conn.dialect().name() != "sqlite") return out;
   sqlcore::Inspector insp(conn);
-  return insp.has_table(kLegacyVersions) && !insp.has_table("sqlcore_version") &&
-         insp.has_table("users");
+  if (!insp.has_table(kLegacyVersions) || insp.has_table("sqlcore_version")) return out;
+  out.candidate = true;
+  auto columns_of = [&](const std::string& table) {
+    std::set<std::string> names;
+    for (const auto& col : insp.columns(table)) names.insert(col.name);
+    return names;
+  };
+  const auto versions = columns_of(kLegacyVersions);
+  for (const char* col : {"name", "applied_at"})
+    if (!versions.count(col)) out.missing.push_back(std::string(kLegacyVersions) + "." + col);
+  for (const auto& [table, cols] : fingerprint()) {
+    if (!insp.has_table(table)) {
+      out.missing.push_back("table " + table);
+      continue;
+    }
+    const auto have = columns_of(table);
+    for (const auto& col : cols)
+      if (!have.count(col)) out.missing.push_back(table + "." + col);
+  }
+  // Every table it shares with trinity-db must have that table's key columns.
+  for (const Table* t : schema().metadata.tables()) {
+    if (fingerprint().count(t->name()) || !insp.has_table(t->name())) continue;
+    const auto have = columns_of(t->name());
+    for (const Column* k : t->primary_key().columns())
+      if (!have.count(k->name())) out.missing.push_back(t->name() + "." + k->name());
+  }
+  out.original = out.missing.empty();
+  return out;
 }
 
-std::int64_t adopt_legacy_database(sqlcore::Engine& engine) {
+bool is_legacy_database(Connection& conn) {
+  return check_legacy_database(conn).original;
+}
+
+void refuse_foreign_database(Connection& conn, const std::string& display_url) {
+  const LegacyCheck check = check_legacy_database(conn);
+  if (!check.candidate || check.original) return;
+  std::string missing;
+  for (std::size_t i = 0; i < check.missing.size() && i < 8; ++i)
+    missing += (i ? ", " : "") + check.missing[i];
+  if (check.missing.size() > 8) missing += ", ...";
+  throw std::runtime_error(
+      "trinity-db: " + display_url +
+      " has a schema_migrations table but is not a database of the original system (missing: " +
+      missing +
+      "). It may belong to another application: nothing was changed. Point "
+      "DATABASE_URL at trinity-db's own database.");
+}
+
+std::string AdoptionReport::summary() const {
+  std::string out = "adopted the original system's database: " + std::to_string(rows_copied) +
+                    " rows kept; backup at " + backup_path + "\n";
+  for (const auto& [table, cols] : extra_columns) {
+    std::string list;
+    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + c;
+    out += "  " + table + ": column(s) " + list + " kept in " + extra_table(table) + "\n";
+  }
+  std::set<std::string> tables;
+  for (const auto& [t, n] : nulled) tables.insert(t);
+  for (const auto& [t, n] : quarantined) tables.insert(t);
+  for (const auto& t : tables) {
+    out += "  " + t + ": ";
+    auto n = nulled.find(t);
+    auto q = quarantined.find(t);
+    if (n != nulled.end())
+      out += std::to_string(n->second) + " dangling reference(s) set to NULL (old values in " +
+             std::string(kDangling) + ")";
+    if (n != nulled.end() && q != quarantined.end()) out += ", ";
+    if (q != quarantined.end())
+      out += std::to_string(q->second) + " row(s) with a dangling required reference moved to " +
+             quarantine_table(t);
+    out += "\n";
+  }
+  for (const auto& t : unknown_tables) out += "  " + t + ": not trinity-db's, left as it was\n";
+  return out;
+}
+
+std::string AdoptionReport::to_json() const {
+  nlohmann::json j;
+  j["rows_copied"] = rows_copied;
+  j["backup"] = backup_path;
+  j["extra_columns"] = extra_columns;
+  j["nulled"] = nulled;
+  j["quarantined"] = quarantined;
+  j["unknown_tables"] = unknown_tables;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : dangling)
+    list.push_back({{"table", d.table},
+                    {"key", d.key},
+                    {"column", d.column},
+                    {"value", d.value},
+                    {"action", d.quarantined ? "quarantined" : "set_null"}});
+  j["dangling"] = list;
+  return j.dump(2);
+}
+
+namespace {
+
+// A copy of the whole file next to it, before anything changes: `<file>.before-adoption-<UTC
+// time>` (with a counter when that exists).
+std::string back_up(sqlcore::Engine& engine) {
+  const std::string file = engine.url().database();
+  const std::string stamp = sqlcore::Timestamp::now().to_iso8601().substr(0, 19);
+  std::string base = file + ".before-adoption-";
+  for (char ch : stamp) base += (ch == ':' || ch == '-') ? '\0' : ch;
+  std::erase(base, '\0');
+  std::string path = base;
+  for (int n = 2; std::filesystem::exists(path); ++n) path = base + "-" + std::to_string(n);
+  auto conn = engine.connect();
+  conn.backup_to(path);
+  return path;
+}
+
+}  // namespace
+
+AdoptionReport adopt_legacy_database(sqlcore::Engine& engine) {
   {
     auto conn = engine.connect();
     if (!is_legacy_database(conn))
       throw sqlcore::ArgumentError(
           "adopt_legacy_database: " + engine.url().to_string() +
-          " is not a database of the original system (a SQLite database with its "
-          "schema_migrations table and no sqlcore_version table)");
+          " is not a database of the original system (its schema_migrations table, its core "
+          "tables, and no sqlcore_version table)");
   }
+  AdoptionReport report;
+  report.backup_path = back_up(engine);
   const Schema& s = schema();
   const sqlcore::migrate::Revision& initial = history().revisions().front();
-  std::int64_t copied = 0;
   std::vector<std::string> problems;
   std::size_t problem_count = 0;
   // Revision 0001 of the history, for a database that already holds the data.
-  sqlcore::migrate::History adoption({{initial.id, "adopt the original system's database",
-                                       [&](sqlcore::migrate::MigrationContext& m) {
-                                         Connection& c = m.connection();
-                                         sqlcore::Inspector& insp = m.inspector();
-                                         std::map<std::string, std::set<std::string>>
-                                             legacy;  // our tables it has, and their columns
-                                         for (const Table* t : s.metadata.tables()) {
-                                           if (!insp.has_table(t->name())) continue;
-                                           for (const auto& col : insp.columns(t->name()))
-                                             legacy[t->name()].insert(col.name);
-                                           for (const auto& ix : insp.indexes(t->name()))
-                                             m.drop_index(ix.name);
-                                           m.rename_table(t->name(), aside(t->name()));
-                                         }
-                                         initial.upgrade(m);
-                                         Copier copier(c);
-                                         for (const Table* t : s.metadata.sorted_tables()) {
-                                           auto it = legacy.find(t->name());
-                                           if (it != legacy.end())
-                                             copied += copier.copy(*t, it->second);
-                                         }
-                                         problems = copier.problems();
-                                         problem_count = copier.problem_count();
-                                         if (problem_count)
-                                           throw LegacyDataError(
-                                               "", {});  // rolls the revision back; reported below
-                                         for (const auto& [name, cols] : legacy)
-                                           m.drop_table(aside(name));
-                                         m.drop_table(kLegacyVersions);
-                                       }}});
+  auto adopt = [&](sqlcore::migrate::MigrationContext& m) {
+    Connection& c = m.connection();
+    const sqlcore::Dialect& d = c.dialect();
+    sqlcore::Inspector& insp = m.inspector();
+    std::map<std::string, std::set<std::string>> legacy;  // our tables it has, and their columns
+    std::set<std::string> ours;
+    for (const Table* t : s.metadata.tables()) ours.insert(t->name());
+    for (const std::string& name : insp.table_names())
+      if (!ours.count(name) && name != kLegacyVersions) report.unknown_tables.push_back(name);
+    for (const Table* t : s.metadata.tables()) {
+      if (!insp.has_table(t->name())) continue;
+      for (const auto& col : insp.columns(t->name())) legacy[t->name()].insert(col.name);
+      for (const auto& ix : insp.indexes(t->name())) m.drop_index(ix.name);
+      m.rename_table(t->name(), aside(t->name()));
+    }
+    // Columns trinity-db does not know are kept beside their row's key.
+    for (const auto& [name, cols] : legacy) {
+      const Table& t = s.metadata.table(name);
+      std::vector<std::string> extra;
+      for (const auto& col : cols)
+        if (!t.find_column(col)) extra.push_back(col);
+      if (extra.empty()) continue;
+      std::string list;
+      for (const Column* k : t.primary_key().columns())
+        list += (list.empty() ? "" : ", ") + quoted(d, k->name());
+      for (const auto& col : extra) list += ", " + quoted(d, col);
+      c.execute(sqlcore::text("CREATE TABLE " + quoted(d, extra_table(name)) + " AS SELECT " +
+                              list + " FROM " + quoted(d, aside(name))));
+      report.extra_columns[name] = extra;
+    }
+    initial.upgrade(m);
+    Copier copier(c);
+    for (const Table* t : s.metadata.sorted_tables()) {
+      auto it = legacy.find(t->name());
+      if (it != legacy.end()) report.rows_copied += copier.copy(*t, it->second);
+    }
+    problems = copier.problems();
+    problem_count = copier.problem_count();
+    if (problem_count) throw LegacyDataError("", {});  // rolls the revision back; reported below
+    resolve_dangling(c, s.metadata, report);
+    for (const auto& [name, cols] : legacy) m.drop_table(aside(name));
+    m.rename_table(kLegacyVersions, kKeptVersions);
+  };
+  sqlcore::migrate::History adoption({{initial.id, "adopt the original system's database", adopt}});
   try {
     sqlcore::migrate::Migrator(engine, adoption).upgrade();
   } catch (const sqlcore::migrate::MigrationError&) {
@@ -250,7 +491,7 @@ std::int64_t adopt_legacy_database(sqlcore::Engine& engine) {
       message += "\n  ... and " + std::to_string(problem_count - problems.size()) + " more";
     throw LegacyDataError(message, problems);
   }
-  return copied;
+  return report;
 }
 
 }  // namespace trinity::db

@@ -4,10 +4,10 @@
 
 #include <charconv>
 #include <cstdlib>
-#include <filesystem>
 
 #include <sqlcore/core/error.hpp>
 #include <sqlcore/core/url.hpp>
+#include <sqlcore/dialect/dialect.hpp>
 #include <sqlcore/migrate/migrate.hpp>
 
 #include "trinity/db/legacy.hpp"
@@ -40,12 +40,8 @@ sqlcore::Engine open_engine(const std::string& url_text) {
                          e.what());
     }
   }();
-  // A SQLite file in a folder that does not exist yet (the default data/trinity.db).
-  if (url.backend() == "sqlite" && !url.is_memory()) {
-    const std::filesystem::path parent = std::filesystem::path(url.database()).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  }
+  // A SQLite file in a folder that does not exist yet (the default data/trinity.db) is created
+  // with its folder by the driver, unless the URL says create_database=false.
   return sqlcore::create_engine(url, engine_options_from_env(url));
 }
 
@@ -80,18 +76,25 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
     engine_.connect();  // reachable?
   } catch (const sqlcore::Error& e) {
     throw StartupError("trinity-db: cannot open the database " + where + ": " + e.what() +
-                       ". Check DATABASE_URL and that the server is running.");
+                       (engine_.dialect().embedded()
+                            ? ". Check DATABASE_URL, and the file and its folder."
+                            : ". Check DATABASE_URL and that the server is running."));
   }
   bool legacy = false;
   {
     sqlcore::Connection c = engine_.connect();
+    try {
+      refuse_foreign_database(c, where);  // another application's: change nothing
+    } catch (const std::runtime_error& e) {
+      throw StartupError(e.what());
+    }
     legacy = is_legacy_database(c);
   }
   if (legacy && !options.migrate)
     throw StartupError("trinity-db: " + where +
                        " is a database of the original system, not adopted yet. Run `trinity-db "
                        "migrate` (or start with migrations enabled) to adopt it.");
-  if (legacy) adopt_legacy_database(engine_);
+  if (legacy) adoption_ = adopt_legacy_database(engine_);
   sqlcore::migrate::Migrator migrator(engine_, history());
   if (options.migrate) {
     migrator.upgrade();

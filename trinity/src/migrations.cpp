@@ -13,6 +13,9 @@ const sqlcore::migrate::History& history() {
   static const sqlcore::migrate::History h({
       {"0001_initial", "the 45 tables of SCHEMA.md", revisions::upgrade_0001_initial,
        revisions::downgrade_0001_initial},
+      {"0002_double_precision", "money and measurements in double precision (were Float)",
+       revisions::upgrade_0002_double_precision, revisions::downgrade_0002_double_precision,
+       "0001_initial"},
   });
   return h;
 }

@@ -7,5 +7,7 @@ namespace trinity::db::revisions {
 
 void upgrade_0001_initial(sqlcore::migrate::MigrationContext& m);
 void downgrade_0001_initial(sqlcore::migrate::MigrationContext& m);
+void upgrade_0002_double_precision(sqlcore::migrate::MigrationContext& m);
+void downgrade_0002_double_precision(sqlcore::migrate::MigrationContext& m);
 
 }  // namespace trinity::db::revisions

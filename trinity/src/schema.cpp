@@ -39,7 +39,8 @@
 //    `::type` cast together with the blanks and words after it (`::text AND conversation_key`),
 //    so `"status" = 'running' AND ...` would be reported as changed. Return to the natural order
 //    once loose_sql stops at the end of the type name.
-// 9. REAL is Float as SCHEMA.md maps it (costs included; they are sums of small amounts).
+// 9. REAL is Double: the original's REAL is SQLite's 8-byte float, and Float (single precision)
+//    rounded costs, running totals and measurements (revision 0002_double_precision).
 #include "trinity/db/schema.hpp"
 
 #include <string>

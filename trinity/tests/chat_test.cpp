@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +18,9 @@
 
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
+#include "common/small_stack.hpp"
 #include "fixture.hpp"
 
 using namespace sqlcore;
@@ -42,6 +47,47 @@ class ChatOpsTest : public trinity_test::TrinityTest {
   }
   std::int64_t ada_ = 0, bob_ = 0;
 };
+
+// An agent's tool output comes from outside: a document nested 100,000 deep is refused with a
+// DataError naming the column, on a worker thread with a 256 kB stack, and the process lives on.
+TEST_P(ChatOpsTest, ToolCallsNestedTooDeepAreRefusedOnASmallStack) {
+  auto session = dbm().chat().get_or_create_chat_session("a1", ada_, "ada@example.com");
+  // Parsed straight into the optional the method takes (nlohmann's parser does not recurse): a
+  // Json converted to std::optional<Json> at the call would be copied, recursively, by the
+  // caller before trinity-db sees it.
+  const std::optional<Json> hostile =
+      Json::parse(std::string(100000, '[') + std::string(100000, ']'));
+  std::string message;
+  sqlcore_test::on_small_stack(sqlcore_test::kSmallStack, [&] {
+    try {
+      dbm().chat().add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant", "x",
+                                    std::nullopt, std::nullopt, std::nullopt, hostile);
+      ADD_FAILURE() << "expected DataError";
+    } catch (const DataError& e) {
+      message = e.what();
+    }
+  });
+  EXPECT_NE(message.find("tool_calls"), std::string::npos) << message;
+  EXPECT_EQ(rows("chat_messages"), 0) << "nothing half-written";
+  EXPECT_EQ(dbm().chat().get_chat_session(session.id)->message_count, 0);
+}
+
+// Costs are Double and finite: sums keep every digit, and an infinite or NaN cost is refused
+// instead of poisoning the session's total forever.
+TEST_P(ChatOpsTest, CostsKeepDoublePrecisionAndNonFiniteCostsAreRefused) {
+  auto session = dbm().chat().get_or_create_chat_session("a1", ada_, "ada@example.com");
+  auto add = [&](double cost) {
+    return dbm().chat().add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant",
+                                         "x", cost);
+  };
+  EXPECT_EQ(add(0.123456789012345).cost, 0.123456789012345);
+  add(1e-9);
+  EXPECT_EQ(dbm().chat().get_chat_session(session.id)->total_cost, 0.123456789012345 + 1e-9);
+  for (double bad : {std::numeric_limits<double>::infinity(), std::nan("")})
+    EXPECT_THROW(add(bad), DataError);
+  EXPECT_EQ(dbm().chat().get_chat_session(session.id)->message_count, 2);
+  EXPECT_EQ(dbm().chat().get_chat_session(session.id)->total_cost, 0.123456789012345 + 1e-9);
+}
 
 TEST_P(ChatOpsTest, GetOrCreateReusesTheActiveSession) {
   auto& ops = dbm().chat();

@@ -9,6 +9,8 @@
 // (moving data between backends is the copy tool's job), so these tests run on sqlite-file.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -166,12 +168,19 @@ TEST_P(LegacyAdoptionTest, IsDetectedStampedAndUpgradedWithEveryRowKept) {
   EXPECT_EQ(migrate::Migrator(*engine_, trinity::db::history()).current(),
             trinity::db::history().head());
   // The parity gate holds for the adopted database too.
-  const auto drift = migrate::compare(c, trinity::db::schema().metadata);
+  auto drift = migrate::compare(
+      c, trinity::db::schema().metadata,
+      {"sqlcore_version", "_legacy_schema_migrations", "_legacy_dangling_references"});
   EXPECT_TRUE(drift.empty()) << drift.size() << " difference(s), first: "
                              << (drift.empty() ? ""
                                                : drift.front().table + "." + drift.front().name +
                                                      " " + drift.front().detail);
   EXPECT_FALSE(Inspector(c).has_table("schema_migrations"));
+  // The original's version table is kept, renamed, with its rows.
+  EXPECT_EQ(count(c, "_legacy_schema_migrations"), 2);
+  // A copy of the file was taken first.
+  ASSERT_TRUE(dbm.adoption());
+  EXPECT_TRUE(std::filesystem::exists(dbm.adoption()->backup_path)) << dbm.adoption()->backup_path;
 
   // Every row, readable through the operations.
   auto ada = dbm.users().get_user_by_username("ada");
@@ -225,6 +234,165 @@ TEST_P(LegacyAdoptionTest, MalformedJsonIsReportedWithTableKeyAndColumnAndNothin
   EXPECT_EQ(count(c, "chat_messages"), 3);
   EXPECT_EQ(count(c, "schema_migrations"), 2);
   EXPECT_FALSE(Inspector(c).has_table("_legacy_users"));
+}
+
+// Another application's database that merely has a schema_migrations table and a users table
+// with a username column is refused, and every byte of it stays: its version table, and the
+// users columns trinity-db does not know (a password hash among them).
+class ForeignDatabaseTest : public sqlcore_test::BackendTest {};
+
+TEST_P(ForeignDatabaseTest, IsRefusedWithTheReasonAndNothingChanges) {
+  if (backend() != "sqlite-file") GTEST_SKIP() << "a database file of another application";
+  auto engine = make_engine();
+  {
+    auto c = engine.connect();
+    exec(c, "CREATE TABLE schema_migrations (version TEXT PRIMARY KEY)");
+    exec(c, "INSERT INTO schema_migrations VALUES ('20240101_init')");
+    exec(c,
+         "CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, pw_hash TEXT, "
+         "shoe_size INTEGER)");
+    exec(c, "INSERT INTO users VALUES (1, 'bob', 'bcrypt$x', 44)");
+    EXPECT_FALSE(trinity::db::is_legacy_database(c));
+    EXPECT_TRUE(trinity::db::check_legacy_database(c).candidate);
+  }
+  try {
+    trinity::db::DatabaseManager dbm({.url = url()});
+    ADD_FAILURE() << "started on another application's database";
+  } catch (const trinity::db::StartupError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("not a database of the original system"), std::string::npos) << m;
+    EXPECT_NE(m.find("nothing was changed"), std::string::npos) << m;
+  }
+  auto c = engine.connect();
+  EXPECT_EQ(count(c, "schema_migrations"), 1);
+  EXPECT_EQ(c.execute(text("SELECT pw_hash FROM users")).scalar<std::string>(), "bcrypt$x");
+  EXPECT_EQ(c.execute(text("SELECT shoe_size FROM users")).scalar<std::int64_t>(), 44);
+  EXPECT_FALSE(Inspector(c).has_table("sqlcore_version"));
+}
+
+SQLCORE_BACKEND_TEST_SUITE(ForeignDatabaseTest);
+
+// Every row's primary key of `table` (as text), and per row a checksum of the listed columns.
+std::map<std::string, std::string> rows_by_key(Connection& c, const std::string& table,
+                                               const std::string& key,
+                                               const std::vector<std::string>& cols) {
+  std::string list = key;
+  for (const auto& col : cols) list += ", " + col;
+  std::map<std::string, std::string> out;
+  for (const Row& r : c.execute(text("SELECT " + list + " FROM " + table))) {
+    std::string v;
+    for (const auto& col : cols) {
+      const Value& x = r[col];
+      v += (x.is_null() ? std::string("NULL") : x.debug_string()) + "|";
+    }
+    out[r[0].debug_string()] = v;
+  }
+  return out;
+}
+
+// A database of the original system as real ones are after years with foreign keys off:
+// references to rows that no longer exist (a deleted parent activity, a message of a removed
+// session, a tag of a removed agent), columns and a table trinity-db does not know. Adopted, every
+// value is still somewhere: rows in their table or its quarantine, old references recorded,
+// unknown columns beside their row's key, the unknown table untouched.
+TEST_P(LegacyAdoptionTest, DanglingReferencesAndUnknownDataAreKeptNotDropped) {
+  {
+    auto c = engine_->connect();
+    exec(c, "ALTER TABLE users ADD COLUMN legacy_flag TEXT");
+    exec(c, "ALTER TABLE users ADD COLUMN karma INTEGER");
+    exec(c, "UPDATE users SET legacy_flag = 'vip-' || username, karma = id * 10");
+    exec(c, "CREATE TABLE plugin_data (k TEXT PRIMARY KEY, v TEXT)");
+    exec(c, "INSERT INTO plugin_data VALUES ('a', '1'), ('b', '2')");
+    // NOT NULL references that dangle: a message of a removed session, a tag of a removed agent.
+    exec(c,
+         "INSERT INTO chat_messages (id, session_id, agent_name, user_id, user_email, role, "
+         "content, timestamp) VALUES ('m9', 'gone-session', 'agent-1', 7, 'a@b', 'user', "
+         "'orphan', '2024-03-02T12:09:00Z')");
+    exec(c, "INSERT INTO agent_tags (agent_name, tag, created_at) VALUES ('ghost', 'x', NULL)");
+    // Nullable ones: a deleted parent (self-reference), a removed user, and a message that
+    // will itself be quarantined (found on the second pass).
+    exec(c,
+         "INSERT INTO agent_activities (id, agent_name, activity_type, activity_state, "
+         "parent_activity_id, started_at, user_id, triggered_by, related_chat_message_id) VALUES "
+         "('a1', 'agent-1', 'chat', 'done', 'deleted-parent', '2024-03-02T12:00:00Z', 999, "
+         "'user', NULL), ('a2', 'agent-1', 'chat', 'done', 'a1', '2024-03-02 12:00:01', 7, "
+         "'user', 'm9')");
+    // Bit for bit: a REAL that single precision would round.
+    exec(c, "UPDATE chat_sessions SET total_cost = 0.123456789012345 WHERE id = 's1'");
+  }
+  // Before: every key and value of the tables involved.
+  std::map<std::string, std::map<std::string, std::string>> before;
+  {
+    auto c = engine_->connect();
+    before["users"] = rows_by_key(c, "users", "id", {"legacy_flag", "karma", "username"});
+    before["chat_messages"] = rows_by_key(c, "chat_messages", "id", {"session_id", "content"});
+    before["agent_activities"] = rows_by_key(
+        c, "agent_activities", "id", {"parent_activity_id", "user_id", "related_chat_message_id"});
+    before["plugin_data"] = rows_by_key(c, "plugin_data", "k", {"v"});
+    EXPECT_EQ(count(c, "agent_tags"), 3);
+  }
+
+  trinity::db::DatabaseManager dbm({.url = url()});
+  ASSERT_TRUE(dbm.adoption());
+  const auto& report = *dbm.adoption();
+  auto c = engine_->connect();
+
+  // Unknown columns: beside their row's key, every value.
+  EXPECT_EQ(report.extra_columns.at("users"), (std::vector<std::string>{"karma", "legacy_flag"}));
+  {
+    auto kept = rows_by_key(c, "_legacy_extra_users", "id", {"legacy_flag", "karma"});
+    auto users_now = rows_by_key(c, "users", "id", {"username"});
+    ASSERT_EQ(kept.size(), before["users"].size());
+    for (const auto& [key, v] : before["users"]) {
+      ASSERT_TRUE(kept.count(key)) << key;
+      EXPECT_EQ(kept[key] + users_now[key], v) << key;  // flag|karma| + username|
+    }
+  }
+  // The unknown table: untouched.
+  EXPECT_EQ(rows_by_key(c, "plugin_data", "k", {"v"}), before["plugin_data"]);
+  EXPECT_EQ(report.unknown_tables, (std::vector<std::string>{"plugin_data"}));
+
+  // NOT NULL references that dangled: the rows moved whole to quarantine.
+  EXPECT_EQ(report.quarantined.at("chat_messages"), 1);
+  EXPECT_EQ(report.quarantined.at("agent_tags"), 1);
+  {
+    auto now = rows_by_key(c, "chat_messages", "id", {"session_id", "content"});
+    auto quarantined =
+        rows_by_key(c, "_legacy_quarantine_chat_messages", "id", {"session_id", "content"});
+    EXPECT_EQ(now.size() + quarantined.size(), before["chat_messages"].size());
+    for (const auto& [key, v] : before["chat_messages"]) {
+      const bool here = now.count(key) > 0, there = quarantined.count(key) > 0;
+      EXPECT_TRUE(here != there) << key;
+      EXPECT_EQ(here ? now[key] : quarantined[key], v) << key;
+    }
+    EXPECT_EQ(count(c, "agent_tags") + count(c, "_legacy_quarantine_agent_tags"), 3);
+  }
+  // Nullable references that dangled: NULL now, the old value recorded -- including the one to
+  // the message quarantined above.
+  EXPECT_EQ(report.nulled.at("agent_activities"), 3);
+  {
+    auto now = rows_by_key(c, "agent_activities", "id",
+                           {"parent_activity_id", "user_id", "related_chat_message_id"});
+    std::map<std::string, std::string> recorded;  // "key column" -> old value
+    for (const Row& r : c.execute(text("SELECT row_key, column_name, old_value FROM "
+                                       "_legacy_dangling_references WHERE table_name = "
+                                       "'agent_activities'")))
+      recorded[r.get<std::string>("row_key") + " " + r.get<std::string>("column_name")] =
+          r.get<std::string>("old_value");
+    EXPECT_EQ(recorded["id=a1 parent_activity_id"], "deleted-parent");
+    EXPECT_EQ(recorded["id=a1 user_id"], "999");
+    EXPECT_EQ(recorded["id=a2 related_chat_message_id"], "m9");
+    EXPECT_EQ(now["'a1'"], "NULL|NULL|NULL|");
+    EXPECT_EQ(now["'a2'"], "'a1'|7|NULL|") << "a reference that resolves is kept";
+  }
+  // The whole database passes the foreign-key check and the parity gate (kept tables aside).
+  EXPECT_TRUE(c.execute(text("PRAGMA foreign_key_check")).all().empty());
+  EXPECT_EQ(
+      c.execute(text("SELECT total_cost FROM chat_sessions WHERE id = 's1'")).scalar<double>(),
+      0.123456789012345)
+      << "REAL values come through bit for bit (Double, not Float)";
+  // The command reports the kept tables as extra, not as drift.
+  EXPECT_EQ(report.dangling.size(), 5u);
 }
 
 SQLCORE_BACKEND_TEST_SUITE(LegacyAdoptionTest);

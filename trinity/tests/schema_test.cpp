@@ -143,8 +143,8 @@ TEST(TrinitySchemaDeclaration, KeysJoinColumnsOfOneType) {
   EXPECT_EQ(keys, 33u);  // every FK of SCHEMA.md
 }
 
-TEST(TrinitySchemaDeclaration, HistoryHeadIsInitial) {
-  EXPECT_EQ(trinity::db::history().head(), std::optional<std::string>("0001_initial"));
+TEST(TrinitySchemaDeclaration, HistoryHeadIsDoublePrecision) {
+  EXPECT_EQ(trinity::db::history().head(), std::optional<std::string>("0002_double_precision"));
 }
 
 // ---- on every backend ------------------------------------------------------------------------
@@ -202,7 +202,7 @@ TEST_P(TrinitySchemaTest, CreateAllComparesEqualToTheMetadata) {
 TEST_P(TrinitySchemaTest, MigrationHistoryHeadComparesEqualToTheMetadata) {
   migrate::Migrator migrator(engine(), trinity::db::history());
   migrator.upgrade();
-  EXPECT_EQ(migrator.current(), std::optional<std::string>("0001_initial"));
+  EXPECT_EQ(migrator.current(), std::optional<std::string>("0002_double_precision"));
   const auto changes = compare();
   EXPECT_TRUE(changes.empty()) << dump(changes);
   EXPECT_EQ(live_tables(), declared_names(s()));

@@ -53,11 +53,20 @@ class TrinityToolTest : public sqlcore_test::BackendTest {
 };
 
 TEST_P(TrinityToolTest, MigrateStatusCheckHistoryInspectEndToEnd) {
-  auto r = tool("status --check");
-  EXPECT_EQ(r.code, 2) << r.out;
-  EXPECT_NE(r.out.find("0001_initial"), std::string::npos) << r.out;
-  r = tool("check");
-  EXPECT_EQ(r.code, 2) << r.out;
+  if (single_writer_file()) {
+    // No file yet: the commands that look say so and create nothing; migrate creates it.
+    auto r = tool("status --check");
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("no database at"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("server is running"), std::string::npos) << r.out;
+  } else {
+    auto r = tool("status --check");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find("0001_initial"), std::string::npos) << r.out;
+    r = tool("check");
+    EXPECT_EQ(r.code, 2) << r.out;
+  }
+  ToolRun r;
 
   r = tool("migrate");
   ASSERT_EQ(r.code, 0) << r.out;
@@ -71,7 +80,7 @@ TEST_P(TrinityToolTest, MigrateStatusCheckHistoryInspectEndToEnd) {
   r = tool("--json status");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j.dump().find("0001_initial") != std::string::npos, true) << r.out;
+  EXPECT_EQ(j["current"], "0002_double_precision") << r.out;
 
   r = tool("history");
   EXPECT_EQ(r.code, 0) << r.out;
@@ -101,8 +110,10 @@ TEST_P(TrinityToolTest, MigrateSqlPrintsTheUpgradeWithoutTouchingTheDatabase) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("CREATE TABLE \"users\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("COMMIT;"), std::string::npos) << r.out;
+  // Still no revision applied: pending (2), or for a file, still no file at all (1).
   r = tool("status --check");
-  EXPECT_EQ(r.code, 2) << "migrate --sql changed the database: " << r.out;
+  EXPECT_EQ(r.code, single_writer_file() ? 1 : 2)
+      << "migrate --sql changed the database: " << r.out;
 }
 
 TEST_P(TrinityToolTest, AnUnreachableDatabaseIsOneClearLineWithoutThePassword) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "sqlcore/dialect/registry.hpp"
 #include "sqlcore/inspect/inspector.hpp"
 #include "sqlcore/migrate/autogenerate.hpp"
+#include "sqlcore/sql/text.hpp"
 
 namespace sqlcore::cli {
 
@@ -163,6 +165,7 @@ struct Options {
   bool sql = false;
   // downgrade, stamp
   std::string revision;
+  bool yes = false;  // downgrade: drop tables that hold rows without asking
   // status
   bool check = false;
   // diff
@@ -231,22 +234,26 @@ int cmd_migrate(Context& ctx, const Options& o) {
   auto m = migrator(ctx);
   const auto before = m.pending();
   std::exception_ptr failure;  // reported after what was applied before it
+  std::vector<std::string> applied;
   try {
-    m.upgrade(to);
+    // What this run applied: another run that held the migration lock first may have applied
+    // everything, and then this one says there was nothing to apply.
+    applied = m.upgrade(to);
   } catch (const std::exception&) {
     failure = std::current_exception();
   }
   const auto current = m.current();
-  std::vector<std::string> applied;
-  for (const auto& id : before) {
-    if (current && h.index_of(id) <= h.index_of(*current)) applied.push_back(id);
+  if (failure) {
+    for (const auto& id : before) {
+      if (current && h.index_of(id) <= h.index_of(*current)) applied.push_back(id);
+    }
   }
   if (ctx.json() && !failure) {
     json a = json::array();
     for (const auto& id : applied) a.push_back(revision_json(h, id));
-    ctx.out() << json{{"applied", a}, {"current", opt_json(current)}, {"head", opt_json(h.head())}}
-                     .dump(2)
-              << '\n';
+    json doc{{"applied", a}, {"current", opt_json(current)}, {"head", opt_json(h.head())}};
+    for (const auto& [key, text] : ctx.reports()) doc[key] = json::parse(text);
+    ctx.out() << doc.dump(2) << '\n';
     return k_exit_ok;
   }
   if (!ctx.json() && (!failure || !applied.empty())) {
@@ -258,10 +265,48 @@ int cmd_migrate(Context& ctx, const Options& o) {
   return k_exit_ok;
 }
 
+// Before a downgrade: the tables it would drop that hold rows, with their counts. A downgrade
+// that loses rows goes ahead only when confirmed: --yes, or "yes" typed at a terminal.
+void confirm_dropped_rows(Context& ctx, const Options& o, const std::optional<std::string>& from) {
+  const auto& h = *ctx.app().history;
+  const Dialect& d = ctx.engine().dialect();
+  std::vector<std::string> kept;
+  try {
+    kept = migrate::tables_at(h, d, o.revision);
+  } catch (const ArgumentError&) {
+    return;  // an unknown revision: downgrade() says so
+  }
+  std::vector<std::string> dropped;
+  std::int64_t total = 0;
+  std::string counts;
+  auto conn = ctx.engine().connect();
+  Inspector insp(conn);
+  for (const auto& t : migrate::tables_at(h, d, from)) {
+    if (std::find(kept.begin(), kept.end(), t) != kept.end() || !insp.has_table(t)) continue;
+    const auto n =
+        conn.execute(text("SELECT COUNT(*) FROM " + d.quote_identifier(t))).scalar<std::int64_t>();
+    if (n == 0) continue;
+    total += n;
+    counts += (counts.empty() ? "" : ", ") + t + ": " + std::to_string(n);
+  }
+  if (total == 0 || o.yes) return;
+  const std::string what = "downgrade to " + o.revision + " drops tables holding " +
+                           std::to_string(total) + " row(s) (" + counts + ")";
+  if (!ctx.json() && ::isatty(0) == 1 && &ctx.out() == &std::cout) {
+    ctx.out() << what << ". Type yes to go ahead: " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer == "yes") return;
+    throw Error("downgrade cancelled: nothing was changed");
+  }
+  throw Error(what + "; nothing was changed. Run again with --yes to drop them");
+}
+
 int cmd_downgrade(Context& ctx, const Options& o) {
   const auto& h = *ctx.app().history;
   auto m = migrator(ctx);
   const auto before = m.current();
+  confirm_dropped_rows(ctx, o, before);
   m.downgrade(o.revision);
   const auto after = m.current();
   std::vector<std::string> reverted;
@@ -382,14 +427,38 @@ void print_changes(Context& ctx, const std::vector<migrate::Change>& changes) {
   print_table(ctx.out(), ctx.color(), {"kind", "table", "name", "detail"}, rows);
 }
 
+// The differences between the database and the metadata, and (when the application keeps tables
+// it does not know) the tables that are extra rather than drift.
+struct Drift {
+  std::vector<migrate::Change> changes;
+  std::vector<std::string> extra_tables;
+};
+
+Drift drift(Context& ctx, Connection& conn) {
+  Drift d;
+  for (auto& ch : migrate::compare(conn, *ctx.app().metadata, ctx.app().ignore_tables)) {
+    if (ctx.app().keep_unknown_tables && ch.kind == migrate::Change::Kind::drop_table)
+      d.extra_tables.push_back(ch.table);
+    else
+      d.changes.push_back(std::move(ch));
+  }
+  return d;
+}
+
+void print_extra_tables(Context& ctx, const std::vector<std::string>& extra) {
+  if (extra.empty()) return;
+  ctx.out() << dim(ctx.color(), "extra (kept, not part of the schema): " + joined(extra)) << '\n';
+}
+
 int cmd_diff(Context& ctx, const Options& o) {
   const auto& md = *ctx.app().metadata;
   auto conn = ctx.engine().connect();
-  const auto changes = migrate::compare(conn, md, ctx.app().ignore_tables);
+  const Drift found = drift(ctx, conn);
+  const auto& changes = found.changes;
   std::vector<std::string> sql;
   if (o.diff_sql) sql = migrate::render_sql(conn, changes, md);
   if (ctx.json()) {
-    json doc{{"changes", changes_json(changes)}};
+    json doc{{"changes", changes_json(changes)}, {"extra_tables", found.extra_tables}};
     if (o.cpp) doc["cpp"] = migrate::render_cpp(changes, md);
     if (o.diff_sql) doc["sql"] = sql;
     ctx.out() << doc.dump(2) << '\n';
@@ -408,6 +477,7 @@ int cmd_diff(Context& ctx, const Options& o) {
   } else {
     print_changes(ctx, changes);
   }
+  print_extra_tables(ctx, found.extra_tables);
   return k_exit_ok;
 }
 
@@ -416,18 +486,20 @@ int cmd_check(Context& ctx, const Options&) {
   auto m = migrator(ctx);
   const auto current = m.current();
   const auto pending = m.pending();
-  std::vector<migrate::Change> changes;
+  Drift found;
   {
     auto conn = ctx.engine().connect();
-    changes = migrate::compare(conn, *ctx.app().metadata, ctx.app().ignore_tables);
+    found = drift(ctx, conn);
   }
+  const auto& changes = found.changes;
   const bool ok = pending.empty() && changes.empty();
   if (ctx.json()) {
     ctx.out() << json{{"ok", ok},
                       {"current", opt_json(current)},
                       {"head", opt_json(h.head())},
                       {"pending", pending},
-                      {"changes", changes_json(changes)}}
+                      {"changes", changes_json(changes)},
+                      {"extra_tables", found.extra_tables}}
                      .dump(2)
               << '\n';
     return ok ? k_exit_ok : k_exit_not_current;
@@ -436,6 +508,7 @@ int cmd_check(Context& ctx, const Options&) {
   if (ok) {
     ctx.out() << green(c, "ok") << ": database at " << at_text(ctx, current)
               << ", schema matches the metadata\n";
+    print_extra_tables(ctx, found.extra_tables);
     return k_exit_ok;
   }
   if (!pending.empty()) {
@@ -605,8 +678,13 @@ std::string Context::display_url() const {
 Engine& Context::engine() {
   if (engine_) return *engine_;
   std::optional<Engine> opened;
+  // Commands that only look never create a database file or its folder.
+  const std::string url =
+      creates_database_
+          ? url_
+          : url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "create_database=false";
   try {
-    opened.emplace(app_->open_engine ? app_->open_engine(url_) : create_engine(Url::parse(url_)));
+    opened.emplace(app_->open_engine ? app_->open_engine(url) : create_engine(Url::parse(url)));
   } catch (const ArgumentError& ex) {
     throw ArgumentError(bad_url(ex, url_));
   }
@@ -618,7 +696,12 @@ Engine& Context::engine() {
     if (what.find(display_url()) == std::string::npos) {
       what = "cannot connect to the database at " + display_url() + ": " + what;
     }
-    throw Error(what + " (check --url or DATABASE_URL, and that the server is running)");
+    // A database with a server, or a file: say what to check for the one it is.
+    const bool server = !e.dialect().embedded();
+    if (ex.sqlstate() == "3D000" && !creates_database_ && !server)
+      throw Error(what + " (the migrate command creates it)");
+    throw Error(what + (server ? " (check --url or DATABASE_URL, and that the server is running)"
+                               : " (check --url or DATABASE_URL, and the file and its folder)"));
   }
   engine_.emplace(std::move(e));
   if (app_->on_open) app_->on_open(*engine_);
@@ -637,10 +720,10 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
   CLI::App cli{app.description, app.name.empty() ? std::string("db") : app.name};
   cli.fallthrough();
   cli.require_subcommand(0, 1);
-  cli.add_option("--url", o.url,
-                 "Database URL (default: $DATABASE_URL, then " +
-                     (app.default_url.empty() ? std::string("none") : redacted(app.default_url)) +
-                     ")");
+  CLI::Option* url_option = cli.add_option(
+      "--url", o.url,
+      "Database URL (default: $DATABASE_URL, then " +
+          (app.default_url.empty() ? std::string("none") : redacted(app.default_url)) + ")");
   cli.add_flag("--json", o.json, "Machine-readable JSON output");
 
   using Handler = int (*)(Context&, const Options&);
@@ -657,9 +740,13 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
                 "Print the SQL script instead of running it (no database connection)");
     s->add_option("--from", o.from, "With --sql: the revision the database is at (default: base)");
   }
-  add("downgrade", "Undo revisions down to REV (or base)", cmd_downgrade)
-      ->add_option("REV", o.revision, "Target revision id, or base")
-      ->required();
+  {
+    CLI::App* s = add("downgrade", "Undo revisions down to REV (or base)", cmd_downgrade);
+    s->add_option("REV", o.revision, "Target revision id, or base")->required();
+    s->add_flag("--yes", o.yes,
+                "Go ahead when the downgrade drops tables that hold rows (else it asks on a "
+                "terminal, and refuses otherwise)");
+  }
   add("status", "Show the current revision, head and pending revisions", cmd_status)
       ->add_flag("--check", o.check, "Exit 2 when revisions are pending");
   add("check", "Exit 0 at head with no schema drift, 2 otherwise (listing what)", cmd_check);
@@ -697,6 +784,11 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
     return k_exit_error;
   }
 
+  if (url_option->count() > 0 && o.url.empty()) {
+    err << "error: --url is empty: give a database URL, or leave --url out to use "
+           "DATABASE_URL or the default\n";
+    return k_exit_error;
+  }
   std::string url = o.url;
   if (url.empty()) url = database_url_from_env(app.default_url);
   const bool color = &out == &std::cout && ::isatty(1) == 1 && std::getenv("NO_COLOR") == nullptr;
@@ -712,7 +804,10 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
     }
     Context ctx(app, url, out, err, o.json, color);
     for (const auto& [sub, handler] : builtins) {
-      if (sub->parsed()) return handler(ctx, o);
+      if (!sub->parsed()) continue;
+      // Only the commands that write a schema may create the database.
+      ctx.creates_database(handler == &cmd_migrate || handler == &cmd_stamp);
+      return handler(ctx, o);
     }
     for (const auto& [sub, command] : extras) {
       if (sub->parsed()) {

@@ -56,6 +56,14 @@ void raise_database_error(ErrorInfo info) {
       kind = IntegrityKind::check;
     throw IntegrityError(std::move(info), kind);
   }
+  if (s == "08007" || info.in_doubt) {
+    // Transaction resolution unknown: the connection is gone and retrying might repeat work.
+    info.sqlstate = "08007";
+    info.in_doubt = true;
+    info.disconnect = true;
+    info.transient = false;
+    throw InDoubtError(std::move(info));
+  }
   if (cls == "40") info.transient = true;   // serialization failure, deadlock
   if (s == "55P03") info.transient = true;  // lock not available / database busy
   if (cls == "08" || s == "57P01" || s == "57P02" || s == "57P03") info.disconnect = true;

@@ -1,12 +1,16 @@
 // Value: construction, kind names and the conversions behind Value::as<T>().
 #include "sqlcore/core/value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
+#include "core/utf8.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
@@ -23,11 +27,186 @@ Value::Value(unsigned long long v) {
   v_ = static_cast<std::int64_t>(v);
 }
 
-Value::JsonPtr Value::make_json(const Json& j) {
-  return std::make_shared<const Json>(j);
+namespace {
+
+[[noreturn]] void value_error(std::string_view what, const char* sqlstate, const std::string& why) {
+  ErrorInfo info;
+  info.backend = "sqlcore";
+  info.sqlstate = sqlstate;
+  // `what` is a column ("table.column") or a parameter (":name").
+  if (what.empty())
+    info.server_message = why;
+  else
+    info.server_message = std::string(what.starts_with(':') ? "parameter \"" : "column \"") +
+                          std::string(what) + "\": " + why;
+  raise_database_error(std::move(info));
 }
-Value::JsonPtr Value::make_json(Json&& j) {
-  return std::make_shared<const Json>(std::move(j));
+
+struct JsonWalk {
+  std::uint32_t depth = 0;  // kMaxJsonDepth + 1: deeper than allowed (the walk stopped there)
+  bool bad_text = false;
+};
+
+bool text_ok(const std::string& s) {
+  return detail::utf8_length(s) >= 0;
+}
+
+// Depth and string checks of a document, with an explicit stack: nothing here recurses, and the
+// walk stops as soon as the document is known to be too deep.
+JsonWalk walk_json(const Json& root) {
+  JsonWalk w;
+  if (!root.is_structured()) {
+    w.bad_text = root.is_string() && !text_ok(root.get_ref<const std::string&>());
+    return w;
+  }
+  std::vector<std::pair<const Json*, std::uint32_t>> todo;  // node, containers around it
+  todo.emplace_back(&root, 0);
+  while (!todo.empty()) {
+    const auto [node, level] = todo.back();
+    todo.pop_back();
+    if (node->is_string()) {
+      if (!text_ok(node->get_ref<const std::string&>())) w.bad_text = true;
+      continue;
+    }
+    if (!node->is_structured()) continue;
+    const std::uint32_t depth = level + 1;
+    if (depth > kMaxJsonDepth) {
+      w.depth = static_cast<std::uint32_t>(kMaxJsonDepth) + 1;
+      return w;
+    }
+    w.depth = std::max(w.depth, depth);
+    if (node->is_object()) {
+      for (auto it = node->begin(); it != node->end(); ++it) {
+        if (!text_ok(it.key())) w.bad_text = true;
+        todo.emplace_back(&it.value(), depth);
+      }
+    } else {
+      for (const Json& child : *node) todo.emplace_back(&child, depth);
+    }
+  }
+  return w;
+}
+
+const std::shared_ptr<const Json>& too_deep_placeholder() {
+  static const auto* p = new std::shared_ptr<const Json>(std::make_shared<const Json>());
+  return *p;
+}
+
+// The nesting depth of JSON text: brackets outside strings, counted without parsing. Stops
+// counting past kMaxJsonDepth. Malformed text is the parser's business.
+std::size_t json_text_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > kMaxJsonDepth) return deepest;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+[[noreturn]] void too_deep(std::string_view what) {
+  value_error(what, "22032",
+              "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                  " levels (sqlcore::kMaxJsonDepth) is refused");
+}
+
+}  // namespace
+
+Value::JsonRef Value::make_json(const Json& j) {
+  const JsonWalk w = walk_json(j);
+  if (w.depth > kMaxJsonDepth) return JsonRef{too_deep_placeholder(), w.depth, false};
+  return JsonRef{std::make_shared<const Json>(j), w.depth, w.bad_text};
+}
+
+Value::JsonRef Value::make_json(Json&& j) {
+  const JsonWalk w = walk_json(j);
+  // A document too deep is dropped here (nlohmann destroys nested values without recursion).
+  if (w.depth > kMaxJsonDepth) return JsonRef{too_deep_placeholder(), w.depth, false};
+  return JsonRef{std::make_shared<const Json>(std::move(j)), w.depth, w.bad_text};
+}
+
+void Value::check_json(std::string_view what) const {
+  const JsonRef* r = std::get_if<JsonRef>(&v_);
+  if (r == nullptr) return;
+  if (r->depth > kMaxJsonDepth) too_deep(what);
+  if (r->bad_text)
+    value_error(what, "22021",
+                "JSON strings must be valid UTF-8 without NUL characters (\\u0000): PostgreSQL "
+                "refuses them, so sqlcore refuses them on every backend");
+}
+
+std::string Value::json_text(std::string_view what) const {
+  check_json(what);
+  try {
+    return json_unchecked().dump();
+  } catch (const Json::exception&) {
+    value_error(what, "22021", "the JSON value cannot be written as JSON text");
+  }
+}
+
+void Value::check_bindable(std::string_view what) const {
+  switch (kind()) {
+    case Kind::real: {
+      const double d = real_unchecked();
+      if (!std::isfinite(d))
+        value_error(what, "22023",
+                    std::string(std::isnan(d) ? "NaN" : "infinity") +
+                        " is refused: only finite numbers are stored alike on every backend");
+      return;
+    }
+    case Kind::json:
+      check_json(what);
+      return;
+    case Kind::timestamp:
+      if (!timestamp_unchecked().in_portable_range())
+        value_error(what, "22008", "timestamp outside the years 1 to 9999 is refused");
+      return;
+    case Kind::date:
+      if (!date_unchecked().in_portable_range())
+        value_error(what, "22008", "date outside the years 1 to 9999 is refused");
+      return;
+    default:
+      return;
+  }
+}
+
+bool Value::bindable_slow() const {
+  switch (kind()) {
+    case Kind::real:
+      return std::isfinite(real_unchecked());
+    case Kind::json: {
+      const JsonRef& r = std::get<JsonRef>(v_);
+      return r.depth <= kMaxJsonDepth && !r.bad_text;
+    }
+    case Kind::timestamp:
+      return timestamp_unchecked().in_portable_range();
+    case Kind::date:
+      return date_unchecked().in_portable_range();
+    default:
+      return true;
+  }
+}
+
+bool parse_json_text(std::string_view text, Value& out, std::string_view what) {
+  if (json_text_depth(text) > kMaxJsonDepth) too_deep(what);
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return false;
+  out = Value(std::move(j));
+  return true;
 }
 
 const char* Value::kind_name(Kind k) {
@@ -97,8 +276,11 @@ std::string Value::debug_string() const {
       return timestamp_unchecked().to_iso8601();
     case Kind::date:
       return date_unchecked().to_string();
-    case Kind::json:
-      return json_unchecked().dump();
+    case Kind::json: {
+      const JsonRef& r = std::get<JsonRef>(v_);
+      if (r.depth > kMaxJsonDepth) return "json(nested deeper than the maximum)";
+      return r.bad_text ? "json(with invalid text)" : json_unchecked().dump();
+    }
     case Kind::decimal:
       return decimal_unchecked().text;
   }
@@ -107,7 +289,13 @@ std::string Value::debug_string() const {
 
 bool operator==(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
-  if (a.kind() == Value::Kind::json) return a.json_unchecked() == b.json_unchecked();
+  if (a.kind() == Value::Kind::json) {
+    const auto& x = std::get<Value::JsonRef>(a.v_);
+    const auto& y = std::get<Value::JsonRef>(b.v_);
+    // A document too deep was not kept: like NaN, it equals nothing.
+    if (x.depth > kMaxJsonDepth || y.depth > kMaxJsonDepth) return false;
+    return a.json_unchecked() == b.json_unchecked();
+  }
   return a.v_ == b.v_;
 }
 
@@ -236,10 +424,13 @@ Date Value::as<Date>(std::string_view what) const {
 
 template <>
 Json Value::as<Json>(std::string_view what) const {
-  if (kind() == Kind::json) return json_unchecked();
+  if (kind() == Kind::json) {
+    check_json(what);
+    return json_unchecked();
+  }
   if (kind() == Kind::text) {
-    Json j = Json::parse(text_unchecked(), nullptr, /*allow_exceptions=*/false);
-    if (!j.is_discarded()) return j;
+    Value parsed;
+    if (parse_json_text(text_unchecked(), parsed, what)) return parsed.json_unchecked();
   }
   mismatch("Json", what);
 }

@@ -125,11 +125,13 @@ std::string Dialect::literal_sql(const Value& value, const Type&) const {
     case K::decimal:
       return value.decimal_unchecked().text;
     case K::timestamp:
+      value.check_bindable({});
       return quote_string(value.timestamp_unchecked().to_string());
     case K::date:
+      value.check_bindable({});
       return quote_string(value.date_unchecked().to_string());
     case K::json:
-      return quote_string(value.json_unchecked().dump());
+      return quote_string(value.json_text({}));
     case K::blob: {
       static constexpr char kHex[] = "0123456789ABCDEF";
       std::string out = "X'";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <span>
 
@@ -26,6 +27,33 @@ namespace {
   st.checkout();
 }
 }  // namespace
+
+// Statements that read only: a connection lost while one runs outside a transaction leaves
+// nothing in doubt. Anything else (INSERT, UPDATE, DELETE, WITH ..., DDL, a function call) may
+// have written.
+static bool reads_only(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size() &&
+         (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
+    ++i;
+  std::string kw;
+  while (i < sql.size() && kw.size() < 8 && std::isalpha(static_cast<unsigned char>(sql[i])))
+    kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
+  return kw == "SELECT" || kw == "VALUES" || kw == "SHOW" || kw == "EXPLAIN" || kw == "PRAGMA";
+}
+
+void raise_if_in_doubt(const DatabaseError& e, std::string_view sql, bool commit, bool autocommit) {
+  if (!e.is_disconnect() || e.is_in_doubt()) return;
+  if (!commit && !(autocommit && !reads_only(sql))) return;
+  ErrorInfo info = e.info();
+  info.in_doubt = true;
+  info.server_message =
+      std::string(commit ? "the connection failed during COMMIT"
+                         : "the connection failed during a statement outside a transaction") +
+      "; whether the work was committed is unknown: check before doing it again (" +
+      info.server_message + ")";
+  raise_database_error(std::move(info));
+}
 
 DriverConnection& ConnectionState::conn() {
   if (closed_ || !pc_) [[unlikely]]
@@ -203,7 +231,9 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
     }
     bind_by_name(names, params, values, 0, compiled->sql);
   }
+  detail::check_bindable(*compiled, values);
   DriverConnection& c = state_->conn();
+  const bool autocommit = state_->tx_stack().empty() && !c.in_transaction();
   try {
     // A typed Result reads through the types, kept alive with it (the statement may be a
     // temporary). Both returns construct in place: no Result is moved.
@@ -211,6 +241,7 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
     return Result(c.execute(compiled->sql, values), stmt.compile(state_->dialect()));
   } catch (const DatabaseError& e) {
     state_->on_error(e);
+    detail::raise_if_in_doubt(e, compiled->sql, false, autocommit);
     throw;
   }
 }
@@ -240,16 +271,19 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
     batch = stmt.compile_batch(state_->dialect(), per_batch);
     if (batch && batch->param_names.size() != per_batch * n) batch.reset();
   }
+  detail::check_bindable(compiled, values);  // every row before anything is sent
   const std::size_t batches = batch ? rows / per_batch : 0;
   const std::size_t batched = batches * per_batch;
   DriverConnection& c = state_->conn();
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
+  bool committing = false;
   try {
     if (own_tx) c.execute_simple(state_->dialect().begin_sql());
     std::int64_t total = 0;
     if (batches > 0) total += c.execute_many(batch->sql, values.first(batched * n), batches);
     if (rows > batched)
       total += c.execute_many(compiled.sql, values.subspan(batched * n), rows - batched);
+    committing = own_tx;
     if (own_tx) c.execute_simple(state_->dialect().commit_sql());
     return total;
   } catch (const DatabaseError& e) {
@@ -260,6 +294,7 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
       }
     }
     state_->on_error(e);
+    detail::raise_if_in_doubt(e, state_->dialect().commit_sql(), committing, false);
     throw;
   }
 }
@@ -295,6 +330,16 @@ void Connection::close() {
 
 bool Connection::closed() const {
   return !state_;
+}
+
+void Connection::backup_to(const std::string& path) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  try {
+    state_->conn().backup_to(path);
+  } catch (const DatabaseError& e) {
+    state_->on_error(e);
+    throw;
+  }
 }
 
 void Connection::invalidate() {
@@ -382,7 +427,9 @@ void Transaction::commit() {
   if (pos == 0) {
     try {
       st.simple(d.commit_sql());
-    } catch (const DatabaseError&) {
+    } catch (const DatabaseError& e) {
+      // The connection failed during COMMIT: the server may have committed or not.
+      detail::raise_if_in_doubt(e, d.commit_sql(), true, false);
       // A commit the server refused may leave the transaction open (SQLite: busy): end it.
       if (st.has_connection()) {
         try {

@@ -107,8 +107,12 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
   if (pool.max_overflow < 0) pool.max_overflow = INT_MAX / 2;  // -1: no limit, as in SQLAlchemy
   if (pool.timeout.count() < 0) bad_setting("pool_timeout", "must not be negative");
 
-  Url driver_url = url.without_query_keys(
-      {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping"});
+  bool create_database = options.create_database.value_or(true);
+  if (auto v = url.query_value("create_database"))
+    create_database = parse_bool("create_database", *v);
+
+  Url driver_url = url.without_query_keys({"pool_size", "max_overflow", "pool_timeout",
+                                           "pool_recycle", "pool_pre_ping", "create_database"});
   if (driver->shares_one_connection(driver_url)) {
     // Every connection would be a database of its own: keep exactly one, shared in turn.
     pool.size = 1;
@@ -119,6 +123,7 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
   DriverOptions dopts;
   if (options.busy_timeout) dopts.busy_timeout = *options.busy_timeout;
   if (options.application_name) dopts.application_name = *options.application_name;
+  dopts.create_database = create_database;
 
   return Engine(std::make_shared<detail::EngineState>(url, std::move(driver_url), dialect, driver,
                                                       std::move(dopts), pool));

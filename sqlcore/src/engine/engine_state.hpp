@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "engine/pool.hpp"
@@ -9,6 +11,7 @@
 #include "sqlcore/core/url.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/driver.hpp"
+#include "sqlcore/sql/text.hpp"
 
 namespace sqlcore::detail {
 
@@ -76,5 +79,28 @@ class ConnectionState {
   bool tx_lost_ = false;
   bool closed_ = false;
 };
+
+/// Called with an error from a statement: when `e` is a lost connection and the statement was
+/// COMMIT (`commit`) or may write and ran outside a transaction (`autocommit`), throws
+/// InDoubtError instead, since the work may have been committed. Returns otherwise.
+void raise_if_in_doubt(const DatabaseError& e, std::string_view sql, bool commit, bool autocommit);
+
+/// The last check before values reach the driver, on every execute path: what Value::
+/// check_bindable() refuses (NaN, infinities, JSON too deep or with bad text, timestamps outside
+/// years 1-9999) is refused here too, whether or not a column type has seen the value. Names the
+/// column (typed slot) or the parameter. `values` may hold several rows of `c` back to back.
+inline void check_bindable(const CompiledStatement& c, std::span<const Value* const> values) {
+  const std::size_t n = c.param_names.size();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!values[i]->is_bindable()) [[unlikely]] {
+      const std::size_t slot = n == 0 ? i : i % n;
+      if (slot < c.slots.size() && !c.slots[slot].label.empty()) {
+        values[i]->check_bindable(c.slots[slot].label);
+      } else {
+        values[i]->check_bindable(":" + (slot < n ? c.param_names[slot] : std::to_string(slot)));
+      }
+    }
+  }
+}
 
 }  // namespace sqlcore::detail

@@ -134,7 +134,7 @@ void Result::apply_result_types(Row& row) const {
   const std::size_t n = std::min(types.size(), values.size());
   for (std::size_t i = 0; i < n; ++i) {
     if (!types[i] || types[i]->reads_unchanged(values[i])) continue;
-    values[i] = types[i]->result(std::move(values[i]));
+    values[i] = types[i]->result(std::move(values[i]), row.column_names()[i]);
   }
 }
 

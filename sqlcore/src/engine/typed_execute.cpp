@@ -124,12 +124,15 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
   } else {
     resolve(*compiled, params, values, made, n);
   }
+  detail::check_bindable(*compiled, std::span<const Value* const>(values, n));
   DriverConnection& c = state_->conn();
+  const bool autocommit = state_->tx_stack().empty() && !c.in_transaction();
   try {
     return Result(c.execute(compiled->sql, std::span<const Value* const>(values, n)),
                   std::move(keep));
   } catch (const DatabaseError& e) {
     state_->on_error(e);
+    detail::raise_if_in_doubt(e, compiled->sql, false, autocommit);
     throw;
   }
 }

@@ -418,7 +418,8 @@ std::vector<RevisionStatus> Migrator::history() {
   return out;
 }
 
-void Migrator::upgrade(std::optional<std::string> to) {
+std::vector<std::string> Migrator::upgrade(std::optional<std::string> to) {
+  std::vector<std::string> applied;
   long target = static_cast<long>(history_->size()) - 1;
   if (to) {
     auto i = history_->index_of(*to);
@@ -436,10 +437,11 @@ void Migrator::upgrade(std::optional<std::string> to) {
                             history_->revisions()[static_cast<std::size_t>(pos)].id + "', after '" +
                             *to + "'; use downgrade to go back");
       step.commit();
-      return;
+      return applied;
     }
     const Revision& rev = history_->revisions()[static_cast<std::size_t>(pos + 1)];
     run_revision(step, rev, "upgrade", rev.upgrade, rev.id, options_.on_statement);
+    applied.push_back(rev.id);
   }
 }
 
@@ -498,6 +500,22 @@ void Migrator::stamp(const std::string& id) {
 }
 
 // ---- offline mode ----------------------------------------------------------------------------
+
+std::vector<std::string> tables_at(const History& history, const Dialect& dialect,
+                                   std::optional<std::string> revision) {
+  if (!revision || *revision == kBase) return {};
+  auto target = history.index_of(*revision);
+  if (!target)
+    throw ArgumentError("unknown revision '" + *revision + "' (known: " + known_ids(history) + ")");
+  detail::SchemaModel model;
+  for (std::size_t i = 0; i <= *target; ++i) {
+    const Revision& rev = history.revisions()[i];
+    std::vector<std::string> statements;
+    MigrationContext ctx(dialect, model, statements, rev.id);
+    rev.upgrade(ctx);
+  }
+  return model.table_names();
+}
 
 std::vector<OfflineRevision> offline_upgrade(const History& history, const Dialect& dialect,
                                              std::optional<std::string> from,

@@ -11,9 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/utf8.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
+
+using detail::utf8_length;
 
 namespace detail {
 struct EnumValues {
@@ -47,56 +50,6 @@ const detail::EnumValues* intern_enum(std::vector<std::string> values) {
 [[noreturn]] void wrong_kind(std::string_view column, const Type& t, const Value& v) {
   throw ArgumentError("column \"" + std::string(column) + "\" (" + t.to_string() +
                       ") cannot take a value of type " + Value::kind_name(v.kind()));
-}
-
-// Counts UTF-8 code points; -1 when `s` is not valid UTF-8 or holds a NUL byte (PostgreSQL text
-// can hold neither, so neither backend gets one).
-long long utf8_length(std::string_view s) {
-  long long n = 0;
-  std::size_t i = 0;
-  // ASCII without NUL, 8 bytes at a time (the usual case): no high bit, no zero byte.
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  while (i + 8 <= s.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (((w | ((w - kOnes) & ~w)) & kHighs) != 0) break;
-    i += 8;
-    n += 8;
-  }
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c == 0) return -1;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + len > s.size()) return -1;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-      return -1;
-    i += len;
-    ++n;
-  }
-  return n;
 }
 
 void check_text(std::string_view column, std::string_view s) {
@@ -309,10 +262,13 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
         d = v.as<double>(column);
       else
         wrong_kind(column, *this, v);
-      // SQLite binds NaN as NULL, PostgreSQL stores it: refused everywhere, as for Numeric and
-      // Json, rather than silently becoming NULL on one backend. Infinities work everywhere.
-      if (std::isnan(d))
-        data_error(column, "22023", "NaN is not a portable " + to_string() + " value");
+      // SQLite binds NaN as NULL, PostgreSQL stores it; an infinity poisons every sum it enters
+      // (a running total stays infinite). Only finite numbers are stored, on every backend, as
+      // for Numeric and Json. -0.0 is stored as 0.0 (SQLite reads a REAL -0.0 back as 0).
+      if (!std::isfinite(d))
+        data_error(column, "22023",
+                   std::string(std::isnan(d) ? "NaN" : "infinity") + " is not a " + to_string() +
+                       " value: only finite numbers are stored alike on every backend");
       if (kind_ == TypeKind::float_) {
         if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
           data_error(column, "22003", "value out of range for Float (single precision)");
@@ -342,15 +298,29 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
       return v;
     }
     case TypeKind::date:
-      if (k == K::date) return v;
+      if (k == K::date) {
+        v.check_bindable(column);
+        return v;
+      }
       if (k == K::text) {
-        if (auto d = sqlcore::Date::parse(v.text_unchecked())) return scratch = Value(*d);
+        if (auto d = sqlcore::Date::parse(v.text_unchecked())) {
+          scratch = Value(*d);
+          scratch.check_bindable(column);
+          return scratch;
+        }
       }
       wrong_kind(column, *this, v);
     case TypeKind::date_time:
-      if (k == K::timestamp) return v;
+      if (k == K::timestamp) {
+        v.check_bindable(column);
+        return v;
+      }
       if (k == K::text) {
-        if (auto t = Timestamp::parse(v.text_unchecked())) return scratch = Value(*t);
+        if (auto t = Timestamp::parse(v.text_unchecked())) {
+          scratch = Value(*t);
+          scratch.check_bindable(column);
+          return scratch;
+        }
       }
       wrong_kind(column, *this, v);
     case TypeKind::time:
@@ -361,6 +331,7 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
     case TypeKind::json:
       switch (k) {
         case K::json:
+          v.check_json(column);
           return v;
         case K::text:  // a C++ string is a JSON string document, as in SQLAlchemy
           check_text(column, v.text_unchecked());
@@ -439,7 +410,7 @@ Value Type::bind(Value v, std::string_view column) const {
   return &r == &v ? std::move(v) : std::move(scratch);
 }
 
-Value Type::result(Value v) const {
+Value Type::result(Value v, std::string_view column) const {
   using K = Value::Kind;
   const K k = v.kind();
   switch (kind_) {
@@ -492,8 +463,8 @@ Value Type::result(Value v) const {
       return v;
     case TypeKind::json:
       if (k == K::text) {
-        sqlcore::Json j = sqlcore::Json::parse(v.text_unchecked(), nullptr, false);
-        if (!j.is_discarded()) return j;
+        Value parsed;
+        if (parse_json_text(v.text_unchecked(), parsed, column)) return parsed;
       }
       return v;
     case TypeKind::uuid:

@@ -40,8 +40,6 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   bool server_sessions() const { return backend() == "postgresql"; }
   /// Reports the rowid of the last insert without RETURNING.
   bool has_last_insert_id() const { return backend() != "postgresql"; }
-  /// Stores -0.0 as such (SQLite stores integral REALs as integers, so -0.0 reads back as 0.0).
-  bool keeps_negative_zero() const { return backend() == "postgresql"; }
 
   // DDL spellings until the schema layer renders them.
   std::string t_pk() const;  // autoincrementing 64-bit primary key column type

@@ -4,8 +4,10 @@
 // never showing a password.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include <sqlcore/cli/cli.hpp>
 
@@ -408,6 +410,70 @@ TEST_P(CliTest, UrlComesFromTheOptionThenDatabaseUrlThenTheDefault) {
     ScopedEnv env2("DATABASE_URL", "postgresql://nobody:pw@127.0.0.1:1/none");
     app.default_url = "postgresql://nobody:pw@127.0.0.1:1/none";
     EXPECT_EQ(cli_with(app, {"--url", url(), "status"}, false).code, 0);
+  }
+}
+
+TEST_P(CliTest, AnEmptyUrlIsAnErrorNotTheDefaultDatabase) {
+  cli::Application app = app_;
+  app.default_url = url();
+  const Outcome o = cli_with(app, {"--url", "", "status"}, false);
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(has(o.err, "--url is empty")) << o.err;
+}
+
+// Only migrate and stamp may create a database; every command that looks says there is none.
+TEST_P(CliTest, CommandsThatOnlyLookNeverCreateADatabaseOrFolder) {
+  if (!single_writer_file()) GTEST_SKIP() << "a database file";
+  cli::Application app = app_;
+  app.open_engine = {};
+  const std::string dir = file_dir_ + "/not-yet";
+  const std::string u = "sqlite:///" + dir + "/new.db";
+  for (const char* cmd : {"status", "check", "history", "inspect", "diff"}) {
+    const Outcome o = cli_with(app, {"--url", u, cmd}, false);
+    EXPECT_EQ(o.code, 1) << cmd;
+    EXPECT_TRUE(has(o.err, "no database at")) << cmd << ": " << o.err;
+    EXPECT_FALSE(has(o.err, "server is running")) << o.err;
+    EXPECT_FALSE(std::filesystem::exists(dir)) << cmd << " made the folder";
+  }
+  ASSERT_EQ(cli_with(app, {"--url", u, "migrate"}, false).code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/new.db"));
+  // A WAL file opened read-only is read as it is.
+  const Outcome ro = cli_with(app, {"--url", u + "?mode=ro", "--json", "status"}, false);
+  ASSERT_EQ(ro.code, 0) << ro.err;
+  EXPECT_EQ(json::parse(ro.out)["current"], "r3");
+  EXPECT_EQ(cli_with(app, {"--url", u + "?mode=ro", "inspect", "users"}, false).code, 0);
+}
+
+TEST_P(CliTest, DowngradeThatDropsRowsNeedsYes) {
+  ASSERT_EQ(cli({"migrate"}).code, 0);
+  run_sql("INSERT INTO posts (id, user_id, title) VALUES (1, 1, 'a'), (2, 1, 'b')");
+  Outcome o = cli({"downgrade", "r1"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_TRUE(has(o.err, "2 row(s)")) << o.err;
+  EXPECT_TRUE(has(o.err, "posts: 2")) << o.err;
+  EXPECT_TRUE(has(o.err, "--yes")) << o.err;
+  EXPECT_EQ(cli_json({"status"})["current"], "r3") << "nothing was changed";
+  o = cli({"downgrade", "r1", "--yes"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(cli_json({"status"})["current"], "r1");
+}
+
+TEST_P(CliTest, OfTwoMigrateRunsTheOneThatFoundNothingToDoSaysSo) {
+  Outcome a, b;
+  std::thread t1([&] { a = cli({"migrate"}); });
+  std::thread t2([&] { b = cli({"migrate"}); });
+  t1.join();
+  t2.join();
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  // Each revision is applied by exactly one of them (they may take turns, one revision each);
+  // one that applied nothing says so rather than claiming what the other did.
+  for (const char* id : {"applied r1", "applied r2", "applied r3"})
+    EXPECT_EQ(has(a.out, id) + has(b.out, id), 1) << id << "\n" << a.out << "--\n" << b.out;
+  for (const Outcome* o : {&a, &b}) {
+    if (!has(o->out, "applied r")) {
+      EXPECT_TRUE(has(o->out, "nothing to apply")) << o->out;
+    }
   }
 }
 

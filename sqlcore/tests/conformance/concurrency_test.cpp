@@ -1,7 +1,11 @@
 // Threads share an engine and lose nothing; SQLite writers wait for each other up to
 // busy_timeout, then fail clearly.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "conformance/backend.hpp"
@@ -13,6 +17,57 @@ namespace sqlcore_test {
 namespace {
 
 class ConcurrencyTest : public BackendTest {};
+
+// Eight processes start on one database at once (for SQLite: a new file, not yet in WAL mode):
+// each one's first connection must wait for the others' locks up to busy_timeout, like any
+// statement, instead of failing at once while switching the file to WAL.
+TEST_P(ConcurrencyTest, EightProcessesStartingTogetherOnANewDatabaseAllSucceed) {
+  constexpr int kProcesses = 8, kRows = 20;
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
+  const std::string u = url();
+  std::vector<pid_t> children;
+  for (int k = 0; k < kProcesses; ++k) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(go[1]);
+      char b;
+      (void)!::read(go[0], &b, 1);  // returns when the parent closes its end: all start at once
+      int code = 0;
+      try {
+        auto engine = create_engine(u, {.pool_size = 2});
+        engine.begin([&](Connection& c) {
+          c.execute(text("CREATE TABLE p" + std::to_string(k) + " (v BIGINT NOT NULL)"));
+        });
+        for (int i = 0; i < kRows; ++i)
+          engine.begin([&](Connection& c) {
+            c.execute(text("INSERT INTO p" + std::to_string(k) + " (v) VALUES (:v)"), {{"v", i}});
+          });
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "process %d: %s\n", k, e.what());
+        code = 1;
+      }
+      std::fflush(stderr);
+      ::_exit(code);
+    }
+    children.push_back(pid);
+  }
+  ::close(go[0]);
+  ::close(go[1]);
+  int failed = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  EXPECT_EQ(failed, 0) << "processes that could not open the database or write (stderr says why)";
+  if (!in_memory()) {
+    auto engine = make_engine();
+    auto c = engine.connect();
+    for (int k = 0; k < kProcesses; ++k) EXPECT_EQ(count(c, "p" + std::to_string(k)), kRows) << k;
+  }
+}
 
 TEST_P(ConcurrencyTest, FourThreadsOfTransactionalInsertsLoseNothing) {
   auto engine = make_engine({.pool_size = 4, .pool_timeout = 60s});

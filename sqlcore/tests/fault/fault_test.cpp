@@ -13,7 +13,9 @@ using namespace sqlcore;
 
 namespace {
 
-enum class Fault { disconnect, busy };
+// disconnect: the call fails before it reaches the database; disconnect_after: it runs, then the
+// connection fails before the answer arrives (the server did the work, the client cannot know).
+enum class Fault { disconnect, busy, disconnect_after };
 
 // Counts driver calls and fails the armed one.
 struct FaultPlan {
@@ -44,7 +46,7 @@ struct FaultPlan {
     ErrorInfo info;
     info.backend = "sqlite";
     info.sql = sql;
-    if (kind == Fault::disconnect) {
+    if (kind == Fault::disconnect || kind == Fault::disconnect_after) {
       info.sqlstate = "08006";
       info.server_message = "injected fault: connection lost";
     } else {
@@ -65,16 +67,25 @@ class FaultConnection final : public DriverConnection {
   explicit FaultConnection(std::unique_ptr<DriverConnection> inner) : inner_(std::move(inner)) {}
 
   Execution execute(const std::string& sql, std::span<const Value* const> params) override {
-    check(sql);
+    if (check(sql)) {
+      inner_->execute(sql, params);
+      plan().raise(sql);
+    }
     return inner_->execute(sql, params);
   }
   std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
                             std::size_t rows) override {
-    check(sql);
+    if (check(sql)) {
+      inner_->execute_many(sql, params, rows);
+      plan().raise(sql);
+    }
     return inner_->execute_many(sql, params, rows);
   }
   void execute_simple(const std::string& sql) override {
-    check(sql);
+    if (check(sql)) {
+      inner_->execute_simple(sql);
+      plan().raise(sql);
+    }
     inner_->execute_simple(sql);
   }
   void detach_cursors() override { inner_->detach_cursors(); }
@@ -83,12 +94,15 @@ class FaultConnection final : public DriverConnection {
   bool in_transaction() const override { return inner_->in_transaction(); }
 
  private:
-  void check(const std::string& sql) {
+  // Throws for a failure before the call; true when the call is to run and then fail.
+  bool check(const std::string& sql) {
     if (broken_) plan().raise(sql);
     if (plan().tick()) {
-      if (plan().kind == Fault::disconnect) broken_ = true;
+      if (plan().kind != Fault::busy) broken_ = true;
+      if (plan().kind == Fault::disconnect_after) return true;
       plan().raise(sql);
     }
+    return false;
   }
   std::unique_ptr<DriverConnection> inner_;
   bool broken_ = false;
@@ -191,6 +205,87 @@ TEST_P(FaultInjectionTest, ConnectionRecoversOutsideATransaction) {
 INSTANTIATE_TEST_SUITE_P(Faults, FaultInjectionTest,
                          ::testing::Values(Fault::disconnect, Fault::busy), [](const auto& p) {
                            return std::string(p.param == Fault::disconnect ? "disconnect" : "busy");
+                         });
+
+// A connection that fails during COMMIT leaves the outcome unknown: the server may have committed
+// (disconnect_after) or not (disconnect). Either way the error says so and is not transient, so
+// a caller that retries transient errors does not write twice.
+class InDoubtTest : public FaultInjectionTest {};
+
+// Counts the rows of table `t` on a fresh connection.
+std::int64_t rows_in(Engine& engine, const char* t) {
+  return engine.connect()
+      .execute(text(std::string("SELECT COUNT(*) FROM ") + t))
+      .scalar<std::int64_t>();
+}
+
+TEST_P(InDoubtTest, ConnectionLostDuringCommitIsInDoubtNotTransient) {
+  auto engine = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
+  engine.connect().execute(text("CREATE TABLE d (id INTEGER PRIMARY KEY, v BIGINT NOT NULL)"));
+  // The calls of engine.begin(): BEGIN, INSERT, COMMIT. Fail the third.
+  plan().arm(3, GetParam());
+  try {
+    engine.begin([](Connection& c) { c.execute(text("INSERT INTO d (v) VALUES (1)")); });
+    FAIL() << "expected InDoubtError";
+  } catch (const InDoubtError& e) {
+    EXPECT_TRUE(e.is_in_doubt());
+    EXPECT_FALSE(e.is_transient()) << "retrying could write twice";
+    EXPECT_TRUE(e.is_disconnect());
+    EXPECT_EQ(e.sqlstate(), "08007");
+    EXPECT_NE(std::string(e.what()).find("COMMIT"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown"), std::string::npos) << e.what();
+  }
+  plan().disarm();
+  // What happened is what the server did; the caller finds out by looking.
+  EXPECT_EQ(rows_in(engine, "d"), GetParam() == Fault::disconnect_after ? 1 : 0);
+  EXPECT_EQ(engine.pool_status().checked_out, 0);
+}
+
+TEST_P(InDoubtTest, ExecuteManyLosingItsConnectionAtCommitIsInDoubt) {
+  auto engine = create_engine(url_, {.pool_size = 1, .max_overflow = 0});
+  auto c = engine.connect();
+  c.execute(text("CREATE TABLE d (v BIGINT NOT NULL)"));
+  // execute_many's own transaction: BEGIN, the rows (one call), COMMIT.
+  plan().arm(3, GetParam());
+  EXPECT_THROW(c.execute_many(text("INSERT INTO d (v) VALUES (:v)"), {{{"v", 1}}, {{"v", 2}}}),
+               InDoubtError);
+  plan().disarm();
+  EXPECT_EQ(rows_in(engine, "d"), GetParam() == Fault::disconnect_after ? 2 : 0);
+}
+
+TEST_P(InDoubtTest, AnAutocommitWriteIsInDoubtAndAReadIsNot) {
+  auto engine = create_engine(url_, {.pool_size = 1, .max_overflow = 0});
+  auto c = engine.connect();
+  c.execute(text("CREATE TABLE d (v BIGINT NOT NULL)"));
+  plan().arm(1, GetParam());
+  EXPECT_THROW(c.execute(text("INSERT INTO d (v) VALUES (1)")), InDoubtError);
+  plan().disarm();
+  EXPECT_EQ(rows_in(engine, "d"), GetParam() == Fault::disconnect_after ? 1 : 0);
+  plan().arm(1, GetParam());
+  try {
+    c.execute(text("SELECT COUNT(*) FROM d"));
+    FAIL() << "expected OperationalError";
+  } catch (const OperationalError& e) {
+    EXPECT_FALSE(e.is_in_doubt()) << "a read leaves nothing in doubt";
+    EXPECT_TRUE(e.is_disconnect());
+  }
+  plan().disarm();
+  // Inside a transaction a lost connection took the work with it: a plain disconnect error.
+  plan().arm(2, GetParam());
+  try {
+    engine.begin([](Connection& tx) { tx.execute(text("INSERT INTO d (v) VALUES (2)")); });
+    FAIL() << "expected OperationalError";
+  } catch (const OperationalError& e) {
+    EXPECT_FALSE(e.is_in_doubt()) << e.what();
+  }
+  plan().disarm();
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, InDoubtTest,
+                         ::testing::Values(Fault::disconnect, Fault::disconnect_after),
+                         [](const auto& p) {
+                           return std::string(p.param == Fault::disconnect ? "before_the_server"
+                                                                           : "after_the_server");
                          });
 
 }  // namespace

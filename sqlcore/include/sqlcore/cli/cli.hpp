@@ -47,15 +47,26 @@ class Context {
   /// The URL with the password shown as `***`: safe to print.
   std::string display_url() const;
   /// The engine for url(), created (and checked with one connection) on first call; then
-  /// Application::on_open runs. Throws ArgumentError for a malformed URL or unknown backend,
-  /// sqlcore::Error (naming the URL without its password) when the database cannot be reached.
+  /// Application::on_open runs. Only commands that write a schema (migrate, stamp; see
+  /// creates_database()) may create a SQLite file; for every other command a missing file is
+  /// "no database at PATH" and nothing is created. Throws ArgumentError for a malformed URL or
+  /// unknown backend, sqlcore::Error (naming the URL without its password) when the database cannot
+  /// be reached.
   Engine& engine();
   std::ostream& out() { return *out_; }
   std::ostream& err() { return *err_; }
+  /// Lets engine() create a missing database (migrate and stamp, before their first engine()).
+  void creates_database(bool yes) { creates_database_ = yes; }
   /// --json was given: print one JSON document on out().
   bool json() const { return json_; }
   /// Colour is allowed (out() is a terminal and NO_COLOR is unset).
   bool color() const { return color_; }
+  /// With --json: adds `key` (a JSON document given as text) to the document the command
+  /// prints, so a hook such as before_migrate can report without printing a second document.
+  void add_report(std::string key, std::string json_text) {
+    reports_.emplace_back(std::move(key), std::move(json_text));
+  }
+  const std::vector<std::pair<std::string, std::string>>& reports() const { return reports_; }
 
  private:
   const Application* app_;
@@ -65,6 +76,8 @@ class Context {
   bool json_;
   bool color_;
   std::optional<Engine> engine_;
+  std::vector<std::pair<std::string, std::string>> reports_;
+  bool creates_database_ = false;
 };
 
 /// An application's own subcommand. `args` are the words after the command name, options
@@ -89,6 +102,9 @@ struct Application {
   migrate::MigratorOptions migrator_options{};
   /// Tables in the database that diff and check leave alone (passed to migrate::compare).
   std::vector<std::string> ignore_tables{"sqlcore_version"};
+  /// The application never drops a table it does not know (another tool's, or data it kept):
+  /// diff and check list such tables as "extra" instead of as drift to drop, and check passes.
+  bool keep_unknown_tables = false;
   /// Optional: runs once after the engine is created.
   std::function<void(Engine&)> on_open = {};
   /// Optional: opens the engine for the resolved URL instead of create_engine(url) (engine

@@ -7,6 +7,8 @@
 //   └── DatabaseError        the database refused or failed; carries backend, SQLSTATE, SQL...
 //       ├── IntegrityError   a constraint was violated (kind(): unique, foreign_key, ...)
 //       ├── OperationalError connection lost, busy/locked, pool timeout, serialization failure
+//       │   └── InDoubtError the connection failed during COMMIT (or an autocommit write): the
+//       │                    work may or may not have been committed
 //       ├── ProgrammingError syntax error, unknown table or column
 //       └── DataError        a value out of range or of the wrong form for its column
 //
@@ -55,6 +57,7 @@ struct ErrorInfo {
   std::string constraint;      // the constraint name when the server reports it
   bool transient = false;      // retrying the transaction may succeed (busy, deadlock, ...)
   bool disconnect = false;     // the connection is unusable and must be discarded
+  bool in_doubt = false;       // the outcome of a commit is unknown (SQLSTATE 08007)
 };
 
 class DatabaseError : public Error {
@@ -69,8 +72,15 @@ class DatabaseError : public Error {
   const std::string& constraint_name() const { return info_.constraint; }
   /// True when the same transaction may succeed if retried (lock busy, deadlock, serialization).
   bool is_transient() const { return info_.transient; }
-  /// True when the connection is gone; the pool discards it.
+  /// True when the connection is gone; the pool discards it. This says nothing of the work: a
+  /// connection lost inside a transaction took the work with it, but one lost during COMMIT may
+  /// not have (see is_in_doubt()). Retry on is_transient(), not on this.
   bool is_disconnect() const { return info_.disconnect; }
+  /// True when nobody can know whether the work was committed: the connection failed while
+  /// COMMIT (or a single statement outside a transaction that may write) was under way. Never
+  /// transient: retrying could do the work twice. Check whether it landed (look for the row an
+  /// app-generated id names) before doing it again.
+  bool is_in_doubt() const { return info_.in_doubt; }
   const ErrorInfo& info() const { return info_; }
 
  private:
@@ -90,6 +100,15 @@ class IntegrityError : public DatabaseError {
 class OperationalError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
+};
+
+/// The connection failed during COMMIT, or during a single statement that may write and ran
+/// outside a transaction: the work may or may not have been committed (SQLSTATE 08007,
+/// "transaction resolution unknown"; libpqxx calls it in_doubt_error). is_transient() is false,
+/// is_disconnect() and is_in_doubt() are true.
+class InDoubtError : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
 };
 
 class ProgrammingError : public DatabaseError {

@@ -36,6 +36,15 @@ class Timestamp {
   static std::optional<Timestamp> parse(std::string_view s);
 
   constexpr std::int64_t micros() const { return tp_.time_since_epoch().count(); }
+
+  /// 0001-01-01 00:00:00 and 9999-12-31 23:59:59.999999 UTC: the range every backend stores and
+  /// reads back alike (SQLite's fixed-width text and PostgreSQL's TIMESTAMPTZ). Binding a
+  /// timestamp outside it throws DataError naming the column.
+  static constexpr std::int64_t kMinMicros = -62135596800000000;
+  static constexpr std::int64_t kMaxMicros = 253402300799999999;
+  constexpr bool in_portable_range() const {
+    return micros() >= kMinMicros && micros() <= kMaxMicros;
+  }
   constexpr TimePoint time_point() const { return tp_; }
 
   /// The canonical form: `YYYY-MM-DD HH:MM:SS.ffffff`, fixed width and UTC, so that text order is
@@ -61,6 +70,11 @@ class Date {
   static std::optional<Date> parse(std::string_view s);
 
   constexpr std::chrono::sys_days days() const { return days_; }
+  /// Years 1 to 9999, as for Timestamp: binding a date outside them throws DataError.
+  constexpr bool in_portable_range() const {
+    const auto n = days_.time_since_epoch().count();
+    return n >= -719162 && n <= 2932896;
+  }
   int year() const;
   unsigned month() const;
   unsigned day() const;

@@ -1,6 +1,7 @@
 // Value: one SQL value of any portable kind, as bound into statements and read from rows.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -19,6 +20,14 @@ namespace sqlcore {
 
 using Json = nlohmann::json;
 using Blob = std::vector<std::uint8_t>;
+
+/// The deepest nesting of arrays and objects that sqlcore binds, reads or converts: 512 levels.
+/// A deeper document is refused with a DataError naming its column before anything recurses
+/// into it, so hostile input (an agent's tool output, a row written by another program) cannot
+/// exhaust the stack. Both backends accept deeper documents (SQLite up to 1000 or 2000, depending
+/// on its version; PostgreSQL up to its stack limit); this limit is below both, so a document
+/// that one backend takes, the other takes too.
+inline constexpr std::size_t kMaxJsonDepth = 512;
 
 /// An exact decimal number kept as its canonical text (PostgreSQL NUMERIC). Read it as a string
 /// to keep every digit, or as a double / integer when that is precise enough for you.
@@ -63,7 +72,10 @@ class Value {
   Value(const Uuid& v) : v_(v.to_string()) {}       // NOLINT(google-explicit-constructor)
   Value(const TimeOfDay& v) : v_(v.to_string()) {}  // NOLINT(google-explicit-constructor)
   /// A JSON document (an object, array, string, number, bool or JSON null: a JSON null is not SQL
-  /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one.
+  /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one. The document is
+  /// checked here without recursion: one nested deeper than kMaxJsonDepth is not kept (the Value
+  /// remembers only that it was too deep, and binding or reading it throws DataError), and one
+  /// whose strings are not valid UTF-8 or hold a NUL is refused when bound.
   template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
   Value(J&& j) : v_(make_json(std::forward<J>(j))) {}  // NOLINT(google-explicit-constructor)
   template <class T, std::enable_if_t<std::is_constructible_v<Value, const T&>, int> = 0>
@@ -107,7 +119,32 @@ class Value {
   const Blob& blob_unchecked() const { return std::get<Blob>(v_); }
   Timestamp timestamp_unchecked() const { return std::get<Timestamp>(v_); }
   Date date_unchecked() const { return std::get<Date>(v_); }
-  const Json& json_unchecked() const { return *std::get<JsonPtr>(v_); }
+  /// The document of a json value. For one deeper than kMaxJsonDepth this is a JSON null
+  /// placeholder: use json_text() or as<Json>(), which refuse it.
+  const Json& json_unchecked() const { return *std::get<JsonRef>(v_).doc; }
+  /// A json value as JSON text, after the checks every backend needs: nesting within
+  /// kMaxJsonDepth, strings of valid UTF-8 without NUL (PostgreSQL refuses \u0000; one rule for
+  /// both). Throws DataError naming `what` (a column or parameter) and never showing the value.
+  std::string json_text(std::string_view what) const;
+  /// Throws DataError naming `what` when this is a json value that json_text() would refuse.
+  void check_json(std::string_view what) const;
+  /// The checks every bound value passes, typed column or not, so that what is stored reads back
+  /// the same on every backend. Throws DataError naming `what` (a column or parameter name) for
+  /// NaN or an infinity (a Float or Double holds finite numbers only; -0.0 is stored as 0.0),
+  /// JSON that json_text() refuses, and a timestamp or date outside the years 1 to 9999.
+  void check_bindable(std::string_view what) const;
+  /// False when check_bindable() would throw; costs a switch for most values.
+  bool is_bindable() const {
+    switch (kind()) {
+      case Kind::real:
+      case Kind::json:
+      case Kind::timestamp:
+      case Kind::date:
+        return bindable_slow();
+      default:
+        return true;
+    }
+  }
   const Decimal& decimal_unchecked() const { return std::get<Decimal>(v_); }
 
   /// A short human description of the value's kind ("integer", "text", ...).
@@ -118,9 +155,17 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  using JsonPtr = std::shared_ptr<const Json>;
-  static JsonPtr make_json(const Json& j);
-  static JsonPtr make_json(Json&& j);
+  // A shared immutable document and what a walk over it found (depth, bad strings), so binding
+  // checks it in constant time.
+  struct JsonRef {
+    std::shared_ptr<const Json> doc;
+    std::uint32_t depth = 0;  // kMaxJsonDepth + 1 means "deeper than allowed"; doc is then null
+    bool bad_text = false;    // a string or key is not UTF-8 or holds a NUL
+    friend bool operator==(const JsonRef& a, const JsonRef& b) { return a.doc == b.doc; }
+  };
+  bool bindable_slow() const;
+  static JsonRef make_json(const Json& j);
+  static JsonRef make_json(Json&& j);
   [[noreturn]] void mismatch(const char* wanted, std::string_view what) const;
   template <class T>
   Value& assign(T v) {
@@ -137,9 +182,15 @@ class Value {
   }
 
   std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp, Date,
-               JsonPtr, Decimal>
+               JsonRef, Decimal>
       v_;
 };
+
+/// Parses JSON text as sqlcore reads a JSON column: stores the document in `out` and returns
+/// true, or returns false (leaving `out` alone) when `text` is not JSON. Throws DataError naming
+/// `what` when the text nests deeper than kMaxJsonDepth; that is found by a scan of the text
+/// before any parsing, so no input can make it recurse.
+bool parse_json_text(std::string_view text, Value& out, std::string_view what);
 
 /// One named parameter for a statement: `{"id", 42}`.
 using Param = std::pair<std::string, Value>;

@@ -51,6 +51,9 @@ class Dialect {
   // Capabilities: differences that tests and compilers ask about instead of naming a backend.
   /// One connection per database file may write at a time (SQLite); servers allow many writers.
   virtual bool single_writer() const { return false; }
+  /// The database is a file opened in this process, with no server (SQLite): messages point at
+  /// the file rather than at a server.
+  virtual bool embedded() const { return false; }
   /// Maximum number of bound parameters in one statement.
   virtual std::size_t max_parameters() const = 0;
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sqlcore/core/columns.hpp"
+#include "sqlcore/core/error.hpp"
 #include "sqlcore/core/url.hpp"
 #include "sqlcore/core/value.hpp"
 
@@ -49,6 +50,7 @@ struct Execution {
 struct DriverOptions {
   std::chrono::milliseconds busy_timeout{5000};  // SQLite: how long a writer waits for the lock
   std::string application_name = "sqlcore";      // PostgreSQL: shown in pg_stat_activity
+  bool create_database = true;                   // SQLite: create a missing file and its folder
 };
 
 /// One open connection. Used by one thread at a time (the pool guarantees it).
@@ -77,6 +79,13 @@ class DriverConnection {
   virtual bool is_alive() = 0;
   /// True while the server side has a transaction open.
   virtual bool in_transaction() const = 0;
+  /// A consistent copy of the database into a new file (Connection::backup_to). Backends that
+  /// keep no database file throw ArgumentError.
+  virtual void backup_to(const std::string& path) {
+    throw ArgumentError("backup_to('" + path +
+                        "'): this backend keeps no database file to copy (use its own tools, "
+                        "such as pg_dump)");
+  }
 };
 
 class Driver {

@@ -57,6 +57,13 @@ class Connection {
   /// Discards the underlying database connection instead of returning it to the pool.
   void invalidate();
 
+  /// Writes a consistent copy of the whole database to a new file at `path` while other
+  /// connections go on working (SQLite: the online backup API, waiting out writers up to
+  /// busy_timeout). Throws ArgumentError when `path` exists or the backend keeps no database
+  /// file (PostgreSQL: use pg_dump), OperationalError when the copy fails (the partial file is
+  /// removed).
+  void backup_to(const std::string& path);
+
   const Dialect& dialect() const;
   /// The driver connection, for what sqlcore does not cover. Checks one out if needed.
   DriverConnection& driver_connection();

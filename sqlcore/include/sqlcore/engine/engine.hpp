@@ -37,6 +37,11 @@ struct EngineOptions {
   std::optional<std::chrono::milliseconds> busy_timeout{};
   /// PostgreSQL application_name. Default "sqlcore". URL `application_name`.
   std::optional<std::string> application_name{};
+  /// SQLite: create a missing database file (and its folder) on first connect. Default true.
+  /// When false, a missing file is an OperationalError "no database at PATH" (SQLSTATE 3D000,
+  /// as PostgreSQL says of a missing database) and nothing is created: for tools that only
+  /// look. Servers never create a database. URL `create_database`.
+  std::optional<bool> create_database{};
 };
 
 /// A snapshot of the pool's counters.

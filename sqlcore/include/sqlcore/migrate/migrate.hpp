@@ -126,7 +126,9 @@ class Migrator {
 
   /// Applies the revisions after the current one up to `to` (default: head), each in its own
   /// transaction. An unknown `to`, or one older than the current revision, throws ArgumentError.
-  void upgrade(std::optional<std::string> to = {});
+  /// Returns the revisions this call applied: empty when another process had applied them while
+  /// this one waited for the migration lock.
+  std::vector<std::string> upgrade(std::optional<std::string> to = {});
   /// Undoes revisions newest first until the database is at `to` (a revision id, or "base" for
   /// none). Every revision to undo must have a downgrade; this is checked before anything runs.
   void downgrade(const std::string& to);
@@ -158,6 +160,12 @@ struct OfflineRevision {
 std::vector<OfflineRevision> offline_upgrade(const History& history, const Dialect& dialect,
                                              std::optional<std::string> from = {},
                                              std::optional<std::string> to = {});
+
+/// The tables the history's revisions leave at `revision` ("base" or nullopt: none), worked out
+/// offline as offline_upgrade() does. A downgrade from revision A to B drops the tables at A that
+/// are not at B (what the CLI asks about before a downgrade that would drop rows).
+std::vector<std::string> tables_at(const History& history, const Dialect& dialect,
+                                   std::optional<std::string> revision);
 
 /// offline_upgrade() as a script to run by hand (psql, sqlite3): the version table created if
 /// missing, then per revision a comment naming it, BEGIN, its statements, the version-table

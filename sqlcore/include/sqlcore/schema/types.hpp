@@ -120,8 +120,11 @@ class Type {
   /// Normalises a value read from a column of this type to the kind this type reads as: bool for
   /// Boolean, Timestamp for DateTime, Date, Json, Decimal for Numeric (at the declared scale),
   /// canonical text for Uuid and Time, a single-precision double for Float. Values this type
-  /// cannot make sense of pass through unchanged (legacy data stays readable).
-  Value result(Value v) const;
+  /// cannot make sense of pass through unchanged (legacy data stays readable). JSON arrives as
+  /// text from every driver and is parsed here.
+  /// `column` names the column in a DataError (a JSON document nested deeper than
+  /// kMaxJsonDepth is refused, not parsed).
+  Value result(Value v, std::string_view column = {}) const;
 
   friend bool operator==(const Type& a, const Type& b);
 

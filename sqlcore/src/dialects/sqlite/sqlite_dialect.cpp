@@ -26,6 +26,7 @@ class SqliteDialect final : public Dialect {
   // that reads and then writes can fail with SQLITE_BUSY_SNAPSHOT without waiting at all.
   std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
   bool single_writer() const override { return true; }
+  bool embedded() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }  // SQLITE_MAX_VARIABLE_NUMBER
 
   // Type names are chosen for their affinity as much as for their look: text-stored types

@@ -130,12 +130,6 @@ Value read_value(const PGresult* res, int row, int col, Oid type) {
     case kDate:
       if (auto d = Date::parse(s)) return Value(*d);
       return Value(std::string(s));
-    case kJson:
-    case kJsonb: {
-      Json j = Json::parse(s, nullptr, /*allow_exceptions=*/false);
-      if (!j.is_discarded()) return Value(std::move(j));
-      return Value(std::string(s));
-    }
     default:
       return Value(std::string(s));
   }
@@ -207,7 +201,7 @@ class ParamBuffer {
         }
         case Value::Kind::real: {
           types_[i] = kFloat8;
-          double d = v.real_unchecked();
+          const double d = v.real_unchecked() + 0.0;  // -0.0 is stored as 0.0, as on SQLite
           if (std::isnan(d)) {
             buf = "NaN";
           } else if (std::isinf(d)) {
@@ -253,7 +247,7 @@ class ParamBuffer {
           values_[i] = buf.c_str();
           break;
         case Value::Kind::json:
-          buf = v.json_unchecked().dump();
+          buf = v.json_text({});
           values_[i] = buf.c_str();
           break;
         case Value::Kind::decimal:

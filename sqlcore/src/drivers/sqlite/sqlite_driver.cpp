@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <unordered_map>
 
 #include "sqlcore/core/error.hpp"
@@ -106,6 +107,11 @@ std::string sqlstate_for(int rc, std::string_view msg) {
   info.server_message = std::move(message);
   info.sql = std::string(sql);
   info.sqlstate = sqlstate_for(code, info.server_message);
+  // A Json column's CHECK (named <column>_json) is json_valid(): say what it refused.
+  if (code == SQLITE_CONSTRAINT_CHECK && info.server_message.ends_with("_json"))
+    info.server_message +=
+        " (the value is not JSON that SQLite accepts: malformed text, or nested deeper than "
+        "SQLite's own limit)";
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     info.transient = true;
     info.server_message += " (waited for busy_timeout)";
@@ -122,8 +128,10 @@ std::string sqlstate_for(int rc, std::string_view msg) {
 
 // ---- statements -----------------------------------------------------------------------------
 
-// How a column's declared type asks its text/integer values to be read back.
-enum class Decl : std::uint8_t { plain, boolean, timestamp, date, json };
+// How a column's declared type asks its text/integer values to be read back. JSON is not among
+// them: a JSON column read without a type (text()) is text on every backend, and a typed read
+// (a select of a Json column) parses it through the column's type.
+enum class Decl : std::uint8_t { plain, boolean, timestamp, date };
 
 Decl decl_of(const char* decltype_text) {
   if (decltype_text == nullptr) return Decl::plain;
@@ -132,7 +140,6 @@ Decl decl_of(const char* decltype_text) {
   if (contains(d, "BOOL")) return Decl::boolean;
   if (contains(d, "TIMESTAMP") || contains(d, "DATETIME")) return Decl::timestamp;
   if (d == "DATE") return Decl::date;
-  if (contains(d, "JSON")) return Decl::json;
   return Decl::plain;
 }
 
@@ -197,7 +204,7 @@ struct Stmt {
 };
 
 // Reads text, blob and NULL values into `out` where the declared type asks for a conversion
-// (timestamp, date, json) or the value is a blob: the less common cases, out of line.
+// (timestamp, date) or the value is a blob: the less common cases, out of line.
 [[gnu::noinline]] void read_other(sqlite3_value* v, int type, Decl decl, Value& out) {
   if (type == SQLITE_BLOB) {
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(v));
@@ -223,14 +230,6 @@ struct Stmt {
         return;
       }
       break;
-    case Decl::json: {
-      Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-      if (!j.is_discarded()) {
-        out = Value(std::move(j));
-        return;
-      }
-      break;
-    }
   }
   out = text;
 }
@@ -461,6 +460,42 @@ class SqliteConnection final : public DriverConnection {
   bool is_alive() override { return db_ != nullptr; }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
+  void backup_to(const std::string& path) override {
+    detach_cursors();
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec))
+      throw ArgumentError("backup_to('" + path + "'): the file exists; choose a new name");
+    sqlite3* dest = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_, "main");
+      if (b == nullptr) {
+        rc = sqlite3_errcode(dest);
+      } else {
+        // Copy in steps; a writer holding the lock is waited for, as busy_timeout would.
+        for (int tries = 0;;) {
+          rc = sqlite3_backup_step(b, 1024);
+          if (rc == SQLITE_DONE) break;
+          if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++tries < 500) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            continue;
+          }
+          if (rc != SQLITE_OK) break;
+        }
+        const int finish = sqlite3_backup_finish(b);
+        if (rc == SQLITE_DONE) rc = finish;
+      }
+    }
+    std::string msg = dest != nullptr ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE && msg == "not an error") msg = sqlite3_errstr(rc);
+    sqlite3_close_v2(dest);
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+      std::filesystem::remove(path, ec);
+      raise_code(rc, "backup to '" + path + "' failed: " + msg, "");
+    }
+  }
+
  private:
   [[noreturn]] void fail(Stmt& st, int rc, const std::string& sql) {
     // Capture the error before reset, then reset so the statement is reusable.
@@ -546,7 +581,8 @@ class SqliteConnection final : public DriverConnection {
           break;
         }
         case Value::Kind::real:
-          rc = sqlite3_bind_double(s, i, v.real_unchecked());
+          // + 0.0 turns -0.0 into 0.0, which is what SQLite reads back from a REAL column anyway.
+          rc = sqlite3_bind_double(s, i, v.real_unchecked() + 0.0);
           break;
         case Value::Kind::boolean:
           rc = sqlite3_bind_int(s, i, v.bool_unchecked() ? 1 : 0);
@@ -573,7 +609,7 @@ class SqliteConnection final : public DriverConnection {
       case Value::Kind::integer:
         return sqlite3_bind_int64(s, i, v.int_unchecked());
       case Value::Kind::real:
-        return sqlite3_bind_double(s, i, v.real_unchecked());
+        return sqlite3_bind_double(s, i, v.real_unchecked() + 0.0);
       case Value::Kind::text: {
         const std::string& t = v.text_unchecked();
         return sqlite3_bind_text64(s, i, t.data(), t.size(), keep, SQLITE_UTF8);
@@ -588,7 +624,7 @@ class SqliteConnection final : public DriverConnection {
       case Value::Kind::date:
         return bind_text_copy(s, i, v.date_unchecked().to_string());
       case Value::Kind::json:
-        return bind_text_copy(s, i, v.json_unchecked().dump());
+        return bind_text_copy(s, i, v.json_text({}));
       case Value::Kind::decimal:
         return bind_text_copy(s, i, v.decimal_unchecked().text);
     }
@@ -691,6 +727,45 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The journal mode a connection reports (lower case), or "" when it cannot say yet.
+std::string journal_mode_of(sqlite3* db) {
+  sqlite3_stmt* st = nullptr;
+  std::string mode;
+  if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    if (const unsigned char* t = sqlite3_column_text(st, 0))
+      mode = lower(reinterpret_cast<const char*>(t));
+  }
+  sqlite3_finalize(st);
+  return mode;
+}
+
+// Sets the journal mode, waiting up to `busy` like every statement does. Switching a file to WAL
+// needs the file's exclusive lock, and SQLite does not call the busy handler for that: while
+// another connection writes (several threads or processes opening a new file at once), the
+// switch fails at once with SQLITE_BUSY. So it is retried here until busy_timeout has passed.
+// A file already in the mode asked for (WAL is kept in the file) needs no switch at all.
+void set_journal_mode(SqliteConnection& conn, const std::string& journal,
+                      std::chrono::milliseconds busy) {
+  if (journal_mode_of(conn.db()) == lower(journal)) return;
+  const std::string sql = "PRAGMA journal_mode = " + journal;
+  const auto start = std::chrono::steady_clock::now();
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(conn.db(), sql.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc == SQLITE_OK) return;
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+      raise_sqlite(conn.db(), rc, sql);
+    if (waited >= busy) raise_sqlite(conn.db(), rc, sql);
+    std::this_thread::sleep_for(std::min(pause, busy - waited));
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 class SqliteDriver final : public Driver {
  public:
   std::string_view name() const override { return "sqlite3"; }
@@ -737,6 +812,19 @@ class SqliteDriver final : public Driver {
     }
     const bool memory = url.is_memory();
     std::string path = memory ? ":memory:" : url.database();
+    if (!memory && !options.create_database) {
+      // A tool that only looks: never a new file or folder.
+      flags &= ~SQLITE_OPEN_CREATE;
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        ErrorInfo info;
+        info.backend = "sqlite";
+        info.sqlstate = "3D000";
+        info.native_code = SQLITE_CANTOPEN;
+        info.server_message = "no database at '" + path + "'";
+        raise_database_error(std::move(info));
+      }
+    }
     if (!memory && (flags & SQLITE_OPEN_CREATE) != 0) {
       std::filesystem::path parent = std::filesystem::path(path).parent_path();
       std::error_code ec;
@@ -769,8 +857,10 @@ class SqliteDriver final : public Driver {
     conn->execute_simple("PRAGMA foreign_keys = ON");
     // LIKE is case-sensitive on PostgreSQL; make it so here too (ilike() is the insensitive one).
     conn->execute_simple("PRAGMA case_sensitive_like = ON");
-    if (!memory && (flags & SQLITE_OPEN_READONLY) == 0) {
-      conn->execute_simple("PRAGMA journal_mode = " + journal);
+    // A file opened read-only (mode=ro, or a file or folder this process cannot write) is read
+    // in whatever journal mode it has: switching it would be a write.
+    if (!memory && (flags & SQLITE_OPEN_READONLY) == 0 && sqlite3_db_readonly(db, "main") != 1) {
+      set_journal_mode(*conn, journal, busy);
       if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
     }
     return conn;

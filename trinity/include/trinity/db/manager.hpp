@@ -23,6 +23,7 @@
 #include "trinity/db/chat.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/email_auth.hpp"
+#include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/schema.hpp"
@@ -83,6 +84,10 @@ class DatabaseManager {
   ActivityOperations& activities() { return activities_; }
   ChatOperations& chat() { return chat_; }
 
+  /// What adopting the original system's database did at start-up (backup path, kept columns,
+  /// dangling references); nullopt when there was nothing to adopt.
+  const std::optional<AdoptionReport>& adoption() const { return adoption_; }
+
   /// Runs `fn()` with every operation it calls on this thread in one transaction: all of them
   /// commit when it returns, none when it throws (the exception is rethrown).
   template <class F>
@@ -101,6 +106,7 @@ class DatabaseManager {
   EmailAuthOperations email_auth_;
   ActivityOperations activities_;
   ChatOperations chat_;
+  std::optional<AdoptionReport> adoption_;
 };
 
 }  // namespace trinity::db

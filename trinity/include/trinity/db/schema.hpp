@@ -10,7 +10,7 @@
 // constructor in schema.cpp, next to the comments that explain the choices.
 //
 // Mapping from the original SQLite schema (SCHEMA.md): TEXT -> Text, [b] -> Boolean, [ts] ->
-// DateTime (UTC), [j] -> Json, [enc] -> Text, REAL -> Float, INTEGER -> Integer, and BigInteger
+// DateTime (UTC), [j] -> Json, [enc] -> Text, REAL -> Double, INTEGER -> Integer, and BigInteger
 // for ids and for values that can pass 2^31 (durations in ms, token counts, cumulative counters,
 // credit amounts, Telegram update ids). Decisions where SCHEMA.md is silent or contradicts the
 // rules of the issue are listed in schema.cpp.
@@ -240,7 +240,7 @@ struct ScheduleExecutions : sqlcore::Table {
   TextCol triggered_by = column("triggered_by", types::Text);
   OptIntCol context_used = column("context_used", types::BigInteger);
   OptIntCol context_max = column("context_max", types::BigInteger);
-  OptRealCol cost = column("cost", types::Float);
+  OptRealCol cost = column("cost", types::Double);
   OptJsonCol tool_calls = column("tool_calls", types::Json);
   OptJsonCol execution_log = column("execution_log", types::Json);
   OptTextCol model_used = column("model_used", types::Text);
@@ -291,7 +291,7 @@ struct ChatSessions : sqlcore::Table {
   TsCol started_at = column("started_at", types::DateTime).server_default(now());
   TsCol last_message_at = column("last_message_at", types::DateTime).server_default(now());
   OptIntCol message_count = column("message_count", types::Integer).server_default(0);
-  OptRealCol total_cost = column("total_cost", types::Float).server_default(0.0);
+  OptRealCol total_cost = column("total_cost", types::Double).server_default(0.0);
   OptIntCol total_context_used = column("total_context_used", types::BigInteger).server_default(0);
   OptIntCol total_context_max =
       column("total_context_max", types::BigInteger).server_default(200000);
@@ -309,7 +309,7 @@ struct ChatMessages : sqlcore::Table {
   TextCol role = column("role", types::Text);
   TextCol content = column("content", types::Text);
   TsCol timestamp = column("timestamp", types::DateTime).server_default(now());
-  OptRealCol cost = column("cost", types::Float);
+  OptRealCol cost = column("cost", types::Double);
   OptIntCol context_used = column("context_used", types::BigInteger);
   OptIntCol context_max = column("context_max", types::BigInteger);
   OptJsonCol tool_calls = column("tool_calls", types::Json);
@@ -437,7 +437,7 @@ struct PublicChatSessions : sqlcore::Table {
   TsCol created_at = column("created_at", types::DateTime).server_default(now());
   TsCol last_message_at = column("last_message_at", types::DateTime).server_default(now());
   OptIntCol message_count = column("message_count", types::Integer).server_default(0);
-  OptRealCol total_cost = column("total_cost", types::Float).server_default(0.0);
+  OptRealCol total_cost = column("total_cost", types::Double).server_default(0.0);
 };
 
 struct PublicChatMessages : sqlcore::Table {
@@ -448,7 +448,7 @@ struct PublicChatMessages : sqlcore::Table {
   TextCol role = column("role", types::Text);
   TextCol content = column("content", types::Text);
   TsCol timestamp = column("timestamp", types::DateTime).server_default(now());
-  OptRealCol cost = column("cost", types::Float);
+  OptRealCol cost = column("cost", types::Double);
   OptTextCol sender_email = column("sender_email", types::Text);
   OptTextCol sender_label = column("sender_label", types::Text);
 };
@@ -536,18 +536,18 @@ struct AgentHealthChecks : sqlcore::Table {
   TextCol check_type = column("check_type", types::Text);
   TextCol status = column("status", types::Text);
   OptTextCol container_status = column("container_status", types::Text);
-  OptRealCol cpu_percent = column("cpu_percent", types::Float);
-  OptRealCol memory_percent = column("memory_percent", types::Float);
-  OptRealCol memory_mb = column("memory_mb", types::Float);
+  OptRealCol cpu_percent = column("cpu_percent", types::Double);
+  OptRealCol memory_percent = column("memory_percent", types::Double);
+  OptRealCol memory_mb = column("memory_mb", types::Double);
   OptIntCol restart_count = column("restart_count", types::Integer);
   OptBoolCol oom_killed = column("oom_killed", types::Boolean);
   OptBoolCol reachable = column("reachable", types::Boolean);
-  OptRealCol latency_ms = column("latency_ms", types::Float);
+  OptRealCol latency_ms = column("latency_ms", types::Double);
   OptBoolCol runtime_available = column("runtime_available", types::Boolean);
   OptBoolCol claude_available = column("claude_available", types::Boolean);
-  OptRealCol context_percent = column("context_percent", types::Float);
+  OptRealCol context_percent = column("context_percent", types::Double);
   OptIntCol active_executions = column("active_executions", types::Integer);
-  OptRealCol error_rate = column("error_rate", types::Float);
+  OptRealCol error_rate = column("error_rate", types::Double);
   OptTextCol error_message = column("error_message", types::Text);
   TsCol checked_at = column("checked_at", types::DateTime).server_default(now());
   OptTsCol created_at = column("created_at", types::DateTime).server_default(now());
@@ -568,7 +568,7 @@ struct AgentDashboardValues : sqlcore::Table {
   TextCol widget_key = column("widget_key", types::Text);
   OptTextCol widget_label = column("widget_label", types::Text);
   TextCol widget_type = column("widget_type", types::Text);
-  OptRealCol value_numeric = column("value_numeric", types::Float);
+  OptRealCol value_numeric = column("value_numeric", types::Double);
   OptTextCol value_text = column("value_text", types::Text);
   TsCol dashboard_mtime = column("dashboard_mtime", types::DateTime);
   TsCol captured_at = column("captured_at", types::DateTime).server_default(now());
