@@ -14,7 +14,10 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "conformance/backend.hpp"
+#include "tool.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/manager.hpp"
 #include "trinity/db/migrations.hpp"
@@ -393,6 +396,32 @@ TEST_P(LegacyAdoptionTest, DanglingReferencesAndUnknownDataAreKeptNotDropped) {
       << "REAL values come through bit for bit (Double, not Float)";
   // The command reports the kept tables as extra, not as drift.
   EXPECT_EQ(report.dangling.size(), 5u);
+}
+
+// The same through the command a person runs: `trinity-db migrate` says where the backup is and
+// what was kept; with --json the whole list; `check` then passes, listing the kept tables.
+TEST_P(LegacyAdoptionTest, TheCommandReportsTheBackupAndWhatWasKept) {
+  {
+    auto c = engine_->connect();
+    exec(c, "INSERT INTO agent_tags (agent_name, tag, created_at) VALUES ('ghost', 'x', NULL)");
+    exec(c, "ALTER TABLE users ADD COLUMN karma INTEGER");
+  }
+  engine_.reset();  // the command opens the file itself
+  const std::string u = trinity_test::quoted(url());
+  auto r = trinity_test::trinity_db("--url " + u + " --json migrate");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["current"], trinity::db::history().head());
+  const auto& adoption = doc["adoption"];
+  EXPECT_TRUE(std::filesystem::exists(adoption["backup"].get<std::string>())) << r.out;
+  EXPECT_EQ(adoption["quarantined"]["agent_tags"], 1) << r.out;
+  EXPECT_EQ(adoption["extra_columns"]["users"], nlohmann::json::array({"karma"})) << r.out;
+  ASSERT_EQ(adoption["dangling"].size(), 1u) << r.out;
+  EXPECT_EQ(adoption["dangling"][0]["action"], "quarantined");
+  r = trinity_test::trinity_db("--url " + u + " check");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("_legacy_quarantine_agent_tags"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("extra"), std::string::npos) << r.out;
 }
 
 SQLCORE_BACKEND_TEST_SUITE(LegacyAdoptionTest);

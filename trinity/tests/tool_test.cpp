@@ -2,44 +2,18 @@
 // behind a URL: migrate, status [--check], check (schema drift), history, inspect, --json,
 // migrate --sql, and a database that cannot be reached (exit 1, no password shown).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "conformance/backend.hpp"
-
-#ifndef TRINITY_DB_EXE
-#error "TRINITY_DB_EXE: the path of the trinity-db executable (set by trinity/tests/CMakeLists.txt)"
-#endif
+#include "tool.hpp"
 
 namespace {
 
-struct ToolRun {
-  int code = -1;
-  std::string out;  // stdout and stderr
-};
-
-/// Runs trinity-db with `args` (shell words) and DATABASE_URL unset.
-ToolRun trinity_db(const std::string& args) {
-  const std::string cmd = "env -u DATABASE_URL " TRINITY_DB_EXE " " + args + " 2>&1";
-  ToolRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using trinity_test::quoted;
+using trinity_test::ToolRun;
+using trinity_test::trinity_db;
 
 class TrinityToolTest : public sqlcore_test::BackendTest {
  protected:

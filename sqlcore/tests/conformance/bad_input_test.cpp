@@ -1,5 +1,7 @@
 // Hostile and unportable values on every backend: nothing crashes, nothing is stored changed, and
 // every refusal is a DataError that names the column (or parameter) and never shows the value.
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -141,6 +143,23 @@ TEST_P(BadInputTest, JsonColumnReadsAsTextThroughTextAndAsJsonThroughItsType) {
   Row typed = c.execute(select(docs.body).where(docs.id == 1)).one();
   EXPECT_EQ(typed["body"].kind(), Value::Kind::json);
   EXPECT_EQ(typed[docs.body].as<Json>(), doc);
+}
+
+// Malformed JSON written through raw SQL is refused by the database itself; the error says it is
+// about JSON (SQLite's bare "CHECK constraint failed" did not).
+TEST_P(BadInputTest, MalformedJsonThroughRawSqlIsRefusedSayingItIsJson) {
+  auto c = engine().connect();
+  try {
+    c.execute(text("INSERT INTO docs (body) VALUES (:doc)"), {{"doc", "{not json"}});
+    FAIL() << "malformed JSON was stored";
+  } catch (const DatabaseError& e) {
+    std::string m = e.what();
+    std::transform(m.begin(), m.end(), m.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    EXPECT_NE(m.find("json"), std::string::npos) << e.what();
+    EXPECT_EQ(m.find("not json\""), std::string::npos) << "the value is not shown: " << e.what();
+  }
+  EXPECT_EQ(count(c, "docs"), 0);
 }
 
 TEST_P(BadInputTest, TimestampsAndDatesOutsideYears1To9999AreRefusedAtBind) {
