@@ -231,15 +231,19 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
     }
     bind_by_name(names, params, values, 0, compiled->sql);
   }
-  detail::check_bindable(*compiled, values);
   DriverConnection& c = state_->conn();
-  const bool autocommit = state_->tx_stack().empty() && !c.in_transaction();
+  // Outside sqlcore's transactions (a BEGIN sent as text() is taken for autocommit too: that
+  // only errs toward "in doubt").
+  const bool autocommit = state_->tx_stack().empty();
   try {
     // A typed Result reads through the types, kept alive with it (the statement may be a
     // temporary). Both returns construct in place: no Result is moved.
     if (!typed_results) return Result(c.execute(compiled->sql, values));
     return Result(c.execute(compiled->sql, values), stmt.compile(state_->dialect()));
   } catch (const DatabaseError& e) {
+    // A driver refuses a value it cannot store alike (Value::check_bindable) before sending
+    // anything; say which column or parameter it was.
+    if (e.backend() == "sqlcore") detail::check_bindable(*compiled, values);
     state_->on_error(e);
     detail::raise_if_in_doubt(e, compiled->sql, false, autocommit);
     throw;

@@ -85,10 +85,11 @@ class ConnectionState {
 /// InDoubtError instead, since the work may have been committed. Returns otherwise.
 void raise_if_in_doubt(const DatabaseError& e, std::string_view sql, bool commit, bool autocommit);
 
-/// The last check before values reach the driver, on every execute path: what Value::
-/// check_bindable() refuses (NaN, infinities, JSON too deep or with bad text, timestamps outside
-/// years 1-9999) is refused here too, whether or not a column type has seen the value. Names the
+/// What Value::check_bindable() refuses (NaN, infinities, JSON too deep or with bad text,
+/// timestamps outside years 1-9999), whether or not a column type has seen the value, naming the
 /// column (typed slot) or the parameter. `values` may hold several rows of `c` back to back.
+/// execute_many() calls it before sending any row; execute() leaves the check to the driver's
+/// bind (no second pass over the values) and calls it only to name what the driver refused.
 inline void check_bindable(const CompiledStatement& c, std::span<const Value* const> values) {
   const std::size_t n = c.param_names.size();
   for (std::size_t i = 0; i < values.size(); ++i) {

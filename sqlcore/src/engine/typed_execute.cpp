@@ -124,13 +124,17 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
   } else {
     resolve(*compiled, params, values, made, n);
   }
-  detail::check_bindable(*compiled, std::span<const Value* const>(values, n));
   DriverConnection& c = state_->conn();
-  const bool autocommit = state_->tx_stack().empty() && !c.in_transaction();
+  // Outside sqlcore's transactions (a BEGIN sent as text() is taken for autocommit too: that
+  // only errs toward "in doubt").
+  const bool autocommit = state_->tx_stack().empty();
   try {
     return Result(c.execute(compiled->sql, std::span<const Value* const>(values, n)),
                   std::move(keep));
   } catch (const DatabaseError& e) {
+    // A value the driver refused before sending anything: name its column or parameter.
+    if (e.backend() == "sqlcore")
+      detail::check_bindable(*compiled, std::span<const Value* const>(values, n));
     state_->on_error(e);
     detail::raise_if_in_doubt(e, compiled->sql, false, autocommit);
     throw;

@@ -1,6 +1,7 @@
 // Value: one SQL value of any portable kind, as bound into statements and read from rows.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -137,6 +138,7 @@ class Value {
   bool is_bindable() const {
     switch (kind()) {
       case Kind::real:
+        return std::isfinite(real_unchecked());
       case Kind::json:
       case Kind::timestamp:
       case Kind::date:

@@ -180,6 +180,9 @@ class ParamBuffer {
     if (scratch_.size() < n) scratch_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const Value& v = *params[i];
+      // NaN, infinities, JSON too deep or with bad text, timestamps outside years 1-9999.
+      if (!v.is_bindable()) [[unlikely]]
+        v.check_bindable({});
       std::string& buf = scratch_[i];
       switch (v.kind()) {
         case Value::Kind::null:

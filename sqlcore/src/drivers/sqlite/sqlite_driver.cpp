@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -581,7 +582,10 @@ class SqliteConnection final : public DriverConnection {
           break;
         }
         case Value::Kind::real:
-          // + 0.0 turns -0.0 into 0.0, which is what SQLite reads back from a REAL column anyway.
+          // NaN would become NULL: refused (Value::check_bindable). + 0.0 turns -0.0 into 0.0,
+          // which is what SQLite reads back from a REAL column anyway.
+          if (!std::isfinite(v.real_unchecked())) [[unlikely]]
+            v.check_bindable({});
           rc = sqlite3_bind_double(s, i, v.real_unchecked() + 0.0);
           break;
         case Value::Kind::boolean:
@@ -601,6 +605,7 @@ class SqliteConnection final : public DriverConnection {
 
   [[gnu::noinline]] static int bind_other(sqlite3_stmt* s, int i, const Value& v,
                                           sqlite3_destructor_type keep) {
+    v.check_bindable({});  // JSON, timestamps, dates: what every backend stores alike
     switch (v.kind()) {
       case Value::Kind::null:
         return sqlite3_bind_null(s, i);
