@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -229,23 +230,33 @@ class Copier {
         // DateTime::result reads sqlcore's form and both legacy ones (`...T...Z`, SQLite's
         // `YYYY-MM-DD HH:MM:SS`); what it cannot read comes back as it went in.
         Value t = col.type().result(v);
-        if (t.kind() == K::timestamp) return {std::move(t), {}};
-        return {Value(), "not a timestamp"};
+        if (t.kind() != K::timestamp) return {Value(), "not a timestamp"};
+        if (!t.is_bindable()) return {Value(), "a timestamp outside the years 1 to 9999"};
+        return {std::move(t), {}};
       }
       case TypeKind::json:
         if (v.kind() == K::text) {
+          Value doc;
           try {
-            return {Value(sqlcore::Json::parse(v.text_unchecked())), {}};
+            // nlohmann's parser and destructor do not recurse; the Value checks nesting and text.
+            doc = Value(sqlcore::Json::parse(v.text_unchecked()));
           } catch (const std::exception& e) {
             return {Value(), std::string("malformed JSON (") + e.what() + ")"};
           }
+          try {
+            doc.check_json({});
+          } catch (const sqlcore::DataError& e) {
+            return {Value(), e.server_message()};  // too deep, or text PostgreSQL cannot hold
+          }
+          return {std::move(doc), {}};
         }
         return {Value(), "not JSON text"};
       case TypeKind::small_integer:
       case TypeKind::integer:
       case TypeKind::big_integer:
         if (v.kind() == K::integer) return {v, {}};
-        if (v.kind() == K::real &&
+        // A whole number stored as REAL (a cast of one out of range would be undefined).
+        if (v.kind() == K::real && std::fabs(v.real_unchecked()) < 9.2e18 &&
             v.real_unchecked() ==
                 static_cast<double>(static_cast<std::int64_t>(v.real_unchecked())))
           return {Value(static_cast<std::int64_t>(v.real_unchecked())), {}};
@@ -261,6 +272,8 @@ class Copier {
         return {Value(), "not an integer"};
       case TypeKind::float_:
       case TypeKind::double_:
+        if (v.kind() == K::real && !std::isfinite(v.real_unchecked()))
+          return {Value(), "an infinite number (only finite numbers are stored)"};
         if (v.kind() == K::real || v.kind() == K::integer) return {v, {}};
         return {Value(), "not a number"};
       case TypeKind::text:

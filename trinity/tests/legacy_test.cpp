@@ -239,6 +239,35 @@ TEST_P(LegacyAdoptionTest, MalformedJsonIsReportedWithTableKeyAndColumnAndNothin
   EXPECT_FALSE(Inspector(c).has_table("_legacy_users"));
 }
 
+// Values a real database may hold that no backend should take -- JSON nested deeper than sqlcore
+// reads, an infinite cost, a REAL too large for an integer column, a year 0 timestamp -- are
+// listed like malformed JSON (table, key, column, why), and nothing changes; nothing crashes.
+TEST_P(LegacyAdoptionTest, ValuesNoBackendShouldTakeAreListedAndNothingChanges) {
+  {
+    auto c = engine_->connect();
+    c.execute(text("UPDATE chat_messages SET tool_calls = :doc WHERE id = 'm1'"),
+              {{"doc", std::string(600, '[') + std::string(600, ']')}});
+    exec(c, "UPDATE chat_sessions SET total_cost = 9e999 WHERE id = 's1'");  // +infinity
+    exec(c, "UPDATE chat_sessions SET message_count = 1e300 WHERE id = 's1'");
+    exec(c, "UPDATE agent_tags SET created_at = '0000-06-01 00:00:00' WHERE tag = 'prod'");
+  }
+  try {
+    trinity::db::DatabaseManager dbm({.url = url()});
+    ADD_FAILURE() << "adopted values no backend should take";
+  } catch (const trinity::db::LegacyDataError& e) {
+    std::string all;
+    for (const auto& p : e.problems()) all += p + "\n";
+    EXPECT_EQ(e.problems().size(), 4u) << all;
+    EXPECT_NE(all.find("chat_messages (id=m1) column tool_calls: "), std::string::npos) << all;
+    EXPECT_NE(all.find("nested deeper"), std::string::npos) << all;
+    EXPECT_NE(all.find("column total_cost: an infinite number"), std::string::npos) << all;
+    EXPECT_NE(all.find("column message_count: not an integer"), std::string::npos) << all;
+    EXPECT_NE(all.find("column created_at: a timestamp outside"), std::string::npos) << all;
+  }
+  auto c = engine_->connect();
+  EXPECT_TRUE(trinity::db::is_legacy_database(c));
+}
+
 // Another application's database that merely has a schema_migrations table and a users table
 // with a username column is refused, and every byte of it stays: its version table, and the
 // users columns trinity-db does not know (a password hash among them).
