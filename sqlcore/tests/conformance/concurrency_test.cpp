@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "conformance/backend.hpp"
@@ -18,9 +19,9 @@ namespace {
 
 class ConcurrencyTest : public BackendTest {};
 
-// Eight processes start on one database at once (for SQLite: a new file, not yet in WAL mode):
-// each one's first connection must wait for the others' locks up to busy_timeout, like any
-// statement, instead of failing at once while switching the file to WAL.
+// Eight processes start on one database at once (for SQLite: a file not yet in WAL mode whose
+// write lock another connection holds): each one's first connection must wait for the lock up to
+// busy_timeout, like any statement, instead of failing at once while switching the file to WAL.
 TEST_P(ConcurrencyTest, EightProcessesStartingTogetherOnANewDatabaseAllSucceed) {
   constexpr int kProcesses = 8, kRows = 20;
   int go[2];
@@ -53,8 +54,25 @@ TEST_P(ConcurrencyTest, EightProcessesStartingTogetherOnANewDatabaseAllSucceed) 
     }
     children.push_back(pid);
   }
+  // For a file: it exists in rollback-journal mode and a writer holds its lock while they start,
+  // so every one of them must wait to switch it to WAL (made after the fork: no SQLite handle
+  // crosses it).
+  std::optional<Engine> holder_engine;
+  std::optional<Connection> holder;
+  std::optional<Transaction> tx;
+  if (single_writer_file()) {
+    holder_engine.emplace(make_engine({}, "journal_mode=delete"));
+    holder.emplace(holder_engine->connect());
+    exec(*holder, "CREATE TABLE held (x BIGINT)");
+    tx.emplace(holder->begin());
+    holder->execute(text("INSERT INTO held VALUES (1)"));
+  }
   ::close(go[0]);
   ::close(go[1]);
+  if (tx) {
+    std::this_thread::sleep_for(300ms);
+    tx->commit();
+  }
   int failed = 0;
   for (pid_t pid : children) {
     int status = 0;
@@ -122,6 +140,34 @@ TEST_P(SqliteWriterTest, SecondWriterWaitsAndSucceeds) {
   second.join();
   EXPECT_TRUE(second_done.load());
   EXPECT_EQ(count(first, "w"), 2);
+}
+
+// A file not yet in WAL mode whose write lock another connection holds: switching it to WAL
+// while connecting waits for the lock like any statement (SQLite's busy handler does not cover
+// the switch, so sqlcore retries it until busy_timeout), and says so honestly when it gives up.
+TEST_P(SqliteWriterTest, ConnectingToANewFileWaitsForTheWriterUpToBusyTimeout) {
+  auto rollback_journal = make_engine({}, "journal_mode=delete");
+  auto holder = rollback_journal.connect();
+  exec(holder, "CREATE TABLE w (x BIGINT)");
+  auto tx = holder.begin();
+  holder.execute(text("INSERT INTO w VALUES (1)"));
+  // Gives up after busy_timeout, having waited that long.
+  {
+    auto impatient = make_engine({.busy_timeout = 200ms});
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(impatient.connect(), OperationalError);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms) << "it did not wait";
+  }
+  // Connects once the writer is done, within busy_timeout.
+  auto patient = make_engine({.busy_timeout = 5s});
+  std::thread release([&] {
+    std::this_thread::sleep_for(300ms);
+    tx.commit();
+  });
+  auto c = patient.connect();
+  release.join();
+  EXPECT_EQ(count(c, "w"), 1);
+  EXPECT_EQ(c.execute(text("PRAGMA journal_mode")).scalar<std::string>(), "wal");
 }
 
 TEST_P(SqliteWriterTest, WaitingLongerThanBusyTimeoutIsATransientOperationalError) {
