@@ -419,9 +419,9 @@ namespace {
 std::string back_up(sqlcore::Engine& engine) {
   const std::string file = engine.url().database();
   const std::string stamp = sqlcore::Timestamp::now().to_iso8601().substr(0, 19);
-  std::string base = file + ".before-adoption-";
-  for (char ch : stamp) base += (ch == ':' || ch == '-') ? '\0' : ch;
-  std::erase(base, '\0');
+  std::string base = file + ".before-adoption-";  // then 20250101T120000
+  for (char ch : stamp)
+    if (ch != ':' && ch != '-') base += ch;
   std::string path = base;
   for (int n = 2; std::filesystem::exists(path); ++n) path = base + "-" + std::to_string(n);
   auto conn = engine.connect();
