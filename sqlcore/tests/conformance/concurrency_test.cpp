@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -168,6 +169,55 @@ TEST_P(SqliteWriterTest, ConnectingToANewFileWaitsForTheWriterUpToBusyTimeout) {
   release.join();
   EXPECT_EQ(count(c, "w"), 1);
   EXPECT_EQ(c.execute(text("PRAGMA journal_mode")).scalar<std::string>(), "wal");
+}
+
+// A WAL file in a folder the reading process cannot write: SQLite cannot create the -shm file it
+// reads through, yet tools that only look (status, inspect) must read it. Run as another user
+// in a child process (as root, every file is writable).
+TEST_P(SqliteWriterTest, AWalFileInAFolderThisProcessCannotWriteIsStillRead) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root, to read as another user";
+  {
+    auto engine = make_engine();
+    auto c = engine.connect();
+    exec(c, "CREATE TABLE r (x BIGINT)");
+    exec(c, "INSERT INTO r VALUES (42)");
+    EXPECT_EQ(c.execute(text("PRAGMA journal_mode")).scalar<std::string>(), "wal");
+  }  // the last connection closes: -wal and -shm are gone
+  const std::filesystem::path file = file_dir_ + "/db/test.db";
+  ASSERT_FALSE(std::filesystem::exists(file.string() + "-shm"));
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
+  std::filesystem::permissions(
+      file.parent_path(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+          std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+          std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  const std::string u = url();
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int code = 3;
+    if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+      try {
+        auto engine = create_engine(u, {.create_database = false});
+        auto c = engine.connect();
+        code = c.execute(text("SELECT x FROM r")).scalar<std::int64_t>() == 42 ? 0 : 2;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "reader: %s\n", e.what());
+        code = 1;
+      }
+    }
+    std::fflush(stderr);
+    ::_exit(code);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "0 read, 1 failed (stderr says why), 3 could not drop root";
 }
 
 TEST_P(SqliteWriterTest, WaitingLongerThanBusyTimeoutIsATransientOperationalError) {

@@ -771,6 +771,32 @@ void set_journal_mode(SqliteConnection& conn, const std::string& journal,
   }
 }
 
+// True when the schema can be read (a WAL file may open read-only and still not be readable).
+bool schema_readable(sqlite3* db) {
+  sqlite3_stmt* st = nullptr;
+  bool ok =
+      sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return ok;
+}
+
+// `path` for a file: URI (percent-encoding what a URI gives meaning to).
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (unsigned char ch : path) {
+    if (ch == '%' || ch == '?' || ch == '#' || ch < 0x20) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
 class SqliteDriver final : public Driver {
  public:
   std::string_view name() const override { return "sqlite3"; }
@@ -844,15 +870,44 @@ class SqliteDriver final : public Driver {
         raise_database_error(std::move(info));
       }
     }
+    std::unique_ptr<SqliteConnection> conn = open(path, flags, busy);
+    sqlite3* db = conn->db();
+    // A file opened read-only (mode=ro, or a file or folder this process cannot write) is read
+    // in whatever journal mode it has: switching it would be a write.
+    if (!memory && (flags & SQLITE_OPEN_READONLY) == 0 && sqlite3_db_readonly(db, "main") != 1) {
+      set_journal_mode(*conn, journal, busy);
+      if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
+    }
+    // A WAL file read by a process that can create neither its -shm file nor its -wal file (a
+    // read-only folder) cannot be read the ordinary way ("attempt to write a readonly
+    // database"). When no -wal file holds changes, the file alone is the whole database: it is
+    // then read as immutable, which needs neither.
+    if (!memory && sqlite3_db_readonly(db, "main") == 1 && !schema_readable(db)) {
+      std::error_code ec;
+      const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+      if (ec || wal_size == 0) {
+        conn.reset();
+        conn = open("file:" + uri_path(path) + "?immutable=1",
+                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, busy);
+      }
+    }
+    return conn;
+  }
+
+ private:
+  // Opens `target` (a path, or a file: URI with SQLITE_OPEN_URI) with sqlcore's settings:
+  // extended result codes, busy_timeout, foreign keys on, LIKE case-sensitive.
+  static std::unique_ptr<SqliteConnection> open(const std::string& target, int flags,
+                                                std::chrono::milliseconds busy) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    int rc = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
       ErrorInfo info;
       info.backend = "sqlite";
       info.native_code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
       info.sqlstate = sqlstate_for(info.native_code, "");
-      info.server_message =
-          std::string(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) + ": '" + path + "'";
+      info.server_message = std::string(db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) +
+                            ": '" + target + "'";
       sqlite3_close_v2(db);
       raise_database_error(std::move(info));
     }
@@ -862,12 +917,6 @@ class SqliteDriver final : public Driver {
     conn->execute_simple("PRAGMA foreign_keys = ON");
     // LIKE is case-sensitive on PostgreSQL; make it so here too (ilike() is the insensitive one).
     conn->execute_simple("PRAGMA case_sensitive_like = ON");
-    // A file opened read-only (mode=ro, or a file or folder this process cannot write) is read
-    // in whatever journal mode it has: switching it would be a write.
-    if (!memory && (flags & SQLITE_OPEN_READONLY) == 0 && sqlite3_db_readonly(db, "main") != 1) {
-      set_journal_mode(*conn, journal, busy);
-      if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
-    }
     return conn;
   }
 };
