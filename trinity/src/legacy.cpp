@@ -314,7 +314,7 @@ class Copier {
 
 LegacyCheck check_legacy_database(Connection& conn) {
   LegacyCheck out;
-  if (conn.dialect().name() != "sqlite") return out;
+  if (!conn.dialect().embedded()) return out;  // the original wrote a SQLite file
   sqlcore::Inspector insp(conn);
   if (!insp.has_table(kLegacyVersions) || insp.has_table("sqlcore_version")) return out;
   out.candidate = true;

@@ -8,6 +8,7 @@
 #include <sqlcore/core/error.hpp>
 #include <sqlcore/core/url.hpp>
 #include <sqlcore/dialect/dialect.hpp>
+#include <sqlcore/dialect/registry.hpp>
 #include <sqlcore/migrate/migrate.hpp>
 
 #include "trinity/db/legacy.hpp"
@@ -46,17 +47,17 @@ sqlcore::Engine open_engine(const std::string& url_text) {
 }
 
 std::string database_url() {
-  const char* v = std::getenv("DATABASE_URL");
-  return v && *v ? std::string(v) : std::string(kDefaultUrl);
+  return sqlcore::database_url_from_env(kDefaultUrl);
 }
 
 sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url) {
   sqlcore::EngineOptions o;
-  const bool pg = url.backend() == "postgresql";
+  // A database server takes many writers: a larger pool than sqlcore's default by default.
+  const bool server = !sqlcore::dialect_for(url)->embedded();
   o.pool_size = env_count("DB_POOL_SIZE");
   o.max_overflow = env_count("DB_MAX_OVERFLOW");
-  if (pg && !o.pool_size) o.pool_size = 10;
-  if (pg && !o.max_overflow) o.max_overflow = 20;
+  if (server && !o.pool_size) o.pool_size = 10;
+  if (server && !o.max_overflow) o.max_overflow = 20;
   return o;
 }
 

@@ -98,11 +98,9 @@ class LegacyAdoptionTest : public sqlcore_test::BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
-    if (backend() == "postgresql")
-      GTEST_SKIP() << "the original system wrote SQLite only: nothing to adopt on PostgreSQL";
-    if (in_memory())
-      GTEST_SKIP() << "the original system's database is a file (each engine on the in-memory "
-                      "backend opens a database of its own)";
+    // The original system wrote a SQLite file: nothing to adopt on a server, and each engine on
+    // the in-memory backend opens a database of its own.
+    if (!single_writer_file()) GTEST_SKIP() << "the original system's database is a SQLite file";
     engine_.emplace(make_engine());
     auto c = engine_->connect();
     for (const Table* t : trinity::db::schema().metadata.sorted_tables())
@@ -274,7 +272,7 @@ TEST_P(LegacyAdoptionTest, ValuesNoBackendShouldTakeAreListedAndNothingChanges) 
 class ForeignDatabaseTest : public sqlcore_test::BackendTest {};
 
 TEST_P(ForeignDatabaseTest, IsRefusedWithTheReasonAndNothingChanges) {
-  if (backend() != "sqlite-file") GTEST_SKIP() << "a database file of another application";
+  if (!single_writer_file()) GTEST_SKIP() << "a database file of another application";
   auto engine = make_engine();
   {
     auto c = engine.connect();

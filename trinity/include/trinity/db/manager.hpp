@@ -41,8 +41,8 @@ inline constexpr const char* kDefaultUrl = "sqlite:///data/trinity.db";
 std::string database_url();
 
 /// Engine settings from the environment: DB_POOL_SIZE and DB_MAX_OVERFLOW (defaults 10 and 20
-/// on PostgreSQL; sqlcore's defaults on SQLite). A value that is not a non-negative integer is an
-/// error naming the variable.
+/// with a database server such as PostgreSQL; sqlcore's defaults on SQLite). A value that is not a
+/// non-negative integer is an error naming the variable.
 sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url);
 
 /// The engine for `url` with engine_options_from_env(), creating a SQLite file's folder when it
