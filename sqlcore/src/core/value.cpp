@@ -7,13 +7,34 @@
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "core/utf8.hpp"
+#include "core/value_error.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
+
+namespace detail {
+
+void raise_value_error(std::string_view what, const char* sqlstate, const std::string& why) {
+  ErrorInfo info;
+  info.backend = "sqlcore";
+  info.sqlstate = sqlstate;
+  // `what` is a column ("table.column") or a parameter (":name").
+  if (what.empty())
+    info.server_message = why;
+  else
+    info.server_message = std::string(what.starts_with(':') ? "parameter \"" : "column \"") +
+                          std::string(what) + "\": " + why;
+  raise_database_error(std::move(info));
+}
+
+}  // namespace detail
+
+using detail::raise_value_error;
 
 Value::Value(unsigned long v) {
   if (v > static_cast<unsigned long>(std::numeric_limits<std::int64_t>::max()))
@@ -29,62 +50,41 @@ Value::Value(unsigned long long v) {
 
 namespace {
 
-[[noreturn]] void value_error(std::string_view what, const char* sqlstate, const std::string& why) {
-  ErrorInfo info;
-  info.backend = "sqlcore";
-  info.sqlstate = sqlstate;
-  // `what` is a column ("table.column") or a parameter (":name").
-  if (what.empty())
-    info.server_message = why;
-  else
-    info.server_message = std::string(what.starts_with(':') ? "parameter \"" : "column \"") +
-                          std::string(what) + "\": " + why;
-  raise_database_error(std::move(info));
-}
-
-struct JsonWalk {
-  std::uint32_t depth = 0;  // kMaxJsonDepth + 1: deeper than allowed (the walk stopped there)
-  bool bad_text = false;
-};
-
 bool text_ok(const std::string& s) {
   return detail::utf8_length(s) >= 0;
 }
 
-// Depth and string checks of a document, with an explicit stack: nothing here recurses, and the
-// walk stops as soon as the document is known to be too deep.
-JsonWalk walk_json(const Json& root) {
-  JsonWalk w;
-  if (!root.is_structured()) {
-    w.bad_text = root.is_string() && !text_ok(root.get_ref<const std::string&>());
-    return w;
+// One walk over a document, with an explicit stack: nothing here recurses, and the walk stops
+// as soon as the document is known to be too deep. Fills `too_deep` and `bad_text`.
+void walk_json(const Json& root, bool& too_deep, bool& bad_text) {
+  too_deep = bad_text = false;
+  if (!root.is_structured()) {  // a scalar document: no stack needed
+    bad_text = root.is_string() && !text_ok(root.get_ref<const std::string&>());
+    return;
   }
-  std::vector<std::pair<const Json*, std::uint32_t>> todo;  // node, containers around it
+  std::vector<std::pair<const Json*, std::size_t>> todo;  // node, containers around it
   todo.emplace_back(&root, 0);
   while (!todo.empty()) {
     const auto [node, level] = todo.back();
     todo.pop_back();
     if (node->is_string()) {
-      if (!text_ok(node->get_ref<const std::string&>())) w.bad_text = true;
+      bad_text = bad_text || !text_ok(node->get_ref<const std::string&>());
       continue;
     }
     if (!node->is_structured()) continue;
-    const std::uint32_t depth = level + 1;
-    if (depth > kMaxJsonDepth) {
-      w.depth = static_cast<std::uint32_t>(kMaxJsonDepth) + 1;
-      return w;
+    if (level + 1 > kMaxJsonDepth) {
+      too_deep = true;
+      return;
     }
-    w.depth = std::max(w.depth, depth);
     if (node->is_object()) {
       for (auto it = node->begin(); it != node->end(); ++it) {
-        if (!text_ok(it.key())) w.bad_text = true;
-        todo.emplace_back(&it.value(), depth);
+        bad_text = bad_text || !text_ok(it.key());
+        todo.emplace_back(&it.value(), level + 1);
       }
     } else {
-      for (const Json& child : *node) todo.emplace_back(&child, depth);
+      for (const Json& child : *node) todo.emplace_back(&child, level + 1);
     }
   }
-  return w;
 }
 
 const std::shared_ptr<const Json>& too_deep_placeholder() {
@@ -119,34 +119,37 @@ std::size_t json_text_depth(std::string_view text) {
 }
 
 [[noreturn]] void too_deep(std::string_view what) {
-  value_error(what, "22032",
-              "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                  " levels (sqlcore::kMaxJsonDepth) is refused");
+  raise_value_error(what, "22032",
+                    "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                        " levels (sqlcore::kMaxJsonDepth) is refused");
 }
 
 }  // namespace
 
 Value::JsonRef Value::make_json(const Json& j) {
-  const JsonWalk w = walk_json(j);
-  if (w.depth > kMaxJsonDepth) return JsonRef{too_deep_placeholder(), w.depth, false};
-  return JsonRef{std::make_shared<const Json>(j), w.depth, w.bad_text};
+  JsonRef r;
+  walk_json(j, r.too_deep, r.bad_text);
+  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<const Json>(j);
+  return r;
 }
 
 Value::JsonRef Value::make_json(Json&& j) {
-  const JsonWalk w = walk_json(j);
+  JsonRef r;
+  walk_json(j, r.too_deep, r.bad_text);
   // A document too deep is dropped here (nlohmann destroys nested values without recursion).
-  if (w.depth > kMaxJsonDepth) return JsonRef{too_deep_placeholder(), w.depth, false};
-  return JsonRef{std::make_shared<const Json>(std::move(j)), w.depth, w.bad_text};
+  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<const Json>(std::move(j));
+  return r;
 }
 
 void Value::check_json(std::string_view what) const {
   const JsonRef* r = std::get_if<JsonRef>(&v_);
   if (r == nullptr) return;
-  if (r->depth > kMaxJsonDepth) too_deep(what);
+  if (r->too_deep) too_deep(what);
   if (r->bad_text)
-    value_error(what, "22021",
-                "JSON strings must be valid UTF-8 without NUL characters (\\u0000): PostgreSQL "
-                "refuses them, so sqlcore refuses them on every backend");
+    raise_value_error(
+        what, "22021",
+        "JSON strings must be valid UTF-8 without NUL characters (\\u0000): PostgreSQL "
+        "refuses them, so sqlcore refuses them on every backend");
 }
 
 std::string Value::json_text(std::string_view what) const {
@@ -154,7 +157,7 @@ std::string Value::json_text(std::string_view what) const {
   try {
     return json_unchecked().dump();
   } catch (const Json::exception&) {
-    value_error(what, "22021", "the JSON value cannot be written as JSON text");
+    raise_value_error(what, "22021", "the JSON value cannot be written as JSON text");
   }
 }
 
@@ -163,9 +166,9 @@ void Value::check_bindable(std::string_view what) const {
     case Kind::real: {
       const double d = real_unchecked();
       if (!std::isfinite(d))
-        value_error(what, "22023",
-                    std::string(std::isnan(d) ? "NaN" : "infinity") +
-                        " is refused: only finite numbers are stored alike on every backend");
+        raise_value_error(what, "22023",
+                          std::string(std::isnan(d) ? "NaN" : "infinity") +
+                              " is refused: only finite numbers are stored alike on every backend");
       return;
     }
     case Kind::json:
@@ -173,11 +176,11 @@ void Value::check_bindable(std::string_view what) const {
       return;
     case Kind::timestamp:
       if (!timestamp_unchecked().in_portable_range())
-        value_error(what, "22008", "timestamp outside the years 1 to 9999 is refused");
+        raise_value_error(what, "22008", "timestamp outside the years 1 to 9999 is refused");
       return;
     case Kind::date:
       if (!date_unchecked().in_portable_range())
-        value_error(what, "22008", "date outside the years 1 to 9999 is refused");
+        raise_value_error(what, "22008", "date outside the years 1 to 9999 is refused");
       return;
     default:
       return;
@@ -190,7 +193,7 @@ bool Value::bindable_slow() const {
       return std::isfinite(real_unchecked());
     case Kind::json: {
       const JsonRef& r = std::get<JsonRef>(v_);
-      return r.depth <= kMaxJsonDepth && !r.bad_text;
+      return !r.too_deep && !r.bad_text;
     }
     case Kind::timestamp:
       return timestamp_unchecked().in_portable_range();
@@ -201,11 +204,22 @@ bool Value::bindable_slow() const {
   }
 }
 
-bool parse_json_text(std::string_view text, Value& out, std::string_view what) {
+namespace {
+
+// JSON text parsed once its nesting is known to be within the limit; nullopt when not JSON.
+std::optional<Json> parse_within_limit(std::string_view text, std::string_view what) {
   if (json_text_depth(text) > kMaxJsonDepth) too_deep(what);
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return false;
-  out = Value(std::move(j));
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+}  // namespace
+
+bool parse_json_text(std::string_view text, Value& out, std::string_view what) {
+  std::optional<Json> j = parse_within_limit(text, what);
+  if (!j) return false;
+  out = Value(std::move(*j));
   return true;
 }
 
@@ -278,7 +292,7 @@ std::string Value::debug_string() const {
       return date_unchecked().to_string();
     case Kind::json: {
       const JsonRef& r = std::get<JsonRef>(v_);
-      if (r.depth > kMaxJsonDepth) return "json(nested deeper than the maximum)";
+      if (r.too_deep) return "json(nested deeper than the maximum)";
       return r.bad_text ? "json(with invalid text)" : json_unchecked().dump();
     }
     case Kind::decimal:
@@ -293,7 +307,7 @@ bool operator==(const Value& a, const Value& b) {
     const auto& x = std::get<Value::JsonRef>(a.v_);
     const auto& y = std::get<Value::JsonRef>(b.v_);
     // A document too deep was not kept: like NaN, it equals nothing.
-    if (x.depth > kMaxJsonDepth || y.depth > kMaxJsonDepth) return false;
+    if (x.too_deep || y.too_deep) return false;
     return a.json_unchecked() == b.json_unchecked();
   }
   return a.v_ == b.v_;
@@ -425,12 +439,11 @@ Date Value::as<Date>(std::string_view what) const {
 template <>
 Json Value::as<Json>(std::string_view what) const {
   if (kind() == Kind::json) {
-    check_json(what);
+    if (std::get<JsonRef>(v_).too_deep) too_deep(what);
     return json_unchecked();
   }
   if (kind() == Kind::text) {
-    Value parsed;
-    if (parse_json_text(text_unchecked(), parsed, what)) return parsed.json_unchecked();
+    if (std::optional<Json> j = parse_within_limit(text_unchecked(), what)) return std::move(*j);
   }
   mismatch("Json", what);
 }

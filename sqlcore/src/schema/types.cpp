@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/utf8.hpp"
+#include "core/value_error.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
@@ -40,11 +41,7 @@ const detail::EnumValues* intern_enum(std::vector<std::string> values) {
 
 [[noreturn]] void data_error(std::string_view column, const char* sqlstate,
                              const std::string& what) {
-  ErrorInfo info;
-  info.backend = "sqlcore";
-  info.sqlstate = sqlstate;
-  info.server_message = "column \"" + std::string(column) + "\": " + what;
-  raise_database_error(std::move(info));
+  detail::raise_value_error(column, sqlstate, what);
 }
 
 [[noreturn]] void wrong_kind(std::string_view column, const Type& t, const Value& v) {

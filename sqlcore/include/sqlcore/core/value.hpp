@@ -121,7 +121,8 @@ class Value {
   Timestamp timestamp_unchecked() const { return std::get<Timestamp>(v_); }
   Date date_unchecked() const { return std::get<Date>(v_); }
   /// The document of a json value. For one deeper than kMaxJsonDepth this is a JSON null
-  /// placeholder: use json_text() or as<Json>(), which refuse it.
+  /// placeholder: use json_text() or as<Json>(), which refuse it. (as<Json>() reads a document
+  /// whose strings hold a NUL: refusing stored data would lose it; only binding refuses that.)
   const Json& json_unchecked() const { return *std::get<JsonRef>(v_).doc; }
   /// A json value as JSON text, after the checks every backend needs: nesting within
   /// kMaxJsonDepth, strings of valid UTF-8 without NUL (PostgreSQL refuses \u0000; one rule for
@@ -157,12 +158,12 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  // A shared immutable document and what a walk over it found (depth, bad strings), so binding
-  // checks it in constant time.
+  // A shared immutable document and what one walk over it found, so that binding checks it in
+  // constant time.
   struct JsonRef {
     std::shared_ptr<const Json> doc;
-    std::uint32_t depth = 0;  // kMaxJsonDepth + 1 means "deeper than allowed"; doc is then null
-    bool bad_text = false;    // a string or key is not UTF-8 or holds a NUL
+    bool too_deep = false;  // nested deeper than kMaxJsonDepth: doc is a null placeholder
+    bool bad_text = false;  // a string or key is not UTF-8 or holds a NUL
     friend bool operator==(const JsonRef& a, const JsonRef& b) { return a.doc == b.doc; }
   };
   bool bindable_slow() const;

@@ -474,7 +474,8 @@ class SqliteConnection final : public DriverConnection {
       if (b == nullptr) {
         rc = sqlite3_errcode(dest);
       } else {
-        // Copy in steps; a writer holding the lock is waited for, as busy_timeout would.
+        // Copy in steps. A lock busy after the source's busy handler, or this connection's own
+        // write (LOCKED), is retried for up to 5 s more.
         for (int tries = 0;;) {
           rc = sqlite3_backup_step(b, 1024);
           if (rc == SQLITE_DONE) break;
