@@ -2,7 +2,7 @@
 // (sqlite3, libpq) doing the same work in the same run, on a SQLite file (WAL) and on PostgreSQL.
 //
 // The operation: add_chat_message(session, ...) and then get_chat_messages(session) (latest 100).
-//   trinity  dbm.chat().add_chat_message(session, agent, user_id, email, "user", content), one
+//   trinity  dbm.chat().add_chat_message({session, agent, user_id, email, "user", content}), one
 //            transaction, then dbm.chat().get_chat_messages(session), one statement without a
 //            transaction (Db::read); each on a connection checked out of the pool.
 //   raw      the statements chat.cpp runs, spelled as sqlcore renders them, with raw prepared
@@ -626,7 +626,12 @@ std::size_t run_op(BackendState& st, Side side, int thread_index) {
       st.sessions[static_cast<int>(side)][static_cast<std::size_t>(thread_index % kSessions)];
   if (side == Side::trinity) {
     auto& chat = st.dbm->chat();
-    auto added = chat.add_chat_message(session, kAgent, st.user_id, st.email, kRole, content());
+    auto added = chat.add_chat_message({.session_id = session,
+                                        .agent_name = kAgent,
+                                        .user_id = st.user_id,
+                                        .user_email = st.email,
+                                        .role = kRole,
+                                        .content = content()});
     benchmark::DoNotOptimize(added);
     auto msgs = chat.get_chat_messages(session);
     benchmark::DoNotOptimize(msgs);
@@ -669,7 +674,12 @@ void new_sessions(BackendState& st, Side side) {
       // A new session each time (get_or_create would return the same active one).
       auto s = st.dbm->chat().create_new_chat_session(kAgent, st.user_id, st.email);
       for (int m = 0; m < kPrefill; ++m)
-        st.dbm->chat().add_chat_message(s.id, kAgent, st.user_id, st.email, kRole, content());
+        st.dbm->chat().add_chat_message({.session_id = s.id,
+                                         .agent_name = kAgent,
+                                         .user_id = st.user_id,
+                                         .user_email = st.email,
+                                         .role = kRole,
+                                         .content = content()});
       ids.push_back(s.id);
     }
   });

@@ -1,6 +1,8 @@
 // The unit of work's thread binding, and the id, token and hash helpers.
 #include "trinity/db/db.hpp"
 
+#include "models.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -24,6 +26,11 @@ std::vector<unsigned char> random_bytes(std::size_t n) {
 }
 
 }  // namespace
+
+Db::Db(sqlcore::Engine& engine, const Schema& schema)
+    : engine_(&engine), schema_(&schema), models_(std::make_unique<Models>(schema)) {}
+
+Db::~Db() = default;
 
 sqlcore::Connection* Db::current() const {
   return t_db == this ? t_conn : nullptr;

@@ -7,11 +7,14 @@
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
+#include <tuple>
 
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/expression.hpp>
 #include <sqlcore/sql/select.hpp>
 
+#include "models.hpp"
+#include "text.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/errors.hpp"
 #include "trinity/db/users.hpp"
@@ -23,25 +26,6 @@ using sqlcore::Row;
 using sqlcore::Timestamp;
 
 namespace {
-
-/// Trimmed and lower-cased (ASCII): the form stored and compared.
-std::string normalize_email(const std::string& email) {
-  auto is_space = [](unsigned char ch) { return std::isspace(ch) != 0; };
-  auto b = std::find_if_not(email.begin(), email.end(), is_space);
-  auto e =
-      std::find_if_not(email.rbegin(), std::string::const_reverse_iterator(b), is_space).base();
-  std::string out(b, e);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
-
-std::string trimmed(const std::string& s) {
-  auto is_space = [](unsigned char ch) { return std::isspace(ch) != 0; };
-  auto b = std::find_if_not(s.begin(), s.end(), is_space);
-  auto e = std::find_if_not(s.rbegin(), std::string::const_reverse_iterator(b), is_space).base();
-  return std::string(b, e);
-}
 
 /// What is stored for a code: bound to the address.
 std::string code_hash(const std::string& normalized_email, const std::string& code) {
@@ -69,10 +53,10 @@ std::string six_digit_code() {
 }  // namespace
 
 bool EmailAuthOperations::is_email_whitelisted(const std::string& email) {
-  const std::string e = normalize_email(email);
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().email_whitelist;
-    // lower(): rows written before emails were normalised may have capitals.
+  const std::string e = normalized(email);
+  const auto& t = db_.schema().email_whitelist;
+  // lower(): rows written before emails were normalised may have capitals.
+  return db_.read([&](Connection& c) {
     return c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1))
         .first()
         .has_value();
@@ -81,7 +65,7 @@ bool EmailAuthOperations::is_email_whitelisted(const std::string& email) {
 
 bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::string& added_by,
                                            const std::string& source) {
-  const std::string e = normalize_email(email);
+  const std::string e = normalized(email);
   if (e.empty()) throw std::invalid_argument("add_to_whitelist: the email is empty");
   return db_.transaction([&] {
     const std::optional<User> by = users_.get_user_by_username(added_by);
@@ -105,7 +89,7 @@ bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::
 }
 
 bool EmailAuthOperations::remove_from_whitelist(const std::string& email) {
-  const std::string e = normalize_email(email);
+  const std::string e = normalized(email);
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().email_whitelist;
     return c.execute(sqlcore::delete_from(t).where(sqlcore::lower(t.email) == e)).rowcount() > 0;
@@ -114,34 +98,23 @@ bool EmailAuthOperations::remove_from_whitelist(const std::string& email) {
 
 std::vector<WhitelistEntry> EmailAuthOperations::list_whitelist(std::int64_t limit) {
   if (limit <= 0) return {};
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().email_whitelist;
-    const auto& u = db_.schema().users;
-    std::vector<WhitelistEntry> out;
-    auto q =
-        sqlcore::select(t.id, t.email, t.added_by, t.added_at, t.source, t.default_role, u.username)
-            .select_from(t)
-            .outer_join(u, u.id == t.added_by)
-            .order_by({t.added_at.desc(), t.id.desc()})
-            .limit(limit);
+  const auto& [t, u, m] =
+      std::tie(db_.schema().email_whitelist, db_.schema().users, db_.models().whitelist_entry);
+  auto q = m.select().add_columns({u.username}).outer_join(u, u.id == t.added_by);
+  q.order_by({t.added_at.desc(), t.id.desc()}).limit(limit);
+  std::vector<WhitelistEntry> out;
+  db_.read([&](Connection& c) {
     for (const Row& r : c.execute(q)) {
-      WhitelistEntry w;
-      w.id = r.get(t.id);
-      w.email = r.get(t.email);
-      w.added_by = r.get(t.added_by);
-      w.added_by_username = r.get<std::optional<std::string>>("username");
-      w.added_at = r.get(t.added_at);
-      w.source = r.get(t.source);
-      w.default_role = r.get(t.default_role);
-      out.push_back(std::move(w));
+      out.push_back(m.read(r));
+      out.back().added_by_username = r.get(u.username);
     }
-    return out;
   });
+  return out;
 }
 
 LoginCode EmailAuthOperations::create_login_code(const std::string& email,
                                                  std::int64_t expiry_minutes) {
-  const std::string e = normalize_email(email);
+  const std::string e = normalized(email);
   if (e.empty()) throw std::invalid_argument("create_login_code: the email is empty");
   if (expiry_minutes <= 0)
     throw std::invalid_argument("create_login_code: expiry_minutes must be positive");
@@ -166,7 +139,7 @@ LoginCode EmailAuthOperations::create_login_code(const std::string& email,
 
 std::optional<VerifiedLoginCode> EmailAuthOperations::verify_login_code(const std::string& email,
                                                                         const std::string& code) {
-  const std::string e = normalize_email(email);
+  const std::string e = normalized(email);
   const std::string digits = trimmed(code);
   if (e.empty() || digits.empty()) return std::nullopt;
   return db_.run([&](Connection& c) -> std::optional<VerifiedLoginCode> {
@@ -197,9 +170,9 @@ std::optional<VerifiedLoginCode> EmailAuthOperations::verify_login_code(const st
 
 std::int64_t EmailAuthOperations::count_recent_code_requests(const std::string& email,
                                                              std::int64_t minutes) {
-  const std::string e = normalize_email(email);
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().email_login_codes;
+  const std::string e = normalized(email);
+  const auto& t = db_.schema().email_login_codes;
+  return db_.read([&](Connection& c) {
     return c
         .execute(
             sqlcore::select(sqlcore::count())
@@ -218,7 +191,7 @@ std::int64_t EmailAuthOperations::cleanup_old_codes(std::int64_t days) {
 }
 
 User EmailAuthOperations::get_or_create_email_user(const std::string& email) {
-  const std::string e = normalize_email(email);
+  const std::string e = normalized(email);
   if (e.empty()) throw std::invalid_argument("get_or_create_email_user: the email is empty");
   return db_.transaction([&] {
     if (auto u = users_.get_user_by_email(e)) return *u;

@@ -2,12 +2,14 @@
 #include "trinity/db/mcp_keys.hpp"
 
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/expression.hpp>
 #include <sqlcore/sql/select.hpp>
 
+#include "models.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/errors.hpp"
 #include "trinity/db/users.hpp"
@@ -27,34 +29,25 @@ constexpr const char* kScopeUser = "user";
 constexpr const char* kScopeAgent = "agent";
 
 /// Keys with their owner's username and email.
-sqlcore::Select keys_with_owner(const Schema& s) {
-  const auto& k = s.mcp_api_keys;
-  const auto& u = s.users;
-  return sqlcore::select({k.id, k.name, k.description, k.key_prefix, k.created_at, k.last_used_at,
-                          k.usage_count, k.is_active, k.user_id, k.agent_name, k.scope, u.username,
-                          u.email})
-      .select_from(k)
+sqlcore::Select keys_with_owner(const Db& db) {
+  const auto& [k, u] = std::tie(db.schema().mcp_api_keys, db.schema().users);
+  return db.models()
+      .mcp_api_key.select()
+      .add_columns({u.username, u.email})
       .join(u, u.id == k.user_id);
 }
 
-McpApiKey key_from(const Row& r, const Schema& s) {
-  const auto& k = s.mcp_api_keys;
-  const auto& u = s.users;
-  McpApiKey key;
-  key.id = r.get(k.id);
-  key.name = r.get(k.name);
-  key.description = r.get(k.description);
-  key.key_prefix = r.get(k.key_prefix);
-  key.created_at = r.get(k.created_at);
-  key.last_used_at = r.get(k.last_used_at);
-  key.usage_count = r.get(k.usage_count).value_or(0);
-  key.is_active = r.get(k.is_active).value_or(true);
-  key.user_id = r.get(k.user_id);
-  key.username = r.get(u.username);
-  key.user_email = r.get(u.email);
-  key.agent_name = r.get(k.agent_name);
-  key.scope = r.get(k.scope).value_or(kScopeUser);
+McpApiKey key_from(const Row& r, const Db& db) {
+  McpApiKey key = db.models().mcp_api_key.read(r);
+  key.username = r.get(db.schema().users.username);
+  key.user_email = r.get(db.schema().users.email);
   return key;
+}
+
+std::vector<McpApiKey> keys_from(Connection& c, const sqlcore::Select& q, const Db& db) {
+  std::vector<McpApiKey> out;
+  for (const Row& r : c.execute(q)) out.push_back(key_from(r, db));
+  return out;
 }
 
 /// Active: is_active true, or NULL (the column's default is true).
@@ -63,10 +56,9 @@ sqlcore::Expr active(const McpApiKeys& k) {
 }
 
 /// Inserts a new key for `user` and returns it with its secret.
-McpApiKeyWithSecret insert_key(Connection& c, const Schema& s, const User& user, std::string name,
+McpApiKeyWithSecret insert_key(Connection& c, const Db& db, const User& user, std::string name,
                                std::optional<std::string> description,
                                std::optional<std::string> agent_name, std::string scope) {
-  const auto& k = s.mcp_api_keys;
   McpApiKeyWithSecret key;
   key.api_key = std::string(kKeyPrefix) + random_token(32);
   key.id = new_id();
@@ -74,24 +66,14 @@ McpApiKeyWithSecret insert_key(Connection& c, const Schema& s, const User& user,
   key.description = std::move(description);
   key.key_prefix = key.api_key.substr(0, kDisplayPrefixLength);
   key.created_at = Timestamp::now();
-  key.usage_count = 0;
-  key.is_active = true;
   key.user_id = user.id;
   key.username = user.username;
   key.user_email = user.email;
   key.agent_name = std::move(agent_name);
   key.scope = std::move(scope);
-  c.execute(sqlcore::insert(k).values({{k.id, key.id},
-                                       {k.name, key.name},
-                                       {k.description, key.description},
-                                       {k.key_prefix, key.key_prefix},
-                                       {k.key_hash, sha256_hex(key.api_key)},
-                                       {k.created_at, key.created_at},
-                                       {k.usage_count, key.usage_count},
-                                       {k.is_active, true},
-                                       {k.user_id, key.user_id},
-                                       {k.agent_name, key.agent_name},
-                                       {k.scope, key.scope}}));
+  auto values = db.models().mcp_api_key.values(key);
+  values.emplace_back(db.schema().mcp_api_keys.key_hash, sha256_hex(key.api_key));
+  c.execute(sqlcore::insert(db.schema().mcp_api_keys).values(std::move(values)));
   return key;
 }
 
@@ -109,7 +91,7 @@ std::optional<McpApiKeyWithSecret> McpKeyOperations::create_mcp_api_key(
     const std::optional<User> user = users_.get_user_by_username(username);
     if (!user) return std::nullopt;
     return db_.run([&](Connection& c) {
-      return insert_key(c, db_.schema(), *user, key_data.name, key_data.description, std::nullopt,
+      return insert_key(c, db_, *user, key_data.name, key_data.description, std::nullopt,
                         kScopeUser);
     });
   });
@@ -126,7 +108,7 @@ std::optional<McpApiKeyWithSecret> McpKeyOperations::create_agent_mcp_api_key(
       // One agent key per agent: the new one replaces any earlier one.
       c.execute(
           sqlcore::delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent));
-      return insert_key(c, db_.schema(), *user, "Agent: " + agent_name,
+      return insert_key(c, db_, *user, "Agent: " + agent_name,
                         description.value_or("MCP key of agent " + agent_name), agent_name,
                         kScopeAgent);
     });
@@ -134,16 +116,13 @@ std::optional<McpApiKeyWithSecret> McpKeyOperations::create_agent_mcp_api_key(
 }
 
 std::optional<McpApiKey> McpKeyOperations::get_agent_mcp_api_key(const std::string& agent_name) {
-  return db_.run([&](Connection& c) -> std::optional<McpApiKey> {
-    const auto& k = db_.schema().mcp_api_keys;
-    auto row =
-        c.execute(keys_with_owner(db_.schema())
-                      .where(k.agent_name == agent_name && k.scope == kScopeAgent && active(k))
-                      .order_by({k.created_at.desc(), k.id.desc()})
-                      .limit(1))
-            .first();
-    if (!row) return std::nullopt;
-    return key_from(*row, db_.schema());
+  const auto& k = db_.schema().mcp_api_keys;
+  auto q =
+      keys_with_owner(db_).where(k.agent_name == agent_name && k.scope == kScopeAgent && active(k));
+  q.order_by({k.created_at.desc(), k.id.desc()}).limit(1);
+  return db_.read([&](Connection& c) -> std::optional<McpApiKey> {
+    auto row = c.execute(q).first();
+    return row ? std::optional(key_from(*row, db_)) : std::nullopt;
   });
 }
 
@@ -188,39 +167,26 @@ std::optional<McpKeyValidation> McpKeyOperations::validate_mcp_api_key(const std
 
 std::optional<McpApiKey> McpKeyOperations::get_mcp_api_key(const std::string& key_id,
                                                            const std::string& username) {
-  return db_.run([&](Connection& c) -> std::optional<McpApiKey> {
-    const auto& k = db_.schema().mcp_api_keys;
-    const auto& u = db_.schema().users;
+  const auto& [k, u] = std::tie(db_.schema().mcp_api_keys, db_.schema().users);
+  return db_.read([&](Connection& c) -> std::optional<McpApiKey> {
     auto row =
-        c.execute(keys_with_owner(db_.schema()).where(k.id == key_id && u.username == username))
-            .first();
-    if (!row) return std::nullopt;
-    return key_from(*row, db_.schema());
+        c.execute(keys_with_owner(db_).where(k.id == key_id && u.username == username)).first();
+    return row ? std::optional(key_from(*row, db_)) : std::nullopt;
   });
 }
 
 std::vector<McpApiKey> McpKeyOperations::list_mcp_api_keys(const std::string& username) {
-  return db_.run([&](Connection& c) {
-    const auto& k = db_.schema().mcp_api_keys;
-    const auto& u = db_.schema().users;
-    std::vector<McpApiKey> out;
-    for (const Row& r : c.execute(keys_with_owner(db_.schema())
-                                      .where(u.username == username)
-                                      .order_by({k.created_at.desc(), k.id.desc()})))
-      out.push_back(key_from(r, db_.schema()));
-    return out;
-  });
+  const auto& [k, u] = std::tie(db_.schema().mcp_api_keys, db_.schema().users);
+  auto q = keys_with_owner(db_)
+               .where(u.username == username)
+               .order_by({k.created_at.desc(), k.id.desc()});
+  return db_.read([&](Connection& c) { return keys_from(c, q, db_); });
 }
 
 std::vector<McpApiKey> McpKeyOperations::list_all_mcp_api_keys() {
-  return db_.run([&](Connection& c) {
-    const auto& k = db_.schema().mcp_api_keys;
-    std::vector<McpApiKey> out;
-    for (const Row& r :
-         c.execute(keys_with_owner(db_.schema()).order_by({k.created_at.desc(), k.id.desc()})))
-      out.push_back(key_from(r, db_.schema()));
-    return out;
-  });
+  const auto& k = db_.schema().mcp_api_keys;
+  auto q = keys_with_owner(db_).order_by({k.created_at.desc(), k.id.desc()});
+  return db_.read([&](Connection& c) { return keys_from(c, q, db_); });
 }
 
 bool McpKeyOperations::revoke_mcp_api_key(const std::string& key_id, const std::string& username) {

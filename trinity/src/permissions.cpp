@@ -7,10 +7,13 @@
 
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include <sqlcore/core/error.hpp>
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/select.hpp>
+
+#include "models.hpp"
 
 namespace trinity::db {
 
@@ -18,28 +21,15 @@ using namespace sqlcore;
 
 namespace {
 
-std::vector<Expr> permission_columns(const AgentPermissions& p) {
-  return {p.id, p.source_agent, p.target_agent, p.created_at, p.created_by};
-}
-
-AgentPermission read_permission(const AgentPermissions& p, const Row& r) {
-  return AgentPermission{.id = r.get(p.id),
-                         .source_agent = r.get(p.source_agent),
-                         .target_agent = r.get(p.target_agent),
-                         .created_at = r.get(p.created_at),
-                         .created_by = r.get(p.created_by)};
-}
-
 // The names among `names` that are registered agents.
 std::set<std::string> registered(Connection& c, const AgentOwnership& a,
                                  const std::set<std::string>& names) {
-  std::set<std::string> out;
-  if (names.empty()) return out;
+  if (names.empty()) return {};
   std::vector<Value> values(names.begin(), names.end());
-  for (const Row& r :
-       c.execute(select(a.agent_name).where(a.agent_name.in_(values) && a.deleted_at.is_null())))
-    out.insert(r.get(a.agent_name));
-  return out;
+  auto found =
+      c.execute(select(a.agent_name).where(a.agent_name.in_(values) && a.deleted_at.is_null()))
+          .scalars<std::string>();
+  return {found.begin(), found.end()};
 }
 
 // INSERT ... ON CONFLICT DO NOTHING: 1 when the permission was created, 0 when it existed.
@@ -60,35 +50,28 @@ std::int64_t ensure(Connection& c, const AgentPermissions& p, const std::string&
 
 std::vector<std::string> PermissionOperations::get_permitted_agents(
     const std::string& source_agent) {
-  return db_.run([&](Connection& c) {
-    const auto& p = db_.schema().agent_permissions;
-    std::vector<std::string> out;
-    for (const Row& r : c.execute(select(p.target_agent)
-                                      .where(p.source_agent == source_agent)
-                                      .order_by({p.target_agent})))
-      out.push_back(r.get(p.target_agent));
-    return out;
+  const auto& p = db_.schema().agent_permissions;
+  return db_.read([&](Connection& c) {
+    return c
+        .execute(
+            select(p.target_agent).where(p.source_agent == source_agent).order_by({p.target_agent}))
+        .scalars<std::string>();
   });
 }
 
 std::vector<AgentPermission> PermissionOperations::get_permission_details(
     const std::string& source_agent) {
-  return db_.run([&](Connection& c) {
-    const auto& p = db_.schema().agent_permissions;
-    std::vector<AgentPermission> out;
-    for (const Row& r : c.execute(select(permission_columns(p))
-                                      .where(p.source_agent == source_agent)
-                                      .order_by({p.target_agent})))
-      out.push_back(read_permission(p, r));
-    return out;
+  const auto& [p, m] = std::tie(db_.schema().agent_permissions, db_.models().agent_permission);
+  return db_.read([&](Connection& c) {
+    return m.all(c, m.select().where(p.source_agent == source_agent).order_by({p.target_agent}));
   });
 }
 
 bool PermissionOperations::is_permitted(const std::string& source_agent,
                                         const std::string& target_agent) {
   if (source_agent == target_agent) return false;  // never stored (see the header)
-  return db_.run([&](Connection& c) {
-    const auto& p = db_.schema().agent_permissions;
+  const auto& p = db_.schema().agent_permissions;
+  return db_.read([&](Connection& c) {
     return c
         .execute(
             select(p.id).where(p.source_agent == source_agent && p.target_agent == target_agent))
@@ -101,20 +84,17 @@ std::optional<AgentPermission> PermissionOperations::add_permission(const std::s
                                                                     const std::string& target_agent,
                                                                     const std::string& created_by) {
   if (source_agent == target_agent) return std::nullopt;
+  const auto& [p, m] = std::tie(db_.schema().agent_permissions, db_.models().agent_permission);
   return db_.run([&](Connection& c) -> std::optional<AgentPermission> {
-    const auto& p = db_.schema().agent_permissions;
     if (registered(c, db_.schema().agent_ownership, {source_agent, target_agent}).size() != 2)
       return std::nullopt;
-    Dml stmt = insert(p);
-    stmt.values({{p.source_agent, source_agent},
-                 {p.target_agent, target_agent},
-                 {p.created_by, created_by},
-                 {p.created_at, now()}})
-        .returning(permission_columns(p));
+    auto stmt = m.insert({{p.source_agent, source_agent},
+                          {p.target_agent, target_agent},
+                          {p.created_by, created_by},
+                          {p.created_at, now()}});
     // A duplicate pair violates the unique key: the savepoint keeps the transaction usable.
     try {
-      return Db::savepoint(
-          c, [&](Connection& sc) { return read_permission(p, sc.execute(stmt).one()); });
+      return Db::savepoint(c, [&](Connection& sc) { return m.one(sc, stmt); });
     } catch (const IntegrityError& e) {
       if (e.kind() != IntegrityKind::unique) throw;
       return std::nullopt;
@@ -181,12 +161,12 @@ std::int64_t PermissionOperations::grant_default_permissions(const std::string& 
       const auto& a = db_.schema().agent_ownership;
       // The agent must be registered (0 otherwise); its siblings: the owner's other agents.
       if (registered(c, a, {agent_name}).empty()) return 0;
-      std::vector<std::string> siblings;
-      for (const Row& r : c.execute(select(a.agent_name)
-                                        .where(a.owner_id == owner->id &&
-                                               a.agent_name != agent_name && a.deleted_at.is_null())
-                                        .order_by({a.agent_name})))
-        siblings.push_back(r.get(a.agent_name));
+      const auto siblings =
+          c.execute(select(a.agent_name)
+                        .where(a.owner_id == owner->id && a.agent_name != agent_name &&
+                               a.deleted_at.is_null())
+                        .order_by({a.agent_name}))
+              .scalars<std::string>();
       std::int64_t created = 0;
       for (const auto& other : siblings) {
         created += ensure(c, p, agent_name, other, owner_username);

@@ -1,28 +1,21 @@
 // SettingsOperations: system_settings, written with the portable upsert.
 #include "trinity/db/settings.hpp"
 
+#include <tuple>
+
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/select.hpp>
+
+#include "models.hpp"
 
 namespace trinity::db {
 
 using namespace sqlcore;
 
-namespace {
-
-SystemSetting read_setting(const SystemSettings& t, const Row& r) {
-  return SystemSetting{
-      .key = r.get(t.key), .value = r.get(t.value), .updated_at = r.get(t.updated_at)};
-}
-
-}  // namespace
-
 std::optional<SystemSetting> SettingsOperations::get_setting(const std::string& key) {
-  return db_.read([&](Connection& c) -> std::optional<SystemSetting> {
-    const auto& t = db_.schema().system_settings;
-    auto row = c.execute(select(t.key, t.value, t.updated_at).where(t.key == key)).one_or_none();
-    if (!row) return std::nullopt;
-    return read_setting(t, *row);
+  const auto& m = db_.models().system_setting;
+  return db_.read([&](Connection& c) {
+    return m.optional(c, m.select().where(db_.schema().system_settings.key == key));
   });
 }
 
@@ -37,16 +30,11 @@ std::optional<std::string> SettingsOperations::get_setting_value(
 }
 
 SystemSetting SettingsOperations::set_setting(const std::string& key, const std::string& value) {
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().system_settings;
-    // INSERT ... ON CONFLICT (key) DO UPDATE SET value, updated_at: the row is updated in place.
-    Dml stmt = insert(t);
-    stmt.values({{t.key, key}, {t.value, value}, {t.updated_at, now()}})
-        .on_conflict({t.key})
-        .do_update({t.value, t.updated_at})
-        .returning({t.key, t.value, t.updated_at});
-    return read_setting(t, c.execute(stmt).one());
-  });
+  const auto& [t, m] = std::tie(db_.schema().system_settings, db_.models().system_setting);
+  // INSERT ... ON CONFLICT (key) DO UPDATE SET value, updated_at: the row is updated in place.
+  auto stmt = m.insert({{t.key, key}, {t.value, value}, {t.updated_at, now()}});
+  stmt.on_conflict({t.key}).do_update({t.value, t.updated_at});
+  return db_.run([&](Connection& c) { return m.one(c, stmt); });
 }
 
 bool SettingsOperations::delete_setting(const std::string& key) {
@@ -57,12 +45,9 @@ bool SettingsOperations::delete_setting(const std::string& key) {
 }
 
 std::vector<SystemSetting> SettingsOperations::get_all_settings() {
+  const auto& m = db_.models().system_setting;
   return db_.read([&](Connection& c) {
-    const auto& t = db_.schema().system_settings;
-    std::vector<SystemSetting> out;
-    for (const Row& r : c.execute(select(t.key, t.value, t.updated_at).order_by({t.key})))
-      out.push_back(read_setting(t, r));
-    return out;
+    return m.all(c, m.select().order_by({db_.schema().system_settings.key}));
   });
 }
 

@@ -8,6 +8,8 @@
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/select.hpp>
 
+#include "text.hpp"
+
 namespace trinity::db {
 
 using namespace sqlcore;
@@ -16,15 +18,7 @@ namespace {
 
 // Trimmed, ASCII letters lower-cased; an empty tag is refused.
 std::string normalize(const std::string& tag) {
-  const auto space = [](char ch) {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-  };
-  std::size_t b = 0, e = tag.size();
-  while (b < e && space(tag[b])) ++b;
-  while (e > b && space(tag[e - 1])) --e;
-  std::string out = tag.substr(b, e - b);
-  for (char& ch : out)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  std::string out = normalized(tag);
   if (out.empty()) throw std::invalid_argument("trinity-db: a tag is empty");
   return out;
 }
@@ -40,10 +34,8 @@ std::vector<Value> values_of(const std::set<std::string>& s) {
 }
 
 std::vector<std::string> tags_of(Connection& c, const AgentTags& t, const std::string& agent) {
-  std::vector<std::string> out;
-  for (const Row& r : c.execute(select(t.tag).where(t.agent_name == agent).order_by({t.tag})))
-    out.push_back(r.get(t.tag));
-  return out;
+  return c.execute(select(t.tag).where(t.agent_name == agent).order_by({t.tag}))
+      .scalars<std::string>();
 }
 
 // Adds `tags` to `agent` (ON CONFLICT DO NOTHING keeps the ones it has). In a savepoint: an agent
@@ -68,7 +60,7 @@ void insert_tags(Connection& c, const AgentTags& t, const std::string& agent,
 }  // namespace
 
 std::vector<std::string> TagOperations::get_agent_tags(const std::string& agent_name) {
-  return db_.run([&](Connection& c) { return tags_of(c, db_.schema().agent_tags, agent_name); });
+  return db_.read([&](Connection& c) { return tags_of(c, db_.schema().agent_tags, agent_name); });
 }
 
 std::vector<std::string> TagOperations::set_agent_tags(const std::string& agent_name,
@@ -104,45 +96,40 @@ std::vector<std::string> TagOperations::remove_tag(const std::string& agent_name
 }
 
 std::vector<TagWithCount> TagOperations::list_all_tags() {
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().agent_tags;
-    const Expr agents = count();
-    std::vector<TagWithCount> out;
+  const auto& t = db_.schema().agent_tags;
+  const Expr agents = count();
+  std::vector<TagWithCount> out;
+  db_.read([&](Connection& c) {
     for (const Row& r : c.execute(select(t.tag, agents.label("agent_count"))
                                       .group_by({t.tag})
                                       .order_by({agents.desc(), t.tag})))
       out.push_back({.tag = r.get(t.tag), .count = r.get<std::int64_t>("agent_count")});
-    return out;
   });
+  return out;
 }
 
 std::vector<std::string> TagOperations::get_agents_by_tag(const std::string& tag) {
   const std::string norm = normalize(tag);
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().agent_tags;
-    std::vector<std::string> out;
-    for (const Row& r :
-         c.execute(select(t.agent_name).where(t.tag == norm).order_by({t.agent_name})))
-      out.push_back(r.get(t.agent_name));
-    return out;
+  const auto& t = db_.schema().agent_tags;
+  return db_.read([&](Connection& c) {
+    return c.execute(select(t.agent_name).where(t.tag == norm).order_by({t.agent_name}))
+        .scalars<std::string>();
   });
 }
 
 std::vector<std::string> TagOperations::get_agents_by_tags(const std::vector<std::string>& tags) {
   const auto wanted = normalize_all(tags);
   if (wanted.empty()) return {};
-  return db_.run([&](Connection& c) {
-    const auto& t = db_.schema().agent_tags;
-    // Every tag (AND): the agents that have as many of the wanted tags as there are.
-    std::vector<std::string> out;
-    for (const Row& r :
-         c.execute(select(t.agent_name)
-                       .where(t.tag.in_(values_of(wanted)))
-                       .group_by({t.agent_name})
-                       .having(count_distinct(t.tag) == static_cast<std::int64_t>(wanted.size()))
-                       .order_by({t.agent_name})))
-      out.push_back(r.get(t.agent_name));
-    return out;
+  const auto& t = db_.schema().agent_tags;
+  // Every tag (AND): the agents that have as many of the wanted tags as there are.
+  return db_.read([&](Connection& c) {
+    return c
+        .execute(select(t.agent_name)
+                     .where(t.tag.in_(values_of(wanted)))
+                     .group_by({t.agent_name})
+                     .having(count_distinct(t.tag) == static_cast<std::int64_t>(wanted.size()))
+                     .order_by({t.agent_name}))
+        .scalars<std::string>();
   });
 }
 

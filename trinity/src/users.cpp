@@ -2,45 +2,20 @@
 #include "trinity/db/users.hpp"
 
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include <sqlcore/core/error.hpp>
 #include <sqlcore/sql/dml.hpp>
 #include <sqlcore/sql/select.hpp>
 
+#include "models.hpp"
+
 namespace trinity::db {
 
 using namespace sqlcore;
 
 namespace {
-
-std::vector<Expr> user_columns(const Users& u) {
-  return {u.id,      u.username, u.password_hash, u.role,       u.auth0_sub,  u.name,
-          u.picture, u.email,    u.created_at,    u.updated_at, u.last_login, u.suspended_at};
-}
-
-User read_user(const Users& u, const Row& r) {
-  User out;
-  out.id = r.get(u.id);
-  out.username = r.get(u.username);
-  out.password_hash = r.get(u.password_hash);
-  out.role = r.get(u.role);
-  out.auth0_sub = r.get(u.auth0_sub);
-  out.name = r.get(u.name);
-  out.picture = r.get(u.picture);
-  out.email = r.get(u.email);
-  out.created_at = r.get(u.created_at);
-  out.updated_at = r.get(u.updated_at);
-  out.last_login = r.get(u.last_login);
-  out.suspended_at = r.get(u.suspended_at);
-  return out;
-}
-
-std::optional<User> find_one(Connection& c, const Users& u, const Expr& where) {
-  auto row = c.execute(select(user_columns(u)).where(where)).one_or_none();
-  if (!row) return std::nullopt;
-  return read_user(u, *row);
-}
 
 // Emails compare as the unique index does: lower(email) on both sides.
 Expr email_is(const Users& u, const std::string& email) {
@@ -76,34 +51,32 @@ void require_text(const std::string& value, const char* what) {
 }  // namespace
 
 std::optional<User> UserOperations::get_user_by_username(const std::string& username) {
+  const auto& m = db_.models().user;
   return db_.read([&](Connection& c) {
-    const auto& u = db_.schema().users;
-    return find_one(c, u, u.username == username);
+    return m.optional(c, m.select().where(db_.schema().users.username == username));
   });
 }
 
 std::optional<User> UserOperations::get_user_by_auth0_sub(const std::string& auth0_sub) {
+  const auto& m = db_.models().user;
   return db_.read([&](Connection& c) {
-    const auto& u = db_.schema().users;
-    return find_one(c, u, u.auth0_sub == auth0_sub);
+    return m.optional(c, m.select().where(db_.schema().users.auth0_sub == auth0_sub));
   });
 }
 
 std::optional<User> UserOperations::get_user_by_id(std::int64_t user_id) {
+  const auto& m = db_.models().user;
   return db_.read([&](Connection& c) {
-    const auto& u = db_.schema().users;
-    return find_one(c, u, u.id == user_id);
+    return m.optional(c, m.select().where(db_.schema().users.id == user_id));
   });
 }
 
 std::optional<User> UserOperations::get_user_by_email(const std::string& email) {
+  const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
+  // first(): a database adopted from the original may hold case-variants of one address
+  // (written before the unique index); the oldest account wins.
   return db_.read([&](Connection& c) {
-    const auto& u = db_.schema().users;
-    // first(): a database adopted from the original may hold case-variants of one address
-    // (written before the unique index); the oldest account wins.
-    auto row =
-        c.execute(select(user_columns(u)).where(email_is(u, email)).order_by({u.id})).first();
-    return row ? std::optional<User>(read_user(u, *row)) : std::nullopt;
+    return m.first(c, m.select().where(email_is(u, email)).order_by({u.id}));
   });
 }
 
@@ -111,19 +84,12 @@ User UserOperations::create_user(const UserCreate& d) {
   require_text(d.username, "the username");
   require_text(d.role, "the role");
   return db_.run([&](Connection& c) {
-    const auto& u = db_.schema().users;
+    const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
     // created_at / updated_at: the columns' server default now() (written by sqlcore).
-    Dml stmt = insert(u);
-    stmt.values({{u.username, d.username},
-                 {u.password_hash, d.password_hash},
-                 {u.role, d.role},
-                 {u.email, d.email},
-                 {u.name, d.name},
-                 {u.picture, d.picture},
-                 {u.auth0_sub, d.auth0_sub}});
-    stmt.returning(user_columns(u));
     try {
-      return Db::savepoint(c, [&](Connection& sc) { return read_user(u, sc.execute(stmt).one()); });
+      return Db::savepoint(c, [&](Connection& sc) {
+        return m.one(sc, m.insert(db_.models().user_create.values(d)));
+      });
     } catch (const IntegrityError& e) {
       if (e.kind() != IntegrityKind::unique) throw;
       throw_duplicate(c, u, d.username, d.email, d.auth0_sub, std::nullopt);
@@ -135,27 +101,18 @@ std::optional<User> UserOperations::update_user(const std::string& username,
                                                 const UserUpdate& updates) {
   if (updates.role) require_text(*updates.role, "the role");
   return db_.run([&](Connection& c) -> std::optional<User> {
-    const auto& u = db_.schema().users;
-    std::vector<Assignment> set;
-    if (updates.name) set.emplace_back(u.name, *updates.name);
-    if (updates.picture) set.emplace_back(u.picture, *updates.picture);
-    if (updates.email) set.emplace_back(u.email, *updates.email);
-    if (updates.role) set.emplace_back(u.role, *updates.role);
-    if (updates.auth0_sub) set.emplace_back(u.auth0_sub, *updates.auth0_sub);
+    const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
+    std::vector<Assignment> set = db_.models().user_update.changes(updates);
     // Nothing to change: the user as it is (no write, updated_at untouched).
-    if (set.empty()) return find_one(c, u, u.username == username);
+    if (set.empty()) return m.optional(c, m.select().where(u.username == username));
     set.emplace_back(u.updated_at, now());
-    Dml stmt = update(u);
-    stmt.set(std::move(set)).where(u.username == username).returning(user_columns(u));
     try {
-      return Db::savepoint(c, [&](Connection& sc) -> std::optional<User> {
-        auto row = sc.execute(stmt).one_or_none();
-        if (!row) return std::nullopt;
-        return read_user(u, *row);
+      return Db::savepoint(c, [&](Connection& sc) {
+        return m.optional(sc, m.update(std::move(set)).where(u.username == username));
       });
     } catch (const IntegrityError& e) {
       if (e.kind() != IntegrityKind::unique) throw;
-      const auto self = find_one(c, u, u.username == username);
+      const auto self = m.optional(c, m.select().where(u.username == username));
       throw_duplicate(c, u, std::nullopt, updates.email, updates.auth0_sub,
                       self ? std::optional<std::int64_t>(self->id) : std::nullopt);
     }
@@ -187,7 +144,7 @@ User UserOperations::get_or_create_auth0_user(const std::string& auth0_sub,
   require_text(auth0_sub, "the Auth0 subject");
   require_text(email, "the email");
   return db_.run([&](Connection& c) -> User {
-    const auto& u = db_.schema().users;
+    const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
     // Stamp the login (and refresh the profile, link the subject) on user `id`; the row after.
     auto log_in = [&](std::int64_t id, bool link) {
       std::vector<Assignment> set{{u.last_login, now()}};
@@ -195,43 +152,38 @@ User UserOperations::get_or_create_auth0_user(const std::string& auth0_sub,
       if (name) set.emplace_back(u.name, *name);
       if (picture) set.emplace_back(u.picture, *picture);
       if (link || name || picture) set.emplace_back(u.updated_at, now());
-      Dml stmt = update(u);
-      stmt.set(std::move(set)).where(u.id == id).returning(user_columns(u));
-      return read_user(u, c.execute(stmt).one());
+      return m.one(c, m.update(std::move(set)).where(u.id == id));
     };
     // An existing account with this email: link it, unless it is linked to another identity
     // (a different Auth0 subject claiming the address is refused rather than taking over).
     auto by_email = [&]() -> std::optional<User> {
-      auto row =
-          c.execute(select(user_columns(u)).where(email_is(u, email)).order_by({u.id})).first();
-      if (!row) return std::nullopt;
-      User existing = read_user(u, *row);
-      if (existing.auth0_sub && *existing.auth0_sub != auth0_sub)
+      auto existing = m.first(c, m.select().where(email_is(u, email)).order_by({u.id}));
+      if (!existing) return std::nullopt;
+      if (existing->auth0_sub && *existing->auth0_sub != auth0_sub)
         throw DuplicateError("trinity-db: the email '" + email +
                              "' belongs to a user linked to another Auth0 identity");
-      return log_in(existing.id, true);
+      return log_in(existing->id, true);
     };
 
-    if (auto known = find_one(c, u, u.auth0_sub == auth0_sub)) return log_in(known->id, false);
+    auto by_subject = [&] { return m.optional(c, m.select().where(u.auth0_sub == auth0_sub)); };
+    if (auto known = by_subject()) return log_in(known->id, false);
     if (auto linked = by_email()) return *linked;
     // A new user named after the email; "<email>-2", "-3", ... when that username is taken.
     for (int attempt = 1;; ++attempt) {
       const std::string username = attempt == 1 ? email : email + "-" + std::to_string(attempt);
-      Dml stmt = insert(u);
-      stmt.values({{u.username, username},
-                   {u.email, email},
-                   {u.auth0_sub, auth0_sub},
-                   {u.name, name},
-                   {u.picture, picture},
-                   {u.last_login, now()}});
-      stmt.returning(user_columns(u));
+      auto row = db_.models().user_create.values({.username = username,
+                                                  .email = email,
+                                                  .name = name,
+                                                  .picture = picture,
+                                                  .auth0_sub = auth0_sub});
+      row.emplace_back(u.last_login, now());
       try {
         return Db::savepoint(c,
-                             [&](Connection& sc) { return read_user(u, sc.execute(stmt).one()); });
+                             [&](Connection& sc) { return m.one(sc, m.insert(std::move(row))); });
       } catch (const IntegrityError& e) {
         if (e.kind() != IntegrityKind::unique) throw;
         // A concurrent first login of the same identity or address won the race: use its row.
-        if (auto known = find_one(c, u, u.auth0_sub == auth0_sub)) return log_in(known->id, false);
+        if (auto known = by_subject()) return log_in(known->id, false);
         if (auto linked = by_email()) return *linked;
         if (attempt >= 100) throw;  // the username kept colliding: give up loudly
       }
@@ -240,12 +192,9 @@ User UserOperations::get_or_create_auth0_user(const std::string& auth0_sub,
 }
 
 std::vector<User> UserOperations::list_users() {
+  const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
   return db_.read([&](Connection& c) {
-    const auto& u = db_.schema().users;
-    std::vector<User> out;
-    for (const Row& r : c.execute(select(user_columns(u)).order_by({u.created_at, u.id})))
-      out.push_back(read_user(u, r));
-    return out;
+    return m.all(c, m.select().order_by({u.created_at, u.id}));
   });
 }
 

@@ -38,7 +38,12 @@ class ChatOpsTest : public trinity_test::TrinityTest {
   }
   ChatMessage say(const std::string& session, const std::string& content,
                   const std::string& role = "user") {
-    return dbm().chat().add_chat_message(session, "a1", ada_, "ada@example.com", role, content);
+    return dbm().chat().add_chat_message({.session_id = session,
+                                          .agent_name = "a1",
+                                          .user_id = ada_,
+                                          .user_email = "ada@example.com",
+                                          .role = role,
+                                          .content = content});
   }
   static std::vector<std::string> contents(const std::vector<ChatMessage>& v) {
     std::vector<std::string> out;
@@ -52,16 +57,19 @@ class ChatOpsTest : public trinity_test::TrinityTest {
 // DataError naming the column, on a worker thread with a 256 kB stack, and the process lives on.
 TEST_P(ChatOpsTest, ToolCallsNestedTooDeepAreRefusedOnASmallStack) {
   auto session = dbm().chat().get_or_create_chat_session("a1", ada_, "ada@example.com");
-  // Parsed straight into the optional the method takes (nlohmann's parser does not recurse): a
-  // Json converted to std::optional<Json> at the call would be copied, recursively, by the
-  // caller before trinity-db sees it.
-  const std::optional<Json> hostile =
-      Json::parse(std::string(100000, '[') + std::string(100000, ']'));
+  // Parsed straight into the struct the method takes (nlohmann's parser does not recurse): a
+  // copy of the Json made by the caller would recurse before trinity-db sees it.
+  trinity::db::ChatMessageCreate hostile{.session_id = session.id,
+                                         .agent_name = "a1",
+                                         .user_id = ada_,
+                                         .user_email = "ada@example.com",
+                                         .role = "assistant",
+                                         .content = "x"};
+  hostile.tool_calls = Json::parse(std::string(100000, '[') + std::string(100000, ']'));
   std::string message;
   sqlcore_test::on_small_stack(sqlcore_test::kSmallStack, [&] {
     try {
-      dbm().chat().add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant", "x",
-                                    std::nullopt, std::nullopt, std::nullopt, hostile);
+      dbm().chat().add_chat_message(hostile);
       ADD_FAILURE() << "expected DataError";
     } catch (const DataError& e) {
       message = e.what();
@@ -77,8 +85,13 @@ TEST_P(ChatOpsTest, ToolCallsNestedTooDeepAreRefusedOnASmallStack) {
 TEST_P(ChatOpsTest, CostsKeepDoublePrecisionAndNonFiniteCostsAreRefused) {
   auto session = dbm().chat().get_or_create_chat_session("a1", ada_, "ada@example.com");
   auto add = [&](double cost) {
-    return dbm().chat().add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant",
-                                         "x", cost);
+    return dbm().chat().add_chat_message({.session_id = session.id,
+                                          .agent_name = "a1",
+                                          .user_id = ada_,
+                                          .user_email = "ada@example.com",
+                                          .role = "assistant",
+                                          .content = "x",
+                                          .cost = cost});
   };
   EXPECT_EQ(add(0.123456789012345).cost, 0.123456789012345);
   add(1e-9);
@@ -125,11 +138,29 @@ TEST_P(ChatOpsTest, AddingAMessageUpdatesTheSession) {
   auto m1 = say(session.id, "hello");
   EXPECT_EQ(m1.source, "text");
   EXPECT_FALSE(m1.cost);
-  auto m2 = ops.add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant", "hi!",
-                                 0.25, 1200, 200000, Json::array({{{"name", "bash"}}}), 850,
-                                 "voice", "sub-1", 42);
-  auto m3 = ops.add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant", "more",
-                                 0.5, 3000, 100000);
+  auto m2 = ops.add_chat_message({.session_id = session.id,
+                                  .agent_name = "a1",
+                                  .user_id = ada_,
+                                  .user_email = "ada@example.com",
+                                  .role = "assistant",
+                                  .content = "hi!",
+                                  .cost = 0.25,
+                                  .context_used = 1200,
+                                  .context_max = 200000,
+                                  .tool_calls = Json::array({{{"name", "bash"}}}),
+                                  .execution_time_ms = 850,
+                                  .source = "voice",
+                                  .subscription_id = "sub-1",
+                                  .output_tokens = 42});
+  auto m3 = ops.add_chat_message({.session_id = session.id,
+                                  .agent_name = "a1",
+                                  .user_id = ada_,
+                                  .user_email = "ada@example.com",
+                                  .role = "assistant",
+                                  .content = "more",
+                                  .cost = 0.5,
+                                  .context_used = 3000,
+                                  .context_max = 100000});
   EXPECT_LT(m1.timestamp, m2.timestamp);
   EXPECT_LT(m2.timestamp, m3.timestamp);
 
@@ -177,7 +208,12 @@ TEST_P(ChatOpsTest, MessageAndCountersCommitTogether) {
   EXPECT_EQ(dbm().chat().get_chat_session(session.id)->message_count, 0);
   // A user that does not exist: the message's key fails, the counters stay.
   EXPECT_TRUE(integrity_error([&] {
-    dbm().chat().add_chat_message(session.id, "a1", 987654, "x@example.com", "user", "x");
+    dbm().chat().add_chat_message({.session_id = session.id,
+                                   .agent_name = "a1",
+                                   .user_id = 987654,
+                                   .user_email = "x@example.com",
+                                   .role = "user",
+                                   .content = "x"});
   }));
   EXPECT_EQ(dbm().chat().get_chat_session(session.id)->message_count, 0);
 }
@@ -221,9 +257,19 @@ TEST_P(ChatOpsTest, AgentHistoryAcrossSessions) {
   auto sb = ops.get_or_create_chat_session("a1", bob_, "bob@example.com");
   auto other = ops.get_or_create_chat_session("a2", ada_, "ada@example.com");
   say(sa.id, "ada 1");
-  ops.add_chat_message(sb.id, "a1", bob_, "bob@example.com", "user", "bob 1");
+  ops.add_chat_message({.session_id = sb.id,
+                        .agent_name = "a1",
+                        .user_id = bob_,
+                        .user_email = "bob@example.com",
+                        .role = "user",
+                        .content = "bob 1"});
   say(sa.id, "ada 2");
-  ops.add_chat_message(other.id, "a2", ada_, "ada@example.com", "user", "elsewhere");
+  ops.add_chat_message({.session_id = other.id,
+                        .agent_name = "a2",
+                        .user_id = ada_,
+                        .user_email = "ada@example.com",
+                        .role = "user",
+                        .content = "elsewhere"});
   EXPECT_EQ(contents(ops.get_agent_chat_history("a1")),
             (std::vector<std::string>{"ada 1", "bob 1", "ada 2"}));
   EXPECT_EQ(contents(ops.get_agent_chat_history("a1", ada_)),
@@ -264,7 +310,12 @@ TEST_P(ChatOpsTest, DeleteRemovesTheSessionAndItsMessages) {
   auto kept = ops.get_or_create_chat_session("a2", ada_, "ada@example.com");
   auto m = say(doomed.id, "bye");
   say(doomed.id, "bye again");
-  ops.add_chat_message(kept.id, "a2", ada_, "ada@example.com", "user", "stay");
+  ops.add_chat_message({.session_id = kept.id,
+                        .agent_name = "a2",
+                        .user_id = ada_,
+                        .user_email = "ada@example.com",
+                        .role = "user",
+                        .content = "stay"});
   const std::string activity = dbm().activities().create_activity(
       {.agent_name = "a1", .activity_type = "chat_start", .related_chat_message_id = m.id});
 
@@ -318,9 +369,13 @@ TEST_P(ChatOpsTest, ConcurrentMessagesAreAllKeptInOrder) {
       const std::string& session = sessions[static_cast<std::size_t>(t % kSessions)];
       for (int j = 0; j < kPerThread; ++j) {
         try {
-          dbm().chat().add_chat_message(session, "agent-" + std::to_string(t % kSessions), ada_,
-                                        "ada@example.com", "user",
-                                        std::to_string(t) + ":" + std::to_string(j), 0.5);
+          dbm().chat().add_chat_message({.session_id = session,
+                                         .agent_name = "agent-" + std::to_string(t % kSessions),
+                                         .user_id = ada_,
+                                         .user_email = "ada@example.com",
+                                         .role = "user",
+                                         .content = std::to_string(t) + ":" + std::to_string(j),
+                                         .cost = 0.5});
         } catch (const std::exception& e) {
           ++failures;
           ADD_FAILURE() << e.what();

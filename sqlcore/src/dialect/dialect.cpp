@@ -5,12 +5,16 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "inspect/reflector.hpp"
+#include "sql/compile_cache.hpp"
+#include "sql/sql_text.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
+
+Dialect::Dialect() : compile_cache_(std::make_shared<detail::CompileCache>()) {}
+Dialect::~Dialect() = default;
 
 std::string Dialect::quote_identifier(std::string_view ident) const {
   std::string out;
@@ -169,10 +173,6 @@ void Dialect::append_limit_offset(std::string& out, std::optional<std::int64_t> 
                                   std::optional<std::int64_t> offset) const {
   if (limit) out += " LIMIT " + std::to_string(*limit);
   if (offset) out += " OFFSET " + std::to_string(*offset);
-}
-
-std::unique_ptr<detail::Reflector> Dialect::reflector(Connection&) const {
-  return nullptr;
 }
 
 std::vector<std::string> Dialect::migration_lock_sql(std::int64_t,

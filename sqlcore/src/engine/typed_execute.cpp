@@ -21,8 +21,9 @@ namespace {
 // The values of one execution, one per placeholder, written to `out` as pointers: into
 // `params`, into the compiled statement (fixed values), or into `made` (computed or converted).
 // `made` is reserved once, for `capacity` values, so pointers into it stay valid.
-void resolve(const CompiledStatement& c, const Params& params, const Value** out,
-             std::vector<Value>& made, std::size_t capacity) {
+void resolve(const CompiledStatement& c, std::span<const Value* const> literals,
+             const Params& params, const Value** out, std::vector<Value>& made,
+             std::size_t capacity) {
   auto keep = [&](Value v) -> const Value* {
     if (made.capacity() == 0) made.reserve(capacity);
     made.push_back(std::move(v));
@@ -52,7 +53,8 @@ void resolve(const CompiledStatement& c, const Params& params, const Value** out
         break;
       }
       case BindSlot::Source::fixed:
-        v = &s.value;
+        // A value written into the statement: the executing statement's own (see BindSlot).
+        v = s.literal == BindSlot::kNoLiteral ? &s.value : literals[s.literal];
         break;
       case BindSlot::Source::now:
         if (!now) now = Timestamp::now();
@@ -122,7 +124,7 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
         throw ArgumentError("unknown bind parameter ':" + name +
                             "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
   } else {
-    resolve(*compiled, params, values, made, n);
+    resolve(*compiled, stmt.literals(), params, values, made, n);
   }
   DriverConnection& c = state_->conn();
   // Outside sqlcore's transactions (a BEGIN sent as text() is taken for autocommit too: that
@@ -148,8 +150,9 @@ std::int64_t Connection::execute_many_typed(const Executable& stmt,
   const std::size_t n = compiled.slots.size();
   std::vector<Value> made;
   std::vector<const Value*> values(n * param_sets.size());
+  const std::span<const Value* const> literals = stmt.literals();
   for (std::size_t r = 0; r < param_sets.size(); ++r)
-    resolve(compiled, param_sets[r], values.data() + r * n, made, n * param_sets.size());
+    resolve(compiled, literals, param_sets[r], values.data() + r * n, made, n * param_sets.size());
   return run_many(stmt, compiled, values, param_sets.size());
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sql/sql_text.hpp"
 #include "sqlcore/inspect/inspector.hpp"
 
 namespace sqlcore {
@@ -42,31 +43,6 @@ class Reflector {
   virtual std::optional<std::pair<std::string, Type>> type_from_check(
       const CheckInfo& check) const = 0;
 };
-
-// ---- small SQL text readers shared by the reflectors (inspector.cpp) ------------------------
-
-void skip_blanks(std::string_view s, std::size_t& i);
-/// An identifier, "quoted" (doubled quotes undone) or bare; empty when there is none at s[i].
-std::string read_identifier(std::string_view s, std::size_t& i);
-/// A 'string literal' at s[i] (doubled quotes undone); nullopt when s[i] starts none.
-std::optional<std::string> read_string_literal(std::string_view s, std::size_t& i);
-/// The text inside the balanced parentheses opening at s[i] (after blanks); advances past them.
-std::optional<std::string> read_parenthesized(std::string_view s, std::size_t& i);
-/// True when the keyword `word` (upper case) starts at s[i], case-insensitively, as a whole word.
-bool starts_with_word(std::string_view s, std::size_t i, std::string_view word);
-/// `s` split at top-level commas (outside parentheses and quotes), each part trimmed.
-std::vector<std::string> split_top_level(std::string_view s);
-/// `s` without surrounding blanks.
-std::string trim(std::string_view s);
-/// `s` without one or more pairs of parentheses enclosing all of it.
-std::string strip_outer_parens(std::string_view s);
-std::string to_upper(std::string_view s);
-/// `s` split at the unit separator (char 31): how catalog queries aggregate lists of names.
-std::vector<std::string> split_unit(std::string_view s);
-
-/// SQL text in lower case without double quotes, parentheses, blanks and `::type` casts (and
-/// single quotes with `drop_string_quotes`): comparable across the ways catalogs respell it.
-std::string loose_sql(std::string_view s, bool drop_string_quotes = false);
 
 }  // namespace detail
 }  // namespace sqlcore

@@ -244,7 +244,8 @@ void run_revision(Step& step, const Revision& rev, const char* direction,
 /// `cs` with its placeholders replaced by the values they would take, as SQL literals (a
 /// placeholder whose value is not in `params` stays as it is): what offline mode writes and
 /// on_statement reports.
-std::string with_literals(const Dialect& d, const CompiledStatement& cs, const Params& params) {
+std::string with_literals(const Dialect& d, const Executable& stmt, const Params& params) {
+  const CompiledStatement& cs = stmt.compiled(d);
   const std::string& s = cs.sql;
   auto param = [&](std::size_t p) -> const Value* {
     if (p >= cs.param_names.size()) return nullptr;
@@ -264,7 +265,7 @@ std::string with_literals(const Dialect& d, const CompiledStatement& cs, const P
             return std::nullopt;
           break;
         case BindSlot::Source::fixed:
-          v = slot.value;
+          v = stmt.fixed_value(slot);
           break;
         case BindSlot::Source::now:
           v = Timestamp::from_micros(Timestamp::now().micros() + slot.offset_us);
@@ -627,7 +628,7 @@ Inspector& MigrationContext::inspector() {
 
 void MigrationContext::run(const Executable& stmt, const Params& params) {
   if (model_ || on_statement_) {
-    std::string sql = with_literals(*dialect_, stmt.compiled(*dialect_), params);
+    std::string sql = with_literals(*dialect_, stmt, params);
     if (on_statement_) on_statement_(revision_, sql);
     if (out_) {
       out_->push_back(std::move(sql));

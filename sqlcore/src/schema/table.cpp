@@ -2,6 +2,7 @@
 #include "sqlcore/schema/table.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 #include "sqlcore/core/error.hpp"
@@ -257,7 +258,15 @@ std::string Index::name() const {
 
 // ---- Table ----
 
-Table::Table(MetaData& metadata, std::string name) : metadata_(&metadata), name_(std::move(name)) {
+namespace {
+std::uint64_t next_table_uid() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+Table::Table(MetaData& metadata, std::string name)
+    : metadata_(&metadata), uid_(next_table_uid()), name_(std::move(name)) {
   check_name("table name", name_);
   primary_key_.table_ = this;
   metadata_->register_table(this);

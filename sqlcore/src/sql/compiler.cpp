@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
@@ -58,6 +59,8 @@ class Compiler {
  public:
   explicit Compiler(const Dialect& d) : d_(d), out_(std::make_shared<CompiledStatement>()) {}
   bool fresh_binds_per_row = false;
+  /// Where each value written into the statement is among its literals (shape.hpp), or nullptr.
+  const std::unordered_map<const Value*, std::uint32_t>* literal_index = nullptr;
 
   std::shared_ptr<const CompiledStatement> select_statement(const SelectData& s) {
     std::string sql;
@@ -119,6 +122,10 @@ class Compiler {
     BindSlot s;
     s.source = BindSlot::Source::fixed;
     s.value = v;
+    if (literal_index) {
+      auto it = literal_index->find(&v);
+      if (it != literal_index->end()) s.literal = it->second;
+    }
     s.type = type;
     s.label = std::move(label);
     placeholder(o, add_slot(std::move(s), {}));
@@ -792,13 +799,18 @@ class Compiler {
 
 }  // namespace
 
-std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d) {
-  return Compiler(d).select_statement(s);
+std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d,
+                                                        const LiteralIndex* literals) {
+  Compiler c(d);
+  c.literal_index = literals;
+  return c.select_statement(s);
 }
 
 std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d,
+                                                     const LiteralIndex* literals,
                                                      bool fresh_binds_per_row) {
   Compiler c(d);
+  c.literal_index = literals;
   c.fresh_binds_per_row = fresh_binds_per_row;
   return c.dml_statement(s);
 }

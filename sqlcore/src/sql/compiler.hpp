@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -15,15 +16,24 @@
 
 namespace sqlcore::detail {
 
-std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d);
+/// Numbers the values written into a statement (Shape::index): a fixed slot made from one gets
+/// its number as BindSlot::literal.
+using LiteralIndex = std::unordered_map<const Value*, std::uint32_t>;
+
+std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d,
+                                                        const LiteralIndex* literals = nullptr);
 /// `fresh_binds_per_row`: each INSERT row gets its own placeholders even for a bindparam name
 /// another row uses (the batch form of a one-row INSERT, see Dml::compile_batch).
 std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dialect& d,
+                                                     const LiteralIndex* literals = nullptr,
                                                      bool fresh_binds_per_row = false);
 
 /// One compilation per dialect, built on first use. The first dialect's is readable without a
 /// lock once published (most programs use one dialect).
 struct StatementCache {
+  /// The statement's literals (Shape::literals), set with the first compilation.
+  std::once_flag shaped;
+  std::vector<const Value*> literals;
   std::mutex mu;
   // A deque: references to entries stay valid as entries are added.
   std::deque<std::pair<const Dialect*, std::shared_ptr<const CompiledStatement>>> entries;
@@ -44,5 +54,14 @@ struct StatementCache {
     return entries.back().second;
   }
 };
+
+/// A select's or DML statement's compilation for `d` through `cache` (the statement's own, one
+/// per dialect) and the dialect's compile cache (one per shape); records the statement's
+/// literals in `cache` on first use.
+const std::shared_ptr<const CompiledStatement>& compile_cached(StatementCache& cache,
+                                                               const SelectData& s,
+                                                               const Dialect& d);
+const std::shared_ptr<const CompiledStatement>& compile_cached(StatementCache& cache,
+                                                               const DmlData& s, const Dialect& d);
 
 }  // namespace sqlcore::detail

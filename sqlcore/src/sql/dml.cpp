@@ -5,6 +5,7 @@
 
 #include "compiler.hpp"
 #include "nodes.hpp"
+#include "shape.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore {
@@ -155,11 +156,15 @@ Dml& Dml::do_nothing() {
 }
 
 std::shared_ptr<const CompiledStatement> Dml::compile(const Dialect& dialect) const {
-  return cache_->get(dialect, [&] { return detail::compile_dml(*data_, dialect); });
+  return detail::compile_cached(*cache_, *data_, dialect);
 }
 
 const CompiledStatement& Dml::compiled(const Dialect& dialect) const {
-  return *cache_->get(dialect, [&] { return detail::compile_dml(*data_, dialect); });
+  return *detail::compile_cached(*cache_, *data_, dialect);
+}
+
+std::span<const Value* const> Dml::literals() const {
+  return cache_->literals;
 }
 
 std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& dialect,
@@ -168,17 +173,16 @@ std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& diale
   if (d.kind != Kind::insert || d.rows.size() != 1 || d.select || d.on_conflict ||
       !d.returning.empty() || rows < 2)
     return nullptr;
-  auto c = batch_cache_->get(dialect, [&] {
+  // The rows share the one row's value nodes: their fixed slots take the statement's literals.
+  auto batch = [&] {
+    const detail::Shape shape = detail::shape_of(d);
     DmlData many = d;
     many.rows.assign(rows, d.rows[0]);
-    return detail::compile_dml(many, dialect, /*fresh_binds_per_row=*/true);
-  });
+    return detail::compile_dml(many, dialect, &shape.index, /*fresh_binds_per_row=*/true);
+  };
+  auto c = batch_cache_->get(dialect, batch);
   // One batch size per dialect is cached; another size is compiled afresh.
-  if (c->param_names.size() != rows * compiled(dialect).param_names.size()) {
-    DmlData many = d;
-    many.rows.assign(rows, d.rows[0]);
-    return detail::compile_dml(many, dialect, true);
-  }
+  if (c->param_names.size() != rows * compiled(dialect).param_names.size()) return batch();
   return c;
 }
 

@@ -232,11 +232,15 @@ Select Select::except(const Select& other) const {
 }
 
 std::shared_ptr<const CompiledStatement> Select::compile(const Dialect& dialect) const {
-  return cache_->get(dialect, [&] { return detail::compile_select(*data_, dialect); });
+  return detail::compile_cached(*cache_, *data_, dialect);
 }
 
 const CompiledStatement& Select::compiled(const Dialect& dialect) const {
-  return *cache_->get(dialect, [&] { return detail::compile_select(*data_, dialect); });
+  return *detail::compile_cached(*cache_, *data_, dialect);
+}
+
+std::span<const Value* const> Select::literals() const {
+  return cache_->literals;
 }
 
 Select select(std::vector<Expr> columns) {

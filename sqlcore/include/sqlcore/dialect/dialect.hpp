@@ -21,12 +21,14 @@ class Type;
 class Value;
 
 namespace detail {
-class Reflector;  // the catalog queries behind Inspector (internal: src/inspect/reflector.hpp)
-}
+class CompileCache;  // compilations by statement shape (internal: src/sql/compile_cache.hpp)
+class Reflector;     // the catalog queries behind Inspector (internal: src/inspect/reflector.hpp)
+}  // namespace detail
 
 class Dialect {
  public:
-  virtual ~Dialect() = default;
+  Dialect();
+  virtual ~Dialect();
 
   /// The backend's name: "sqlite", "postgresql". Error messages and registries use it.
   virtual std::string_view name() const = 0;
@@ -135,6 +137,12 @@ class Dialect {
                                        const std::vector<std::string>& path) const = 0;
   /// A DateTime expression moved by `seconds`, in the form this backend stores.
   virtual std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const = 0;
+
+  /// This dialect's compilations of expression statements, by shape (internal).
+  detail::CompileCache& compile_cache() const { return *compile_cache_; }
+
+ private:
+  std::shared_ptr<detail::CompileCache> compile_cache_;
 };
 
 }  // namespace sqlcore

@@ -344,6 +344,9 @@ class Table {
   Table& operator=(const Table&) = delete;
 
   const std::string& name() const { return name_; }
+  /// A number no other Table of this process has had or will have: statement caches key on it
+  /// (a pointer can be reused by a later table).
+  std::uint64_t uid() const { return uid_; }
   MetaData& metadata() const { return *metadata_; }
 
   const std::vector<const Column*>& columns() const { return column_ptrs_; }
@@ -386,6 +389,7 @@ class Table {
   void check_name(std::string_view what, std::string_view name) const;
 
   MetaData* metadata_;
+  std::uint64_t uid_;
   std::string name_;
   std::vector<std::unique_ptr<Column>> columns_;
   std::vector<const Column*> column_ptrs_;

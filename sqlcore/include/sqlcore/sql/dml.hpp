@@ -62,6 +62,7 @@ class Dml final : public Executable {
 
   std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
   const CompiledStatement& compiled(const Dialect& dialect) const override;
+  std::span<const Value* const> literals() const override;
   /// A plain single-row INSERT (no RETURNING, no ON CONFLICT: a multi-row upsert could meet one
   /// key twice) as a `rows`-row INSERT, for execute_many().
   std::shared_ptr<const CompiledStatement> compile_batch(const Dialect& dialect,

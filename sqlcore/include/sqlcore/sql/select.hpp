@@ -101,6 +101,7 @@ class Select final : public Executable {
 
   std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
   const CompiledStatement& compiled(const Dialect& dialect) const override;
+  std::span<const Value* const> literals() const override;
   /// The SQL for `dialect` (for logs and tests).
   std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,13 @@ struct BindSlot {
     client_default,  // `column`'s client-side default, evaluated per execution
   };
   Source source = Source::param;
+  /// A `fixed` value: for a value written into an expression statement, the one of the
+  /// statement this was first compiled from. Statements of the same structure share one
+  /// compilation, so execution takes the executing statement's own value, its literal number
+  /// `literal` (Executable::literals()); `value` is used as is only when `literal` is kNoLiteral.
   Value value;
+  static constexpr std::uint32_t kNoLiteral = 0xffffffff;
+  std::uint32_t literal = kNoLiteral;
   std::int64_t offset_us = 0;
   const Column* column = nullptr;
   /// Checks and converts the value (Type::bind) when set; `label` names the column in errors.
@@ -103,6 +110,14 @@ class Executable {
   /// has no such form (the default).
   virtual std::shared_ptr<const CompiledStatement> compile_batch(const Dialect& dialect,
                                                                  std::size_t rows) const;
+  /// The values written into this statement, numbered as BindSlot::literal counts them; valid
+  /// after compiled() and as long as this Executable lives. Empty by default (text()).
+  virtual std::span<const Value* const> literals() const { return {}; }
+  /// The value a `fixed` slot of this statement's compilation takes.
+  const Value& fixed_value(const BindSlot& slot) const {
+    if (slot.literal == BindSlot::kNoLiteral) return slot.value;
+    return *literals()[slot.literal];
+  }
 };
 
 /// A raw SQL statement with named binds: `text("SELECT * FROM t WHERE id = :id")`.

@@ -1,7 +1,8 @@
 // ChatOperations: an agent's chat sessions with a user and their messages.
 //
 //   auto session = dbm.chat().get_or_create_chat_session("a1", user.id, user.email);
-//   dbm.chat().add_chat_message(session.id, "a1", user.id, user.email, "user", "hello");
+//   dbm.chat().add_chat_message({.session_id = session.id, .agent_name = "a1", .user_id = user.id,
+//                                .user_email = *user.email, .role = "user", .content = "hello"});
 //   auto last20 = dbm.chat().get_chat_messages(session.id, 20);   // oldest of the 20 first
 //
 // Ordering: messages order by (timestamp, id). add_chat_message locks the session row (FOR UPDATE
@@ -43,32 +44,33 @@ struct ChatSession {
   std::optional<std::string> subscription_id;
 };
 
-struct ChatMessage {
-  std::string id;
+/// What add_chat_message() needs: who said what in which session; the rest is optional.
+struct ChatMessageCreate {
   std::string session_id;
   std::string agent_name;
   std::int64_t user_id = 0;
   std::string user_email;
-  /// "user" or "assistant" (free text).
   std::string role;
   std::string content;
-  sqlcore::Timestamp timestamp;
-  std::optional<double> cost;
-  std::optional<std::int64_t> context_used;
-  std::optional<std::int64_t> context_max;
-  std::optional<sqlcore::Json> tool_calls;
-  std::optional<std::int64_t> execution_time_ms;
+  std::optional<double> cost = std::nullopt;
+  std::optional<std::int64_t> context_used = std::nullopt;
+  std::optional<std::int64_t> context_max = std::nullopt;
+  std::optional<sqlcore::Json> tool_calls = std::nullopt;
+  std::optional<std::int64_t> execution_time_ms = std::nullopt;
   std::string source = "text";
-  std::optional<std::string> subscription_id;
-  std::optional<std::int64_t> output_tokens;
+  std::optional<std::string> subscription_id = std::nullopt;
+  std::optional<std::int64_t> output_tokens = std::nullopt;
+};
+
+/// A stored message: what was given, its id and its timestamp.
+struct ChatMessage : ChatMessageCreate {
+  std::string id;
+  sqlcore::Timestamp timestamp;
 };
 
 class ChatOperations {
  public:
-  explicit ChatOperations(Db& db);
-  ~ChatOperations();
-  ChatOperations(const ChatOperations&) = delete;
-  ChatOperations& operator=(const ChatOperations&) = delete;
+  explicit ChatOperations(Db& db) : db_(db) {}
 
   /// The most recent active session of `agent_name` with `user_id`, else a new one. Concurrent
   /// calls for one user create one session (they serialise on the user's row). Throws
@@ -80,17 +82,7 @@ class ChatOperations {
   /// message_count, total_cost (+ cost), total_context_used / total_context_max (when given)
   /// and last_message_at (= the message's timestamp). Throws NotFoundError when there is no
   /// session `session_id`. A closed session still takes messages (its history is kept).
-  ChatMessage add_chat_message(const std::string& session_id, const std::string& agent_name,
-                               std::int64_t user_id, const std::string& user_email,
-                               const std::string& role, const std::string& content,
-                               std::optional<double> cost = std::nullopt,
-                               std::optional<std::int64_t> context_used = std::nullopt,
-                               std::optional<std::int64_t> context_max = std::nullopt,
-                               const std::optional<sqlcore::Json>& tool_calls = std::nullopt,
-                               std::optional<std::int64_t> execution_time_ms = std::nullopt,
-                               const std::optional<std::string>& source = "text",
-                               const std::optional<std::string>& subscription_id = std::nullopt,
-                               std::optional<std::int64_t> output_tokens = std::nullopt);
+  ChatMessage add_chat_message(const ChatMessageCreate& message);
   std::optional<ChatSession> get_chat_session(const std::string& session_id);
   /// The latest `limit` messages of the session, in chronological order (oldest first). Empty
   /// for an unknown session or limit <= 0.
@@ -120,9 +112,6 @@ class ChatOperations {
 
  private:
   Db& db_;
-  /// The statements of the message path, built (and compiled) once.
-  struct Statements;
-  std::unique_ptr<Statements> st_;
 };
 
 }  // namespace trinity::db

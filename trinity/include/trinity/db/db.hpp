@@ -13,6 +13,7 @@
 //   }
 #pragma once
 
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -25,15 +26,20 @@
 
 namespace trinity::db {
 
+struct Models;  // the row mappings of the models (src/models.hpp)
+
 class Db {
  public:
   /// `engine` and `schema` outlive the Db.
-  Db(sqlcore::Engine& engine, const Schema& schema) : engine_(&engine), schema_(&schema) {}
+  Db(sqlcore::Engine& engine, const Schema& schema);
+  ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
   sqlcore::Engine& engine() const { return *engine_; }
   const Schema& schema() const { return *schema_; }
+  /// The models' row mappings over schema() (internal to the operations).
+  const Models& models() const { return *models_; }
 
   /// Runs `fn(Connection&)` as one unit of work (see above) and returns what it returns.
   /// An operation that calls another operation inside its body gets it joined too (as a
@@ -112,6 +118,7 @@ class Db {
 
   sqlcore::Engine* engine_;
   const Schema* schema_;
+  std::unique_ptr<const Models> models_;
 };
 
 /// A random text id: 32 hex digits (128 bits) from the operating system's generator.

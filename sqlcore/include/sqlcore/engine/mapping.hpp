@@ -1,0 +1,206 @@
+// Mapping<S>: a struct's fields tied to a table's columns, declared once, giving the select list,
+// the row -> struct read, and the struct -> values of an INSERT or UPDATE.
+//
+//   struct User { std::int64_t id; std::string name; std::optional<std::string> email; };
+//   const sqlcore::Mapping<User> user_map = sqlcore::Mapping<User>("User", users)
+//       .field(&User::id, users.id)          // Col<std::int64_t>
+//       .field(&User::name, users.name)      // Col<std::string>
+//       .field(&User::email, users.email);   // Col<std::optional<std::string>>
+//
+//   std::optional<User> u = user_map.optional(conn, user_map.select().where(users.id == 7));
+//   std::vector<User> all = user_map.all(conn, user_map.select().order_by({users.name}));
+//   User made = user_map.one(conn, user_map.insert(create_map.values(request)));
+//
+// A field must have its column's type (std::optional<T> for a nullable column), or be the
+// std::optional of it (a parameter struct: nullopt means "not given"), or be the T of a nullable
+// column (always written; a NULL read is an error, unless the field names a fallback:
+// `field(&S::count, t.count, 0)` on a Col<std::optional<std::int64_t>>); anything else does not
+// compile. A row whose column cannot be read as its field's type is an ArgumentError
+// naming the model, the field and the column.
+//
+// A mapping is immutable once built and may be shared between threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sqlcore/core/value.hpp"
+#include "sqlcore/engine/connection.hpp"
+#include "sqlcore/engine/result.hpp"
+#include "sqlcore/engine/row.hpp"
+#include "sqlcore/schema/table.hpp"
+#include "sqlcore/sql/dml.hpp"
+#include "sqlcore/sql/expression.hpp"
+#include "sqlcore/sql/select.hpp"
+
+namespace sqlcore {
+
+namespace detail {
+template <class T>
+struct IsStdOptional : std::false_type {};
+template <class T>
+struct IsStdOptional<std::optional<T>> : std::true_type {};
+
+/// Reads `value` with `read`, turning a type error into one naming the model, field and column.
+void read_mapped_field(std::string_view model, std::string_view field, const Column& column,
+                       const std::function<void()>& read);
+/// Throws ArgumentError when `column` is not a column of `table`.
+void check_mapped_column(std::string_view model, const Table& table, const Column& column);
+/// The value of `column` in `row`: at `position` when the row's column there has its name (a
+/// row of the mapping's own select), else found by name.
+const Value& mapped_value(const Row& row, std::size_t position, const Column& column);
+}  // namespace detail
+
+template <class S>
+class Mapping {
+ public:
+  /// `model` names the struct in error messages; `table` outlives the mapping.
+  Mapping(std::string model, const Table& table) : model_(std::move(model)), table_(&table) {}
+
+  /// A field read from and written to `column`, named after the column in errors. The field may
+  /// be a member of a base of S.
+  template <class F, class B, class C>
+  Mapping& field(F B::*member, const Col<C>& column) {
+    return field(column.name(), member, column);
+  }
+  /// The same, with the field's own name for errors.
+  template <class F, class B, class C>
+  Mapping& field(std::string name, F B::*base_member, const Col<C>& column) {
+    static_assert(std::is_base_of_v<B, S>, "the field is not a member of the mapped struct");
+    F S::*member = base_member;
+    static_assert(std::is_same_v<F, C> || std::is_same_v<F, std::optional<C>> ||
+                      std::is_same_v<std::optional<F>, C>,
+                  "a mapped field must have its column's type, or be the std::optional of it, "
+                  "or (for a nullable column) the type inside it");
+    check_table(column);
+    Field f{std::move(name), &column.column(), Expr(column), {}, {}};
+    // F = std::optional<C> reads NULL as nullopt.
+    f.read = [member](S& s, const Value& v, std::string_view label) {
+      s.*member = v.template as<F>(label);
+    };
+    f.write = [member](const S& s, bool given_only) -> std::optional<Expr> {
+      const F& value = s.*member;
+      if constexpr (detail::IsStdOptional<F>::value)
+        if (given_only && !value.has_value()) return std::nullopt;
+      return Expr(value);
+    };
+    fields_.push_back(std::move(f));
+    return *this;
+  }
+  /// A non-optional field read from a nullable column: NULL reads as `when_null` (and the
+  /// field's value is always written).
+  template <class F, class B>
+  Mapping& field(F B::*base_member, const Col<std::optional<F>>& column, F when_null) {
+    static_assert(std::is_base_of_v<B, S>, "the field is not a member of the mapped struct");
+    F S::*member = base_member;
+    check_table(column);
+    Field f{column.name(), &column.column(), Expr(column), {}, {}};
+    f.read = [member, when_null](S& s, const Value& v, std::string_view label) {
+      s.*member = v.template as<std::optional<F>>(label).value_or(when_null);
+    };
+    f.write = [member](const S& s, bool) -> std::optional<Expr> { return Expr(s.*member); };
+    fields_.push_back(std::move(f));
+    return *this;
+  }
+
+  const Table& table() const { return *table_; }
+  const std::string& model() const { return model_; }
+
+  /// The mapped columns, in declaration order: a select list or a RETURNING list.
+  std::vector<Expr> columns() const {
+    std::vector<Expr> out;
+    out.reserve(fields_.size());
+    for (const Field& f : fields_) out.push_back(f.expr);
+    return out;
+  }
+  /// SELECT <columns()> FROM <table>: add where(), order_by(), limit() as needed.
+  Select select() const { return Select(columns()).select_from(*table_); }
+
+  /// The struct a row holds (a row of select(), of RETURNING columns(), or any row that has
+  /// the mapped columns by name). Fields the mapping does not name keep their default.
+  S read(const Row& row) const {
+    S out{};
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const Field& f = fields_[i];
+      const Value& v = detail::mapped_value(row, i, *f.column);
+      detail::read_mapped_field(model_, f.name, *f.column,
+                                [&] { f.read(out, v, f.column->name()); });
+    }
+    return out;
+  }
+
+  /// Every field as a column assignment: an INSERT's values.
+  std::vector<Assignment> values(const S& s) const { return assignments(s, false); }
+  /// The fields that hold a value (std::optional fields that are nullopt are left out): an
+  /// UPDATE's SET list from a parameter struct.
+  std::vector<Assignment> changes(const S& s) const { return assignments(s, true); }
+
+  /// INSERT INTO table (values) RETURNING columns(): run it with one().
+  Dml insert(std::vector<Assignment> values) const {
+    Dml d = sqlcore::insert(*table_);
+    d.values(std::move(values)).returning(columns());
+    return d;
+  }
+  /// UPDATE table SET set ... RETURNING columns(): add where(), run it with optional().
+  Dml update(std::vector<Assignment> set) const {
+    Dml d = sqlcore::update(*table_);
+    d.set(std::move(set)).returning(columns());
+    return d;
+  }
+
+  /// The one row `stmt` yields; NoResultFound / MultipleResultsFound otherwise.
+  S one(Connection& c, const Executable& stmt, const Params& params = {}) const {
+    return read(c.execute(stmt, params).one());
+  }
+  /// The row `stmt` yields, or nullopt; MultipleResultsFound when it yields several.
+  std::optional<S> optional(Connection& c, const Executable& stmt,
+                            const Params& params = {}) const {
+    auto row = c.execute(stmt, params).one_or_none();
+    if (!row) return std::nullopt;
+    return read(*row);
+  }
+  /// The first row `stmt` yields, or nullopt (order it).
+  std::optional<S> first(Connection& c, const Executable& stmt, const Params& params = {}) const {
+    auto row = c.execute(stmt, params).first();
+    if (!row) return std::nullopt;
+    return read(*row);
+  }
+  /// Every row `stmt` yields, in its order.
+  std::vector<S> all(Connection& c, const Executable& stmt, const Params& params = {}) const {
+    std::vector<S> out;
+    for (const Row& r : c.execute(stmt, params)) out.push_back(read(r));
+    return out;
+  }
+
+ private:
+  struct Field {
+    std::string name;
+    const Column* column;
+    Expr expr;
+    std::function<void(S&, const Value&, std::string_view)> read;
+    std::function<std::optional<Expr>(const S&, bool)> write;
+  };
+
+  void check_table(const ColBase& column) const {
+    detail::check_mapped_column(model_, *table_, column.column());
+  }
+  std::vector<Assignment> assignments(const S& s, bool given_only) const {
+    std::vector<Assignment> out;
+    out.reserve(fields_.size());
+    for (const Field& f : fields_)
+      if (std::optional<Expr> e = f.write(s, given_only))
+        out.emplace_back(*f.column, std::move(*e));
+    return out;
+  }
+
+  std::string model_;
+  const Table* table_;
+  std::vector<Field> fields_;
+};
+
+}  // namespace sqlcore

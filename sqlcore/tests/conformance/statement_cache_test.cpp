@@ -1,0 +1,164 @@
+// Statements built on every call: one compilation per shape, each execution with its own values;
+// and Mapping<S>, the row mapping declared once per struct.
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <sqlcore/engine/mapping.hpp>
+
+#include "common/sample_schema.hpp"
+#include "conformance/backend.hpp"
+
+using namespace sqlcore;
+
+namespace sqlcore_test {
+namespace {
+
+using sample::Users;
+
+class StatementCacheTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    engine_.emplace(make_engine());
+    md_.create_all(*engine_);
+    Connection c = engine_->connect();
+    for (auto [id, name] : {std::pair{1, "ada"}, {2, "grace"}, {3, "linus"}})
+      c.execute(
+          insert(users).values({{users.id, id}, {users.name, name}, {users.visits, id * 10}}));
+  }
+  std::optional<Engine> engine_;
+  MetaData md_;
+  Users users{md_};
+};
+
+TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {
+  Connection c = engine_->connect();
+  const Dialect& d = c.dialect();
+  auto by_name = [&](const std::string& name) {
+    return select(users.id).where(users.name == name && users.visits > 0);
+  };
+  Select a = by_name("ada"), g = by_name("grace");
+  EXPECT_EQ(&a.compiled(d), &g.compiled(d)) << "one compilation for one shape";
+  EXPECT_EQ(c.execute(a).scalar<std::int64_t>(), 1);
+  EXPECT_EQ(c.execute(g).scalar<std::int64_t>(), 2);
+  EXPECT_EQ(c.execute(by_name("linus")).scalar<std::int64_t>(), 3);
+  // Another shape: another compilation.
+  Select other = select(users.id).where(users.name == "ada");
+  EXPECT_NE(&other.compiled(d), &a.compiled(d));
+  // DML too: the values of each statement, not of the first one compiled.
+  for (int i = 1; i <= 3; ++i)
+    c.execute(update(users).set({{users.visits, 100 + i}}).where(users.id == i));
+  EXPECT_EQ(c.execute(select(users.visits).where(users.id == 2)).scalar<std::int32_t>(), 102);
+  EXPECT_EQ(c.execute(select(users.visits).where(users.id == 3)).scalar<std::int32_t>(), 103);
+}
+
+// A value node used twice is one literal; two equal-looking values are two: different shapes,
+// each right.
+TEST_P(StatementCacheTest, AValueUsedTwiceAndTwoValuesAreDifferentShapes) {
+  Connection c = engine_->connect();
+  const Expr same = Expr(std::int64_t{2});
+  auto twice = select(users.name).where(users.id == same || users.manager_id == same);
+  auto two =
+      select(users.name).where(users.id == std::int64_t{1} || users.manager_id == std::int64_t{2});
+  EXPECT_EQ(c.execute(twice).scalar<std::string>(), "grace");
+  EXPECT_EQ(c.execute(two).scalar<std::string>(), "ada");
+  // IN lists of different lengths are different shapes.
+  auto in = [&](std::vector<Value> ids) {
+    return select(sqlcore::count()).select_from(users).where(users.id.in_(std::move(ids)));
+  };
+  EXPECT_EQ(c.execute(in({1, 2})).scalar<std::int64_t>(), 2);
+  EXPECT_EQ(c.execute(in({3})).scalar<std::int64_t>(), 1);
+  EXPECT_EQ(c.execute(in({1, 2, 3})).scalar<std::int64_t>(), 3);
+}
+
+// Many threads building statements of one shape, each with its own value.
+TEST_P(StatementCacheTest, ThreadsShareCompilationsAndKeepTheirValues) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      Connection c = engine_->connect();
+      for (int i = 0; i < 50; ++i) {
+        const std::int64_t id = 1 + (t + i) % 3;
+        if (c.execute(select(users.id).where(users.id == id)).scalar<std::int64_t>() != id) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+struct Person {
+  std::int64_t id = 0;
+  std::string name = {};
+  std::optional<std::string> email = std::nullopt;
+  std::int32_t visits = 0;
+  std::optional<std::int64_t> manager_id = std::nullopt;
+};
+struct PersonPatch {
+  std::optional<std::string> name = std::nullopt;
+  std::optional<std::string> email = std::nullopt;
+};
+
+TEST_P(StatementCacheTest, MappingReadsAndWritesAStructDeclaredOnce) {
+  const auto person = Mapping<Person>("Person", users)
+                          .field(&Person::id, users.id)
+                          .field(&Person::name, users.name)
+                          .field(&Person::email, users.email)
+                          .field(&Person::visits, users.visits)
+                          .field(&Person::manager_id, users.manager_id);
+  const auto patch = Mapping<PersonPatch>("PersonPatch", users)
+                         .field(&PersonPatch::name, users.name)
+                         .field(&PersonPatch::email, users.email);
+  Connection c = engine_->connect();
+  Person made = person.one(
+      c,
+      person.insert(person.values({.id = 4, .name = "barbara", .email = "b@x.org", .visits = 7})));
+  EXPECT_EQ(made.name, "barbara");
+  EXPECT_EQ(made.email, "b@x.org");
+  EXPECT_FALSE(made.manager_id);
+  EXPECT_EQ(person.all(c, person.select().order_by({users.id})).size(), 4u);
+  EXPECT_FALSE(person.optional(c, person.select().where(users.id == 99)));
+  // changes(): only the given fields.
+  ASSERT_EQ(patch.changes({.email = "new@x.org"}).size(), 1u);
+  auto changed =
+      person.optional(c, person.update(patch.changes({.email = "new@x.org"})).where(users.id == 4));
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->name, "barbara");
+  EXPECT_EQ(changed->email, "new@x.org");
+  // A row read by name: extra columns and another order are fine.
+  auto row = c.execute(select(users.visits, users.name, users.id, users.email, users.manager_id,
+                              users.active)
+                           .where(users.id == 4))
+                 .one();
+  EXPECT_EQ(person.read(row).visits, 7);
+}
+
+TEST_P(StatementCacheTest, AMappedRowOfTheWrongTypeNamesModelFieldAndColumn) {
+  struct Wrong {
+    std::string name;
+    std::string email;  // the column is nullable: NULL cannot be read into it
+  };
+  const auto wrong = Mapping<Wrong>("Wrong", users)
+                         .field(&Wrong::name, users.name)
+                         .field("contact", &Wrong::email, users.email);
+  Connection c = engine_->connect();
+  try {
+    wrong.one(c, wrong.select().where(users.id == 3));  // linus has no email
+    ADD_FAILURE() << "expected ArgumentError";
+  } catch (const ArgumentError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("Wrong.contact"), std::string::npos) << m;
+    EXPECT_NE(m.find("users.email"), std::string::npos) << m;
+  }
+  // A column of another table is refused when the mapping is declared.
+  MetaData other;
+  Users elsewhere{other};
+  EXPECT_THROW(Mapping<Wrong>("Wrong", users).field(&Wrong::name, elsewhere.name), ArgumentError);
+}
+
+SQLCORE_BACKEND_TEST_SUITE(StatementCacheTest);
+
+}  // namespace
+}  // namespace sqlcore_test

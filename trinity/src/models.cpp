@@ -1,0 +1,190 @@
+// The row mappings of trinity-db's models: one declaration per model (see models.hpp).
+#include "models.hpp"
+
+namespace trinity::db {
+
+namespace {
+
+Mapping<User> user_mapping(const Users& t) {
+  return Mapping<User>("User", t)
+      .field(&User::id, t.id)
+      .field(&User::username, t.username)
+      .field(&User::password_hash, t.password_hash)
+      .field(&User::role, t.role)
+      .field(&User::auth0_sub, t.auth0_sub)
+      .field(&User::name, t.name)
+      .field(&User::picture, t.picture)
+      .field(&User::email, t.email)
+      .field(&User::created_at, t.created_at)
+      .field(&User::updated_at, t.updated_at)
+      .field(&User::last_login, t.last_login)
+      .field(&User::suspended_at, t.suspended_at);
+}
+
+Mapping<UserCreate> user_create_mapping(const Users& t) {
+  return Mapping<UserCreate>("UserCreate", t)
+      .field(&UserCreate::username, t.username)
+      .field(&UserCreate::password_hash, t.password_hash)
+      .field(&UserCreate::role, t.role)
+      .field(&UserCreate::email, t.email)
+      .field(&UserCreate::name, t.name)
+      .field(&UserCreate::picture, t.picture)
+      .field(&UserCreate::auth0_sub, t.auth0_sub);
+}
+
+Mapping<UserUpdate> user_update_mapping(const Users& t) {
+  return Mapping<UserUpdate>("UserUpdate", t)
+      .field(&UserUpdate::name, t.name)
+      .field(&UserUpdate::picture, t.picture)
+      .field(&UserUpdate::email, t.email)
+      .field(&UserUpdate::role, t.role)
+      .field(&UserUpdate::auth0_sub, t.auth0_sub);
+}
+
+Mapping<ChatSession> chat_session_mapping(const ChatSessions& t) {
+  return Mapping<ChatSession>("ChatSession", t)
+      .field(&ChatSession::id, t.id)
+      .field(&ChatSession::agent_name, t.agent_name)
+      .field(&ChatSession::user_id, t.user_id)
+      .field(&ChatSession::user_email, t.user_email)
+      .field(&ChatSession::started_at, t.started_at)
+      .field(&ChatSession::last_message_at, t.last_message_at)
+      .field(&ChatSession::message_count, t.message_count, std::int64_t{0})
+      .field(&ChatSession::total_cost, t.total_cost, 0.0)
+      .field(&ChatSession::total_context_used, t.total_context_used, std::int64_t{0})
+      .field(&ChatSession::total_context_max, t.total_context_max, std::int64_t{200000})
+      .field(&ChatSession::status, t.status, std::string("active"))
+      .field(&ChatSession::subscription_id, t.subscription_id);
+}
+
+Mapping<ChatMessage> chat_message_mapping(const ChatMessages& t) {
+  return Mapping<ChatMessage>("ChatMessage", t)
+      .field(&ChatMessage::id, t.id)
+      .field(&ChatMessage::session_id, t.session_id)
+      .field(&ChatMessage::agent_name, t.agent_name)
+      .field(&ChatMessage::user_id, t.user_id)
+      .field(&ChatMessage::user_email, t.user_email)
+      .field(&ChatMessage::role, t.role)
+      .field(&ChatMessage::content, t.content)
+      .field(&ChatMessage::timestamp, t.timestamp)
+      .field(&ChatMessage::cost, t.cost)
+      .field(&ChatMessage::context_used, t.context_used)
+      .field(&ChatMessage::context_max, t.context_max)
+      .field(&ChatMessage::tool_calls, t.tool_calls)
+      .field(&ChatMessage::execution_time_ms, t.execution_time_ms)
+      .field(&ChatMessage::source, t.source, std::string("text"))
+      .field(&ChatMessage::subscription_id, t.subscription_id)
+      .field(&ChatMessage::output_tokens, t.output_tokens);
+}
+
+Mapping<ChatMessageCreate> chat_message_create_mapping(const ChatMessages& t) {
+  using M = ChatMessageCreate;
+  return Mapping<M>("ChatMessageCreate", t)
+      .field(&M::session_id, t.session_id)
+      .field(&M::agent_name, t.agent_name)
+      .field(&M::user_id, t.user_id)
+      .field(&M::user_email, t.user_email)
+      .field(&M::role, t.role)
+      .field(&M::content, t.content)
+      .field(&M::cost, t.cost)
+      .field(&M::context_used, t.context_used)
+      .field(&M::context_max, t.context_max)
+      .field(&M::tool_calls, t.tool_calls)
+      .field(&M::execution_time_ms, t.execution_time_ms)
+      .field(&M::source, t.source)
+      .field(&M::subscription_id, t.subscription_id)
+      .field(&M::output_tokens, t.output_tokens);
+}
+
+Mapping<Activity> activity_mapping(const AgentActivities& t) {
+  return Mapping<Activity>("Activity", t)
+      .field(&Activity::id, t.id)
+      .field(&Activity::agent_name, t.agent_name)
+      .field(&Activity::activity_type, t.activity_type)
+      .field(&Activity::activity_state, t.activity_state)
+      .field(&Activity::parent_activity_id, t.parent_activity_id)
+      .field(&Activity::started_at, t.started_at)
+      .field(&Activity::completed_at, t.completed_at)
+      .field(&Activity::duration_ms, t.duration_ms)
+      .field(&Activity::user_id, t.user_id)
+      .field(&Activity::triggered_by, t.triggered_by)
+      .field(&Activity::related_chat_message_id, t.related_chat_message_id)
+      .field(&Activity::related_execution_id, t.related_execution_id)
+      .field(&Activity::details, t.details)
+      .field(&Activity::error, t.error)
+      .field(&Activity::created_at, t.created_at);
+}
+
+Mapping<ActivityCreate> activity_create_mapping(const AgentActivities& t) {
+  return Mapping<ActivityCreate>("ActivityCreate", t)
+      .field(&ActivityCreate::agent_name, t.agent_name)
+      .field(&ActivityCreate::activity_type, t.activity_type)
+      .field(&ActivityCreate::activity_state, t.activity_state)
+      .field(&ActivityCreate::triggered_by, t.triggered_by)
+      .field(&ActivityCreate::parent_activity_id, t.parent_activity_id)
+      .field(&ActivityCreate::user_id, t.user_id)
+      .field(&ActivityCreate::related_chat_message_id, t.related_chat_message_id)
+      .field(&ActivityCreate::related_execution_id, t.related_execution_id)
+      .field(&ActivityCreate::details, t.details);
+}
+
+Mapping<AgentPermission> agent_permission_mapping(const AgentPermissions& t) {
+  return Mapping<AgentPermission>("AgentPermission", t)
+      .field(&AgentPermission::id, t.id)
+      .field(&AgentPermission::source_agent, t.source_agent)
+      .field(&AgentPermission::target_agent, t.target_agent)
+      .field(&AgentPermission::created_at, t.created_at)
+      .field(&AgentPermission::created_by, t.created_by);
+}
+
+Mapping<SystemSetting> system_setting_mapping(const SystemSettings& t) {
+  return Mapping<SystemSetting>("SystemSetting", t)
+      .field(&SystemSetting::key, t.key)
+      .field(&SystemSetting::value, t.value)
+      .field(&SystemSetting::updated_at, t.updated_at);
+}
+
+// added_by_username is joined from users by the operations that list entries.
+Mapping<WhitelistEntry> whitelist_entry_mapping(const EmailWhitelist& t) {
+  return Mapping<WhitelistEntry>("WhitelistEntry", t)
+      .field(&WhitelistEntry::id, t.id)
+      .field(&WhitelistEntry::email, t.email)
+      .field(&WhitelistEntry::added_by, t.added_by)
+      .field(&WhitelistEntry::added_at, t.added_at)
+      .field(&WhitelistEntry::source, t.source)
+      .field(&WhitelistEntry::default_role, t.default_role);
+}
+
+// username and user_email are joined from users by the operations that list keys.
+Mapping<McpApiKey> mcp_api_key_mapping(const McpApiKeys& t) {
+  return Mapping<McpApiKey>("McpApiKey", t)
+      .field(&McpApiKey::id, t.id)
+      .field(&McpApiKey::name, t.name)
+      .field(&McpApiKey::description, t.description)
+      .field(&McpApiKey::key_prefix, t.key_prefix)
+      .field(&McpApiKey::created_at, t.created_at)
+      .field(&McpApiKey::last_used_at, t.last_used_at)
+      .field(&McpApiKey::usage_count, t.usage_count, std::int64_t{0})
+      .field(&McpApiKey::is_active, t.is_active, true)
+      .field(&McpApiKey::user_id, t.user_id)
+      .field(&McpApiKey::agent_name, t.agent_name)
+      .field(&McpApiKey::scope, t.scope, std::string("user"));
+}
+
+}  // namespace
+
+Models::Models(const Schema& s)
+    : user(user_mapping(s.users)),
+      user_create(user_create_mapping(s.users)),
+      user_update(user_update_mapping(s.users)),
+      chat_session(chat_session_mapping(s.chat_sessions)),
+      chat_message(chat_message_mapping(s.chat_messages)),
+      chat_message_create(chat_message_create_mapping(s.chat_messages)),
+      activity(activity_mapping(s.agent_activities)),
+      activity_create(activity_create_mapping(s.agent_activities)),
+      agent_permission(agent_permission_mapping(s.agent_permissions)),
+      system_setting(system_setting_mapping(s.system_settings)),
+      whitelist_entry(whitelist_entry_mapping(s.email_whitelist)),
+      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys)) {}
+
+}  // namespace trinity::db

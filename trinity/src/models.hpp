@@ -1,0 +1,42 @@
+// The row mappings of trinity-db's models (internal): each model struct tied to its table's
+// columns once, here, and used by every operation that reads or writes it (see "Writing an
+// operation" in docs/trinity.md). One Models per Db, built from its Schema.
+#pragma once
+
+#include <sqlcore/engine/mapping.hpp>
+
+#include "trinity/db/activity.hpp"
+#include "trinity/db/chat.hpp"
+#include "trinity/db/email_auth.hpp"
+#include "trinity/db/mcp_keys.hpp"
+#include "trinity/db/permissions.hpp"
+#include "trinity/db/schema.hpp"
+#include "trinity/db/settings.hpp"
+#include "trinity/db/users.hpp"
+
+namespace trinity::db {
+
+using sqlcore::Mapping;
+
+struct Models {
+  explicit Models(const Schema& s);
+
+  // users
+  Mapping<User> user;
+  Mapping<UserCreate> user_create;
+  Mapping<UserUpdate> user_update;
+  // chat
+  Mapping<ChatSession> chat_session;
+  Mapping<ChatMessage> chat_message;
+  Mapping<ChatMessageCreate> chat_message_create;
+  // activities
+  Mapping<Activity> activity;
+  Mapping<ActivityCreate> activity_create;
+  // agent permissions, settings, email login, MCP keys
+  Mapping<AgentPermission> agent_permission;
+  Mapping<SystemSetting> system_setting;
+  Mapping<WhitelistEntry> whitelist_entry;
+  Mapping<McpApiKey> mcp_api_key;
+};
+
+}  // namespace trinity::db
