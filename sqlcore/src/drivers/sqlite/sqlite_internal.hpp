@@ -1,0 +1,166 @@
+// The SQLite driver's internals shared by its files: errors, cached statements, cursor, connection.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/driver.hpp"
+
+namespace sqlcore::sqlite_driver {
+
+// ---- errors ---------------------------------------------------------------------------------
+
+inline bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+// The SQLSTATE closest to a SQLite extended result code (sqlite_errors.cpp).
+std::string sqlstate_for(int rc, std::string_view msg);
+// Builds the ErrorInfo for SQLite code `code` and throws (sqlite_errors.cpp).
+[[noreturn]] void raise_code(int code, std::string message, std::string_view sql);
+// Throws for result code `rc` of a call on `db`; call before anything resets the error state.
+[[noreturn]] void raise_sqlite(sqlite3* db, int rc, std::string_view sql);
+
+// ---- statements -----------------------------------------------------------------------------
+
+// How a column's declared type asks its text/integer values to be read back. JSON is not among
+// them: a JSON column read without a type (text()) is text on every backend, and a typed read
+// (a select of a Json column) parses it through the column's type.
+enum class Decl : std::uint8_t { plain, boolean, timestamp, date };
+
+// The Decl a column's declared type asks for (sqlite_statement.cpp).
+Decl decl_of(const char* decltype_text);
+
+struct Stmt {
+  sqlite3_stmt* stmt = nullptr;
+  std::shared_ptr<const Columns> columns;
+  std::vector<Decl> decl;
+  bool readonly = false;
+  bool dml = false;     // INSERT / UPDATE / DELETE / REPLACE (rowcount applies)
+  bool insert = false;  // last_insert_id applies
+  bool in_use = false;  // a cursor is reading it
+  int reprepared = 0;   // SQLITE_STMTSTATUS_REPREPARE when columns were last described
+  ~Stmt() { sqlite3_finalize(stmt); }
+
+  // Reads the result columns' names and declared types.
+  void describe() {
+    const int n = sqlite3_column_count(stmt);
+    std::vector<std::string> names;
+    decl.clear();
+    for (int i = 0; i < n; ++i) {
+      names.emplace_back(sqlite3_column_name(stmt, i));
+      decl.push_back(decl_of(sqlite3_column_decltype(stmt, i)));
+    }
+    columns = std::make_shared<const Columns>(std::move(names));
+    reprepared = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+  }
+  // The change counters of a completed run of this statement. An INSERT, UPDATE or DELETE sets
+  // sqlite3_changes() when it completes, even to 0; other statements leave it alone, so they
+  // report -1 (as PostgreSQL does for DDL).
+  void counts(sqlite3* db, std::int64_t& affected, std::optional<std::int64_t>& last_id) const {
+    if (readonly || !dml) return;
+    affected = sqlite3_changes64(db);
+    if (insert && affected > 0) last_id = sqlite3_last_insert_rowid(db);
+  }
+  // SQLite re-prepares a statement by itself after a schema change (in step); the columns may
+  // have changed with it.
+  void refresh_if_reprepared() {
+    if (sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0) != reprepared) describe();
+  }
+};
+
+// Memory for SqliteCursor objects (sqlite_statement.cpp says how).
+namespace cursor_memory {
+void* allocate(std::size_t size, std::size_t block);
+void release(void* p, std::size_t size, std::size_t block);
+}  // namespace cursor_memory
+
+class SqliteConnection;
+
+// A cursor over a stepping statement. States: streaming (reads from the statement) ->
+// finished (statement reset); or streaming -> detached (remaining rows buffered) -> finished.
+class SqliteCursor final : public DriverCursor {
+ public:
+  SqliteCursor(SqliteConnection* conn, Stmt* stmt, bool returns_rows, bool has_row);
+  ~SqliteCursor() override;
+
+  static void* operator new(std::size_t size) {
+    return cursor_memory::allocate(size, sizeof(SqliteCursor));
+  }
+  static void operator delete(void* p, std::size_t size) {
+    cursor_memory::release(p, size, sizeof(SqliteCursor));
+  }
+
+  const std::shared_ptr<const Columns>& columns() const override { return columns_; }
+  bool returns_rows() const override { return returns_rows_; }
+  bool fetch(std::vector<Value>& row) override;
+  std::int64_t rows_affected() const override { return rows_affected_; }
+  std::optional<std::int64_t> last_insert_id() const override { return last_insert_id_; }
+
+  void detach();  // buffer every remaining row and let go of the statement
+
+ private:
+  void finish();
+  void read_row(std::vector<Value>& row);
+
+  SqliteConnection* conn_;
+  Stmt* stmt_;  // null once finished or detached
+  std::shared_ptr<const Columns> columns_;
+  bool returns_rows_;
+  bool has_row_;
+  bool need_step_ = false;
+  std::int64_t rows_affected_ = -1;
+  std::optional<std::int64_t> last_insert_id_;
+  std::vector<std::vector<Value>> buffered_;  // filled by detach()
+  std::size_t next_buffered_ = 0;
+};
+
+class SqliteConnection final : public DriverConnection {
+ public:
+  SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override;
+
+  sqlite3* db() const { return db_; }
+  void cursor_done(SqliteCursor* c) {
+    if (active_ == c) active_ = nullptr;
+  }
+
+  Execution execute(const std::string& sql, std::span<const Value* const> params) override;
+  std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
+                            std::size_t rows) override;
+  void execute_simple(const std::string& sql) override;
+  void detach_cursors() override;
+  bool ping() override;
+  bool is_alive() override { return db_ != nullptr; }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  void backup_to(const std::string& path) override;
+
+ private:
+  [[noreturn]] void fail(Stmt& st, int rc, const std::string& sql);
+  Stmt& prepare(const std::string& sql);
+  [[gnu::noinline]] Stmt& lookup_or_prepare(const std::string& sql);
+  // `copy`: the statement may step after execute() returns, when `params` are gone.
+  void bind(Stmt& st, std::span<const Value* const> params, bool copy);
+  [[gnu::noinline]] static int bind_other(sqlite3_stmt* s, int i, const Value& v,
+                                          sqlite3_destructor_type keep);
+  [[noreturn, gnu::noinline]] void bind_failed(sqlite3_stmt* s, int rc);
+  static int bind_text_copy(sqlite3_stmt* s, int i, const std::string& t);
+
+  static constexpr std::size_t kCacheCapacity = 256;
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  SqliteCursor* active_ = nullptr;
+  const std::string* last_key_ = nullptr;  // the most recently used cache entry
+  Stmt* last_ = nullptr;
+};
+
+}  // namespace sqlcore::sqlite_driver
