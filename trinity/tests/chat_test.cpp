@@ -20,7 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/small_stack.hpp"
+#include <sqlcore/testing/small_stack.hpp>
+
 #include "fixture.hpp"
 
 using namespace sqlcore;
@@ -58,7 +59,7 @@ TEST_P(ChatOpsTest, ToolCallsNestedTooDeepAreRefusedOnASmallStack) {
   const std::optional<Json> hostile =
       Json::parse(std::string(100000, '[') + std::string(100000, ']'));
   std::string message;
-  sqlcore_test::on_small_stack(sqlcore_test::kSmallStack, [&] {
+  sqlcore::test::on_small_stack(sqlcore::test::kSmallStack, [&] {
     try {
       dbm().chat().add_chat_message(session.id, "a1", ada_, "ada@example.com", "assistant", "x",
                                     std::nullopt, std::nullopt, std::nullopt, hostile);

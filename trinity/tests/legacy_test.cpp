@@ -16,7 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "tool.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/manager.hpp"
@@ -94,7 +95,7 @@ std::string legacy_ddl(const Table& t) {
   return sql + ")";
 }
 
-class LegacyAdoptionTest : public sqlcore_test::BackendTest {
+class LegacyAdoptionTest : public sqlcore::test::BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
@@ -269,7 +270,7 @@ TEST_P(LegacyAdoptionTest, ValuesNoBackendShouldTakeAreListedAndNothingChanges) 
 // Another application's database that merely has a schema_migrations table and a users table
 // with a username column is refused, and every byte of it stays: its version table, and the
 // users columns trinity-db does not know (a password hash among them).
-class ForeignDatabaseTest : public sqlcore_test::BackendTest {};
+class ForeignDatabaseTest : public sqlcore::test::BackendTest {};
 
 TEST_P(ForeignDatabaseTest, IsRefusedWithTheReasonAndNothingChanges) {
   if (!single_writer_file()) GTEST_SKIP() << "a database file of another application";

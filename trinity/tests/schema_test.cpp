@@ -13,13 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "trinity/db/migrations.hpp"
 #include "trinity/db/schema.hpp"
 
 using namespace sqlcore;
 using namespace std::chrono_literals;
-using sqlcore_test::BackendTest;
+using sqlcore::test::BackendTest;
 using trinity::db::Schema;
 
 namespace {

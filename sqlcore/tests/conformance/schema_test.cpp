@@ -15,12 +15,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 #include "inspect/reflector.hpp"
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 // ---- catalog readers ----------------------------------------------------------------------
