@@ -21,8 +21,8 @@ const std::vector<TableDomain>& table_domains() {
         "agent_tags", "system_views"}},
       {"schedules",
        "Schedules and executions",
-       "Scheduled (cron, webhook) work and every execution of an agent: one row per turn, its "
-       "state, cost and where it came from.",
+       "Schedules (cron and webhook triggers) and the executions of agents: each run's state, "
+       "result, cost and origin, its queueing and its retries.",
        {"agent_schedules", "schedule_executions"}},
       {"chat",
        "Chat",
@@ -47,7 +47,7 @@ const std::vector<TableDomain>& table_domains() {
        {"agent_notifications", "operator_queue"}},
       {"monitoring",
        "Monitoring and dashboards",
-       "Health checks, alert cool-downs and the values and layout of agent dashboards.",
+       "Health checks, alert cool-downs and the values and configuration of agent dashboards.",
        {"agent_health_checks", "monitoring_alert_cooldowns", "agent_dashboard_values",
         "agent_dashboard_cache"}},
       {"integrations",

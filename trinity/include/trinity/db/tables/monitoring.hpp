@@ -1,5 +1,5 @@
 // trinity-db tables, monitoring and dashboards: health checks, alert cool-downs and the values and
-// layout of agent dashboards.
+// configuration of agent dashboards.
 //
 // Each table is one struct: its columns, then its constructor declaring the table's keys and
 // indexes. Included by trinity/db/schema.hpp, which lists the decisions the comments refer to.

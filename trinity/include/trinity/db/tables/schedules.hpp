@@ -1,5 +1,5 @@
-// trinity-db tables, schedules and executions: scheduled (cron, webhook) work and every execution
-// of an agent: one row per turn, its state, cost and where it came from.
+// trinity-db tables, schedules and executions: schedules (cron and webhook triggers) and the
+// executions of agents: each run's state, result, cost and origin, its queueing and its retries.
 //
 // Each table is one struct: its columns, then its constructor declaring the table's keys and
 // indexes. Included by trinity/db/schema.hpp, which lists the decisions the comments refer to.
