@@ -1,5 +1,6 @@
-// trinity_bench: the message operation of trinity-db (issue 6, item 9) against the raw C APIs
-// (sqlite3, libpq) doing the same work in the same run, on a SQLite file (WAL) and on PostgreSQL.
+// trinity_bench: the message operation of trinity-db (target: p99 under 30 ms) against the raw C
+// APIs (sqlite3, libpq) doing the same work in the same run, on a SQLite file (WAL) and on
+// PostgreSQL.
 //
 // The operation: add_chat_message(session, ...) and then get_chat_messages(session) (latest 100).
 //   trinity  dbm.chat().add_chat_message({session, agent, user_id, email, "user", content}), one
@@ -913,7 +914,7 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
   if (!any) std::printf("(no benchmark ran)\n");
   std::printf(
       "\nEach run starts from fresh sessions of %d messages that grow by its operations (1 thread: "
-      "to %d).\nThe target is the issue's (original system: under 30 ms); it is reported, never "
+      "to %d).\nThe target is the original system's (under 30 ms); it is reported, never "
       "asserted.\n",
       kPrefill, kPrefill + iterations_per_thread(1));
   std::fflush(stdout);

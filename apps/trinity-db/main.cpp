@@ -5,11 +5,16 @@
 //   trinity-db --url postgresql://trinity@db/trinity status
 //   trinity-db check                        # exit 2 when revisions are pending or the schema
 //   drifted
+//   trinity-db reference > docs/trinity-tables.md   # the tables reference, from the metadata
 #include <sqlcore/cli/cli.hpp>
+
+#include <string>
+#include <vector>
 
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/manager.hpp"
 #include "trinity/db/migrations.hpp"
+#include "trinity/db/reference.hpp"
 #include "trinity/db/schema.hpp"
 
 int main(int argc, char** argv) {
@@ -45,5 +50,17 @@ int main(int argc, char** argv) {
   // Tables trinity-db does not know (another tool's, or kept by adoption) are never dropped:
   // check and diff list them as extra instead of as drift.
   app.keep_unknown_tables = true;
+  // docs/trinity-tables.md is this command's output; a test fails when the file is out of date.
+  // Needs no database.
+  app.extra_commands.push_back(
+      {"reference", "Print the tables reference (docs/trinity-tables.md) generated from the schema",
+       [](sqlcore::cli::Context& ctx, const std::vector<std::string>& args) {
+         if (!args.empty()) {
+           ctx.err() << "error: reference takes no arguments (redirect its output to a file)\n";
+           return sqlcore::cli::k_exit_error;
+         }
+         ctx.out() << trinity::db::tables_reference();
+         return sqlcore::cli::k_exit_ok;
+       }});
   return sqlcore::cli::run(app, argc, argv);
 }

@@ -1,17 +1,18 @@
-// The trinity-db revision history. Each revision lives in its own file (revision_<id>.cpp) and
-// is frozen once written: it describes a change from the schema the revisions before it left, and
-// never reads schema.hpp (whose declarations move on). Add a revision for every change to the
-// declarations -- `trinity-db diff --cpp` against a database at head writes its body -- and the
-// parity test checks that the history's head equals the MetaData on every backend.
+// The trinity-db revision history. Each revision lives in its own file under revisions/
+// (revisions/revision_<id>.cpp) and is frozen once written: it describes a change from the schema
+// the revisions before it left, and never reads the table declarations (schema.hpp and
+// trinity/db/tables/, which move on). Add a revision for every change to the declarations --
+// `trinity-db diff --cpp` against a database at head writes its body -- and the parity test
+// checks that the history's head equals the MetaData on every backend.
 #include "trinity/db/migrations.hpp"
 
-#include "revisions.hpp"
+#include "revisions/revisions.hpp"
 
 namespace trinity::db {
 
 const sqlcore::migrate::History& history() {
   static const sqlcore::migrate::History h({
-      {"0001_initial", "the 45 tables of SCHEMA.md", revisions::upgrade_0001_initial,
+      {"0001_initial", "the 45 tables of the original schema", revisions::upgrade_0001_initial,
        revisions::downgrade_0001_initial},
       {"0002_double_precision", "money and measurements in double precision (were Float)",
        revisions::upgrade_0002_double_precision, revisions::downgrade_0002_double_precision,

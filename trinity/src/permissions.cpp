@@ -1,7 +1,7 @@
 // PermissionOperations: agent_permissions (unique source_agent, target_agent).
 //
-// Agent existence and ownership are read from agent_ownership directly: AgentOperations (the
-// dependency OPERATIONS.md lists) is not built yet. An agent counts as registered while its row
+// Agent existence and ownership are read from agent_ownership directly: AgentOperations (which
+// would answer both) is not built yet. An agent counts as registered while its row
 // exists and is not soft-deleted (deleted_at IS NULL).
 #include "trinity/db/permissions.hpp"
 

@@ -20,7 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/small_stack.hpp"
+#include <sqlcore/testing/small_stack.hpp>
+
 #include "fixture.hpp"
 
 using namespace sqlcore;
@@ -67,7 +68,7 @@ TEST_P(ChatOpsTest, ToolCallsNestedTooDeepAreRefusedOnASmallStack) {
                                          .content = "x"};
   hostile.tool_calls = Json::parse(std::string(100000, '[') + std::string(100000, ']'));
   std::string message;
-  sqlcore_test::on_small_stack(sqlcore_test::kSmallStack, [&] {
+  sqlcore::test::on_small_stack(sqlcore::test::kSmallStack, [&] {
     try {
       dbm().chat().add_chat_message(hostile);
       ADD_FAILURE() << "expected DataError";

@@ -1,5 +1,5 @@
 // The trinity-db test fixture: a DatabaseManager on this test's own database, for every backend
-// (the conformance suite's BackendTest gives the URL and cleans up).
+// (sqlcore::testing's BackendTest gives the URL and cleans up).
 #pragma once
 
 #include <functional>
@@ -8,12 +8,13 @@
 #include <string>
 #include <utility>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "trinity/db/manager.hpp"
 
 namespace trinity_test {
 
-class TrinityTest : public sqlcore_test::BackendTest {
+class TrinityTest : public sqlcore::test::BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();

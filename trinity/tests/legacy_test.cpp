@@ -16,7 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "tool.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/manager.hpp"
@@ -33,23 +34,23 @@ const std::set<std::string> kLaterColumns = {
 const std::set<std::string> kLaterTables = {"agent_notifications", "slack_workspaces",
                                             "agent_events", "agent_event_subscriptions"};
 
-/// The original's spelling of a column type (SCHEMA.md's notation).
+/// The original's spelling of a column type (its CREATE TABLE used only INTEGER, REAL and TEXT).
 std::string legacy_type(const Column& c) {
   switch (c.type().kind()) {
     case TypeKind::small_integer:
     case TypeKind::integer:
     case TypeKind::big_integer:
-    case TypeKind::boolean:  // [b] INTEGER 0/1
+    case TypeKind::boolean:  // a flag: INTEGER 0/1
       return "INTEGER";
     case TypeKind::float_:
     case TypeKind::double_:
       return "REAL";
-    default:  // [ts], [j], [enc] and text: TEXT
+    default:  // time stamps, JSON, encrypted secrets and text: TEXT
       return "TEXT";
   }
 }
 
-/// CREATE TABLE in the original's style for a table of SCHEMA.md (as the MetaData declares it):
+/// CREATE TABLE in the original's style for one of its tables (as the MetaData declares it):
 /// no CHECKs, no enforced foreign keys, INTEGER PRIMARY KEY AUTOINCREMENT for numbered keys.
 std::string legacy_ddl(const Table& t) {
   std::string sql = "CREATE TABLE \"" + t.name() + "\" (";
@@ -94,7 +95,7 @@ std::string legacy_ddl(const Table& t) {
   return sql + ")";
 }
 
-class LegacyAdoptionTest : public sqlcore_test::BackendTest {
+class LegacyAdoptionTest : public sqlcore::test::BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
@@ -269,7 +270,7 @@ TEST_P(LegacyAdoptionTest, ValuesNoBackendShouldTakeAreListedAndNothingChanges) 
 // Another application's database that merely has a schema_migrations table and a users table
 // with a username column is refused, and every byte of it stays: its version table, and the
 // users columns trinity-db does not know (a password hash among them).
-class ForeignDatabaseTest : public sqlcore_test::BackendTest {};
+class ForeignDatabaseTest : public sqlcore::test::BackendTest {};
 
 TEST_P(ForeignDatabaseTest, IsRefusedWithTheReasonAndNothingChanges) {
   if (!single_writer_file()) GTEST_SKIP() << "a database file of another application";

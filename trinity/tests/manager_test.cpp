@@ -7,7 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "trinity/db/manager.hpp"
 #include "trinity/db/migrations.hpp"
 
@@ -96,7 +97,7 @@ TEST(TrinityManagerStartup, AnUnreachableOrMalformedUrlIsAClearErrorWithoutThePa
   EXPECT_EQ(malformed.find("sekret"), std::string::npos) << malformed;
 }
 
-class TrinityManagerTest : public sqlcore_test::BackendTest {};
+class TrinityManagerTest : public sqlcore::test::BackendTest {};
 
 TEST_P(TrinityManagerTest, MigratesToHeadOrRefusesWithTheCommandToRun) {
   if (in_memory()) GTEST_SKIP() << "each engine on the in-memory backend has its own database";

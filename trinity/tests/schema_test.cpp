@@ -1,4 +1,4 @@
-// The trinity-db schema on every backend: the 45 tables as declared (SCHEMA.md's column counts),
+// The trinity-db schema on every backend: the 45 tables as declared (the original's column counts),
 // create_all() and the migration history both compare equal to the MetaData (the parity gate),
 // foreign keys are enforced (and cascade on delete and on rename where declared), and the unique,
 // case-insensitive and partial unique indexes reject what they must and accept what they must.
@@ -13,13 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "trinity/db/migrations.hpp"
 #include "trinity/db/schema.hpp"
 
 using namespace sqlcore;
 using namespace std::chrono_literals;
-using sqlcore_test::BackendTest;
+using sqlcore::test::BackendTest;
 using trinity::db::Schema;
 
 namespace {
@@ -51,8 +52,8 @@ std::optional<IntegrityKind> integrity_error(const std::function<void()>& fn) {
 
 // ---- the declarations, without a database ----------------------------------------------------
 
-TEST(TrinitySchemaDeclaration, HasTheTablesAndColumnsOfSchemaMd) {
-  // Table -> column count, as SCHEMA.md gives them.
+TEST(TrinitySchemaDeclaration, HasTheTablesAndColumnsOfTheOriginal) {
+  // Table -> column count, as the original schema has them.
   const std::map<std::string, std::size_t> expected = {
       {"users", 13},
       {"subscription_credentials", 8},
@@ -108,7 +109,7 @@ TEST(TrinitySchemaDeclaration, HasTheTablesAndColumnsOfSchemaMd) {
     ASSERT_NE(it, expected.end()) << t->name();
     EXPECT_EQ(t->columns().size(), it->second) << t->name();
   }
-  // Every index of SCHEMA.md: 118, of which 6 unique and 11 partial, 1 on an expression.
+  // Every index of the original schema: 118, of which 6 unique and 11 partial, 1 on an expression.
   std::size_t indexes = 0, unique = 0, partial = 0, expression = 0;
   for (const Table* t : s.metadata.tables()) {
     for (const Index& ix : t->indexes()) {
@@ -140,7 +141,7 @@ TEST(TrinitySchemaDeclaration, KeysJoinColumnsOfOneType) {
     }
     for (const Index& ix : t->indexes()) EXPECT_LE(ix.name().size(), kMaxIdentifierLength);
   }
-  EXPECT_EQ(keys, 33u);  // every FK of SCHEMA.md
+  EXPECT_EQ(keys, 33u);  // every foreign key of the original schema
 }
 
 TEST(TrinitySchemaDeclaration, HistoryHeadIsDoublePrecision) {

@@ -6,7 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+
 #include "tool.hpp"
 
 namespace {
@@ -15,7 +16,7 @@ using trinity_test::quoted;
 using trinity_test::ToolRun;
 using trinity_test::trinity_db;
 
-class TrinityToolTest : public sqlcore_test::BackendTest {
+class TrinityToolTest : public sqlcore::test::BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();

@@ -22,7 +22,8 @@ std::string join_names(const std::vector<const Column*>& cols) {
 }
 
 // Integers with integers, text with text: a key and its reference hold the same kind of value.
-// Anything else must be the same type (LESSONS: mismatched FK types break on PostgreSQL).
+// Anything else must be the same type (PostgreSQL refuses a foreign key between columns of types it
+// cannot compare, e.g. TEXT and BIGINT).
 bool compatible_key_types(const Type& a, const Type& b) {
   auto family = [](const Type& t) {
     switch (t.kind()) {

@@ -4,14 +4,17 @@
 #include <algorithm>
 #include <chrono>
 
+#include <sqlcore/testing/backend.hpp>
 #include "common/rich_schema.hpp"
-#include "conformance/backend.hpp"
 
 using namespace sqlcore;
 using namespace std::chrono_literals;
 using sqlcore::migrate::Change;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 std::vector<std::string> keys(const std::vector<Change>& changes) {

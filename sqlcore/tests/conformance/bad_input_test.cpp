@@ -8,12 +8,15 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "common/small_stack.hpp"
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
+#include <sqlcore/testing/small_stack.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 struct Docs : Table {

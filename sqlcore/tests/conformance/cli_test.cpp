@@ -11,8 +11,8 @@
 
 #include <sqlcore/cli/cli.hpp>
 
+#include <sqlcore/testing/backend.hpp>
 #include "common/sample_revisions.hpp"
-#include "conformance/backend.hpp"
 
 using namespace sqlcore;
 using namespace sqlcore::migrate;
@@ -20,6 +20,9 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 using Strings = std::vector<std::string>;

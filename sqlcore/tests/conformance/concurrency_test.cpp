@@ -10,12 +10,15 @@
 #include <optional>
 #include <thread>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 using namespace std::chrono_literals;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class ConcurrencyTest : public BackendTest {};

@@ -2,11 +2,14 @@
 // server types read back by type (PostgreSQL OIDs; SQLite declared types).
 #include <nlohmann/json.hpp>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class ConnectionTest : public BackendTest {};

@@ -1,10 +1,13 @@
 // One error hierarchy on every backend: integrity kinds, programming errors, connection errors,
 // bind misuse; messages show the SQL and never a bound value or a password.
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class ErrorTest : public BackendTest {

@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include <sqlcore/testing/backend.hpp>
 #include "common/sample_schema.hpp"
-#include "conformance/backend.hpp"
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 using sample::Posts;

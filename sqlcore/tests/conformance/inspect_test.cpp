@@ -10,13 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <sqlcore/testing/backend.hpp>
 #include "common/rich_schema.hpp"
-#include "conformance/backend.hpp"
 #include "inspect/reflector.hpp"
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 std::string loose(std::string_view s) {

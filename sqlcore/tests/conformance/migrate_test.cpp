@@ -7,14 +7,17 @@
 #include <map>
 #include <thread>
 
+#include <sqlcore/testing/backend.hpp>
 #include "common/sample_revisions.hpp"
-#include "conformance/backend.hpp"
 
 using namespace sqlcore;
 using namespace sqlcore::migrate;
 using namespace std::chrono_literals;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 using Strings = std::vector<std::string>;

@@ -5,12 +5,15 @@
 #include <future>
 #include <thread>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 using namespace std::chrono_literals;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class PoolTest : public BackendTest {};

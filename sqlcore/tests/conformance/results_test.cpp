@@ -1,10 +1,13 @@
 // Results: streaming, all/first/scalars, rowcount, returning, last insert id, results that
 // outlive the next statement, text() binds against a real server.
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class ResultTest : public BackendTest {

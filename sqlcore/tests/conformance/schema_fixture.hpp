@@ -17,11 +17,12 @@
 #include <utility>
 #include <vector>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 namespace sqlcore_test {
 
 using namespace sqlcore;
+using namespace sqlcore::test;
 
 // ---- catalog readers ----------------------------------------------------------------------
 

@@ -7,12 +7,16 @@
 #include <nlohmann/json.hpp>
 #include <sqlcore/engine/mapping.hpp>
 
+#include <sqlcore/testing/backend.hpp>
+
 #include "common/sample_schema.hpp"
-#include "conformance/backend.hpp"
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 using sample::Users;

@@ -1,11 +1,14 @@
 // Transactions: commit, rollback, RAII rollback, engine.begin, savepoints, atomic failures.
 #include <stdexcept>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class TransactionTest : public BackendTest {

@@ -3,11 +3,14 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "conformance/backend.hpp"
+#include <sqlcore/testing/backend.hpp>
 
 using namespace sqlcore;
 
 namespace sqlcore_test {
+
+using namespace sqlcore::test;
+
 namespace {
 
 class ValueRoundTripTest : public BackendTest {

@@ -31,7 +31,7 @@ std::string error_of(F&& fn) {
   return "<no error>";
 }
 
-// The example table of DESIGN.md, as a struct with typed handles.
+// A users table as the schema documentation declares one: a struct with typed handles.
 struct Users : Table {
   explicit Users(MetaData& m) : Table(m, "users") {}
   Col<std::int64_t> id = column("id", types::BigInteger).primary_key();

@@ -1,7 +1,7 @@
 // The trinity-db migration history: revisions from an empty database to the schema of
-// schema.hpp, each frozen in its own file (trinity/src/revision_<id>.cpp). Its head equals the
-// MetaData: after Migrator(engine, history()).upgrade(), sqlcore::migrate::compare(conn,
-// schema().metadata) is empty on every backend (tested).
+// schema.hpp, each frozen in its own file (trinity/src/revisions/revision_<id>.cpp). Its head
+// equals the MetaData: after Migrator(engine, history()).upgrade(),
+// sqlcore::migrate::compare(conn, schema().metadata) is empty on every backend (tested).
 //
 //   sqlcore::migrate::Migrator(engine, trinity::db::history()).upgrade();
 #pragma once

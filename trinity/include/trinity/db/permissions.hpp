@@ -37,9 +37,9 @@ struct AgentPermission {
 
 class PermissionOperations {
  public:
-  /// `users` resolves owners for grant_default_permissions(). (OPERATIONS.md also lists the
-  /// agent operations as a dependency; until AgentOperations exists, agent existence and
-  /// ownership are read from agent_ownership directly.)
+  /// `users` resolves owners for grant_default_permissions(). (The agent operations are a
+  /// dependency too; until AgentOperations exists, agent existence and ownership are read from
+  /// agent_ownership directly.)
   PermissionOperations(Db& db, UserOperations& users) : db_(db), users_(users) {}
 
   /// The agents `source_agent` may call, sorted.

@@ -1,5 +1,8 @@
-// Runs test code on a thread with a small stack, as a server's worker threads may have: what
-// recurses once per level of its input fails there instead of passing on an 8 MB main stack.
+// sqlcore::testing: runs test code on a thread with a small stack, as a server's worker threads
+// may have: what recurses once per level of its input fails there instead of passing on an 8 MB
+// main stack.
+//
+//   sqlcore::test::on_small_stack(sqlcore::test::kSmallStack, [&] { parse(deeply_nested); });
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,7 +12,7 @@
 #include <exception>
 #include <functional>
 
-namespace sqlcore_test {
+namespace sqlcore::test {
 
 inline constexpr std::size_t kSmallStack = 256 * 1024;
 
@@ -39,4 +42,4 @@ inline void on_small_stack(std::size_t bytes, const std::function<void()>& fn) {
   if (job.error) std::rethrow_exception(job.error);
 }
 
-}  // namespace sqlcore_test
+}  // namespace sqlcore::test

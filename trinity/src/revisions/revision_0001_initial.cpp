@@ -1,9 +1,11 @@
-// Revision 0001_initial: the 45 tables of SCHEMA.md as they were when it was written, frozen.
+// Revision 0001_initial: the 45 tables of the original system's schema as they were when it was
+// written, frozen.
 //
 // Generated with `trinity-db --url sqlite:// diff --cpp` (sqlcore::migrate::render_cpp) against
 // an empty database, then kept: this revision must go on creating exactly these tables whatever
-// schema.hpp declares later; later changes are later revisions. The parity test (the history's
-// head equals the MetaData on every backend) checks that revisions and declarations agree.
+// the table declarations (trinity/db/tables/) say later; later changes are later revisions. The
+// parity test (the history's head equals the MetaData on every backend) checks that revisions and
+// declarations agree.
 #include <cstdint>
 #include <string>
 

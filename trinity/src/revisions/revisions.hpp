@@ -1,4 +1,4 @@
-// The revisions of trinity-db's history, one file each (revision_<id>.cpp). Internal.
+// The revisions of trinity-db's history, one file each (revisions/revision_<id>.cpp). Internal.
 #pragma once
 
 #include <sqlcore/migrate/migrate.hpp>

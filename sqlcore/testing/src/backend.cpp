@@ -1,18 +1,19 @@
-// The conformance suite's entry: decides which backends run (SQLCORE_TEST_BACKENDS, and
-// SQLCORE_TEST_ONLY from each CTest entry), fails when PostgreSQL is requested but unreachable.
+// sqlcore::testing: the backend fixture and the run's entry, which decides which backends run
+// (SQLCORE_TEST_BACKENDS, and SQLCORE_TEST_ONLY from each CTest entry) and fails when PostgreSQL
+// is requested but unreachable.
+#include "sqlcore/testing/backend.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <random>
 #include <sstream>
 
-#include "conformance/backend.hpp"
-
-using namespace sqlcore;
-
-namespace sqlcore_test {
+namespace sqlcore::test {
 
 std::vector<std::string>& active_backends() {
   static std::vector<std::string> v;
@@ -126,8 +127,6 @@ std::string BackendTest::t_json() const {
   return backend() == "postgresql" ? "JSONB" : "JSON";
 }
 
-}  // namespace sqlcore_test
-
 namespace {
 
 std::vector<std::string> split_backends(const std::string& spec) {
@@ -148,7 +147,7 @@ std::vector<std::string> split_backends(const std::string& spec) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_all_tests(int argc, char** argv) {
   const char* spec = std::getenv("SQLCORE_TEST_BACKENDS");
   auto requested = split_backends(spec != nullptr && *spec != '\0' ? spec : "sqlite,postgresql");
   for (const auto& b : requested) {
@@ -159,7 +158,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto& active = sqlcore_test::active_backends();
+  auto& active = active_backends();
   if (const char* only = std::getenv("SQLCORE_TEST_ONLY"); only != nullptr && *only != '\0') {
     if (std::find(requested.begin(), requested.end(), only) == requested.end()) {
       std::cout << "backend " << only
@@ -172,14 +171,14 @@ int main(int argc, char** argv) {
     active = requested;
   }
   if (std::find(active.begin(), active.end(), "postgresql") != active.end()) {
-    if (sqlcore_test::postgres_url().empty()) {
+    if (postgres_url().empty()) {
       std::cerr << "FAIL: the postgresql backend is requested but SQLCORE_TEST_POSTGRES_URL is "
-                   "not set. Run `make test` (it starts a server), or SQLite only on purpose: "
-                   "SQLCORE_TEST_BACKENDS=sqlite\n";
+                   "not set. Set it to a server's URL (in sqlcore's repository, `make test` "
+                   "starts one), or test SQLite only on purpose: SQLCORE_TEST_BACKENDS=sqlite\n";
       return 1;
     }
     try {
-      auto e = create_engine(sqlcore_test::postgres_url());
+      auto e = create_engine(postgres_url());
       e.connect().execute(text("SELECT 1"));
     } catch (const std::exception& ex) {
       std::cerr << "FAIL: cannot reach the PostgreSQL test server: " << ex.what() << '\n';
@@ -189,3 +188,5 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
+
+}  // namespace sqlcore::test
