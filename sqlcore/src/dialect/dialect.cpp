@@ -10,6 +10,7 @@
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/schema/table.hpp"
+#include "sqlcore/sql/compiler.hpp"
 
 namespace sqlcore {
 
@@ -165,14 +166,8 @@ std::vector<std::pair<std::string, std::string>> Dialect::type_checks(const Colu
   return out;
 }
 
-std::string Dialect::string_agg_sql(const std::string& expr, const std::string& separator) const {
-  return "string_agg(CAST(" + expr + " AS TEXT), " + separator + ")";
-}
-
-void Dialect::append_limit_offset(std::string& out, std::optional<std::int64_t> limit,
-                                  std::optional<std::int64_t> offset) const {
-  if (limit) out += " LIMIT " + std::to_string(*limit);
-  if (offset) out += " OFFSET " + std::to_string(*offset);
+std::unique_ptr<SqlCompiler> Dialect::make_compiler() const {
+  return std::make_unique<SqlCompiler>(*this);
 }
 
 std::vector<std::string> Dialect::migration_lock_sql(std::int64_t,

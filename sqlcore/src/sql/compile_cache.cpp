@@ -3,9 +3,9 @@
 
 #include <stdexcept>
 
-#include "compiler.hpp"
 #include "shape.hpp"
 #include "sqlcore/dialect/dialect.hpp"
+#include "statement_cache.hpp"
 
 namespace sqlcore::detail {
 

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 
-#include "compiler.hpp"
 #include "nodes.hpp"
 #include "shape.hpp"
 #include "sqlcore/core/error.hpp"
+#include "statement_cache.hpp"
 
 namespace sqlcore {
 

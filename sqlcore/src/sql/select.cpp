@@ -1,9 +1,9 @@
 // Select and FromItem: builders over shared, copy-on-write statement data.
 #include "sqlcore/sql/select.hpp"
 
-#include "compiler.hpp"
 #include "nodes.hpp"
 #include "sqlcore/core/error.hpp"
+#include "statement_cache.hpp"
 
 namespace sqlcore {
 

@@ -522,8 +522,21 @@ static_assert(Comparable<Expr, const char*>);  // Expr opts out of the check
 static_assert(!Comparable<std::vector<int>, Expr>);
 
 // A minimal dialect (what a new backend implements) without NULLS FIRST/LAST: the compiler
-// emulates it with an extra sort key.
+// emulates it with an extra sort key. Its compiler overrides the two constructs it spells its
+// own way; JSON members use the standard JSON_VALUE.
 namespace {
+class OldSqlCompiler final : public SqlCompiler {
+ public:
+  using SqlCompiler::SqlCompiler;
+
+ protected:
+  bool supports_nulls_order() const override { return false; }
+  void visit_datetime_add(std::string& out, const std::string& expr,
+                          std::int64_t seconds) override {
+    out += "DATEADD(second, " + std::to_string(seconds) + ", " + expr + ")";
+  }
+};
+
 class OldSqlDialect final : public Dialect {
  public:
   std::string_view name() const override { return "oldsql"; }
@@ -533,17 +546,86 @@ class OldSqlDialect final : public Dialect {
   std::string current_timestamp_sql(const Type&) const override { return "CURRENT_TIMESTAMP"; }
   std::string has_table_sql() const override { return "SELECT 1"; }
   // No catalog reader: Inspector refuses this dialect with CompileError.
-  bool supports_nulls_order() const override { return false; }
-  bool json_path_as_string() const override { return true; }
-  std::string json_extract_sql(const std::string& doc,
-                               const std::vector<std::string>& path) const override {
-    return "JSON_VALUE(" + doc + ", " + path.at(0) + ")";
+  std::unique_ptr<SqlCompiler> make_compiler() const override {
+    return std::make_unique<OldSqlCompiler>(*this);
   }
-  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
-    return "DATEADD(second, " + std::to_string(seconds) + ", " + expr + ")";
+};
+
+// MySQL's spellings, written here and nowhere in sqlcore: backtick quoting, INSERT ... ON
+// DUPLICATE KEY UPDATE with VALUES(col) for the proposed value, and LIMIT with every OFFSET.
+class MySqlTestCompiler final : public SqlCompiler {
+ public:
+  using SqlCompiler::SqlCompiler;
+
+ protected:
+  void visit_upsert(std::string& out, const UpsertClause& u) override {
+    out += " ON DUPLICATE KEY UPDATE ";
+    if (u.do_nothing) {  // MySQL's idiom for "ignore": set a key column to itself
+      const std::string c = quote(u.conflict_columns.at(0)->name());
+      out += c + " = " + c;
+      return;
+    }
+    for (std::size_t i = 0; i < u.set.size(); ++i) {
+      if (i) out += ", ";
+      out += quote(u.set[i].first->name()) + " = ";
+      render_value(out, *u.set[i].first, u.set[i].second);
+    }
+  }
+  void visit_excluded(std::string& out, const Column& column) override {
+    out += "VALUES(" + quote(column.name()) + ")";
+  }
+  // OFFSET needs a LIMIT; MySQL's documented "no limit" is the largest unsigned 64-bit value.
+  void visit_limit_offset(std::string& out, std::optional<std::int64_t> limit,
+                          std::optional<std::int64_t> offset) override {
+    if (limit || offset)
+      out += " LIMIT " + (limit ? std::to_string(*limit) : std::string("18446744073709551615"));
+    if (offset) out += " OFFSET " + std::to_string(*offset);
+  }
+};
+
+class MySqlTestDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "mysql-test"; }
+  std::vector<std::string> url_schemes() const override { return {"mysql-test"}; }
+  void append_placeholder(std::string& out, std::size_t) const override { out += '?'; }
+  std::string quote_identifier(std::string_view ident) const override {
+    std::string out = "`";
+    for (char c : ident) out += c == '`' ? std::string("``") : std::string(1, c);
+    return out + "`";
+  }
+  std::size_t max_parameters() const override { return 65535; }
+  std::string current_timestamp_sql(const Type&) const override { return "CURRENT_TIMESTAMP(6)"; }
+  std::string has_table_sql() const override { return "SELECT 1"; }
+  std::unique_ptr<SqlCompiler> make_compiler() const override {
+    return std::make_unique<MySqlTestCompiler>(*this);
   }
 };
 }  // namespace
+
+TEST_F(Golden, AThirdBackendRendersItsOwnUpsertQuotingAndLimitWithoutCoreChanges) {
+  MySqlTestDialect my;
+  EXPECT_EQ(insert(settings)
+                .values({{settings.key, "k"}, {settings.value, "v"}})
+                .on_conflict({settings.key})
+                .do_update({settings.value})
+                .sql(my),
+            "INSERT INTO `settings` (`key`, `value`) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+            "`value` = VALUES(`value`)");
+  EXPECT_EQ(insert(settings)
+                .values({{settings.key, "k"}, {settings.value, "v"}})
+                .on_conflict({settings.key})
+                .do_update({{settings.hits, settings.hits + 1}})
+                .sql(my),
+            "INSERT INTO `settings` (`key`, `value`) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+            "`hits` = `settings`.`hits` + ?");
+  EXPECT_EQ(select(users.id).order_by({users.id}).limit(10).offset(20).sql(my),
+            "SELECT `users`.`id` FROM `users` ORDER BY `users`.`id` LIMIT 10 OFFSET 20");
+  EXPECT_EQ(select(users.id).offset(5).sql(my),
+            "SELECT `users`.`id` FROM `users` LIMIT 18446744073709551615 OFFSET 5");
+  // The built-in dialects are untouched by it.
+  EXPECT_EQ(select(users.id).offset(5).sql(pg()),
+            "SELECT \"users\".\"id\" FROM \"users\" OFFSET 5");
+}
 
 TEST_F(Golden, ANewDialectOnlyImplementsItsDifferences) {
   OldSqlDialect old;

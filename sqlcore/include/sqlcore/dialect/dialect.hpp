@@ -17,6 +17,7 @@ namespace sqlcore {
 
 class Column;
 class Connection;
+class SqlCompiler;
 class Type;
 class Value;
 
@@ -117,26 +118,10 @@ class Dialect {
   /// (SQLite), migrations rebuild the table.
   virtual bool supports_alter_column() const { return true; }
 
-  // Expressions: where backends spell the same meaning differently. Defaults are standard SQL.
-  /// ILIKE exists; without it ilike() compiles to lower(a) LIKE lower(b).
-  virtual bool supports_ilike() const { return false; }
-  /// ORDER BY ... NULLS FIRST/LAST exists; without it an extra sort key emulates it.
-  virtual bool supports_nulls_order() const { return true; }
-  /// String aggregation of `expr` with separator `separator` (both rendered SQL).
-  virtual std::string string_agg_sql(const std::string& expr, const std::string& separator) const;
-  /// Appended to a SELECT for for_update(); empty where the backend has no row locks.
-  virtual std::string for_update_sql() const { return " FOR UPDATE"; }
-  /// Appends LIMIT / OFFSET (either may be absent).
-  virtual void append_limit_offset(std::string& out, std::optional<std::int64_t> limit,
-                                   std::optional<std::int64_t> offset) const;
-  /// JSON paths are bound as one path string (`$."a"[0]`) rather than one value per step.
-  virtual bool json_path_as_string() const = 0;
-  /// A JSON member of `doc` as SQL text (a string without quotes, other values as JSON text);
-  /// `path` holds the placeholders of the bound path (one, or one per step).
-  virtual std::string json_extract_sql(const std::string& doc,
-                                       const std::vector<std::string>& path) const = 0;
-  /// A DateTime expression moved by `seconds`, in the form this backend stores.
-  virtual std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const = 0;
+  // Statements: how select() and insert()/update()/delete_from() are rendered. A backend that
+  // spells a construct its own way (LIMIT, upserts, JSON members, time arithmetic...) returns a
+  // SqlCompiler subclass overriding that construct (sql/compiler.hpp).
+  virtual std::unique_ptr<SqlCompiler> make_compiler() const;
 
   /// This dialect's compilations of expression statements, by shape (internal).
   detail::CompileCache& compile_cache() const { return *compile_cache_; }

@@ -5,6 +5,7 @@
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
 #include "sqlcore/schema/table.hpp"
+#include "sqlcore/sql/compiler.hpp"
 
 namespace sqlcore {
 
@@ -64,22 +65,12 @@ class PgDialect final : public Dialect {
     if (t.kind() == TypeKind::time) return "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::time";
     return "CURRENT_TIMESTAMP";
   }
-  bool supports_ilike() const override { return true; }
   std::vector<std::string> migration_lock_sql(std::int64_t key,
                                               std::chrono::milliseconds timeout) const override {
     return {"SET LOCAL lock_timeout = '" + std::to_string(timeout.count()) + "ms'",
             "SELECT pg_advisory_xact_lock(" + std::to_string(key) + ")"};
   }
-  bool json_path_as_string() const override { return false; }
-  std::string json_extract_sql(const std::string& doc,
-                               const std::vector<std::string>& path) const override {
-    std::string out = "jsonb_extract_path_text(" + doc;
-    for (const auto& p : path) out += ", " + p;
-    return out + ")";
-  }
-  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
-    return "(" + expr + " + " + std::to_string(seconds) + " * INTERVAL '1 second')";
-  }
+  std::unique_ptr<SqlCompiler> make_compiler() const override;
   std::unique_ptr<detail::Reflector> reflector(Connection& c) const override {
     return detail::make_pg_reflector(c);
   }
@@ -89,6 +80,31 @@ class PgDialect final : public Dialect {
            "current_schema()";
   }
 };
+
+// PostgreSQL's spellings: ILIKE, jsonb_extract_path_text with one bound value per step, and
+// interval arithmetic.
+class PgCompiler final : public SqlCompiler {
+ public:
+  using SqlCompiler::SqlCompiler;
+
+ protected:
+  bool supports_ilike() const override { return true; }
+  bool json_path_as_string() const override { return false; }
+  void visit_json_extract(std::string& out, const std::string& doc,
+                          const std::vector<std::string>& path) override {
+    out += "jsonb_extract_path_text(" + doc;
+    for (const auto& p : path) out += ", " + p;
+    out += ")";
+  }
+  void visit_datetime_add(std::string& out, const std::string& expr,
+                          std::int64_t seconds) override {
+    out += "(" + expr + " + " + std::to_string(seconds) + " * INTERVAL '1 second')";
+  }
+};
+
+std::unique_ptr<SqlCompiler> PgDialect::make_compiler() const {
+  return std::make_unique<PgCompiler>(*this);
+}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
 #include "sqlcore/schema/table.hpp"
+#include "sqlcore/sql/compiler.hpp"
 
 namespace sqlcore {
 
@@ -94,27 +95,7 @@ class SqliteDialect final : public Dialect {
     return {"PRAGMA foreign_keys = ON"};
   }
   std::string foreign_key_check_sql() const override { return "PRAGMA foreign_key_check"; }
-  std::string string_agg_sql(const std::string& expr, const std::string& sep) const override {
-    return "group_concat(" + expr + ", " + sep + ")";
-  }
-  // No row locks: write transactions are serialised (BEGIN IMMEDIATE), so none are needed.
-  std::string for_update_sql() const override { return {}; }
-  // OFFSET needs a LIMIT in SQLite; -1 means none.
-  void append_limit_offset(std::string& out, std::optional<std::int64_t> limit,
-                           std::optional<std::int64_t> offset) const override {
-    if (limit || offset) out += " LIMIT " + std::to_string(limit ? *limit : -1);
-    if (offset) out += " OFFSET " + std::to_string(*offset);
-  }
-  bool json_path_as_string() const override { return true; }
-  std::string json_extract_sql(const std::string& doc,
-                               const std::vector<std::string>& path) const override {
-    return "json_extract(" + doc + ", " + path.at(0) + ")";
-  }
-  // Whole seconds move the `YYYY-MM-DD HH:MM:SS` part; the `.ffffff` tail stays as it was.
-  std::string datetime_add_sql(const std::string& expr, std::int64_t seconds) const override {
-    return "(strftime('%Y-%m-%d %H:%M:%S', " + expr + ", '" + (seconds >= 0 ? "+" : "") +
-           std::to_string(seconds) + " seconds') || substr(" + expr + ", 20))";
-  }
+  std::unique_ptr<SqlCompiler> make_compiler() const override;
   std::unique_ptr<detail::Reflector> reflector(Connection& c) const override {
     return detail::make_sqlite_reflector(c);
   }
@@ -122,6 +103,42 @@ class SqliteDialect final : public Dialect {
     return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";
   }
 };
+
+// SQLite's spellings: group_concat, LIMIT -1 for OFFSET alone, json_extract with a path string,
+// strftime arithmetic on the stored text, and no row locks.
+class SqliteCompiler final : public SqlCompiler {
+ public:
+  using SqlCompiler::SqlCompiler;
+
+ protected:
+  void visit_string_agg(std::string& out, const std::string& expr,
+                        const std::string& sep) override {
+    out += "group_concat(" + expr + ", " + sep + ")";
+  }
+  // No row locks: write transactions are serialised (BEGIN IMMEDIATE), so none are needed.
+  void visit_for_update(std::string&) override {}
+  // OFFSET needs a LIMIT in SQLite; -1 means none.
+  void visit_limit_offset(std::string& out, std::optional<std::int64_t> limit,
+                          std::optional<std::int64_t> offset) override {
+    if (limit || offset) out += " LIMIT " + std::to_string(limit ? *limit : -1);
+    if (offset) out += " OFFSET " + std::to_string(*offset);
+  }
+  bool json_path_as_string() const override { return true; }
+  void visit_json_extract(std::string& out, const std::string& doc,
+                          const std::vector<std::string>& path) override {
+    out += "json_extract(" + doc + ", " + path.at(0) + ")";
+  }
+  // Whole seconds move the `YYYY-MM-DD HH:MM:SS` part; the `.ffffff` tail stays as it was.
+  void visit_datetime_add(std::string& out, const std::string& expr,
+                          std::int64_t seconds) override {
+    out += "(strftime('%Y-%m-%d %H:%M:%S', " + expr + ", '" + (seconds >= 0 ? "+" : "") +
+           std::to_string(seconds) + " seconds') || substr(" + expr + ", 20))";
+  }
+};
+
+std::unique_ptr<SqlCompiler> SqliteDialect::make_compiler() const {
+  return std::make_unique<SqliteCompiler>(*this);
+}
 
 }  // namespace
 

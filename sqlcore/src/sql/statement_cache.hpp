@@ -1,5 +1,5 @@
-// The statement compiler (internal): renders a SelectData or DmlData for one dialect, and the
-// per-statement cache that keeps one compilation per dialect.
+// Compiling expression statements (internal): a SelectData or DmlData through its dialect's
+// SqlCompiler, and the per-statement cache that keeps one compilation per dialect.
 #pragma once
 
 #include <atomic>
@@ -12,13 +12,10 @@
 #include <vector>
 
 #include "nodes.hpp"
+#include "sqlcore/sql/compiler.hpp"
 #include "sqlcore/sql/text.hpp"
 
 namespace sqlcore::detail {
-
-/// Numbers the values written into a statement (Shape::index): a fixed slot made from one gets
-/// its number as BindSlot::literal.
-using LiteralIndex = std::unordered_map<const Value*, std::uint32_t>;
 
 std::shared_ptr<const CompiledStatement> compile_select(const SelectData& s, const Dialect& d,
                                                         const LiteralIndex* literals = nullptr);
