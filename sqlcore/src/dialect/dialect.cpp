@@ -55,7 +55,7 @@ std::string quote_string(std::string_view s) {
 
 }  // namespace
 
-std::string Dialect::type_sql(const Type& t) const {
+std::string DdlRules::type_sql(const Type& t) const {
   switch (t.kind()) {
     case TypeKind::small_integer:
       return "SMALLINT";
@@ -92,19 +92,19 @@ std::string Dialect::type_sql(const Type& t) const {
   return "TEXT";
 }
 
-std::string Dialect::column_type_sql(const Column& column) const {
+std::string DdlRules::column_type_sql(const Column& column) const {
   return type_sql(column.type());
 }
 
-std::string Dialect::identity_sql(const Column&) const {
+std::string DdlRules::identity_sql(const Column&) const {
   return {};
 }
 
-std::string Dialect::inline_primary_key_sql(const Column&) const {
+std::string DdlRules::inline_primary_key_sql(const Column&) const {
   return {};
 }
 
-std::string Dialect::literal_sql(const Value& value, const Type&) const {
+std::string DdlRules::literal_sql(const Value& value, const Type&) const {
   using K = Value::Kind;
   switch (value.kind()) {
     case K::null:
@@ -151,7 +151,7 @@ std::string Dialect::literal_sql(const Value& value, const Type&) const {
   return "NULL";
 }
 
-std::vector<std::pair<std::string, std::string>> Dialect::type_checks(const Column& column) const {
+std::vector<std::pair<std::string, std::string>> DdlRules::type_checks(const Column& column) const {
   std::vector<std::pair<std::string, std::string>> out;
   if (column.type().kind() == TypeKind::enumeration) {
     std::string cond = quote_identifier(column.name()) + " IN (";
@@ -170,12 +170,12 @@ std::unique_ptr<SqlCompiler> Dialect::make_compiler() const {
   return std::make_unique<SqlCompiler>(*this);
 }
 
-std::vector<std::string> Dialect::migration_lock_sql(std::int64_t,
-                                                     std::chrono::milliseconds) const {
+std::vector<std::string> MigrationRules::migration_lock_sql(std::int64_t,
+                                                            std::chrono::milliseconds) const {
   return {};
 }
 
-std::string Dialect::lock_wait_setting_sql(std::chrono::milliseconds) const {
+std::string MigrationRules::lock_wait_setting_sql(std::chrono::milliseconds) const {
   return {};
 }
 
