@@ -74,7 +74,7 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       chat_(db_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
-    engine_.connect();  // reachable?
+    (void)engine_.connect();  // reachable?
   } catch (const sqlcore::Error& e) {
     throw StartupError("trinity-db: cannot open the database " + where + ": " + e.what() +
                        (engine_.dialect().embedded()

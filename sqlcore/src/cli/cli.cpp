@@ -66,7 +66,7 @@ Engine& Context::engine() {
   }
   Engine e = std::move(*opened);
   try {
-    e.connect();
+    (void)e.connect();  // reachable? (the connection goes back to the pool)
   } catch (const DatabaseError& ex) {
     std::string what = scrub(ex.what(), url_);
     if (what.find(display_url()) == std::string::npos) {

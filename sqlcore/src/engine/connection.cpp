@@ -9,6 +9,7 @@
 #include <span>
 
 #include "engine/engine_state.hpp"
+#include "sql/slot_checks.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/engine/row.hpp"
 
@@ -172,12 +173,12 @@ bool pass_unchanged(const CompiledStatement& c, const Value* const* values) {
   const std::size_t n = c.slot_pass.size();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint8_t pass = c.slot_pass[i];
-    if (pass == CompiledStatement::kAnyKind) continue;
+    if (pass == detail::kAnyKind) continue;
     const Value& v = *values[i];
     const auto k = static_cast<std::uint8_t>(v.kind());
     if (k == pass || k == 0 /* NULL */) continue;
     // ASCII without NUL needs no further look; anything else goes to the full check.
-    if (pass == CompiledStatement::kTextKind && v.kind() == Value::Kind::text &&
+    if (pass == detail::kTextKind && v.kind() == Value::Kind::text &&
         plain_ascii(v.text_unchecked()))
       continue;
     if (!c.slot_types[i]->accepts(*values[i], c.slots[i].label)) return false;

@@ -1,6 +1,8 @@
 // Result: streaming rows from a driver cursor, one()/first()/scalar() and the thread's spare row.
 #include "sqlcore/engine/result.hpp"
 
+#include "engine/row_access.hpp"
+
 #include "sqlcore/sql/text.hpp"
 
 #include "sqlcore/core/error.hpp"
@@ -43,10 +45,10 @@ constexpr std::size_t kSpareMaxText = 256;
 // Moves `row` (a destroyed Result's current row) into this thread's spare slot when the slot is
 // free and the row is an ordinary one; values that hold much memory are dropped first.
 [[gnu::noinline]] void keep_as_spare(Row& row) {
-  std::vector<Value>& values = row.mutable_values();
+  std::vector<Value>& values = detail::RowAccess::values(row);
   if (values.capacity() > kSpareMaxColumns) return;
   Row* spare = spare_row();
-  if (spare == nullptr || spare->mutable_values().capacity() != 0) return;
+  if (spare == nullptr || detail::RowAccess::values(*spare).capacity() != 0) return;
   for (Value& v : values) {
     const Value::Kind k = v.kind();
     if ((k == Value::Kind::text && v.text_unchecked().capacity() > kSpareMaxText) ||
@@ -73,7 +75,7 @@ Result& Result::operator=(Result&&) noexcept = default;
 
 Result::~Result() {
   cursor_.reset();
-  if (current_.mutable_values().capacity() != 0) keep_as_spare(current_);
+  if (detail::RowAccess::values(current_).capacity() != 0) keep_as_spare(current_);
 }
 
 const std::shared_ptr<const Columns>& Result::columns_ref() const {
@@ -83,19 +85,21 @@ const std::shared_ptr<const Columns>& Result::columns_ref() const {
 bool Result::fetch_into(Row& row) {
   if (!cursor_) return false;
   // A row without storage yet (a new Result's) takes this thread's spare: no allocation.
-  std::vector<Value>& values = row.mutable_values();
-  if (values.capacity() == 0 && t_spare != nullptr && t_spare->mutable_values().capacity() != 0)
+  std::vector<Value>& values = detail::RowAccess::values(row);
+  if (values.capacity() == 0 && t_spare != nullptr &&
+      detail::RowAccess::values(*t_spare).capacity() != 0)
     row.swap(*t_spare);
-  if (!cursor_->fetch(row.mutable_values())) return false;
+  if (!cursor_->fetch(detail::RowAccess::values(row))) return false;
   const std::shared_ptr<const Columns>& columns = cursor_->columns();
-  if (row.columns_ptr() != columns.get()) row.set_columns(columns);
+  if (detail::RowAccess::columns(row) != columns.get())
+    detail::RowAccess::set_columns(row, columns);
   if (typed_) apply_result_types(row);
   return true;
 }
 
 void Result::apply_result_types(Row& row) const {
   const auto& types = typed_->result_types;
-  std::vector<Value>& values = row.mutable_values();
+  std::vector<Value>& values = detail::RowAccess::values(row);
   const std::size_t n = std::min(types.size(), values.size());
   for (std::size_t i = 0; i < n; ++i) {
     if (!types[i] || types[i]->reads_unchanged(values[i])) continue;

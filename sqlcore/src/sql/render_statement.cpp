@@ -4,6 +4,7 @@
 #include <set>
 
 #include "renderer.hpp"
+#include "slot_checks.hpp"
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore::detail {
@@ -42,7 +43,7 @@ std::shared_ptr<const CompiledStatement> Renderer::finish(std::string sql) {
   out_->params_only = std::all_of(out_->slots.begin(), out_->slots.end(), [](const BindSlot& s) {
     return s.source == BindSlot::Source::param;
   });
-  out_->index_types();
+  index_slot_checks(*out_);
   // No column needs converting on read: leave `result_types` empty (the fast path again).
   if (std::none_of(out_->result_types.begin(), out_->result_types.end(),
                    [](const std::optional<Type>& t) { return t.has_value(); }))

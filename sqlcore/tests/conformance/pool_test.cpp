@@ -116,7 +116,7 @@ TEST_P(PoolTest, InvalidatedConnectionIsNotReused) {
     auto c = engine.connect();
     c.invalidate();
   }
-  engine.connect();
+  (void)engine.connect();
   EXPECT_EQ(engine.pool_status().connects, 2u);
 }
 

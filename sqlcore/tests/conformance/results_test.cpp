@@ -157,7 +157,7 @@ TEST_P(SchemaChangeTest, InsideATransactionTheNextAttemptSeesTheNewShape) {
   auto c = engine.connect();
   exec(c, "CREATE TABLE shape2 (a BIGINT)");
   auto select_all = text("SELECT * FROM shape2");
-  c.execute(select_all).all();
+  (void)c.execute(select_all).all();
   exec(c, "ALTER TABLE shape2 ADD COLUMN b TEXT");
   {
     auto tx = c.begin();

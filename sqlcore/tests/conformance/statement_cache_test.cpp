@@ -149,7 +149,7 @@ TEST_P(StatementCacheTest, AMappedRowOfTheWrongTypeNamesModelFieldAndColumn) {
                          .field("contact", &Wrong::email, users.email);
   Connection c = engine_->connect();
   try {
-    wrong.one(c, wrong.select().where(users.id == 3));  // linus has no email
+    (void)wrong.one(c, wrong.select().where(users.id == 3));  // linus has no email
     ADD_FAILURE() << "expected ArgumentError";
   } catch (const ArgumentError& e) {
     const std::string m = e.what();

@@ -76,7 +76,7 @@ class Dialect : public DdlRules, public MigrationRules {
   // Statements: how select() and insert()/update()/delete_from() are rendered. A backend that
   // spells a construct its own way (LIMIT, upserts, JSON members, time arithmetic...) returns a
   // SqlCompiler subclass overriding that construct (sql/compiler.hpp).
-  virtual std::unique_ptr<SqlCompiler> make_compiler() const;
+  [[nodiscard]] virtual std::unique_ptr<SqlCompiler> make_compiler() const;
 
   /// This dialect's compilations of expression statements, by shape (internal).
   detail::CompileCache& compile_cache() const { return *compile_cache_; }

@@ -66,7 +66,7 @@ class Engine {
   /// Checks a connection out of the pool, opening one if allowed. Throws OperationalError when
   /// the pool stays exhausted for pool_timeout (the message names the sizes) or the database
   /// cannot be reached.
-  Connection connect();
+  [[nodiscard]] Connection connect();
 
   /// Runs `fn(Connection&)` in a transaction: commits when it returns, rolls back and rethrows
   /// when it throws. Returns what `fn` returns.
@@ -98,7 +98,7 @@ class Engine {
 /// Creates an engine for `url` (see Url for the forms). Throws ArgumentError for a malformed URL,
 /// an unknown scheme, a backend whose driver is not linked, or a bad setting. Opens no connection
 /// yet.
-Engine create_engine(const Url& url, const EngineOptions& options = {});
-Engine create_engine(std::string_view url, const EngineOptions& options = {});
+[[nodiscard]] Engine create_engine(const Url& url, const EngineOptions& options = {});
+[[nodiscard]] Engine create_engine(std::string_view url, const EngineOptions& options = {});
 
 }  // namespace sqlcore

@@ -112,18 +112,18 @@ class Mapping {
   const std::string& model() const { return model_; }
 
   /// The mapped columns, in declaration order: a select list or a RETURNING list.
-  std::vector<Expr> columns() const {
+  [[nodiscard]] std::vector<Expr> columns() const {
     std::vector<Expr> out;
     out.reserve(fields_.size());
     for (const Field& f : fields_) out.push_back(f.expr);
     return out;
   }
   /// SELECT <columns()> FROM <table>: add where(), order_by(), limit() as needed.
-  Select select() const { return Select(columns()).select_from(*table_); }
+  [[nodiscard]] Select select() const { return Select(columns()).select_from(*table_); }
 
   /// The struct a row holds (a row of select(), of RETURNING columns(), or any row that has
   /// the mapped columns by name). Fields the mapping does not name keep their default.
-  S read(const Row& row) const {
+  [[nodiscard]] S read(const Row& row) const {
     S out{};
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const Field& f = fields_[i];
@@ -135,43 +135,45 @@ class Mapping {
   }
 
   /// Every field as a column assignment: an INSERT's values.
-  std::vector<Assignment> values(const S& s) const { return assignments(s, false); }
+  [[nodiscard]] std::vector<Assignment> values(const S& s) const { return assignments(s, false); }
   /// The fields that hold a value (std::optional fields that are nullopt are left out): an
   /// UPDATE's SET list from a parameter struct.
-  std::vector<Assignment> changes(const S& s) const { return assignments(s, true); }
+  [[nodiscard]] std::vector<Assignment> changes(const S& s) const { return assignments(s, true); }
 
   /// INSERT INTO table (values) RETURNING columns(): run it with one().
-  Dml insert(std::vector<Assignment> values) const {
+  [[nodiscard]] Dml insert(std::vector<Assignment> values) const {
     Dml d = sqlcore::insert(*table_);
     d.values(std::move(values)).returning(columns());
     return d;
   }
   /// UPDATE table SET set ... RETURNING columns(): add where(), run it with optional().
-  Dml update(std::vector<Assignment> set) const {
+  [[nodiscard]] Dml update(std::vector<Assignment> set) const {
     Dml d = sqlcore::update(*table_);
     d.set(std::move(set)).returning(columns());
     return d;
   }
 
   /// The one row `stmt` yields; NoResultFound / MultipleResultsFound otherwise.
-  S one(Connection& c, const Executable& stmt, const Params& params = {}) const {
+  [[nodiscard]] S one(Connection& c, const Executable& stmt, const Params& params = {}) const {
     return read(c.execute(stmt, params).one());
   }
   /// The row `stmt` yields, or nullopt; MultipleResultsFound when it yields several.
-  std::optional<S> optional(Connection& c, const Executable& stmt,
-                            const Params& params = {}) const {
+  [[nodiscard]] std::optional<S> optional(Connection& c, const Executable& stmt,
+                                          const Params& params = {}) const {
     auto row = c.execute(stmt, params).one_or_none();
     if (!row) return std::nullopt;
     return read(*row);
   }
   /// The first row `stmt` yields, or nullopt (order it).
-  std::optional<S> first(Connection& c, const Executable& stmt, const Params& params = {}) const {
+  [[nodiscard]] std::optional<S> first(Connection& c, const Executable& stmt,
+                                       const Params& params = {}) const {
     auto row = c.execute(stmt, params).first();
     if (!row) return std::nullopt;
     return read(*row);
   }
   /// Every row `stmt` yields, in its order.
-  std::vector<S> all(Connection& c, const Executable& stmt, const Params& params = {}) const {
+  [[nodiscard]] std::vector<S> all(Connection& c, const Executable& stmt,
+                                   const Params& params = {}) const {
     std::vector<S> out;
     for (const Row& r : c.execute(stmt, params)) out.push_back(read(r));
     return out;

@@ -58,19 +58,19 @@ class Result {
   iterator end() { return iterator(); }
 
   /// The next row, or nullopt when none is left.
-  std::optional<Row> fetch_one();
+  [[nodiscard]] std::optional<Row> fetch_one();
   /// Every remaining row.
-  std::vector<Row> all();
+  [[nodiscard]] std::vector<Row> all();
   /// Exactly one row; throws ResultError when there are none or several.
-  Row one();
+  [[nodiscard]] Row one();
   /// At most one row: nullopt for none; throws ResultError when there are several.
-  std::optional<Row> one_or_none();
+  [[nodiscard]] std::optional<Row> one_or_none();
   /// The first row (the rest are discarded), or nullopt.
-  std::optional<Row> first();
+  [[nodiscard]] std::optional<Row> first();
   /// The first column of the first row. T may be std::optional<U>: nullopt for no row or NULL;
   /// otherwise no row throws ResultError.
   template <class T>
-  T scalar() {
+  [[nodiscard]] T scalar() {
     auto row = first();
     if (!row) {
       if constexpr (detail::IsOptional<T>::value) {
@@ -83,7 +83,7 @@ class Result {
   }
   /// The first column of every remaining row.
   template <class T>
-  std::vector<T> scalars() {
+  [[nodiscard]] std::vector<T> scalars() {
     std::vector<T> out;
     for (const Row& r : *this) out.push_back(r.template get<T>(std::size_t{0}));
     return out;
@@ -92,10 +92,10 @@ class Result {
   /// True when the statement produces rows (SELECT, RETURNING), even zero of them.
   bool returns_rows() const;
   /// Rows inserted, updated or deleted; -1 when the statement changes none.
-  std::int64_t rowcount() const;
+  [[nodiscard]] std::int64_t rowcount() const;
   const std::vector<std::string>& columns() const;
   /// SQLite: rowid of the last inserted row. PostgreSQL: nullopt (use returning()).
-  std::optional<std::int64_t> last_insert_id() const;
+  [[nodiscard]] std::optional<std::int64_t> last_insert_id() const;
 
  private:
   friend class Connection;

@@ -10,33 +10,14 @@
 #include <vector>
 
 #include "sqlcore/core/columns.hpp"
+#include "sqlcore/core/detail/short_text.hpp"
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/schema/table.hpp"
 
 namespace sqlcore {
 
 namespace detail {
-/// Equality of two short names (columns, bind parameters) without a call: two overlapping loads
-/// per side cover up to 16 bytes; longer names go to memcmp. Reads only bytes inside both.
-inline bool same_short_text(std::string_view a, std::string_view b) noexcept {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  auto differ = [&](auto word) {
-    using W = decltype(word);
-    W x0, y0, x1, y1;
-    std::memcpy(&x0, p, sizeof(W));
-    std::memcpy(&y0, q, sizeof(W));
-    std::memcpy(&x1, p + n - sizeof(W), sizeof(W));
-    std::memcpy(&y1, q + n - sizeof(W), sizeof(W));
-    return ((x0 ^ y0) | (x1 ^ y1)) != 0;
-  };
-  if (n >= 8) return n <= 16 ? !differ(std::uint64_t{}) : std::memcmp(p, q, n) == 0;
-  if (n >= 4) return !differ(std::uint32_t{});
-  if (n >= 2) return !differ(std::uint16_t{});
-  return n == 0 || *p == *q;
-}
+struct RowAccess;  // the result's access to a row's storage (src/engine/row_access.hpp)
 }  // namespace detail
 
 /// One row of a result. Owns its values; rows of one result share their Columns.
@@ -85,17 +66,14 @@ class Row {
     return (*this)[column.name()].template as<T>(column.name());
   }
 
-  /// For the result's iterator: reuse this row's storage for the next row.
-  std::vector<Value>& mutable_values() { return values_; }
-  void set_columns(std::shared_ptr<const Columns> c) { columns_ = std::move(c); }
-  /// For the result: exchanges the storage of two rows.
+  /// Exchanges the contents of two rows.
   void swap(Row& other) noexcept {
     columns_.swap(other.columns_);
     values_.swap(other.values_);
   }
-  const Columns* columns_ptr() const { return columns_.get(); }
 
  private:
+  friend struct detail::RowAccess;
   [[noreturn]] void throw_missing_column(std::string_view name) const;
 
   std::shared_ptr<const Columns> columns_;

@@ -22,10 +22,11 @@ class DdlStatement final : public Executable {
   explicit DdlStatement(Renderer render);
 
   /// The statement for `dialect`.
-  std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
+  [[nodiscard]] std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 
-  std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
-  const CompiledStatement& compiled(const Dialect& dialect) const override;
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile(
+      const Dialect& dialect) const override;
+  [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
 
  private:
   struct State;

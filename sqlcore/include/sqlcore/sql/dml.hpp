@@ -60,14 +60,15 @@ class Dml final : public Executable {
   Dml& do_update(std::vector<Assignment> assignments, std::optional<Expr> where = std::nullopt);
   Dml& do_nothing();
 
-  std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
-  const CompiledStatement& compiled(const Dialect& dialect) const override;
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile(
+      const Dialect& dialect) const override;
+  [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
   std::span<const Value* const> literals() const override;
   /// A plain single-row INSERT (no RETURNING, no ON CONFLICT: a multi-row upsert could meet one
   /// key twice) as a `rows`-row INSERT, for execute_many().
-  std::shared_ptr<const CompiledStatement> compile_batch(const Dialect& dialect,
-                                                         std::size_t rows) const override;
-  std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile_batch(
+      const Dialect& dialect, std::size_t rows) const override;
+  [[nodiscard]] std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 
   std::shared_ptr<const detail::DmlData> data() const { return data_; }
 

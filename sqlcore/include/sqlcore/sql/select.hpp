@@ -99,11 +99,12 @@ class Select final : public Executable {
   Select intersect(const Select& other) const;
   Select except(const Select& other) const;
 
-  std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
-  const CompiledStatement& compiled(const Dialect& dialect) const override;
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile(
+      const Dialect& dialect) const override;
+  [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
   std::span<const Value* const> literals() const override;
   /// The SQL for `dialect` (for logs and tests).
-  std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
+  [[nodiscard]] std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 
   std::shared_ptr<const detail::SelectData> data() const { return data_; }
   explicit Select(std::shared_ptr<detail::SelectData> data);

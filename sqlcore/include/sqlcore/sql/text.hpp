@@ -52,46 +52,11 @@ struct CompiledStatement {
   std::vector<BindSlot> slots;
   /// Every slot takes an execution parameter (bindparam()s only, typed or not).
   bool params_only = false;
-  /// Per slot, its type (pointing into `slots`), or nullptr: compact, for the execute path.
-  /// Not copied with the statement (rebuild it with index_types()).
+  /// Internal to the execute path (src/sql/slot_checks.hpp, not API): per slot, its type
+  /// (pointing into `slots`) or nullptr, and the Value kind it takes unchecked. Not copied with
+  /// the statement.
   std::vector<const Type*> slot_types;
-  /// Per slot, the Value kind (as a number) its type takes unchanged with nothing to check, or
-  /// kAnyKind (no type), kTextKind (unbounded text: valid UTF-8 without NUL is all it needs), or
-  /// kCheckKind (Type::accepts() decides).
   std::vector<std::uint8_t> slot_pass;
-  static constexpr std::uint8_t kTextKind = 0xfd, kAnyKind = 0xfe, kCheckKind = 0xff;
-  void index_types() {
-    slot_types.clear();
-    slot_pass.clear();
-    for (const BindSlot& s : slots) {
-      slot_types.push_back(s.type ? &*s.type : nullptr);
-      slot_pass.push_back(!s.type ? kAnyKind
-                          : s.type->kind() == TypeKind::text ||
-                                  (s.type->kind() == TypeKind::string && s.type->length() == 0)
-                              ? kTextKind
-                              : pass_kind(s.type->kind()));
-    }
-  }
-  static std::uint8_t pass_kind(TypeKind t) {
-    switch (t) {
-      case TypeKind::big_integer:
-        return static_cast<std::uint8_t>(Value::Kind::integer);
-      case TypeKind::boolean:
-        return static_cast<std::uint8_t>(Value::Kind::boolean);
-      case TypeKind::double_:
-        return static_cast<std::uint8_t>(Value::Kind::real);
-      case TypeKind::date_time:
-        return static_cast<std::uint8_t>(Value::Kind::timestamp);
-      case TypeKind::date:
-        return static_cast<std::uint8_t>(Value::Kind::date);
-      case TypeKind::large_binary:
-        return static_cast<std::uint8_t>(Value::Kind::blob);
-      case TypeKind::json:
-        return static_cast<std::uint8_t>(Value::Kind::json);
-      default:
-        return kCheckKind;
-    }
-  }
   /// Per result column, the type that reads it (Type::result); empty when none is known.
   std::vector<std::optional<Type>> result_types;
 };
@@ -101,15 +66,16 @@ struct CompiledStatement {
 class Executable {
  public:
   virtual ~Executable() = default;
-  virtual std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const = 0;
+  [[nodiscard]] virtual std::shared_ptr<const CompiledStatement> compile(
+      const Dialect& dialect) const = 0;
   /// The same compilation without taking shared ownership (the hot path of execute()): valid as
   /// long as this Executable lives. Must be thread-safe, like compile().
-  virtual const CompiledStatement& compiled(const Dialect& dialect) const = 0;
+  [[nodiscard]] virtual const CompiledStatement& compiled(const Dialect& dialect) const = 0;
   /// For execute_many(): this statement for `rows` parameter sets at once (a multi-row INSERT),
   /// whose placeholders are `rows` copies of compiled()'s, in order; nullptr when the statement
   /// has no such form (the default).
-  virtual std::shared_ptr<const CompiledStatement> compile_batch(const Dialect& dialect,
-                                                                 std::size_t rows) const;
+  [[nodiscard]] virtual std::shared_ptr<const CompiledStatement> compile_batch(
+      const Dialect& dialect, std::size_t rows) const;
   /// The values written into this statement, numbered as BindSlot::literal counts them; valid
   /// after compiled() and as long as this Executable lives. Empty by default (text()).
   virtual std::span<const Value* const> literals() const { return {}; }
@@ -139,8 +105,9 @@ class TextClause final : public Executable {
   /// The distinct bind names in order of first appearance.
   const std::vector<std::string>& bind_names() const;
 
-  std::shared_ptr<const CompiledStatement> compile(const Dialect& dialect) const override;
-  const CompiledStatement& compiled(const Dialect& dialect) const override;
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile(
+      const Dialect& dialect) const override;
+  [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
 
  private:
   struct State;
