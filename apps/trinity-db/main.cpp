@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   app.history = &trinity::db::history();
   app.default_url = trinity::db::kDefaultUrl;
   // DB_POOL_SIZE / DB_MAX_OVERFLOW, and the SQLite file's folder made when missing.
-  app.open_engine = [](const std::string& url) { return trinity::db::open_engine(url); };
+  app.open_engine = [](const sqlcore::Url& url) { return trinity::db::open_engine(url); };
   // A database the original system wrote is adopted (converted to revision 0001, every row
   // kept) before the revisions after it run.
   app.before_migrate = [](sqlcore::cli::Context& ctx) {

@@ -32,15 +32,21 @@ std::optional<int> env_count(const char* name) {
 
 }  // namespace
 
-sqlcore::Engine open_engine(const std::string& url_text) {
-  sqlcore::Url url = [&] {
-    try {
-      return sqlcore::Url::parse(url_text);
-    } catch (const sqlcore::Error& e) {
-      throw StartupError(std::string("trinity-db: DATABASE_URL is not a valid database URL: ") +
-                         e.what());
-    }
-  }();
+namespace {
+
+// DATABASE_URL (or DatabaseManagerOptions::url) parsed once; a malformed one is a StartupError.
+sqlcore::Url parse_url(const std::string& url_text) {
+  try {
+    return sqlcore::Url::parse(url_text);
+  } catch (const sqlcore::Error& e) {
+    throw StartupError(std::string("trinity-db: DATABASE_URL is not a valid database URL: ") +
+                       e.what());
+  }
+}
+
+}  // namespace
+
+sqlcore::Engine open_engine(const sqlcore::Url& url) {
   // A SQLite file in a folder that does not exist yet (the default data/trinity.db) is created
   // with its folder by the driver, unless the URL says create_database=false.
   return sqlcore::create_engine(url, engine_options_from_env(url));
@@ -62,7 +68,7 @@ sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url) {
 }
 
 DatabaseManager::DatabaseManager(ManagerOptions options)
-    : engine_(open_engine(options.url.value_or(database_url()))),
+    : engine_(open_engine(parse_url(options.url.value_or(database_url())))),
       db_(engine_, trinity::db::schema()),
       users_(db_),
       settings_(db_),

@@ -43,32 +43,29 @@ std::string describe(const std::exception& e, const std::string& url) {
 
 // ---- Context ----------------------------------------------------------------------------------
 
-Context::Context(const Application& app, std::string url, std::ostream& out, std::ostream& err,
-                 bool json, bool color)
+Context::Context(const Application& app, Url url, std::ostream& out, std::ostream& err, bool json,
+                 bool color)
     : app_(&app), url_(std::move(url)), out_(&out), err_(&err), json_(json), color_(color) {}
 
 std::string Context::display_url() const {
-  return redacted(url_);
+  return url_.to_string();
 }
 
 Engine& Context::engine() {
   if (engine_) return *engine_;
   std::optional<Engine> opened;
   // Commands that only look never create a database file or its folder.
-  const std::string url =
-      creates_database_
-          ? url_
-          : url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "create_database=false";
+  const Url url = creates_database_ ? url_ : url_.with_query("create_database", "false");
   try {
-    opened.emplace(app_->open_engine ? app_->open_engine(url) : create_engine(Url::parse(url)));
+    opened.emplace(app_->open_engine ? app_->open_engine(url) : create_engine(url));
   } catch (const ArgumentError& ex) {
-    throw ArgumentError(bad_url(ex, url_));
+    throw ArgumentError(bad_url(ex, url_.render(false)));
   }
   Engine e = std::move(*opened);
   try {
     (void)e.connect();  // reachable? (the connection goes back to the pool)
   } catch (const DatabaseError& ex) {
-    std::string what = scrub(ex.what(), url_);
+    std::string what = scrub(ex.what(), url_.render(false));
     if (what.find(display_url()) == std::string::npos) {
       what = "cannot connect to the database at " + display_url() + ": " + what;
     }
@@ -173,12 +170,15 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
     if (url.empty()) {
       throw ArgumentError("no database URL: give --url or set DATABASE_URL");
     }
+    // Parsed once, here; everything after takes the Url.
+    std::optional<Url> parsed;
     try {
-      (void)dialect_for(Url::parse(url));
+      parsed = Url::parse(url);
+      (void)dialect_for(*parsed);
     } catch (const ArgumentError& e) {
       throw ArgumentError(bad_url(e, url));
     }
-    Context ctx(app, url, out, err, o.json, color);
+    Context ctx(app, std::move(*parsed), out, err, o.json, color);
     for (const auto& [sub, handler] : builtins) {
       if (!sub->parsed()) continue;
       // Only the commands that write a schema may create the database.

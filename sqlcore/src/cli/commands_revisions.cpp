@@ -90,8 +90,7 @@ int cmd_migrate(Context& ctx, const Options& o) {
       throw ArgumentError("migrate --sql: unknown revision '" + *to +
                           "' for --to; see the ids with the history command");
     }
-    const Url url = Url::parse(ctx.url());
-    const auto dialect = dialect_for(url);
+    const auto dialect = dialect_for(ctx.url());
     if (ctx.json()) {
       json revs = json::array();
       for (const auto& r : migrate::offline_upgrade(h, *dialect, from, to)) {

@@ -85,7 +85,7 @@ class CliTest : public BackendTest {
     app_.metadata = &metadata_;
     app_.history = &history_;
     // One engine for the test and the tool (one in-memory SQLite database is one engine).
-    app_.open_engine = [this](const std::string&) { return *engine_; };
+    app_.open_engine = [this](const Url&) { return *engine_; };
   }
   void TearDown() override {
     engine_.reset();

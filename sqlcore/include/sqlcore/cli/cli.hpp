@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "sqlcore/core/url.hpp"
 #include "sqlcore/engine/engine.hpp"
 #include "sqlcore/migrate/migrate.hpp"
 #include "sqlcore/schema/metadata.hpp"
@@ -38,12 +39,13 @@ struct Application;
 /// streams and the global flags. Not thread-safe; lives for one run().
 class Context {
  public:
-  Context(const Application& app, std::string url, std::ostream& out, std::ostream& err, bool json,
+  Context(const Application& app, Url url, std::ostream& out, std::ostream& err, bool json,
           bool color);
 
   const Application& app() const { return *app_; }
-  /// The resolved URL, password included: pass it to libraries, never print it.
-  const std::string& url() const { return url_; }
+  /// The resolved URL, parsed once by run(), password included: pass it on, never print its
+  /// render(false); print display_url().
+  const Url& url() const { return url_; }
   /// The URL with the password shown as `***`: safe to print.
   std::string display_url() const;
   /// The engine for url(), created (and checked with one connection) on first call; then
@@ -70,7 +72,7 @@ class Context {
 
  private:
   const Application* app_;
-  std::string url_;
+  Url url_;
   std::ostream* out_;
   std::ostream* err_;
   bool json_;
@@ -109,7 +111,7 @@ struct Application {
   std::function<void(Engine&)> on_open = {};
   /// Optional: opens the engine for the resolved URL instead of create_engine(url) (engine
   /// options, or one in-memory database shared with the caller).
-  std::function<Engine(const std::string& url)> open_engine = {};
+  std::function<Engine(const Url& url)> open_engine = {};
   /// Optional: runs before `migrate` applies revisions (not with --sql), e.g. to adopt a
   /// database an older system wrote. An exception fails the command (exit 1).
   std::function<void(Context&)> before_migrate = {};

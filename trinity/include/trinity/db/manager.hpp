@@ -46,8 +46,8 @@ std::string database_url();
 sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url);
 
 /// The engine for `url` with engine_options_from_env(), creating a SQLite file's folder when it
-/// is missing. Opens no connection. A malformed URL is a StartupError naming the problem.
-sqlcore::Engine open_engine(const std::string& url);
+/// is missing. Opens no connection.
+sqlcore::Engine open_engine(const sqlcore::Url& url);
 
 /// The database cannot be used: unreachable, or behind the code with migrations disabled. The
 /// message says what to do; it never shows a password.
