@@ -1,22 +1,11 @@
 // ActivityOperations: agent_activities (see activity.hpp).
 #include "trinity/db/activity.hpp"
 
+#include "operation.hpp"
+
 #include <algorithm>
-#include <tuple>
-#include <utility>
-
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/expression.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
-#include "trinity/db/db.hpp"
 
 namespace trinity::db {
-
-using sqlcore::Connection;
-using sqlcore::Row;
-using sqlcore::Timestamp;
 
 std::string ActivityOperations::create_activity(const ActivityCreate& activity) {
   const auto& t = db_.schema().agent_activities;

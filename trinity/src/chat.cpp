@@ -1,17 +1,9 @@
 // ChatOperations: chat sessions and messages (see chat.hpp for the ordering guarantee).
 #include "trinity/db/chat.hpp"
 
+#include "operation.hpp"
+
 #include <algorithm>
-#include <tuple>
-#include <utility>
-
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/expression.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
-#include "trinity/db/db.hpp"
-#include "trinity/db/errors.hpp"
 
 namespace trinity::db {
 

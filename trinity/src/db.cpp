@@ -46,6 +46,20 @@ Db::Bind::~Bind() {
   t_conn = previous_conn;
 }
 
+std::string random_digits(std::size_t n) {
+  // Rejection sampling keeps each digit uniform: 4294967290 is the largest multiple of 10 below
+  // 2^32.
+  constexpr std::uint32_t kLimit = 4294967290u;
+  std::string out;
+  while (out.size() < n) {
+    const std::vector<unsigned char> b = random_bytes(4);
+    const std::uint32_t v = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
+                            (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
+    if (v < kLimit) out.push_back(static_cast<char>('0' + v % 10));
+  }
+  return out;
+}
+
 std::string new_id() {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

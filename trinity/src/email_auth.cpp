@@ -1,29 +1,16 @@
 // EmailAuthOperations: the email whitelist and single-use login codes (see email_auth.hpp).
 #include "trinity/db/email_auth.hpp"
 
+#include "operation.hpp"
+
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <stdexcept>
-#include <tuple>
 
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/expression.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
 #include "text.hpp"
-#include "trinity/db/db.hpp"
-#include "trinity/db/errors.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
-
-using sqlcore::Connection;
-using sqlcore::Row;
-using sqlcore::Timestamp;
 
 namespace {
 
@@ -32,35 +19,19 @@ std::string code_hash(const std::string& normalized_email, const std::string& co
   return sha256_hex(normalized_email + "\n" + code);
 }
 
-/// Six decimal digits, uniformly distributed, from the operating system's generator (new_id()'s
-/// 128 random bits; rejection sampling keeps the distribution uniform).
-std::string six_digit_code() {
-  constexpr std::uint32_t kLimit = 4294000000u;  // the largest multiple of 10^6 below 2^32
-  for (;;) {
-    const std::string hex = new_id();
-    for (std::size_t at = 0; at + 8 <= hex.size(); at += 8) {
-      std::uint32_t v = 0;
-      std::from_chars(hex.data() + at, hex.data() + at + 8, v, 16);
-      if (v < kLimit) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "%06u", static_cast<unsigned>(v % 1000000u));
-        return buf;
-      }
-    }
-  }
+/// Whether `e` (normalised) is on the whitelist; lower(): rows written before emails were
+/// normalised may have capitals.
+bool whitelisted(Connection& c, const EmailWhitelist& t, const std::string& e) {
+  return c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1))
+      .first()
+      .has_value();
 }
 
 }  // namespace
 
 bool EmailAuthOperations::is_email_whitelisted(const std::string& email) {
   const std::string e = normalized(email);
-  const auto& t = db_.schema().email_whitelist;
-  // lower(): rows written before emails were normalised may have capitals.
-  return db_.read([&](Connection& c) {
-    return c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1))
-        .first()
-        .has_value();
-  });
+  return db_.read([&](Connection& c) { return whitelisted(c, db_.schema().email_whitelist, e); });
 }
 
 bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::string& added_by,
@@ -72,8 +43,7 @@ bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::
     if (!by) throw NotFoundError("add_to_whitelist: no user '" + added_by + "'");
     return db_.run([&](Connection& c) {
       const auto& t = db_.schema().email_whitelist;
-      if (c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1)).first())
-        return false;
+      if (whitelisted(c, t, e)) return false;
       // A concurrent add of the same address: the unique key decides, without an error.
       auto res = c.execute(sqlcore::insert(t)
                                .values({{t.email, e},
@@ -123,7 +93,7 @@ LoginCode EmailAuthOperations::create_login_code(const std::string& email,
     LoginCode out;
     out.id = new_id();
     out.email = e;
-    out.code = six_digit_code();
+    out.code = random_digits(6);
     out.created_at = Timestamp::now();
     out.expires_at = Timestamp(out.created_at.time_point() + std::chrono::minutes(expiry_minutes));
     c.execute(sqlcore::insert(t).values({{t.id, out.id},

@@ -1,24 +1,13 @@
 // McpKeyOperations: MCP API keys, stored only as SHA-256 hashes (see mcp_keys.hpp).
 #include "trinity/db/mcp_keys.hpp"
 
+#include "operation.hpp"
+
 #include <stdexcept>
-#include <tuple>
-#include <utility>
 
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/expression.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
-#include "trinity/db/db.hpp"
-#include "trinity/db/errors.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
-
-using sqlcore::Connection;
-using sqlcore::Row;
-using sqlcore::Timestamp;
 
 namespace {
 

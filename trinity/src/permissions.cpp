@@ -5,15 +5,10 @@
 // exists and is not soft-deleted (deleted_at IS NULL).
 #include "trinity/db/permissions.hpp"
 
+#include "operation.hpp"
+
 #include <set>
 #include <stdexcept>
-#include <tuple>
-
-#include <sqlcore/core/error.hpp>
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
 
 namespace trinity::db {
 
@@ -32,18 +27,18 @@ std::set<std::string> registered(Connection& c, const AgentOwnership& a,
   return {found.begin(), found.end()};
 }
 
-// INSERT ... ON CONFLICT DO NOTHING: 1 when the permission was created, 0 when it existed.
-std::int64_t ensure(Connection& c, const AgentPermissions& p, const std::string& source,
-                    const std::string& target, const std::string& created_by) {
-  const auto n = c.execute(insert(p)
-                               .values({{p.source_agent, source},
-                                        {p.target_agent, target},
-                                        {p.created_by, created_by},
-                                        {p.created_at, now()}})
-                               .on_conflict({p.source_agent, p.target_agent})
-                               .do_nothing())
-                     .rowcount();
-  return n > 0 ? 1 : 0;
+// INSERT ... ON CONFLICT DO NOTHING RETURNING the permission: no row when the pair exists.
+std::optional<AgentPermission> insert_permission(Connection& c, const Db& db,
+                                                 const std::string& source,
+                                                 const std::string& target,
+                                                 const std::string& created_by) {
+  const auto& [p, m] = std::tie(db.schema().agent_permissions, db.models().agent_permission);
+  Dml stmt = m.insert({{p.source_agent, source},
+                       {p.target_agent, target},
+                       {p.created_by, created_by},
+                       {p.created_at, now()}});
+  stmt.on_conflict({p.source_agent, p.target_agent}).do_nothing();
+  return m.optional(c, stmt);
 }
 
 }  // namespace
@@ -84,21 +79,10 @@ std::optional<AgentPermission> PermissionOperations::add_permission(const std::s
                                                                     const std::string& target_agent,
                                                                     const std::string& created_by) {
   if (source_agent == target_agent) return std::nullopt;
-  const auto& [p, m] = std::tie(db_.schema().agent_permissions, db_.models().agent_permission);
   return db_.run([&](Connection& c) -> std::optional<AgentPermission> {
     if (registered(c, db_.schema().agent_ownership, {source_agent, target_agent}).size() != 2)
       return std::nullopt;
-    auto stmt = m.insert({{p.source_agent, source_agent},
-                          {p.target_agent, target_agent},
-                          {p.created_by, created_by},
-                          {p.created_at, now()}});
-    // A duplicate pair violates the unique key: the savepoint keeps the transaction usable.
-    try {
-      return Db::savepoint(c, [&](Connection& sc) { return m.one(sc, stmt); });
-    } catch (const IntegrityError& e) {
-      if (e.kind() != IntegrityKind::unique) throw;
-      return std::nullopt;
-    }
+    return insert_permission(c, db_, source_agent, target_agent, created_by);  // nullopt: exists
   });
 }
 
@@ -135,7 +119,8 @@ std::int64_t PermissionOperations::set_permissions(const std::string& source_age
     // The pairs that go are deleted, the kept ones keep their row, the new ones are created.
     std::vector<Value> keep(targets.begin(), targets.end());
     c.execute(delete_from(p).where(p.source_agent == source_agent && p.target_agent.not_in(keep)));
-    for (const auto& target : targets) ensure(c, p, source_agent, target, created_by);
+    for (const auto& target : targets)
+      (void)insert_permission(c, db_, source_agent, target, created_by);
     return static_cast<std::int64_t>(targets.size());
   });
 }
@@ -157,7 +142,6 @@ std::int64_t PermissionOperations::grant_default_permissions(const std::string& 
     const auto owner = users_.get_user_by_username(owner_username);
     if (!owner) return 0;
     return db_.run([&](Connection& c) -> std::int64_t {
-      const auto& p = db_.schema().agent_permissions;
       const auto& a = db_.schema().agent_ownership;
       // The agent must be registered (0 otherwise); its siblings: the owner's other agents.
       if (registered(c, a, {agent_name}).empty()) return 0;
@@ -169,8 +153,8 @@ std::int64_t PermissionOperations::grant_default_permissions(const std::string& 
               .scalars<std::string>();
       std::int64_t created = 0;
       for (const auto& other : siblings) {
-        created += ensure(c, p, agent_name, other, owner_username);
-        created += ensure(c, p, other, agent_name, owner_username);
+        created += insert_permission(c, db_, agent_name, other, owner_username) ? 1 : 0;
+        created += insert_permission(c, db_, other, agent_name, owner_username) ? 1 : 0;
       }
       return created;
     });

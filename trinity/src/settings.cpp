@@ -1,12 +1,7 @@
 // SettingsOperations: system_settings, written with the portable upsert.
 #include "trinity/db/settings.hpp"
 
-#include <tuple>
-
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
+#include "operation.hpp"
 
 namespace trinity::db {
 

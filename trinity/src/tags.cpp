@@ -1,12 +1,10 @@
 // TagOperations: agent_tags (primary key agent_name, tag), written with the portable upsert.
 #include "trinity/db/tags.hpp"
 
+#include "operation.hpp"
+
 #include <set>
 #include <stdexcept>
-
-#include <sqlcore/core/error.hpp>
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/select.hpp>
 
 #include "text.hpp"
 

@@ -1,15 +1,9 @@
 // UserOperations: accounts, read by column through the typed handles of schema.hpp.
 #include "trinity/db/users.hpp"
 
+#include "operation.hpp"
+
 #include <stdexcept>
-#include <tuple>
-#include <utility>
-
-#include <sqlcore/core/error.hpp>
-#include <sqlcore/sql/dml.hpp>
-#include <sqlcore/sql/select.hpp>
-
-#include "models.hpp"
 
 namespace trinity::db {
 

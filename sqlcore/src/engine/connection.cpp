@@ -6,11 +6,15 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <span>
 
+#include "engine/bind_values.hpp"
 #include "engine/engine_state.hpp"
 #include "sql/slot_checks.hpp"
 #include "sqlcore/core/error.hpp"
+#include "sqlcore/dialect/dialect.hpp"
+#include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/engine/row.hpp"
 
 namespace sqlcore {
@@ -359,6 +363,72 @@ const Dialect& Connection::dialect() const {
 DriverConnection& Connection::driver_connection() {
   if (!state_) throw ArgumentError("this Connection is closed");
   return state_->conn();
+}
+
+Result Connection::execute_typed(const Executable& stmt, const CompiledStatement* compiled,
+                                 const Params& params) {
+  // Shared ownership: the Result reads its column types from the compilation, which must outlive
+  // a temporary statement (`conn.execute(select(...))`).
+  std::shared_ptr<const CompiledStatement> keep;
+  if (!compiled->result_types.empty()) {
+    keep = stmt.compile(state_->dialect());
+    compiled = keep.get();
+  }
+  const std::size_t n = compiled->param_names.size();
+  constexpr std::size_t kInline = 32;
+  std::array<const Value*, kInline> inline_values;  // no allocation for ordinary statements
+  std::vector<const Value*> heap_values;
+  if (n > kInline) heap_values.resize(n);
+  const Value** values = n > kInline ? heap_values.data() : inline_values.data();
+  std::vector<Value> made;
+  if (compiled->slots.empty()) {
+    // Plain named parameters (only result types are special).
+    for (std::size_t i = 0; i < compiled->param_names.size(); ++i) {
+      const std::string& name = compiled->param_names[i];
+      auto it = std::find_if(params.begin(), params.end(),
+                             [&](const Param& p) { return p.first == name; });
+      if (it == params.end())
+        throw ArgumentError("missing value for bind parameter ':" + name +
+                            "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
+      values[i] = &it->second;
+    }
+    for (const auto& [name, value] : params)
+      if (std::find(compiled->param_names.begin(), compiled->param_names.end(), name) ==
+          compiled->param_names.end())
+        throw ArgumentError("unknown bind parameter ':" + name +
+                            "'\n[SQL: " + abbreviate_sql(compiled->sql) + "]");
+  } else {
+    detail::resolve_values(*compiled, stmt.literals(), params, values, made, n);
+  }
+  DriverConnection& c = state_->conn();
+  // Outside sqlcore's transactions (a BEGIN sent as text() is taken for autocommit too: that
+  // only errs toward "in doubt").
+  const bool autocommit = state_->tx_stack().empty();
+  try {
+    return Result(c.execute(compiled->sql, std::span<const Value* const>(values, n)),
+                  std::move(keep));
+  } catch (const DatabaseError& e) {
+    // A value the driver refused before sending anything: name its column or parameter.
+    if (e.backend() == "sqlcore")
+      detail::check_bindable(*compiled, std::span<const Value* const>(values, n));
+    state_->on_error(e);
+    detail::raise_if_in_doubt(e, compiled->sql, false, autocommit);
+    throw;
+  }
+}
+
+std::int64_t Connection::execute_many_typed(const Executable& stmt,
+                                            const CompiledStatement& compiled,
+                                            const std::vector<Params>& param_sets) {
+  // Every row is checked before anything is sent: a bad row leaves nothing behind.
+  const std::size_t n = compiled.slots.size();
+  std::vector<Value> made;
+  std::vector<const Value*> values(n * param_sets.size());
+  const std::span<const Value* const> literals = stmt.literals();
+  for (std::size_t r = 0; r < param_sets.size(); ++r)
+    detail::resolve_values(compiled, literals, param_sets[r], values.data() + r * n, made,
+                           n * param_sets.size());
+  return run_many(stmt, compiled, values, param_sets.size());
 }
 
 }  // namespace sqlcore

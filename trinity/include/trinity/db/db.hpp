@@ -123,6 +123,8 @@ class Db {
 
 /// A random text id: 32 hex digits (128 bits) from the operating system's generator.
 std::string new_id();
+/// `n` random decimal digits, uniformly distributed (login codes).
+std::string random_digits(std::size_t n);
 /// A random URL-safe token of `bytes` random bytes (base64url, no padding).
 std::string random_token(std::size_t bytes = 32);
 /// Hex SHA-256 of `text`: what is stored for API keys and login codes.
