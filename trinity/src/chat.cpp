@@ -7,8 +7,6 @@
 
 namespace trinity::db {
 
-using namespace sqlcore;
-
 namespace {
 
 constexpr const char* kActive = "active";
@@ -86,7 +84,7 @@ ChatMessage ChatOperations::add_chat_message(const ChatMessageCreate& in) {
 
 std::optional<ChatSession> ChatOperations::get_chat_session(const std::string& session_id) {
   const auto& [t, m] = std::tie(db_.schema().chat_sessions, db_.models().chat_session);
-  return db_.read([&](Connection& c) { return m.first(c, m.select().where(t.id == session_id)); });
+  return db_.find(m, t.id == session_id);
 }
 
 std::vector<ChatMessage> ChatOperations::get_chat_messages(const std::string& session_id,
@@ -94,12 +92,10 @@ std::vector<ChatMessage> ChatOperations::get_chat_messages(const std::string& se
   if (limit <= 0) return {};
   const auto& [t, m] = std::tie(db_.schema().chat_messages, db_.models().chat_message);
   // The latest `limit` (newest first), then turned into chronological order.
-  auto out = db_.read([&](Connection& c) {
-    return m.all(c, m.select()
-                        .where(t.session_id == session_id)
-                        .order_by({t.timestamp.desc(), t.id.desc()})
-                        .limit(limit));
-  });
+  auto out = db_.all(m, m.select()
+                            .where(t.session_id == session_id)
+                            .order_by({t.timestamp.desc(), t.id.desc()})
+                            .limit(limit));
   std::reverse(out.begin(), out.end());
   return out;
 }
@@ -111,9 +107,7 @@ std::vector<ChatMessage> ChatOperations::get_agent_chat_history(const std::strin
   const auto& [t, m] = std::tie(db_.schema().chat_messages, db_.models().chat_message);
   auto q = m.select().where(t.agent_name == agent_name);
   if (user_id) q.where(t.user_id == *user_id);
-  auto out = db_.read([&](Connection& c) {
-    return m.all(c, q.order_by({t.timestamp.desc(), t.id.desc()}).limit(limit));
-  });
+  auto out = db_.all(m, q.order_by({t.timestamp.desc(), t.id.desc()}).limit(limit));
   std::reverse(out.begin(), out.end());
   return out;
 }
@@ -126,7 +120,7 @@ std::vector<ChatSession> ChatOperations::get_agent_chat_sessions(
   if (user_id) q.where(t.user_id == *user_id);
   if (status) q.where(t.status == *status);
   q.order_by({t.last_message_at.desc(), t.started_at.desc(), t.id.desc()});
-  return db_.read([&](Connection& c) { return m.all(c, q); });
+  return db_.all(m, q);
 }
 
 bool ChatOperations::close_chat_session(const std::string& session_id) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <stdexcept>
 
 #include "text.hpp"
 #include "trinity/db/users.hpp"
@@ -22,9 +21,7 @@ std::string code_hash(const std::string& normalized_email, const std::string& co
 /// Whether `e` (normalised) is on the whitelist; lower(): rows written before emails were
 /// normalised may have capitals.
 bool whitelisted(Connection& c, const EmailWhitelist& t, const std::string& e) {
-  return c.execute(sqlcore::select(t.id).where(sqlcore::lower(t.email) == e).limit(1))
-      .first()
-      .has_value();
+  return c.execute(select(t.id).where(lower(t.email) == e).limit(1)).first().has_value();
 }
 
 }  // namespace
@@ -45,7 +42,7 @@ bool EmailAuthOperations::add_to_whitelist(const std::string& email, const std::
       const auto& t = db_.schema().email_whitelist;
       if (whitelisted(c, t, e)) return false;
       // A concurrent add of the same address: the unique key decides, without an error.
-      auto res = c.execute(sqlcore::insert(t)
+      auto res = c.execute(insert(t)
                                .values({{t.email, e},
                                         {t.added_by, by->id},
                                         {t.added_at, Timestamp::now()},
@@ -62,7 +59,7 @@ bool EmailAuthOperations::remove_from_whitelist(const std::string& email) {
   const std::string e = normalized(email);
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().email_whitelist;
-    return c.execute(sqlcore::delete_from(t).where(sqlcore::lower(t.email) == e)).rowcount() > 0;
+    return c.execute(delete_from(t).where(lower(t.email) == e)).rowcount() > 0;
   });
 }
 
@@ -70,16 +67,8 @@ std::vector<WhitelistEntry> EmailAuthOperations::list_whitelist(std::int64_t lim
   if (limit <= 0) return {};
   const auto& [t, u, m] =
       std::tie(db_.schema().email_whitelist, db_.schema().users, db_.models().whitelist_entry);
-  auto q = m.select().add_columns({u.username}).outer_join(u, u.id == t.added_by);
-  q.order_by({t.added_at.desc(), t.id.desc()}).limit(limit);
-  std::vector<WhitelistEntry> out;
-  db_.read([&](Connection& c) {
-    for (const Row& r : c.execute(q)) {
-      out.push_back(m.read(r));
-      out.back().added_by_username = r.get(u.username);
-    }
-  });
-  return out;
+  auto q = m.select().outer_join(u, u.id == t.added_by).order_by({t.added_at.desc(), t.id.desc()});
+  return db_.all(m, q.limit(limit));
 }
 
 LoginCode EmailAuthOperations::create_login_code(const std::string& email,
@@ -96,13 +85,13 @@ LoginCode EmailAuthOperations::create_login_code(const std::string& email,
     out.code = random_digits(6);
     out.created_at = Timestamp::now();
     out.expires_at = Timestamp(out.created_at.time_point() + std::chrono::minutes(expiry_minutes));
-    c.execute(sqlcore::insert(t).values({{t.id, out.id},
-                                         {t.email, e},
-                                         {t.code, code_hash(e, out.code)},
-                                         {t.created_at, out.created_at},
-                                         {t.expires_at, out.expires_at},
-                                         {t.verified, false},
-                                         {t.purpose, "login"}}));
+    c.execute(insert(t).values({{t.id, out.id},
+                                {t.email, e},
+                                {t.code, code_hash(e, out.code)},
+                                {t.created_at, out.created_at},
+                                {t.expires_at, out.expires_at},
+                                {t.verified, false},
+                                {t.purpose, "login"}}));
     return out;
   });
 }
@@ -115,11 +104,10 @@ std::optional<VerifiedLoginCode> EmailAuthOperations::verify_login_code(const st
   return db_.run([&](Connection& c) -> std::optional<VerifiedLoginCode> {
     const auto& t = db_.schema().email_login_codes;
     const Timestamp now = Timestamp::now();
-    const sqlcore::Expr unused =
-        (t.verified.is_null() || t.verified == false) && t.used_at.is_null();
+    const Expr unused = (t.verified.is_null() || t.verified == false) && t.used_at.is_null();
     // One statement checks and uses the code: of two concurrent calls, the second finds it used
     // (PostgreSQL re-checks the condition after the first commits; SQLite serialises writers).
-    auto rows = c.execute(sqlcore::update(t)
+    auto rows = c.execute(update(t)
                               .set({{t.verified, true}, {t.used_at, now}})
                               .where(t.email == e && t.code == code_hash(e, digits) && unused &&
                                      t.expires_at > now)
@@ -133,7 +121,7 @@ std::optional<VerifiedLoginCode> EmailAuthOperations::verify_login_code(const st
     out.expires_at = rows.front().get(t.expires_at);
     out.used_at = now;
     // The address's other outstanding codes are used up too: one login per mail.
-    c.execute(sqlcore::update(t).set({{t.used_at, now}}).where(t.email == e && unused));
+    c.execute(update(t).set({{t.used_at, now}}).where(t.email == e && unused));
     return out;
   });
 }
@@ -144,9 +132,8 @@ std::int64_t EmailAuthOperations::count_recent_code_requests(const std::string& 
   const auto& t = db_.schema().email_login_codes;
   return db_.read([&](Connection& c) {
     return c
-        .execute(
-            sqlcore::select(sqlcore::count())
-                .where(t.email == e && t.created_at >= sqlcore::now() - sqlcore::minutes(minutes)))
+        .execute(select(count()).where(t.email == e &&
+                                       t.created_at >= now() - sqlcore::minutes(minutes)))
         .scalar<std::int64_t>();
   });
 }
@@ -154,9 +141,7 @@ std::int64_t EmailAuthOperations::count_recent_code_requests(const std::string& 
 std::int64_t EmailAuthOperations::cleanup_old_codes(std::int64_t days) {
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().email_login_codes;
-    return c
-        .execute(sqlcore::delete_from(t).where(t.expires_at < sqlcore::now() - sqlcore::days(days)))
-        .rowcount();
+    return c.execute(delete_from(t).where(t.expires_at < now() - sqlcore::days(days))).rowcount();
   });
 }
 
@@ -167,7 +152,7 @@ User EmailAuthOperations::get_or_create_email_user(const std::string& email) {
     if (auto u = users_.get_user_by_email(e)) return *u;
     const std::string role = db_.run([&](Connection& c) {
       const auto& t = db_.schema().email_whitelist;
-      return c.execute(sqlcore::select(t.default_role).where(sqlcore::lower(t.email) == e).limit(1))
+      return c.execute(select(t.default_role).where(lower(t.email) == e).limit(1))
           .scalar<std::optional<std::string>>()
           .value_or("user");
     });

@@ -3,8 +3,6 @@
 
 #include "operation.hpp"
 
-#include <stdexcept>
-
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
@@ -18,29 +16,13 @@ constexpr const char* kScopeUser = "user";
 constexpr const char* kScopeAgent = "agent";
 
 /// Keys with their owner's username and email.
-sqlcore::Select keys_with_owner(const Db& db) {
+Select keys_with_owner(const Db& db) {
   const auto& [k, u] = std::tie(db.schema().mcp_api_keys, db.schema().users);
-  return db.models()
-      .mcp_api_key.select()
-      .add_columns({u.username, u.email})
-      .join(u, u.id == k.user_id);
-}
-
-McpApiKey key_from(const Row& r, const Db& db) {
-  McpApiKey key = db.models().mcp_api_key.read(r);
-  key.username = r.get(db.schema().users.username);
-  key.user_email = r.get(db.schema().users.email);
-  return key;
-}
-
-std::vector<McpApiKey> keys_from(Connection& c, const sqlcore::Select& q, const Db& db) {
-  std::vector<McpApiKey> out;
-  for (const Row& r : c.execute(q)) out.push_back(key_from(r, db));
-  return out;
+  return db.models().mcp_api_key.select().join(u, u.id == k.user_id);
 }
 
 /// Active: is_active true, or NULL (the column's default is true).
-sqlcore::Expr active(const McpApiKeys& k) {
+Expr active(const McpApiKeys& k) {
   return k.is_active.is_null() || k.is_active == true;
 }
 
@@ -62,13 +44,13 @@ McpApiKeyWithSecret insert_key(Connection& c, const Db& db, const User& user, st
   key.scope = std::move(scope);
   auto values = db.models().mcp_api_key.values(key);
   values.emplace_back(db.schema().mcp_api_keys.key_hash, sha256_hex(key.api_key));
-  c.execute(sqlcore::insert(db.schema().mcp_api_keys).values(std::move(values)));
+  c.execute(insert(db.schema().mcp_api_keys).values(std::move(values)));
   return key;
 }
 
 /// The ids of the users called `username` (one or none), for conditions on mcp_api_keys.user_id.
-sqlcore::Select user_ids(const Schema& s, const std::string& username) {
-  return sqlcore::select(s.users.id).where(s.users.username == username);
+Select user_ids(const Schema& s, const std::string& username) {
+  return select(s.users.id).where(s.users.username == username);
 }
 
 }  // namespace
@@ -95,8 +77,7 @@ std::optional<McpApiKeyWithSecret> McpKeyOperations::create_agent_mcp_api_key(
     return db_.run([&](Connection& c) {
       const auto& k = db_.schema().mcp_api_keys;
       // One agent key per agent: the new one replaces any earlier one.
-      c.execute(
-          sqlcore::delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent));
+      c.execute(delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent));
       return insert_key(c, db_, *user, "Agent: " + agent_name,
                         description.value_or("MCP key of agent " + agent_name), agent_name,
                         kScopeAgent);
@@ -109,17 +90,13 @@ std::optional<McpApiKey> McpKeyOperations::get_agent_mcp_api_key(const std::stri
   auto q =
       keys_with_owner(db_).where(k.agent_name == agent_name && k.scope == kScopeAgent && active(k));
   q.order_by({k.created_at.desc(), k.id.desc()}).limit(1);
-  return db_.read([&](Connection& c) -> std::optional<McpApiKey> {
-    auto row = c.execute(q).first();
-    return row ? std::optional(key_from(*row, db_)) : std::nullopt;
-  });
+  return db_.first(db_.models().mcp_api_key, q);
 }
 
 bool McpKeyOperations::delete_agent_mcp_api_key(const std::string& agent_name) {
   return db_.run([&](Connection& c) {
     const auto& k = db_.schema().mcp_api_keys;
-    return c.execute(
-                sqlcore::delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent))
+    return c.execute(delete_from(k).where(k.agent_name == agent_name && k.scope == kScopeAgent))
                .rowcount() > 0;
   });
 }
@@ -130,8 +107,8 @@ std::optional<McpKeyValidation> McpKeyOperations::validate_mcp_api_key(const std
   return db_.run([&](Connection& c) -> std::optional<McpKeyValidation> {
     const auto& k = db_.schema().mcp_api_keys;
     const auto& u = db_.schema().users;
-    auto row = c.execute(sqlcore::select(k.id, k.name, k.user_id, k.agent_name, k.scope, u.username,
-                                         u.email, u.role)
+    auto row = c.execute(select(k.id, k.name, k.user_id, k.agent_name, k.scope, u.username, u.email,
+                                u.role)
                              .select_from(k)
                              .join(u, u.id == k.user_id)
                              .where(k.key_hash == hash && active(k) && u.suspended_at.is_null()))
@@ -146,9 +123,9 @@ std::optional<McpKeyValidation> McpKeyOperations::validate_mcp_api_key(const std
     v.username = row->get(u.username);
     v.user_email = row->get(u.email);
     v.user_role = row->get(u.role);
-    c.execute(sqlcore::update(k)
+    c.execute(update(k)
                   .set({{k.last_used_at, Timestamp::now()},
-                        {k.usage_count, sqlcore::coalesce({k.usage_count, 0}) + 1}})
+                        {k.usage_count, coalesce({k.usage_count, 0}) + 1}})
                   .where(k.id == v.key_id));
     return v;
   });
@@ -157,11 +134,8 @@ std::optional<McpKeyValidation> McpKeyOperations::validate_mcp_api_key(const std
 std::optional<McpApiKey> McpKeyOperations::get_mcp_api_key(const std::string& key_id,
                                                            const std::string& username) {
   const auto& [k, u] = std::tie(db_.schema().mcp_api_keys, db_.schema().users);
-  return db_.read([&](Connection& c) -> std::optional<McpApiKey> {
-    auto row =
-        c.execute(keys_with_owner(db_).where(k.id == key_id && u.username == username)).first();
-    return row ? std::optional(key_from(*row, db_)) : std::nullopt;
-  });
+  auto q = keys_with_owner(db_).where(k.id == key_id && u.username == username);
+  return db_.first(db_.models().mcp_api_key, q);
 }
 
 std::vector<McpApiKey> McpKeyOperations::list_mcp_api_keys(const std::string& username) {
@@ -169,19 +143,19 @@ std::vector<McpApiKey> McpKeyOperations::list_mcp_api_keys(const std::string& us
   auto q = keys_with_owner(db_)
                .where(u.username == username)
                .order_by({k.created_at.desc(), k.id.desc()});
-  return db_.read([&](Connection& c) { return keys_from(c, q, db_); });
+  return db_.all(db_.models().mcp_api_key, q);
 }
 
 std::vector<McpApiKey> McpKeyOperations::list_all_mcp_api_keys() {
   const auto& k = db_.schema().mcp_api_keys;
   auto q = keys_with_owner(db_).order_by({k.created_at.desc(), k.id.desc()});
-  return db_.read([&](Connection& c) { return keys_from(c, q, db_); });
+  return db_.all(db_.models().mcp_api_key, q);
 }
 
 bool McpKeyOperations::revoke_mcp_api_key(const std::string& key_id, const std::string& username) {
   return db_.run([&](Connection& c) {
     const auto& k = db_.schema().mcp_api_keys;
-    return c.execute(sqlcore::update(k)
+    return c.execute(update(k)
                          .set({{k.is_active, false}})
                          .where(k.id == key_id && k.user_id.in_(user_ids(db_.schema(), username)) &&
                                 active(k)))
@@ -192,8 +166,8 @@ bool McpKeyOperations::revoke_mcp_api_key(const std::string& key_id, const std::
 bool McpKeyOperations::delete_mcp_api_key(const std::string& key_id, const std::string& username) {
   return db_.run([&](Connection& c) {
     const auto& k = db_.schema().mcp_api_keys;
-    return c.execute(sqlcore::delete_from(k).where(k.id == key_id &&
-                                                   k.user_id.in_(user_ids(db_.schema(), username))))
+    return c.execute(delete_from(k).where(k.id == key_id &&
+                                          k.user_id.in_(user_ids(db_.schema(), username))))
                .rowcount() > 0;
   });
 }

@@ -144,19 +144,20 @@ Mapping<SystemSetting> system_setting_mapping(const SystemSettings& t) {
       .field(&SystemSetting::updated_at, t.updated_at);
 }
 
-// added_by_username is joined from users by the operations that list entries.
-Mapping<WhitelistEntry> whitelist_entry_mapping(const EmailWhitelist& t) {
+// added_by_username: from users, outer-joined by the select()s that list entries.
+Mapping<WhitelistEntry> whitelist_entry_mapping(const EmailWhitelist& t, const Users& u) {
   return Mapping<WhitelistEntry>("WhitelistEntry", t)
       .field(&WhitelistEntry::id, t.id)
       .field(&WhitelistEntry::email, t.email)
       .field(&WhitelistEntry::added_by, t.added_by)
       .field(&WhitelistEntry::added_at, t.added_at)
       .field(&WhitelistEntry::source, t.source)
-      .field(&WhitelistEntry::default_role, t.default_role);
+      .field(&WhitelistEntry::default_role, t.default_role)
+      .joined(&WhitelistEntry::added_by_username, u.username);
 }
 
-// username and user_email are joined from users by the operations that list keys.
-Mapping<McpApiKey> mcp_api_key_mapping(const McpApiKeys& t) {
+// username and user_email: from users, joined by the select()s that list keys.
+Mapping<McpApiKey> mcp_api_key_mapping(const McpApiKeys& t, const Users& u) {
   return Mapping<McpApiKey>("McpApiKey", t)
       .field(&McpApiKey::id, t.id)
       .field(&McpApiKey::name, t.name)
@@ -168,7 +169,9 @@ Mapping<McpApiKey> mcp_api_key_mapping(const McpApiKeys& t) {
       .field(&McpApiKey::is_active, t.is_active, true)
       .field(&McpApiKey::user_id, t.user_id)
       .field(&McpApiKey::agent_name, t.agent_name)
-      .field(&McpApiKey::scope, t.scope, std::string("user"));
+      .field(&McpApiKey::scope, t.scope, std::string("user"))
+      .joined(&McpApiKey::username, u.username)
+      .joined(&McpApiKey::user_email, u.email);
 }
 
 }  // namespace
@@ -184,7 +187,7 @@ Models::Models(const Schema& s)
       activity_create(activity_create_mapping(s.agent_activities)),
       agent_permission(agent_permission_mapping(s.agent_permissions)),
       system_setting(system_setting_mapping(s.system_settings)),
-      whitelist_entry(whitelist_entry_mapping(s.email_whitelist)),
-      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys)) {}
+      whitelist_entry(whitelist_entry_mapping(s.email_whitelist, s.users)),
+      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)) {}
 
 }  // namespace trinity::db

@@ -8,11 +8,8 @@
 #include "operation.hpp"
 
 #include <set>
-#include <stdexcept>
 
 namespace trinity::db {
-
-using namespace sqlcore;
 
 namespace {
 
@@ -57,9 +54,7 @@ std::vector<std::string> PermissionOperations::get_permitted_agents(
 std::vector<AgentPermission> PermissionOperations::get_permission_details(
     const std::string& source_agent) {
   const auto& [p, m] = std::tie(db_.schema().agent_permissions, db_.models().agent_permission);
-  return db_.read([&](Connection& c) {
-    return m.all(c, m.select().where(p.source_agent == source_agent).order_by({p.target_agent}));
-  });
+  return db_.all(m, m.select().where(p.source_agent == source_agent).order_by({p.target_agent}));
 }
 
 bool PermissionOperations::is_permitted(const std::string& source_agent,

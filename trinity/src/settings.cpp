@@ -5,13 +5,8 @@
 
 namespace trinity::db {
 
-using namespace sqlcore;
-
 std::optional<SystemSetting> SettingsOperations::get_setting(const std::string& key) {
-  const auto& m = db_.models().system_setting;
-  return db_.read([&](Connection& c) {
-    return m.optional(c, m.select().where(db_.schema().system_settings.key == key));
-  });
+  return db_.find(db_.models().system_setting, db_.schema().system_settings.key == key);
 }
 
 std::optional<std::string> SettingsOperations::get_setting_value(
@@ -41,9 +36,7 @@ bool SettingsOperations::delete_setting(const std::string& key) {
 
 std::vector<SystemSetting> SettingsOperations::get_all_settings() {
   const auto& m = db_.models().system_setting;
-  return db_.read([&](Connection& c) {
-    return m.all(c, m.select().order_by({db_.schema().system_settings.key}));
-  });
+  return db_.all(m, m.select().order_by({db_.schema().system_settings.key}));
 }
 
 std::map<std::string, std::string> SettingsOperations::get_settings_dict() {

@@ -4,13 +4,10 @@
 #include "operation.hpp"
 
 #include <set>
-#include <stdexcept>
 
 #include "text.hpp"
 
 namespace trinity::db {
-
-using namespace sqlcore;
 
 namespace {
 

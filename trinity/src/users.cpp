@@ -3,11 +3,7 @@
 
 #include "operation.hpp"
 
-#include <stdexcept>
-
 namespace trinity::db {
-
-using namespace sqlcore;
 
 namespace {
 
@@ -45,33 +41,22 @@ void require_text(const std::string& value, const char* what) {
 }  // namespace
 
 std::optional<User> UserOperations::get_user_by_username(const std::string& username) {
-  const auto& m = db_.models().user;
-  return db_.read([&](Connection& c) {
-    return m.optional(c, m.select().where(db_.schema().users.username == username));
-  });
+  return db_.find(db_.models().user, db_.schema().users.username == username);
 }
 
 std::optional<User> UserOperations::get_user_by_auth0_sub(const std::string& auth0_sub) {
-  const auto& m = db_.models().user;
-  return db_.read([&](Connection& c) {
-    return m.optional(c, m.select().where(db_.schema().users.auth0_sub == auth0_sub));
-  });
+  return db_.find(db_.models().user, db_.schema().users.auth0_sub == auth0_sub);
 }
 
 std::optional<User> UserOperations::get_user_by_id(std::int64_t user_id) {
-  const auto& m = db_.models().user;
-  return db_.read([&](Connection& c) {
-    return m.optional(c, m.select().where(db_.schema().users.id == user_id));
-  });
+  return db_.find(db_.models().user, db_.schema().users.id == user_id);
 }
 
 std::optional<User> UserOperations::get_user_by_email(const std::string& email) {
   const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
   // first(): a database adopted from the original may hold case-variants of one address
   // (written before the unique index); the oldest account wins.
-  return db_.read([&](Connection& c) {
-    return m.first(c, m.select().where(email_is(u, email)).order_by({u.id}));
-  });
+  return db_.first(m, m.select().where(email_is(u, email)).order_by({u.id}));
 }
 
 User UserOperations::create_user(const UserCreate& d) {
@@ -187,9 +172,7 @@ User UserOperations::get_or_create_auth0_user(const std::string& auth0_sub,
 
 std::vector<User> UserOperations::list_users() {
   const auto& [u, m] = std::tie(db_.schema().users, db_.models().user);
-  return db_.read([&](Connection& c) {
-    return m.all(c, m.select().order_by({u.created_at, u.id}));
-  });
+  return db_.all(m, m.select().order_by({u.created_at, u.id}));
 }
 
 std::optional<User> UserOperations::update_user_role(const std::string& username,

@@ -22,12 +22,19 @@ void check_mapped_column(std::string_view model, const Table& table, const Colum
                         "' is not a column of table '" + table.name() + "'");
 }
 
-const Value& mapped_value(const Row& row, std::size_t position, const Column& column) {
+const Value* mapped_value(const Row& row, std::size_t position, const Column& column,
+                          bool optional) {
   if (position < row.size()) {
     const std::string& name = row.column_names()[position];
-    if (Columns::same_name(name, column.name())) return row[position];
+    if (Columns::same_name(name, column.name())) return &row[position];
   }
-  return row[std::string_view(column.name())];
+  if (optional) {
+    const std::vector<std::string>& names = row.column_names();
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (Columns::same_name(names[i], column.name())) return &row[i];
+    return nullptr;
+  }
+  return &row[std::string_view(column.name())];
 }
 
 }  // namespace sqlcore::detail

@@ -35,6 +35,7 @@ class StatementCacheTest : public BackendTest {
   std::optional<Engine> engine_;
   MetaData md_;
   Users users{md_};
+  sample::Posts posts{md_};
 };
 
 TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {
@@ -137,6 +138,30 @@ TEST_P(StatementCacheTest, MappingReadsAndWritesAStructDeclaredOnce) {
                            .where(users.id == 4))
                  .one();
   EXPECT_EQ(person.read(row).visits, 7);
+}
+
+struct PostView {
+  std::int64_t id = 0;
+  std::string title = {};
+  std::string author = {};  // users.name, joined
+};
+
+// A joined field is read from the joined table, never written, and skipped by RETURNING rows.
+TEST_P(StatementCacheTest, AJoinedFieldIsReadNotWritten) {
+  const auto view = Mapping<PostView>("PostView", posts)
+                        .field(&PostView::id, posts.id)
+                        .field(&PostView::title, posts.title)
+                        .joined(&PostView::author, users.name);
+  Connection c = engine_->connect();
+  EXPECT_EQ(view.values({.id = 1, .title = "x", .author = "ignored"}).size(), 2u);
+  auto row = view.values({.id = 10, .title = "hello", .author = "ignored"});
+  row.emplace_back(posts.author_id, 2);
+  PostView made = view.one(c, view.insert(std::move(row)));
+  EXPECT_EQ(made.title, "hello");
+  EXPECT_EQ(made.author, "") << "not in the RETURNING row";
+  auto all = view.all(c, view.select().join(users, users.id == posts.author_id));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].author, "grace");
 }
 
 TEST_P(StatementCacheTest, AMappedRowOfTheWrongTypeNamesModelFieldAndColumn) {

@@ -52,8 +52,10 @@ void read_mapped_field(std::string_view model, std::string_view field, const Col
 /// Throws ArgumentError when `column` is not a column of `table`.
 void check_mapped_column(std::string_view model, const Table& table, const Column& column);
 /// The value of `column` in `row`: at `position` when the row's column there has its name (a
-/// row of the mapping's own select), else found by name.
-const Value& mapped_value(const Row& row, std::size_t position, const Column& column);
+/// row of the mapping's own select), else found by name; nullptr when the row has no such column
+/// and `optional` (else an ArgumentError).
+const Value* mapped_value(const Row& row, std::size_t position, const Column& column,
+                          bool optional);
 }  // namespace detail
 
 template <class S>
@@ -78,7 +80,7 @@ class Mapping {
                   "a mapped field must have its column's type, or be the std::optional of it, "
                   "or (for a nullable column) the type inside it");
     check_table(column);
-    Field f{std::move(name), &column.column(), Expr(column), {}, {}};
+    Field f{std::move(name), &column.column(), Expr(column), {}, {}, false};
     // F = std::optional<C> reads NULL as nullopt.
     f.read = [member](S& s, const Value& v, std::string_view label) {
       s.*member = v.template as<F>(label);
@@ -99,7 +101,7 @@ class Mapping {
     static_assert(std::is_base_of_v<B, S>, "the field is not a member of the mapped struct");
     F S::*member = base_member;
     check_table(column);
-    Field f{column.name(), &column.column(), Expr(column), {}, {}};
+    Field f{column.name(), &column.column(), Expr(column), {}, {}, false};
     f.read = [member, when_null](S& s, const Value& v, std::string_view label) {
       s.*member = v.template as<std::optional<F>>(label).value_or(when_null);
     };
@@ -108,16 +110,32 @@ class Mapping {
     return *this;
   }
 
+  /// A field read from a column of another table that select() statements join (the owner's
+  /// name beside a row's owner id): part of columns() and read(), never written, and left as
+  /// it is when a row does not have it (a RETURNING row).
+  template <class F, class B, class C>
+  Mapping& joined(F B::*base_member, const Col<C>& column) {
+    static_assert(std::is_base_of_v<B, S>, "the field is not a member of the mapped struct");
+    static_assert(std::is_same_v<F, C> || std::is_same_v<F, std::optional<C>>,
+                  "a joined field must have its column's type, or be the std::optional of it "
+                  "(for an outer join)");
+    F S::*member = base_member;
+    Field f{column.name(), &column.column(), Expr(column), {}, {}, true};
+    f.read = [member](S& s, const Value& v, std::string_view label) {
+      s.*member = v.template as<F>(label);
+    };
+    f.write = [](const S&, bool) -> std::optional<Expr> { return std::nullopt; };
+    fields_.push_back(std::move(f));
+    return *this;
+  }
+
   const Table& table() const { return *table_; }
   const std::string& model() const { return model_; }
 
-  /// The mapped columns, in declaration order: a select list or a RETURNING list.
-  [[nodiscard]] std::vector<Expr> columns() const {
-    std::vector<Expr> out;
-    out.reserve(fields_.size());
-    for (const Field& f : fields_) out.push_back(f.expr);
-    return out;
-  }
+  /// The mapped columns, in declaration order: a select list (joined fields included).
+  [[nodiscard]] std::vector<Expr> columns() const { return column_list(true); }
+  /// The mapped columns of the table itself: a RETURNING list.
+  [[nodiscard]] std::vector<Expr> own_columns() const { return column_list(false); }
   /// SELECT <columns()> FROM <table>: add where(), order_by(), limit() as needed.
   [[nodiscard]] Select select() const { return Select(columns()).select_from(*table_); }
 
@@ -127,9 +145,10 @@ class Mapping {
     S out{};
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const Field& f = fields_[i];
-      const Value& v = detail::mapped_value(row, i, *f.column);
+      const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
+      if (!v) continue;  // a joined column the row does not have
       detail::read_mapped_field(model_, f.name, *f.column,
-                                [&] { f.read(out, v, f.column->name()); });
+                                [&] { f.read(out, *v, f.column->name()); });
     }
     return out;
   }
@@ -143,13 +162,13 @@ class Mapping {
   /// INSERT INTO table (values) RETURNING columns(): run it with one().
   [[nodiscard]] Dml insert(std::vector<Assignment> values) const {
     Dml d = sqlcore::insert(*table_);
-    d.values(std::move(values)).returning(columns());
+    d.values(std::move(values)).returning(own_columns());
     return d;
   }
   /// UPDATE table SET set ... RETURNING columns(): add where(), run it with optional().
   [[nodiscard]] Dml update(std::vector<Assignment> set) const {
     Dml d = sqlcore::update(*table_);
-    d.set(std::move(set)).returning(columns());
+    d.set(std::move(set)).returning(own_columns());
     return d;
   }
 
@@ -186,7 +205,16 @@ class Mapping {
     Expr expr;
     std::function<void(S&, const Value&, std::string_view)> read;
     std::function<std::optional<Expr>(const S&, bool)> write;
+    bool joined = false;
   };
+
+  std::vector<Expr> column_list(bool with_joined) const {
+    std::vector<Expr> out;
+    out.reserve(fields_.size());
+    for (const Field& f : fields_)
+      if (with_joined || !f.joined) out.push_back(f.expr);
+    return out;
+  }
 
   void check_table(const ColBase& column) const {
     detail::check_mapped_column(model_, *table_, column.column());

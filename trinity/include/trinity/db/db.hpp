@@ -14,13 +14,17 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <sqlcore/engine/connection.hpp>
 #include <sqlcore/engine/engine.hpp>
+#include <sqlcore/engine/mapping.hpp>
 #include <sqlcore/engine/transaction.hpp>
+#include <sqlcore/sql/select.hpp>
 
 #include "trinity/db/schema.hpp"
 
@@ -62,6 +66,26 @@ class Db {
     if (sqlcore::Connection* joined = current()) return std::forward<F>(fn)(*joined);
     sqlcore::Connection conn = engine_->connect();
     return std::forward<F>(fn)(conn);
+  }
+
+  /// Reads of one statement through a model's mapping, on the read path (read()): the row
+  /// `stmt` yields or nullopt (MultipleResultsFound when several), its first row, all its rows.
+  /// The model row where `where` holds (a key: at most one), or nullopt.
+  template <class S>
+  std::optional<S> find(const sqlcore::Mapping<S>& m, const sqlcore::Expr& where) {
+    return read([&](sqlcore::Connection& c) { return m.optional(c, m.select().where(where)); });
+  }
+  template <class S>
+  std::optional<S> optional(const sqlcore::Mapping<S>& m, const sqlcore::Executable& stmt) {
+    return read([&](sqlcore::Connection& c) { return m.optional(c, stmt); });
+  }
+  template <class S>
+  std::optional<S> first(const sqlcore::Mapping<S>& m, const sqlcore::Executable& stmt) {
+    return read([&](sqlcore::Connection& c) { return m.first(c, stmt); });
+  }
+  template <class S>
+  std::vector<S> all(const sqlcore::Mapping<S>& m, const sqlcore::Executable& stmt) {
+    return read([&](sqlcore::Connection& c) { return m.all(c, stmt); });
   }
 
   /// Runs `fn()` with every run() of this Db on this thread joined into one transaction:
