@@ -6,14 +6,10 @@
 
 namespace sqlcore::detail {
 
-void read_mapped_field(std::string_view model, std::string_view field, const Column& column,
-                       const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const ArgumentError& e) {
-    throw ArgumentError("cannot read " + std::string(model) + "." + std::string(field) +
-                        " from column " + column.qualified_name() + ": " + e.what());
-  }
+void throw_mapped_field_error(std::string_view model, std::string_view field, const Column& column,
+                              const ArgumentError& e) {
+  throw ArgumentError("cannot read " + std::string(model) + "." + std::string(field) +
+                      " from column " + column.qualified_name() + ": " + e.what());
 }
 
 void check_mapped_column(std::string_view model, const Table& table, const Column& column) {

@@ -74,15 +74,6 @@ std::shared_ptr<const CompiledStatement> CompileCache::get(const Shape& shape, c
   return it->second.compiled;
 }
 
-std::size_t CompileCache::size() const {
-  std::size_t n = 0;
-  for (const ShardData& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
-    n += s.entries.size();
-  }
-  return n;
-}
-
 namespace {
 
 template <class Data, class Compile>
@@ -91,7 +82,10 @@ const std::shared_ptr<const CompiledStatement>& cached(StatementCache& cache, co
   return cache.get(d, [&] {
     Shape shape = shape_of(s);
     std::call_once(cache.shaped, [&] { cache.literals = shape.literals; });
-    return d.compile_cache().get(shape, [&] { return compile(s, d, &shape.index); });
+    return d.compile_cache().get(shape, [&] {
+      const LiteralIndex index = literal_index(shape.literals);
+      return compile(s, d, &index);
+    });
   });
 }
 

@@ -29,9 +29,6 @@ class CompileCache {
   /// difference: the shape walk missed something the compiler reads).
   std::shared_ptr<const CompiledStatement> get(const Shape& shape, const Build& build);
 
-  /// Shapes held now (for tests).
-  std::size_t size() const;
-
  private:
   struct Entry {
     std::shared_ptr<const CompiledStatement> compiled;

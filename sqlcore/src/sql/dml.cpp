@@ -178,7 +178,8 @@ std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& diale
     const detail::Shape shape = detail::shape_of(d);
     DmlData many = d;
     many.rows.assign(rows, d.rows[0]);
-    return detail::compile_dml(many, dialect, &shape.index, /*fresh_binds_per_row=*/true);
+    const auto index = detail::literal_index(shape.literals);
+    return detail::compile_dml(many, dialect, &index, /*fresh_binds_per_row=*/true);
   };
   auto c = batch_cache_->get(dialect, batch);
   // One batch size per dialect is cached; another size is compiled afresh.

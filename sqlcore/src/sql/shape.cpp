@@ -166,21 +166,45 @@ class Walker {
     nodes(n->args);
   }
   // A value written into the statement: its place, not its contents (values never enter the SQL).
+  // A value node met again (an Expr used twice) is a reference to its first place. Statements
+  // hold few literals, so a scan finds it without allocating; long IN lists switch to a map.
   void literal(const Value* v) {
-    auto [it, fresh] = out_.index.emplace(v, static_cast<std::uint32_t>(out_.literals.size()));
-    if (fresh) {
-      out_.literals.push_back(v);
+    std::vector<const Value*>& lits = out_.literals;
+    const auto n = static_cast<std::uint32_t>(lits.size());
+    std::uint32_t at = n;
+    if (n < kScanLimit) {
+      for (std::uint32_t i = 0; i < n; ++i)
+        if (lits[i] == v) {
+          at = i;
+          break;
+        }
+    } else {
+      if (seen_.empty())
+        for (std::uint32_t i = 0; i < n; ++i) seen_.emplace(lits[i], i);
+      at = seen_.emplace(v, n).first->second;
+    }
+    if (at == n) {
+      lits.push_back(v);
       tag('L');
     } else {
       tag('A');  // the same value node again: the same literal
-      num(it->second);
+      num(at);
     }
   }
 
+  static constexpr std::uint32_t kScanLimit = 32;
   Shape& out_;
+  std::unordered_map<const Value*, std::uint32_t> seen_;  // only past kScanLimit literals
 };
 
 }  // namespace
+
+std::unordered_map<const Value*, std::uint32_t> literal_index(
+    const std::vector<const Value*>& literals) {
+  std::unordered_map<const Value*, std::uint32_t> out;
+  for (std::uint32_t i = 0; i < literals.size(); ++i) out.emplace(literals[i], i);
+  return out;
+}
 
 Shape shape_of(const SelectData& s) {
   Shape out;

@@ -19,11 +19,14 @@ struct Shape {
   /// The values written into the statement, in the order the walk meets them (each once; a
   /// value node used twice is written in the key as a reference to its first occurrence).
   std::vector<const Value*> literals;
-  /// Where each literal is in `literals` (for the compiler's BindSlot::literal).
-  std::unordered_map<const Value*, std::uint32_t> index;
 };
 
 Shape shape_of(const SelectData& s);
 Shape shape_of(const DmlData& s);
+
+/// Where each literal is in `literals` (for the compiler's BindSlot::literal): built only when a
+/// shape is compiled, not on every walk.
+std::unordered_map<const Value*, std::uint32_t> literal_index(
+    const std::vector<const Value*>& literals);
 
 }  // namespace sqlcore::detail

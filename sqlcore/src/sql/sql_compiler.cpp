@@ -10,6 +10,17 @@
 
 namespace sqlcore {
 
+namespace {
+// The renderer the hooks' render_ helpers reach, for the length of one compilation.
+struct Rendering {
+  Rendering(detail::Renderer*& slot, detail::Renderer& r) : slot_(slot) { slot_ = &r; }
+  ~Rendering() { slot_ = nullptr; }
+  Rendering(const Rendering&) = delete;
+  Rendering& operator=(const Rendering&) = delete;
+  detail::Renderer*& slot_;
+};
+}  // namespace
+
 SqlCompiler::SqlCompiler(const Dialect& dialect) : dialect_(dialect) {}
 SqlCompiler::~SqlCompiler() = default;
 
@@ -17,10 +28,8 @@ std::shared_ptr<const CompiledStatement> SqlCompiler::compile(
     const detail::SelectData& select, const detail::LiteralIndex* literals) {
   detail::Renderer r(*this);
   r.literal_index = literals;
-  renderer_ = &r;
-  auto out = r.select_statement(select);
-  renderer_ = nullptr;
-  return out;
+  Rendering during(renderer_, r);
+  return r.select_statement(select);
 }
 
 std::shared_ptr<const CompiledStatement> SqlCompiler::compile(const detail::DmlData& dml,
@@ -29,10 +38,8 @@ std::shared_ptr<const CompiledStatement> SqlCompiler::compile(const detail::DmlD
   detail::Renderer r(*this);
   r.literal_index = literals;
   r.fresh_binds_per_row = fresh_binds_per_row;
-  renderer_ = &r;
-  auto out = r.dml_statement(dml);
-  renderer_ = nullptr;
-  return out;
+  Rendering during(renderer_, r);
+  return r.dml_statement(dml);
 }
 
 std::string SqlCompiler::quote(std::string_view ident) const {

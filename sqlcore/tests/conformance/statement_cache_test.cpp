@@ -76,6 +76,16 @@ TEST_P(StatementCacheTest, AValueUsedTwiceAndTwoValuesAreDifferentShapes) {
   EXPECT_EQ(c.execute(in({1, 2})).scalar<std::int64_t>(), 2);
   EXPECT_EQ(c.execute(in({3})).scalar<std::int64_t>(), 1);
   EXPECT_EQ(c.execute(in({1, 2, 3})).scalar<std::int64_t>(), 3);
+  // Past 32 literals the walk remembers them in a map: a long list, and a value used twice in it.
+  std::vector<Value> many;
+  for (int i = 100; i < 140; ++i) many.emplace_back(i);
+  many.emplace_back(2);
+  EXPECT_EQ(c.execute(in(many)).scalar<std::int64_t>(), 1);
+  const Expr late = Expr(std::int64_t{3});
+  Expr cond = users.id == late;
+  for (int i = 100; i < 140; ++i) cond = cond || users.id == std::int64_t{i};
+  cond = cond || users.manager_id == late;
+  EXPECT_EQ(c.execute(select(users.name).where(cond)).scalar<std::string>(), "linus");
 }
 
 // Many threads building statements of one shape, each with its own value.

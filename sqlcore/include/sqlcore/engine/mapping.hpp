@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "sqlcore/core/error.hpp"
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/engine/connection.hpp"
 #include "sqlcore/engine/result.hpp"
@@ -46,9 +47,10 @@ struct IsStdOptional : std::false_type {};
 template <class T>
 struct IsStdOptional<std::optional<T>> : std::true_type {};
 
-/// Reads `value` with `read`, turning a type error into one naming the model, field and column.
-void read_mapped_field(std::string_view model, std::string_view field, const Column& column,
-                       const std::function<void()>& read);
+/// Rethrows `e`, a type error reading `field` of `model`, as one naming the model, field and
+/// column.
+[[noreturn]] void throw_mapped_field_error(std::string_view model, std::string_view field,
+                                           const Column& column, const ArgumentError& e);
 /// Throws ArgumentError when `column` is not a column of `table`.
 void check_mapped_column(std::string_view model, const Table& table, const Column& column);
 /// The value of `column` in `row`: at `position` when the row's column there has its name (a
@@ -143,12 +145,15 @@ class Mapping {
   /// the mapped columns by name). Fields the mapping does not name keep their default.
   [[nodiscard]] S read(const Row& row) const {
     S out{};
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
-      const Field& f = fields_[i];
-      const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
-      if (!v) continue;  // a joined column the row does not have
-      detail::read_mapped_field(model_, f.name, *f.column,
-                                [&] { f.read(out, *v, f.column->name()); });
+    std::size_t i = 0;
+    try {
+      for (; i < fields_.size(); ++i) {
+        const Field& f = fields_[i];
+        const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
+        if (v) f.read(out, *v, f.column->name());  // no v: a joined column the row lacks
+      }
+    } catch (const ArgumentError& e) {
+      detail::throw_mapped_field_error(model_, fields_[i].name, *fields_[i].column, e);
     }
     return out;
   }

@@ -123,7 +123,6 @@ class SqliteCompiler final : public SqlCompiler {
     if (limit || offset) out += " LIMIT " + std::to_string(limit ? *limit : -1);
     if (offset) out += " OFFSET " + std::to_string(*offset);
   }
-  bool json_path_as_string() const override { return true; }
   void visit_json_extract(std::string& out, const std::string& doc,
                           const std::vector<std::string>& path) override {
     out += "json_extract(" + doc + ", " + path.at(0) + ")";
