@@ -11,4 +11,12 @@ std::string trimmed(std::string_view s);
 /// `s` trimmed, with ASCII letters lower-cased: how emails and tags are stored and compared.
 std::string normalized(std::string_view s);
 
+/// The email `email` normalized (trimmed, lower-cased): what is stored and compared. Refuses
+/// (std::invalid_argument naming `what`) an address that is not one local part, one '@' and a
+/// domain with a dot, without blanks or control characters, at most 254 characters.
+std::string checked_email(std::string_view email, std::string_view what = "email");
+/// `name` trimmed; refuses (std::invalid_argument naming `what`) an empty one, one longer than
+/// 255 characters, or one holding a control character.
+std::string checked_name(std::string_view name, std::string_view what);
+
 }  // namespace trinity::db
