@@ -73,6 +73,7 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       users_(db_),
       settings_(db_),
       tags_(db_),
+      agents_(db_, users_),
       permissions_(db_, users_),
       mcp_keys_(db_, users_),
       email_auth_(db_, users_),

@@ -174,6 +174,51 @@ Mapping<McpApiKey> mcp_api_key_mapping(const McpApiKeys& t, const Users& u) {
       .joined(&McpApiKey::user_email, u.email);
 }
 
+// owner_username and owner_email: from users, joined by the select()s that read owners.
+Mapping<AgentOwner> agent_owner_mapping(const AgentOwnership& t, const Users& u) {
+  return Mapping<AgentOwner>("AgentOwner", t)
+      .field(&AgentOwner::id, t.id)
+      .field(&AgentOwner::agent_name, t.agent_name)
+      .field(&AgentOwner::owner_id, t.owner_id)
+      .field(&AgentOwner::created_at, t.created_at)
+      .field(&AgentOwner::is_system, t.is_system, false)
+      .joined(&AgentOwner::owner_username, u.username)
+      .joined(&AgentOwner::owner_email, u.email);
+}
+
+// shared_by_username: from users, outer-joined by the select()s that list shares.
+Mapping<AgentShare> agent_share_mapping(const AgentSharing& t, const Users& u) {
+  return Mapping<AgentShare>("AgentShare", t)
+      .field(&AgentShare::id, t.id)
+      .field(&AgentShare::agent_name, t.agent_name)
+      .field(&AgentShare::shared_with_email, t.shared_with_email)
+      .field(&AgentShare::shared_by_id, t.shared_by_id)
+      .field(&AgentShare::created_at, t.created_at)
+      .field(&AgentShare::allow_proactive, t.allow_proactive, false)
+      .joined(&AgentShare::shared_by_username, u.username);
+}
+
+// The stored part of AgentMetadata (the owner outer-joined from users); the computed fields are
+// read by get_all_agent_metadata().
+Mapping<AgentMetadata> agent_metadata_mapping(const AgentOwnership& t, const Users& u) {
+  return Mapping<AgentMetadata>("AgentMetadata", t)
+      .field(&AgentMetadata::agent_name, t.agent_name)
+      .field(&AgentMetadata::owner_id, t.owner_id)
+      .field(&AgentMetadata::created_at, t.created_at)
+      .field(&AgentMetadata::is_system, t.is_system, false)
+      .field(&AgentMetadata::autonomy_enabled, t.autonomy_enabled, false)
+      .field(&AgentMetadata::read_only_mode, t.read_only_mode, false)
+      .field(&AgentMetadata::full_capabilities, t.full_capabilities, false)
+      .field(&AgentMetadata::use_platform_api_key, t.use_platform_api_key, true)
+      .field(&AgentMetadata::memory_limit, t.memory_limit)
+      .field(&AgentMetadata::cpu_limit, t.cpu_limit)
+      .field(&AgentMetadata::max_parallel_tasks, t.max_parallel_tasks, std::int64_t{3})
+      .field(&AgentMetadata::execution_timeout_seconds, t.execution_timeout_seconds,
+             std::int64_t{3600})
+      .joined(&AgentMetadata::owner_username, u.username)
+      .joined(&AgentMetadata::owner_email, u.email);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -188,6 +233,9 @@ Models::Models(const Schema& s)
       agent_permission(agent_permission_mapping(s.agent_permissions)),
       system_setting(system_setting_mapping(s.system_settings)),
       whitelist_entry(whitelist_entry_mapping(s.email_whitelist, s.users)),
-      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)) {}
+      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)),
+      agent_owner(agent_owner_mapping(s.agent_ownership, s.users)),
+      agent_share(agent_share_mapping(s.agent_sharing, s.users)),
+      agent_metadata(agent_metadata_mapping(s.agent_ownership, s.users)) {}
 
 }  // namespace trinity::db

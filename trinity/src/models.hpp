@@ -6,6 +6,7 @@
 #include <sqlcore/engine/mapping.hpp>
 
 #include "trinity/db/activity.hpp"
+#include "trinity/db/agents.hpp"
 #include "trinity/db/chat.hpp"
 #include "trinity/db/email_auth.hpp"
 #include "trinity/db/mcp_keys.hpp"
@@ -37,6 +38,10 @@ struct Models {
   Mapping<SystemSetting> system_setting;
   Mapping<WhitelistEntry> whitelist_entry;
   Mapping<McpApiKey> mcp_api_key;
+  // agents
+  Mapping<AgentOwner> agent_owner;
+  Mapping<AgentShare> agent_share;
+  Mapping<AgentMetadata> agent_metadata;
 };
 
 }  // namespace trinity::db

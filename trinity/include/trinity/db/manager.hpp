@@ -20,6 +20,7 @@
 #include <sqlcore/engine/engine.hpp>
 
 #include "trinity/db/activity.hpp"
+#include "trinity/db/agents.hpp"
 #include "trinity/db/chat.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/email_auth.hpp"
@@ -78,6 +79,7 @@ class DatabaseManager {
   UserOperations& users() { return users_; }
   SettingsOperations& settings() { return settings_; }
   TagOperations& tags() { return tags_; }
+  AgentOperations& agents() { return agents_; }
   PermissionOperations& permissions() { return permissions_; }
   McpKeyOperations& mcp_keys() { return mcp_keys_; }
   EmailAuthOperations& email_auth() { return email_auth_; }
@@ -101,6 +103,7 @@ class DatabaseManager {
   UserOperations users_;
   SettingsOperations settings_;
   TagOperations tags_;
+  AgentOperations agents_;
   PermissionOperations permissions_;
   McpKeyOperations mcp_keys_;
   EmailAuthOperations email_auth_;
