@@ -20,7 +20,7 @@ using sqlcore::scalar;
 bool user_may(Db& db, const std::string& username, const std::string& agent, const Expr& rule) {
   const auto& [a, u] = std::tie(db.schema().agent_ownership, db.schema().users);
   return db.read([&](Connection& c) {
-    return c.execute(select(a.id).where(is_agent(a, agent) && u.username == username && rule))
+    return c.execute(select(a.id).join(u, u.username == username).where(is_agent(a, agent) && rule))
         .first()
         .has_value();
   });
@@ -33,12 +33,13 @@ std::optional<AgentShare> insert_share(Connection& c, const Db& db, const std::s
   const Schema& s = db.schema();
   const auto& [a, u, sh] = std::tie(s.agent_ownership, s.users, s.agent_sharing);
   const auto owner = alias(s.users, "owner");
-  const auto sharer_id =
-      c.execute(select(u.id).where(is_agent(a, agent) && u.username == sharer && may_manage(s, u) &&
-                                   !exists(select(owner[u.id])
-                                               .where(owner[u.id] == a.owner_id &&
-                                                      lower(owner[u.email]) == email))))
-          .scalar<std::optional<std::int64_t>>();
+  const auto sharer_id = c.execute(select(u.id)
+                                       .join(a, is_agent(a, agent))
+                                       .where(u.username == sharer && may_manage(s, u) &&
+                                              !exists(select(owner[u.id])
+                                                          .where(owner[u.id] == a.owner_id &&
+                                                                 lower(owner[u.email]) == email))))
+                             .scalar<std::optional<std::int64_t>>();
   if (!sharer_id) return std::nullopt;
   const auto& m = db.models().agent_share;
   Dml stmt = m.insert({{sh.agent_name, agent},
@@ -185,8 +186,9 @@ bool AgentOperations::unshare_agent(const std::string& agent_name,
   return db_.run([&](Connection& c) {
     const auto& [a, u, sh] =
         std::tie(db_.schema().agent_ownership, db_.schema().users, db_.schema().agent_sharing);
-    if (!c.execute(select(a.id).where(is_agent(a, agent_name) && u.username == owner_username &&
-                                      may_manage(db_.schema(), u)))
+    if (!c.execute(select(a.id)
+                       .join(u, u.username == owner_username)
+                       .where(is_agent(a, agent_name) && may_manage(db_.schema(), u)))
              .first())
       return false;
     return c.execute(delete_from(sh).where(sh.agent_name == agent_name &&
@@ -211,8 +213,9 @@ std::vector<std::string> AgentOperations::get_shared_agents(const std::string& u
     return c
         .execute(select(a.agent_name)
                      .distinct()
-                     .where(u.username == username && sh.agent_name == a.agent_name &&
-                            lower(sh.shared_with_email) == lower(u.email) && registered(a))
+                     .join(sh, sh.agent_name == a.agent_name)
+                     .join(u, lower(sh.shared_with_email) == lower(u.email))
+                     .where(u.username == username && registered(a))
                      .order_by({a.agent_name}))
         .scalars<std::string>();
   });
@@ -223,8 +226,9 @@ bool AgentOperations::is_agent_shared_with_user(const std::string& agent_name,
   const auto& [u, sh] = std::tie(db_.schema().users, db_.schema().agent_sharing);
   return db_.read([&](Connection& c) {
     return c
-        .execute(select(sh.id).where(sh.agent_name == agent_name && u.username == username &&
-                                     lower(sh.shared_with_email) == lower(u.email)))
+        .execute(select(sh.id)
+                     .join(u, lower(sh.shared_with_email) == lower(u.email))
+                     .where(sh.agent_name == agent_name && u.username == username))
         .first()
         .has_value();
   });
