@@ -78,7 +78,10 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       mcp_keys_(db_, users_),
       email_auth_(db_, users_),
       activities_(db_),
-      chat_(db_) {
+      chat_(db_),
+      skills_(db_),
+      shared_folders_(db_, permissions_),
+      system_views_(db_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

@@ -217,6 +217,50 @@ Mapping<AgentMetadata> agent_metadata_mapping(const AgentOwnership& t, const Use
              std::int64_t{3600})
       .joined(&AgentMetadata::owner_username, u.username)
       .joined(&AgentMetadata::owner_email, u.email);
+Mapping<AgentSkill> agent_skill_mapping(const AgentSkills& t) {
+  return Mapping<AgentSkill>("AgentSkill", t)
+      .field(&AgentSkill::id, t.id)
+      .field(&AgentSkill::agent_name, t.agent_name)
+      .field(&AgentSkill::skill_name, t.skill_name)
+      .field(&AgentSkill::assigned_by, t.assigned_by)
+      .field(&AgentSkill::assigned_at, t.assigned_at)
+      .field(&AgentSkill::source_id, t.source_id)
+      .field(&AgentSkill::delivery_status, t.delivery_status)
+      .field(&AgentSkill::assigned_by_agent, t.assigned_by_agent)
+      .field(&AgentSkill::individual, t.individual);
+}
+
+Mapping<SharedFolderConfig> shared_folder_config_mapping(const AgentSharedFolderConfig& t) {
+  return Mapping<SharedFolderConfig>("SharedFolderConfig", t)
+      .field(&SharedFolderConfig::agent_name, t.agent_name)
+      .field(&SharedFolderConfig::expose_enabled, t.expose_enabled, false)
+      .field(&SharedFolderConfig::consume_enabled, t.consume_enabled, false)
+      .field(&SharedFolderConfig::created_at, t.created_at)
+      .field(&SharedFolderConfig::updated_at, t.updated_at);
+}
+
+Mapping<StoredSystemView> system_view_mapping(const SystemViews& t) {
+  return Mapping<StoredSystemView>("SystemView", t)
+      .field(&SystemView::id, t.id)
+      .field(&SystemView::name, t.name)
+      .field(&SystemView::description, t.description)
+      .field(&SystemView::icon, t.icon)
+      .field(&SystemView::color, t.color)
+      .field("filter_tags", &StoredSystemView::filter_tags_json, t.filter_tags)
+      .field(&SystemView::owner_id, t.owner_id)
+      .field(&SystemView::is_shared, t.is_shared, false)
+      .field(&SystemView::created_at, t.created_at)
+      .field(&SystemView::updated_at, t.updated_at);
+}
+
+// filter_tags is not mapped: the operation writes it converted to JSON.
+Mapping<SystemViewUpdate> system_view_update_mapping(const SystemViews& t) {
+  return Mapping<SystemViewUpdate>("SystemViewUpdate", t)
+      .field(&SystemViewUpdate::name, t.name)
+      .field(&SystemViewUpdate::description, t.description)
+      .field(&SystemViewUpdate::icon, t.icon)
+      .field(&SystemViewUpdate::color, t.color)
+      .field(&SystemViewUpdate::is_shared, t.is_shared);
 }
 
 }  // namespace
@@ -236,6 +280,10 @@ Models::Models(const Schema& s)
       mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)),
       agent_owner(agent_owner_mapping(s.agent_ownership, s.users)),
       agent_share(agent_share_mapping(s.agent_sharing, s.users)),
-      agent_metadata(agent_metadata_mapping(s.agent_ownership, s.users)) {}
+      agent_metadata(agent_metadata_mapping(s.agent_ownership, s.users)),
+      agent_skill(agent_skill_mapping(s.agent_skills)),
+      shared_folder_config(shared_folder_config_mapping(s.agent_shared_folder_config)),
+      system_view(system_view_mapping(s.system_views)),
+      system_view_update(system_view_update_mapping(s.system_views)) {}
 
 }  // namespace trinity::db

@@ -13,11 +13,20 @@
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
+#include "trinity/db/shared_folders.hpp"
+#include "trinity/db/skills.hpp"
+#include "trinity/db/system_views.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
 
 using sqlcore::Mapping;
+
+/// A system view as stored: its filter tags as the column's JSON document (SystemView holds them
+/// as strings; system_views.cpp converts through sqlcore::Json).
+struct StoredSystemView : SystemView {
+  sqlcore::Json filter_tags_json;
+};
 
 struct Models {
   explicit Models(const Schema& s);
@@ -42,6 +51,11 @@ struct Models {
   Mapping<AgentOwner> agent_owner;
   Mapping<AgentShare> agent_share;
   Mapping<AgentMetadata> agent_metadata;
+  // skills, shared folders, system views
+  Mapping<AgentSkill> agent_skill;
+  Mapping<SharedFolderConfig> shared_folder_config;
+  Mapping<StoredSystemView> system_view;
+  Mapping<SystemViewUpdate> system_view_update;
 };
 
 }  // namespace trinity::db

@@ -11,16 +11,9 @@ namespace trinity::db {
 
 namespace {
 
-// Trimmed, ASCII letters lower-cased; an empty tag is refused.
-std::string normalize(const std::string& tag) {
-  std::string out = normalized(tag);
-  if (out.empty()) throw std::invalid_argument("trinity-db: a tag is empty");
-  return out;
-}
-
 std::set<std::string> normalize_all(const std::vector<std::string>& tags) {
   std::set<std::string> out;
-  for (const auto& t : tags) out.insert(normalize(t));
+  for (const auto& t : tags) out.insert(checked_tag(t));
   return out;
 }
 
@@ -72,7 +65,7 @@ std::vector<std::string> TagOperations::set_agent_tags(const std::string& agent_
 
 std::vector<std::string> TagOperations::add_tag(const std::string& agent_name,
                                                 const std::string& tag) {
-  const std::string norm = normalize(tag);
+  const std::string norm = checked_tag(tag);
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().agent_tags;
     insert_tags(c, t, agent_name, {norm});
@@ -82,7 +75,7 @@ std::vector<std::string> TagOperations::add_tag(const std::string& agent_name,
 
 std::vector<std::string> TagOperations::remove_tag(const std::string& agent_name,
                                                    const std::string& tag) {
-  const std::string norm = normalize(tag);
+  const std::string norm = checked_tag(tag);
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().agent_tags;
     c.execute(delete_from(t).where(t.agent_name == agent_name && t.tag == norm));
@@ -104,7 +97,7 @@ std::vector<TagWithCount> TagOperations::list_all_tags() {
 }
 
 std::vector<std::string> TagOperations::get_agents_by_tag(const std::string& tag) {
-  const std::string norm = normalize(tag);
+  const std::string norm = checked_tag(tag);
   const auto& t = db_.schema().agent_tags;
   return db_.read([&](Connection& c) {
     return c.execute(select(t.agent_name).where(t.tag == norm).order_by({t.agent_name}))

@@ -56,4 +56,10 @@ std::string checked_name(std::string_view name, std::string_view what) {
   return out;
 }
 
+std::string checked_tag(std::string_view tag) {
+  std::string out = normalized(tag);
+  if (out.empty()) throw std::invalid_argument("trinity-db: a tag is empty");
+  return out;
+}
+
 }  // namespace trinity::db

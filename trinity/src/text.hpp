@@ -18,5 +18,8 @@ std::string checked_email(std::string_view email, std::string_view what = "email
 /// `name` trimmed; refuses (std::invalid_argument naming `what`) an empty one, one longer than
 /// 255 characters, or one holding a control character.
 std::string checked_name(std::string_view name, std::string_view what);
+/// The tag `tag` normalized (trimmed, lower-cased): how tags are stored and compared. Refuses an
+/// empty one (std::invalid_argument).
+std::string checked_tag(std::string_view tag);
 
 }  // namespace trinity::db

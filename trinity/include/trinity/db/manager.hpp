@@ -29,6 +29,9 @@
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
+#include "trinity/db/shared_folders.hpp"
+#include "trinity/db/skills.hpp"
+#include "trinity/db/system_views.hpp"
 #include "trinity/db/tags.hpp"
 #include "trinity/db/users.hpp"
 
@@ -85,6 +88,9 @@ class DatabaseManager {
   EmailAuthOperations& email_auth() { return email_auth_; }
   ActivityOperations& activities() { return activities_; }
   ChatOperations& chat() { return chat_; }
+  SkillsOperations& skills() { return skills_; }
+  SharedFolderOperations& shared_folders() { return shared_folders_; }
+  SystemViewOperations& system_views() { return system_views_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -109,6 +115,9 @@ class DatabaseManager {
   EmailAuthOperations email_auth_;
   ActivityOperations activities_;
   ChatOperations chat_;
+  SkillsOperations skills_;
+  SharedFolderOperations shared_folders_;
+  SystemViewOperations system_views_;
   std::optional<AdoptionReport> adoption_;
 };
 
