@@ -16,6 +16,11 @@ Expr is_agent(const AgentOwnership& a, const std::string& name) {
   return a.agent_name == name && registered(a);
 }
 
+bool is_registered(Connection& c, const Schema& s, const std::string& name) {
+  const auto& a = s.agent_ownership;
+  return c.execute(select(a.id).where(is_agent(a, name))).first().has_value();
+}
+
 Expr may_access(const Schema& s, const Users& u) {
   const auto& [a, sh] = std::tie(s.agent_ownership, s.agent_sharing);
   return u.role == "admin" || a.owner_id == u.id ||

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <sqlcore/engine/connection.hpp>
 #include <sqlcore/sql/expression.hpp>
 
 #include "trinity/db/schema.hpp"
@@ -16,6 +17,8 @@ namespace trinity::db {
 sqlcore::Expr is_agent(const AgentOwnership& a, const std::string& name);
 /// The row of `a` is a registered agent.
 sqlcore::Expr registered(const AgentOwnership& a);
+/// Whether `name` is a registered agent (one SELECT on `c`).
+bool is_registered(sqlcore::Connection& c, const Schema& s, const std::string& name);
 
 /// The user of the statement's `u` row may access the agent of its agent_ownership row: an
 /// admin, the owner, or a user whose email the agent is shared with (case-insensitive).

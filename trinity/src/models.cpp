@@ -217,6 +217,8 @@ Mapping<AgentMetadata> agent_metadata_mapping(const AgentOwnership& t, const Use
              std::int64_t{3600})
       .joined(&AgentMetadata::owner_username, u.username)
       .joined(&AgentMetadata::owner_email, u.email);
+}
+
 Mapping<AgentSkill> agent_skill_mapping(const AgentSkills& t) {
   return Mapping<AgentSkill>("AgentSkill", t)
       .field(&AgentSkill::id, t.id)

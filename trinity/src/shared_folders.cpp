@@ -7,6 +7,7 @@
 
 #include "operation.hpp"
 
+#include "agent_rules.hpp"
 #include "text.hpp"
 
 namespace trinity::db {
@@ -17,7 +18,7 @@ namespace {
 std::vector<std::string> folder_agents(Db& db, Select q, const Expr& where) {
   const auto& [f, a] =
       std::tie(db.schema().agent_shared_folder_config, db.schema().agent_ownership);
-  q.join(a, a.agent_name == f.agent_name).where(where && a.deleted_at.is_null());
+  q.join(a, a.agent_name == f.agent_name).where(where && registered(a));
   q.order_by({f.agent_name});
   return db.read([&](Connection& c) { return c.execute(q).scalars<std::string>(); });
 }
@@ -56,9 +57,7 @@ SharedFolderConfig SharedFolderOperations::upsert_shared_folder_config(
   if (consume_enabled) set.emplace_back(f.consume_enabled, excluded(f.consume_enabled));
   stmt.on_conflict({f.agent_name}).do_update(std::move(set));
   return db_.run([&](Connection& c) {
-    const auto& a = db_.schema().agent_ownership;
-    if (!c.execute(select(a.id).where(a.agent_name == agent_name && a.deleted_at.is_null()))
-             .first())
+    if (!is_registered(c, db_.schema(), agent_name))
       throw NotFoundError("trinity-db: cannot configure the shared folder of '" + agent_name +
                           "': no such agent");
     return m.one(c, stmt);

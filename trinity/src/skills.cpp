@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "agent_rules.hpp"
 #include "text.hpp"
 
 namespace trinity::db {
@@ -16,12 +17,6 @@ namespace {
 
 std::string checked_skill(const std::string& skill_name) {
   return checked_name(skill_name, "skill name");
-}
-
-bool registered(Connection& c, const AgentOwnership& a, const std::string& agent) {
-  return c.execute(select(a.id).where(a.agent_name == agent && a.deleted_at.is_null()))
-      .first()
-      .has_value();
 }
 
 // INSERT ... ON CONFLICT DO NOTHING RETURNING the assignment: no row when the agent has it.
@@ -57,7 +52,7 @@ std::optional<AgentSkill> SkillsOperations::assign_skill(const std::string& agen
                                                          const std::string& assigned_by) {
   const std::string skill = checked_skill(skill_name);
   return db_.run([&](Connection& c) -> std::optional<AgentSkill> {
-    if (!registered(c, db_.schema().agent_ownership, agent_name)) return std::nullopt;
+    if (!is_registered(c, db_.schema(), agent_name)) return std::nullopt;
     return insert_skill(c, db_, agent_name, skill, assigned_by);  // nullopt: assigned already
   });
 }
@@ -79,7 +74,7 @@ std::int64_t SkillsOperations::set_agent_skills(const std::string& agent_name,
   for (const auto& name : skill_names) skills.insert(checked_skill(name));
   return db_.run([&](Connection& c) {
     const auto& k = db_.schema().agent_skills;
-    if (!registered(c, db_.schema().agent_ownership, agent_name))
+    if (!is_registered(c, db_.schema(), agent_name))
       throw NotFoundError("trinity-db: cannot set the skills of '" + agent_name +
                           "': no such agent");
     // The skills that go are deleted, the kept ones keep their row, the new ones are assigned.

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "agent_rules.hpp"
 #include "text.hpp"
 
 namespace trinity::db {
@@ -40,7 +41,7 @@ std::map<std::string, std::vector<std::string>> agents_by_tag(Connection& c, con
   for (const Row& r : c.execute(select(t.tag, t.agent_name)
                                     .select_from(t)
                                     .join(a, a.agent_name == t.agent_name)
-                                    .where(t.tag.in_(wanted) && a.deleted_at.is_null())))
+                                    .where(t.tag.in_(wanted) && registered(a))))
     out[r.get(t.tag)].push_back(r.get(t.agent_name));
   return out;
 }
