@@ -77,7 +77,9 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       mcp_keys_(db_, users_),
       email_auth_(db_, users_),
       activities_(db_),
-      chat_(db_) {
+      chat_(db_),
+      public_links_(db_, users_),
+      public_chat_(db_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

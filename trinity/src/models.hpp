@@ -10,6 +10,8 @@
 #include "trinity/db/email_auth.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/permissions.hpp"
+#include "trinity/db/public_chat.hpp"
+#include "trinity/db/public_links.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/users.hpp"
@@ -37,6 +39,13 @@ struct Models {
   Mapping<SystemSetting> system_setting;
   Mapping<WhitelistEntry> whitelist_entry;
   Mapping<McpApiKey> mcp_api_key;
+  // public links and public chat
+  Mapping<PublicLink> public_link;
+  Mapping<PublicLinkUpdate> public_link_update;
+  Mapping<LinkUsage> link_usage;
+  Mapping<UserMemory> user_memory;
+  Mapping<PublicChatSession> public_chat_session;
+  Mapping<PublicChatMessage> public_chat_message;
 };
 
 }  // namespace trinity::db

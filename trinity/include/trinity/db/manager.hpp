@@ -26,6 +26,8 @@
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/permissions.hpp"
+#include "trinity/db/public_chat.hpp"
+#include "trinity/db/public_links.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/tags.hpp"
@@ -83,6 +85,8 @@ class DatabaseManager {
   EmailAuthOperations& email_auth() { return email_auth_; }
   ActivityOperations& activities() { return activities_; }
   ChatOperations& chat() { return chat_; }
+  PublicLinkOperations& public_links() { return public_links_; }
+  PublicChatOperations& public_chat() { return public_chat_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -106,6 +110,8 @@ class DatabaseManager {
   EmailAuthOperations email_auth_;
   ActivityOperations activities_;
   ChatOperations chat_;
+  PublicLinkOperations public_links_;
+  PublicChatOperations public_chat_;
   std::optional<AdoptionReport> adoption_;
 };
 
