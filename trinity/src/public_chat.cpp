@@ -35,7 +35,8 @@ PublicChatSession PublicChatOperations::get_or_create_session(const std::string&
   const std::string type = checked_name(identifier_type, "identifier type");
   const std::string identifier = stored_identifier(session_identifier, type);
   return db_.run([&](Connection& c) {
-    const auto& [t, m] = std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
+    const auto& [t, m] =
+        std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
     const auto& l = db_.schema().agent_public_links;
     if (!c.execute(select(l.id).where(l.id == link_id)).first())
       throw NotFoundError("trinity-db: no public link '" + link_id + "'");
@@ -57,16 +58,19 @@ PublicChatSession PublicChatOperations::get_or_create_session(const std::string&
 
 std::optional<PublicChatSession> PublicChatOperations::get_session_by_identifier(
     const std::string& link_id, const std::string& session_identifier) {
-  const auto& [t, m] = std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
+  const auto& [t, m] =
+      std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
   const std::string exact = trimmed(session_identifier);
   const Expr as_email = t.identifier_type == kEmail && t.session_identifier == normalized(exact);
-  return db_.first(m, m.select()
-                          .where(t.link_id == link_id && (t.session_identifier == exact || as_email))
-                          .order_by({t.created_at, t.id}));
+  return db_.first(m,
+                   m.select()
+                       .where(t.link_id == link_id && (t.session_identifier == exact || as_email))
+                       .order_by({t.created_at, t.id}));
 }
 
 std::optional<PublicChatSession> PublicChatOperations::get_session(const std::string& session_id) {
-  const auto& [t, m] = std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
+  const auto& [t, m] =
+      std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_session);
   return db_.find(m, t.id == session_id);
 }
 
@@ -75,7 +79,8 @@ PublicChatMessage PublicChatOperations::add_message(const std::string& session_i
                                                     const std::string& content,
                                                     std::optional<double> cost) {
   const std::string r = checked_name(role, "role");
-  const auto& [t, m] = std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_message);
+  const auto& [t, m] =
+      std::tie(db_.schema().public_chat_sessions, db_.models().public_chat_message);
   return db_.run([&](Connection& c) {
     // Lock the session: its messages are added one at a time, in commit order.
     auto row = c.execute(select(t.last_message_at).where(t.id == session_id).for_update()).first();
@@ -102,7 +107,8 @@ PublicChatMessage PublicChatOperations::add_message(const std::string& session_i
 std::vector<PublicChatMessage> PublicChatOperations::get_session_messages(
     const std::string& session_id, std::int64_t limit) {
   if (limit <= 0) return {};
-  const auto& [t, m] = std::tie(db_.schema().public_chat_messages, db_.models().public_chat_message);
+  const auto& [t, m] =
+      std::tie(db_.schema().public_chat_messages, db_.models().public_chat_message);
   return db_.all(
       m, m.select().where(t.session_id == session_id).order_by({t.timestamp, t.id}).limit(limit));
 }
@@ -110,7 +116,8 @@ std::vector<PublicChatMessage> PublicChatOperations::get_session_messages(
 std::vector<PublicChatMessage> PublicChatOperations::get_recent_messages(
     const std::string& session_id, std::int64_t limit) {
   if (limit <= 0) return {};
-  const auto& [t, m] = std::tie(db_.schema().public_chat_messages, db_.models().public_chat_message);
+  const auto& [t, m] =
+      std::tie(db_.schema().public_chat_messages, db_.models().public_chat_message);
   // The latest `limit` (newest first), then turned into reading order.
   auto out = db_.all(m, m.select()
                             .where(t.session_id == session_id)

@@ -63,6 +63,15 @@ std::int64_t recent_messages(Db& db, const Expr& where, std::int64_t minutes) {
   });
 }
 
+/// The values of a new public_user_memory row, counting `messages`.
+std::vector<Assignment> new_memory(const PublicUserMemory& t, const std::string& agent,
+                                   const std::string& email, std::int64_t messages) {
+  const Timestamp now = Timestamp::now();
+  return {{t.id, new_id()},    {t.agent_name, agent},       {t.user_email, email},
+          {t.memory_text, ""}, {t.message_count, messages}, {t.created_at, now},
+          {t.updated_at, now}};
+}
+
 }  // namespace
 
 PublicLink PublicLinkOperations::create_public_link(const std::string& agent_name,
@@ -109,9 +118,8 @@ std::optional<PublicLink> PublicLinkOperations::get_public_link_by_token(const s
 std::vector<PublicLink> PublicLinkOperations::list_agent_public_links(
     const std::string& agent_name) {
   const auto& [t, m] = std::tie(db_.schema().agent_public_links, db_.models().public_link);
-  return db_.all(m, m.select()
-                        .where(t.agent_name == agent_name)
-                        .order_by({t.created_at.desc(), t.id.desc()}));
+  return db_.all(
+      m, m.select().where(t.agent_name == agent_name).order_by({t.created_at.desc(), t.id.desc()}));
 }
 
 std::optional<PublicLink> PublicLinkOperations::update_public_link(
@@ -121,14 +129,16 @@ std::optional<PublicLink> PublicLinkOperations::update_public_link(
   auto set = db_.models().public_link_update.changes(given);
   if (set.empty()) return get_public_link(link_id);
   const auto& [t, m] = std::tie(db_.schema().agent_public_links, db_.models().public_link);
-  return db_.run(
-      [&](Connection& c) { return m.optional(c, m.update(std::move(set)).where(t.id == link_id)); });
+  return db_.run([&](Connection& c) {
+    return m.optional(c, m.update(std::move(set)).where(t.id == link_id));
+  });
 }
 
 bool PublicLinkOperations::delete_public_link(const std::string& link_id) {
   const auto& t = db_.schema().agent_public_links;
-  return db_.run(
-      [&](Connection& c) { return c.execute(delete_from(t).where(t.id == link_id)).rowcount() > 0; });
+  return db_.run([&](Connection& c) {
+    return c.execute(delete_from(t).where(t.id == link_id)).rowcount() > 0;
+  });
 }
 
 std::int64_t PublicLinkOperations::delete_agent_public_links(const std::string& agent_name) {
@@ -149,8 +159,8 @@ LinkValidity PublicLinkOperations::is_link_valid(const std::string& token) {
 }
 
 PublicLinkVerification PublicLinkOperations::create_verification(const std::string& link_id,
-                                                                  const std::string& email,
-                                                                  std::int64_t expiry_minutes) {
+                                                                 const std::string& email,
+                                                                 std::int64_t expiry_minutes) {
   const std::string e = checked_email(email);
   if (expiry_minutes <= 0 || expiry_minutes > kMaxExpiryMinutes)
     throw std::invalid_argument("trinity-db: expiry_minutes must be between 1 and a week");
@@ -239,8 +249,7 @@ std::int64_t PublicLinkOperations::count_recent_verification_requests(const std:
 LinkUsage PublicLinkOperations::record_usage(const std::string& link_id,
                                              const std::optional<std::string>& email,
                                              const std::optional<std::string>& ip_address) {
-  const std::optional<std::string> e =
-      email ? std::optional(checked_email(*email)) : std::nullopt;
+  const std::optional<std::string> e = email ? std::optional(checked_email(*email)) : std::nullopt;
   return db_.run([&](Connection& c) {
     const auto& [u, m] = std::tie(db_.schema().public_link_usage, db_.models().link_usage);
     require_link(c, db_.schema().agent_public_links, link_id);
@@ -258,11 +267,11 @@ LinkUsage PublicLinkOperations::record_usage(const std::string& link_id,
 LinkUsageStats PublicLinkOperations::get_link_usage_stats(const std::string& link_id) {
   const auto& u = db_.schema().public_link_usage;
   return db_.read([&](Connection& c) {
-    const Row row = c.execute(select(coalesce({sqlcore::sum(u.message_count), 0}),
-                                     count_distinct(u.email), count_distinct(u.ip_address),
-                                     sqlcore::max(u.last_used_at))
-                                  .where(u.link_id == link_id))
-                        .one();
+    const Row row =
+        c.execute(select(coalesce({sqlcore::sum(u.message_count), 0}), count_distinct(u.email),
+                         count_distinct(u.ip_address), sqlcore::max(u.last_used_at))
+                      .where(u.link_id == link_id))
+            .one();
     return LinkUsageStats{.total_messages = row.get<std::int64_t>(std::size_t{0}),
                           .unique_users = row.get<std::int64_t>(std::size_t{1}),
                           .unique_ips = row.get<std::int64_t>(std::size_t{2}),
@@ -286,15 +295,8 @@ UserMemory PublicLinkOperations::get_or_create_user_memory(const std::string& ag
   const std::string e = checked_email(user_email, "user email");
   return db_.run([&](Connection& c) {
     const auto& [t, m] = std::tie(db_.schema().public_user_memory, db_.models().user_memory);
-    const Timestamp now = Timestamp::now();
     // The unique (agent_name, user_email) decides between concurrent creators, without an error.
-    Dml create = m.insert({{t.id, new_id()},
-                           {t.agent_name, agent},
-                           {t.user_email, e},
-                           {t.memory_text, ""},
-                           {t.message_count, std::int64_t{0}},
-                           {t.created_at, now},
-                           {t.updated_at, now}});
+    Dml create = m.insert(new_memory(t, agent, e, 0));
     create.on_conflict({t.agent_name, t.user_email}).do_nothing();
     if (auto made = m.optional(c, create)) return *made;
     return m.one(c, m.select().where(t.agent_name == agent && t.user_email == e));
@@ -307,20 +309,13 @@ std::int64_t PublicLinkOperations::increment_message_count(const std::string& ag
   const std::string e = checked_email(user_email, "user email");
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().public_user_memory;
-    const Timestamp now = Timestamp::now();
     // One upsert: the count is incremented where it is stored, so no increment is lost.
     return c
         .execute(insert(t)
-                     .values({{t.id, new_id()},
-                              {t.agent_name, agent},
-                              {t.user_email, e},
-                              {t.memory_text, ""},
-                              {t.message_count, std::int64_t{1}},
-                              {t.created_at, now},
-                              {t.updated_at, now}})
+                     .values(new_memory(t, agent, e, 1))
                      .on_conflict({t.agent_name, t.user_email})
                      .do_update({{t.message_count, coalesce({t.message_count, 0}) + 1},
-                                 {t.updated_at, now}})
+                                 {t.updated_at, Timestamp::now()}})
                      .returning({t.message_count}))
         .scalar<std::int64_t>();
   });

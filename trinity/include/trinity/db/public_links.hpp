@@ -175,8 +175,8 @@ class PublicLinkOperations {
   /// Uses up `code` when it is an unused, unexpired code of `email` on the link, and starts a
   /// session of `session_hours` (1 to 8760, a year) whose plain token is returned (only here).
   /// A code works once: of concurrent calls with one code exactly one is ok. A wrong, used or
-  /// expired code is not ok and changes nothing. std::invalid_argument for a malformed email or session_hours
-  /// out of range.
+  /// expired code is not ok and changes nothing. std::invalid_argument for a malformed email or
+  /// session_hours out of range.
   CodeVerification verify_code(const std::string& link_id, const std::string& email,
                                const std::string& code, std::int64_t session_hours = 24);
   /// Whether `session_token` is an unexpired session on the link, and its email.
