@@ -81,7 +81,9 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       chat_(db_),
       skills_(db_),
       shared_folders_(db_, permissions_),
-      system_views_(db_) {
+      system_views_(db_),
+      public_links_(db_, users_, agents_),
+      public_chat_(db_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

@@ -265,6 +265,74 @@ Mapping<SystemViewUpdate> system_view_update_mapping(const SystemViews& t) {
       .field(&SystemViewUpdate::is_shared, t.is_shared);
 }
 
+// The token column (a SHA-256) is never read into a PublicLink.
+Mapping<PublicLink> public_link_mapping(const AgentPublicLinks& t) {
+  return Mapping<PublicLink>("PublicLink", t)
+      .field(&PublicLink::id, t.id)
+      .field(&PublicLink::agent_name, t.agent_name)
+      .field(&PublicLink::created_by, t.created_by)
+      .field(&PublicLink::created_at, t.created_at)
+      .field(&PublicLink::expires_at, t.expires_at)
+      .field(&PublicLink::enabled, t.enabled, true)
+      .field(&PublicLink::name, t.name)
+      .field(&PublicLink::require_email, t.require_email, false)
+      .field(&PublicLink::type, t.type);
+}
+
+Mapping<PublicLinkUpdate> public_link_update_mapping(const AgentPublicLinks& t) {
+  return Mapping<PublicLinkUpdate>("PublicLinkUpdate", t)
+      .field(&PublicLinkUpdate::name, t.name)
+      .field(&PublicLinkUpdate::enabled, t.enabled)
+      .field(&PublicLinkUpdate::require_email, t.require_email)
+      .field(&PublicLinkUpdate::expires_at, t.expires_at);
+}
+
+Mapping<LinkUsage> link_usage_mapping(const PublicLinkUsage& t) {
+  return Mapping<LinkUsage>("LinkUsage", t)
+      .field(&LinkUsage::id, t.id)
+      .field(&LinkUsage::link_id, t.link_id)
+      .field(&LinkUsage::email, t.email)
+      .field(&LinkUsage::ip_address, t.ip_address)
+      .field(&LinkUsage::message_count, t.message_count, std::int64_t{0})
+      .field(&LinkUsage::created_at, t.created_at)
+      .field(&LinkUsage::last_used_at, t.last_used_at);
+}
+
+Mapping<UserMemory> user_memory_mapping(const PublicUserMemory& t) {
+  return Mapping<UserMemory>("UserMemory", t)
+      .field(&UserMemory::id, t.id)
+      .field(&UserMemory::agent_name, t.agent_name)
+      .field(&UserMemory::user_email, t.user_email)
+      .field(&UserMemory::memory_text, t.memory_text)
+      .field(&UserMemory::message_count, t.message_count, std::int64_t{0})
+      .field(&UserMemory::created_at, t.created_at)
+      .field(&UserMemory::updated_at, t.updated_at);
+}
+
+Mapping<PublicChatSession> public_chat_session_mapping(const PublicChatSessions& t) {
+  return Mapping<PublicChatSession>("PublicChatSession", t)
+      .field(&PublicChatSession::id, t.id)
+      .field(&PublicChatSession::link_id, t.link_id)
+      .field(&PublicChatSession::session_identifier, t.session_identifier)
+      .field(&PublicChatSession::identifier_type, t.identifier_type)
+      .field(&PublicChatSession::created_at, t.created_at)
+      .field(&PublicChatSession::last_message_at, t.last_message_at)
+      .field(&PublicChatSession::message_count, t.message_count, std::int64_t{0})
+      .field(&PublicChatSession::total_cost, t.total_cost, 0.0);
+}
+
+Mapping<PublicChatMessage> public_chat_message_mapping(const PublicChatMessages& t) {
+  return Mapping<PublicChatMessage>("PublicChatMessage", t)
+      .field(&PublicChatMessage::id, t.id)
+      .field(&PublicChatMessage::session_id, t.session_id)
+      .field(&PublicChatMessage::role, t.role)
+      .field(&PublicChatMessage::content, t.content)
+      .field(&PublicChatMessage::timestamp, t.timestamp)
+      .field(&PublicChatMessage::cost, t.cost)
+      .field(&PublicChatMessage::sender_email, t.sender_email)
+      .field(&PublicChatMessage::sender_label, t.sender_label);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -286,6 +354,12 @@ Models::Models(const Schema& s)
       agent_skill(agent_skill_mapping(s.agent_skills)),
       shared_folder_config(shared_folder_config_mapping(s.agent_shared_folder_config)),
       system_view(system_view_mapping(s.system_views)),
-      system_view_update(system_view_update_mapping(s.system_views)) {}
+      system_view_update(system_view_update_mapping(s.system_views)),
+      public_link(public_link_mapping(s.agent_public_links)),
+      public_link_update(public_link_update_mapping(s.agent_public_links)),
+      link_usage(link_usage_mapping(s.public_link_usage)),
+      user_memory(user_memory_mapping(s.public_user_memory)),
+      public_chat_session(public_chat_session_mapping(s.public_chat_sessions)),
+      public_chat_message(public_chat_message_mapping(s.public_chat_messages)) {}
 
 }  // namespace trinity::db

@@ -11,6 +11,8 @@
 #include "trinity/db/email_auth.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/permissions.hpp"
+#include "trinity/db/public_chat.hpp"
+#include "trinity/db/public_links.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -56,6 +58,13 @@ struct Models {
   Mapping<SharedFolderConfig> shared_folder_config;
   Mapping<StoredSystemView> system_view;
   Mapping<SystemViewUpdate> system_view_update;
+  // public links and public chat
+  Mapping<PublicLink> public_link;
+  Mapping<PublicLinkUpdate> public_link_update;
+  Mapping<LinkUsage> link_usage;
+  Mapping<UserMemory> user_memory;
+  Mapping<PublicChatSession> public_chat_session;
+  Mapping<PublicChatMessage> public_chat_message;
 };
 
 }  // namespace trinity::db

@@ -27,6 +27,8 @@
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/permissions.hpp"
+#include "trinity/db/public_chat.hpp"
+#include "trinity/db/public_links.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -91,6 +93,8 @@ class DatabaseManager {
   SkillsOperations& skills() { return skills_; }
   SharedFolderOperations& shared_folders() { return shared_folders_; }
   SystemViewOperations& system_views() { return system_views_; }
+  PublicLinkOperations& public_links() { return public_links_; }
+  PublicChatOperations& public_chat() { return public_chat_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -118,6 +122,8 @@ class DatabaseManager {
   SkillsOperations skills_;
   SharedFolderOperations shared_folders_;
   SystemViewOperations system_views_;
+  PublicLinkOperations public_links_;
+  PublicChatOperations public_chat_;
   std::optional<AdoptionReport> adoption_;
 };
 
