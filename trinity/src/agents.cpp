@@ -42,12 +42,12 @@ std::optional<AgentShare> insert_share(Connection& c, const Db& db, const std::s
                              .scalar<std::optional<std::int64_t>>();
   if (!sharer_id) return std::nullopt;
   const auto& m = db.models().agent_share;
-  Dml stmt = m.insert({{sh.agent_name, agent},
-                       {sh.shared_with_email, email},
-                       {sh.shared_by_id, *sharer_id},
-                       {sh.created_at, now()}});
-  stmt.on_conflict({sh.agent_name, sh.shared_with_email}).do_nothing();
-  auto share = m.optional(c, stmt);
+  auto share = m.insert_new(c,
+                            {{sh.agent_name, agent},
+                             {sh.shared_with_email, email},
+                             {sh.shared_by_id, *sharer_id},
+                             {sh.created_at, now()}},
+                            {sh.agent_name, sh.shared_with_email});
   if (share) share->shared_by_username = sharer;
   return share;
 }

@@ -30,12 +30,12 @@ std::optional<AgentPermission> insert_permission(Connection& c, const Db& db,
                                                  const std::string& target,
                                                  const std::string& created_by) {
   const auto& [p, m] = std::tie(db.schema().agent_permissions, db.models().agent_permission);
-  Dml stmt = m.insert({{p.source_agent, source},
+  return m.insert_new(c,
+                      {{p.source_agent, source},
                        {p.target_agent, target},
                        {p.created_by, created_by},
-                       {p.created_at, now()}});
-  stmt.on_conflict({p.source_agent, p.target_agent}).do_nothing();
-  return m.optional(c, stmt);
+                       {p.created_at, now()}},
+                      {p.source_agent, p.target_agent});
 }
 
 }  // namespace

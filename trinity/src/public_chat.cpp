@@ -42,16 +42,17 @@ PublicChatSession PublicChatOperations::get_or_create_session(const std::string&
       throw NotFoundError("trinity-db: no public link '" + link_id + "'");
     const Timestamp now = Timestamp::now();
     // The unique (link_id, session_identifier) decides between concurrent creators.
-    Dml create = m.insert({{t.id, new_id()},
-                           {t.link_id, link_id},
-                           {t.session_identifier, identifier},
-                           {t.identifier_type, type},
-                           {t.created_at, now},
-                           {t.last_message_at, now},
-                           {t.message_count, std::int64_t{0}},
-                           {t.total_cost, 0.0}});
-    create.on_conflict({t.link_id, t.session_identifier}).do_nothing();
-    if (auto made = m.optional(c, create)) return *made;
+    if (auto made = m.insert_new(c,
+                                 {{t.id, new_id()},
+                                  {t.link_id, link_id},
+                                  {t.session_identifier, identifier},
+                                  {t.identifier_type, type},
+                                  {t.created_at, now},
+                                  {t.last_message_at, now},
+                                  {t.message_count, std::int64_t{0}},
+                                  {t.total_cost, 0.0}},
+                                 {t.link_id, t.session_identifier}))
+      return *made;
     return m.one(c, m.select().where(t.link_id == link_id && t.session_identifier == identifier));
   });
 }

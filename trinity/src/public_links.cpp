@@ -290,9 +290,8 @@ UserMemory PublicLinkOperations::get_or_create_user_memory(const std::string& ag
   return db_.run([&](Connection& c) {
     const auto& [t, m] = std::tie(db_.schema().public_user_memory, db_.models().user_memory);
     // The unique (agent_name, user_email) decides between concurrent creators, without an error.
-    Dml create = m.insert(new_memory(t, agent, e, 0));
-    create.on_conflict({t.agent_name, t.user_email}).do_nothing();
-    if (auto made = m.optional(c, create)) return *made;
+    if (auto made = m.insert_new(c, new_memory(t, agent, e, 0), {t.agent_name, t.user_email}))
+      return *made;
     return m.one(c, m.select().where(t.agent_name == agent && t.user_email == e));
   });
 }

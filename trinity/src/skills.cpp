@@ -23,12 +23,12 @@ std::string checked_skill(const std::string& skill_name) {
 std::optional<AgentSkill> insert_skill(Connection& c, const Db& db, const std::string& agent,
                                        const std::string& skill, const std::string& assigned_by) {
   const auto& [k, m] = std::tie(db.schema().agent_skills, db.models().agent_skill);
-  Dml stmt = m.insert({{k.agent_name, agent},
+  return m.insert_new(c,
+                      {{k.agent_name, agent},
                        {k.skill_name, skill},
                        {k.assigned_by, assigned_by},
-                       {k.assigned_at, now()}});
-  stmt.on_conflict({k.agent_name, k.skill_name}).do_nothing();
-  return m.optional(c, stmt);
+                       {k.assigned_at, now()}},
+                      {k.agent_name, k.skill_name});
 }
 
 }  // namespace

@@ -175,11 +175,7 @@ TEST_P(TrinityAgentsTest, BadNamesAreRefusedBeforeAnyWrite) {
 
 TEST_P(TrinityAgentsTest, SoftDeletedAgentsDoNotExist) {
   ASSERT_TRUE(ops().register_agent_owner("alpha", "ada"));
-  {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(update(a).set({{a.deleted_at, Timestamp::now()}}).where(a.agent_name == "alpha"));
-  }
+  soft_delete_agent("alpha");
   EXPECT_FALSE(ops().get_agent_owner("alpha"));
   EXPECT_FALSE(ops().can_user_access_agent("ada", "alpha"));
   EXPECT_FALSE(ops().can_user_access_agent("root", "alpha"));

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include <sqlcore/sql/dml.hpp>
 #include <sqlcore/testing/backend.hpp>
 
 #include "trinity/db/manager.hpp"
@@ -33,6 +34,21 @@ class TrinityTest : public sqlcore::test::BackendTest {
   std::pair<std::int64_t, std::int64_t> add_ada_and_bob() {
     return {manager_->users().create_user({.username = "ada", .email = "ada@example.com"}).id,
             manager_->users().create_user({.username = "bob", .email = "bob@example.com"}).id};
+  }
+
+  /// Registers the agent `name` owned by `owner`: its agent_ownership row, written directly.
+  void add_agent(const std::string& name, std::int64_t owner) {
+    auto c = manager_->engine().connect();
+    const auto& a = s().agent_ownership;
+    c.execute(sqlcore::insert(a).values({{a.agent_name, name}, {a.owner_id, owner}}));
+  }
+  /// Soft-deletes the agent `name` (deleted_at set): every operation treats it as gone.
+  void soft_delete_agent(const std::string& name) {
+    auto c = manager_->engine().connect();
+    const auto& a = s().agent_ownership;
+    c.execute(sqlcore::update(a)
+                  .set({{a.deleted_at, sqlcore::Timestamp::now()}})
+                  .where(a.agent_name == name));
   }
 
   /// Rows in `table`, read on a connection of its own.

@@ -27,11 +27,6 @@ class TrinityPermissionsTest : public trinity_test::TrinityTest {
     bob_ = dbm().users().create_user({.username = "bob"}).id;
     for (const char* name : {"alpha", "beta", "gamma", "delta"}) add_agent(name, ada_);
   }
-  void add_agent(const std::string& name, std::int64_t owner) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(insert(a).values({{a.agent_name, name}, {a.owner_id, owner}}));
-  }
   trinity::db::PermissionOperations& ops() { return dbm().permissions(); }
   std::int64_t ada_ = 0, bob_ = 0;
 };

@@ -36,13 +36,8 @@ class PublicLinksTest : public trinity_test::TrinityTest {
   void SetUp() override {
     TrinityTest::SetUp();
     std::tie(ada_, bob_) = add_ada_and_bob();
-    add_agent("alpha");
-    add_agent("beta");
-  }
-  void add_agent(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(insert(a).values({{a.agent_name, name}, {a.owner_id, ada_}}));
+    add_agent("alpha", ada_);
+    add_agent("beta", ada_);
   }
   trinity::db::PublicLinkOperations& ops() { return dbm().public_links(); }
   PublicLink link(const std::string& agent = "alpha") {

@@ -27,17 +27,7 @@ class TrinitySharedFoldersTest : public trinity_test::TrinityTest {
   void SetUp() override {
     TrinityTest::SetUp();
     ada_ = dbm().users().create_user({.username = "ada"}).id;
-    for (const char* name : {"alpha", "beta", "gamma", "delta"}) add_agent(name);
-  }
-  void add_agent(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(insert(a).values({{a.agent_name, name}, {a.owner_id, ada_}}));
-  }
-  void soft_delete(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(update(a).set({{a.deleted_at, Timestamp::now()}}).where(a.agent_name == name));
+    for (const char* name : {"alpha", "beta", "gamma", "delta"}) add_agent(name, ada_);
   }
   SharedFolderOperations& ops() { return dbm().shared_folders(); }
   std::int64_t ada_ = 0;
@@ -87,7 +77,7 @@ TEST_P(TrinitySharedFoldersTest, UnknownAgentsAreRefusedAndDeleteRemoves) {
   } catch (const NotFoundError& e) {
     EXPECT_NE(std::string(e.what()).find("ghost"), std::string::npos) << e.what();
   }
-  soft_delete("delta");
+  soft_delete_agent("delta");
   EXPECT_THROW(ops().upsert_shared_folder_config("delta", true), NotFoundError);
   EXPECT_EQ(rows("agent_shared_folder_config"), 0);
 
@@ -130,10 +120,10 @@ TEST_P(TrinitySharedFoldersTest, ListsFollowTheFlagsAndThePermissions) {
   ops().upsert_shared_folder_config("beta", std::nullopt, false);
   EXPECT_EQ(ops().get_consuming_agents("alpha"), Names{"gamma"});
   EXPECT_EQ(ops().get_available_shared_folders("gamma"), (Names{"alpha", "beta"}));
-  soft_delete("alpha");
+  soft_delete_agent("alpha");
   EXPECT_EQ(ops().get_agents_exposing_folders(), (Names{"beta", "delta"}));
   EXPECT_EQ(ops().get_available_shared_folders("gamma"), Names{"beta"});
-  soft_delete("gamma");
+  soft_delete_agent("gamma");
   EXPECT_TRUE(ops().get_consuming_agents("beta").empty());
 }
 

@@ -25,17 +25,7 @@ class TrinitySkillsTest : public trinity_test::TrinityTest {
   void SetUp() override {
     TrinityTest::SetUp();
     ada_ = dbm().users().create_user({.username = "ada"}).id;
-    for (const char* name : {"alpha", "beta", "gamma"}) add_agent(name);
-  }
-  void add_agent(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(insert(a).values({{a.agent_name, name}, {a.owner_id, ada_}}));
-  }
-  void soft_delete(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(update(a).set({{a.deleted_at, Timestamp::now()}}).where(a.agent_name == name));
+    for (const char* name : {"alpha", "beta", "gamma"}) add_agent(name, ada_);
   }
   trinity::db::SkillsOperations& ops() { return dbm().skills(); }
   std::int64_t ada_ = 0;
@@ -85,7 +75,7 @@ TEST_P(TrinitySkillsTest, DuplicatesAndUnknownAgentsAreRefused) {
   EXPECT_FALSE(ops().assign_skill("alpha", " python", "bob"));
   EXPECT_EQ(ops().get_agent_skills("alpha").at(0).assigned_by, "ada");
   EXPECT_FALSE(ops().assign_skill("ghost", "python", "ada"));
-  soft_delete("gamma");
+  soft_delete_agent("gamma");
   EXPECT_FALSE(ops().assign_skill("gamma", "python", "ada"));
   EXPECT_EQ(rows("agent_skills"), 1);
 
@@ -133,7 +123,7 @@ TEST_P(TrinitySkillsTest, SetAgentSkillsReplacesTheSetAtomically) {
   } catch (const NotFoundError& e) {
     EXPECT_NE(std::string(e.what()).find("ghost"), std::string::npos) << e.what();
   }
-  soft_delete("gamma");
+  soft_delete_agent("gamma");
   EXPECT_THROW(ops().set_agent_skills("gamma", {"python"}, "ada"), NotFoundError);
   EXPECT_THROW(ops().set_agent_skills("alpha", {"go", ""}, "ada"), std::invalid_argument);
   EXPECT_EQ(ops().get_agent_skill_names("alpha"), (Names{"python", "rust"}));
@@ -154,7 +144,7 @@ TEST_P(TrinitySkillsTest, DeleteAgentSkillsCountsTheRows) {
   EXPECT_TRUE(ops().get_agent_skills("alpha").empty());
   EXPECT_EQ(ops().get_agents_with_skill("go"), Names{"beta"});
   // The rows of an agent that is gone can still be removed.
-  soft_delete("beta");
+  soft_delete_agent("beta");
   EXPECT_EQ(ops().get_agent_skill_names("beta"), Names{"go"});
   EXPECT_EQ(ops().delete_agent_skills("beta"), 1);
   EXPECT_EQ(rows("agent_skills"), 0);

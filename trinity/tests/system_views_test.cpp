@@ -24,15 +24,10 @@ class TrinitySystemViewsTest : public trinity_test::TrinityTest {
   void SetUp() override {
     TrinityTest::SetUp();
     std::tie(ada_, bob_) = add_ada_and_bob();
-    for (const char* name : {"alpha", "beta", "gamma"}) add_agent(name);
+    for (const char* name : {"alpha", "beta", "gamma"}) add_agent(name, ada_);
     dbm().tags().set_agent_tags("alpha", {"prod", "team-a"});
     dbm().tags().set_agent_tags("beta", {"prod"});
     dbm().tags().set_agent_tags("gamma", {"dev", "team-a"});
-  }
-  void add_agent(const std::string& name) {
-    auto c = dbm().engine().connect();
-    const auto& a = s().agent_ownership;
-    c.execute(insert(a).values({{a.agent_name, name}, {a.owner_id, ada_}}));
   }
   static Names names(const std::vector<SystemView>& views) {
     Names out;

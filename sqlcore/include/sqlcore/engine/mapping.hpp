@@ -177,6 +177,16 @@ class Mapping {
     return d;
   }
 
+  /// INSERT ... ON CONFLICT (key) DO NOTHING RETURNING columns(): the new row, or nullopt when a
+  /// row with the same `key` (a unique constraint's columns) exists; that row is kept as it is.
+  /// Concurrent inserters of one key make one row: the others get nullopt, never an error.
+  [[nodiscard]] std::optional<S> insert_new(Connection& c, std::vector<Assignment> values,
+                                            std::vector<ColumnRef> key) const {
+    Dml d = insert(std::move(values));
+    d.on_conflict(std::move(key)).do_nothing();
+    return optional(c, d);
+  }
+
   /// The one row `stmt` yields; NoResultFound / MultipleResultsFound otherwise.
   [[nodiscard]] S one(Connection& c, const Executable& stmt, const Params& params = {}) const {
     return read(c.execute(stmt, params).one());
