@@ -1,11 +1,13 @@
 // PermissionOperations: agent_permissions (unique source_agent, target_agent).
 //
-// Agent existence and ownership are read from agent_ownership directly: AgentOperations (which
-// would answer both) is not built yet. An agent counts as registered while its row
-// exists and is not soft-deleted (deleted_at IS NULL).
+// Whether agents are registered (agent_rules.hpp: the row exists, not soft-deleted) is read for
+// all the names of a call in one SELECT on agent_ownership, rather than through AgentOperations
+// one name at a time.
 #include "trinity/db/permissions.hpp"
 
 #include "operation.hpp"
+
+#include "agent_rules.hpp"
 
 #include <set>
 
@@ -18,9 +20,8 @@ std::set<std::string> registered(Connection& c, const AgentOwnership& a,
                                  const std::set<std::string>& names) {
   if (names.empty()) return {};
   std::vector<Value> values(names.begin(), names.end());
-  auto found =
-      c.execute(select(a.agent_name).where(a.agent_name.in_(values) && a.deleted_at.is_null()))
-          .scalars<std::string>();
+  auto found = c.execute(select(a.agent_name).where(a.agent_name.in_(values) && registered(a)))
+                   .scalars<std::string>();
   return {found.begin(), found.end()};
 }
 
@@ -140,12 +141,11 @@ std::int64_t PermissionOperations::grant_default_permissions(const std::string& 
       const auto& a = db_.schema().agent_ownership;
       // The agent must be registered (0 otherwise); its siblings: the owner's other agents.
       if (registered(c, a, {agent_name}).empty()) return 0;
-      const auto siblings =
-          c.execute(select(a.agent_name)
-                        .where(a.owner_id == owner->id && a.agent_name != agent_name &&
-                               a.deleted_at.is_null())
-                        .order_by({a.agent_name}))
-              .scalars<std::string>();
+      const auto siblings = c.execute(select(a.agent_name)
+                                          .where(a.owner_id == owner->id &&
+                                                 a.agent_name != agent_name && registered(a))
+                                          .order_by({a.agent_name}))
+                                .scalars<std::string>();
       std::int64_t created = 0;
       for (const auto& other : siblings) {
         created += insert_permission(c, db_, agent_name, other, owner_username) ? 1 : 0;

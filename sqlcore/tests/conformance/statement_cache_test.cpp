@@ -2,7 +2,9 @@
 // and Mapping<S>, the row mapping declared once per struct.
 #include <atomic>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <sqlcore/engine/mapping.hpp>
@@ -148,6 +150,35 @@ TEST_P(StatementCacheTest, MappingReadsAndWritesAStructDeclaredOnce) {
                            .where(users.id == 4))
                  .one();
   EXPECT_EQ(person.read(row).visits, 7);
+}
+
+// insert_new(): the new row, or nullopt (the stored row untouched) when the key exists; threads
+// inserting one key make one row and get no error.
+TEST_P(StatementCacheTest, InsertNewMakesARowOnceEvenUnderConcurrency) {
+  const auto person = Mapping<Person>("Person", users)
+                          .field(&Person::id, users.id)
+                          .field(&Person::name, users.name)
+                          .field(&Person::visits, users.visits);
+  Connection c = engine_->connect();
+  auto made = person.insert_new(c, {{users.id, 5}, {users.name, "edsger"}}, {users.id});
+  ASSERT_TRUE(made);
+  EXPECT_EQ(made->name, "edsger");
+  EXPECT_FALSE(person.insert_new(c, {{users.id, 5}, {users.name, "other"}}, {users.id}));
+  EXPECT_EQ(c.execute(select(users.name).where(users.id == 5)).scalar<std::string>(), "edsger");
+  if (!many_connections()) return;
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      try {
+        Connection tc = engine_->connect();
+        if (person.insert_new(tc, {{users.id, 6}, {users.name, "barbara"}}, {users.id})) ++created;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
 }
 
 struct PostView {

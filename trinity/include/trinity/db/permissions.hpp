@@ -37,9 +37,8 @@ struct AgentPermission {
 
 class PermissionOperations {
  public:
-  /// `users` resolves owners for grant_default_permissions(). (The agent operations are a
-  /// dependency too; until AgentOperations exists, agent existence and ownership are read from
-  /// agent_ownership directly.)
+  /// `users` resolves owners for grant_default_permissions(). Which agents are registered is read
+  /// for all the names of a call in one statement (not through AgentOperations, one by one).
   PermissionOperations(Db& db, UserOperations& users) : db_(db), users_(users) {}
 
   /// The agents `source_agent` may call, sorted.
