@@ -309,11 +309,19 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
 }
 
 Transaction Connection::begin() {
+  return begin_with(state_ ? state_->dialect().begin_sql() : std::string());
+}
+
+Transaction Connection::begin_snapshot() {
+  return begin_with(state_ ? state_->dialect().begin_snapshot_sql() : std::string());
+}
+
+Transaction Connection::begin_with(const std::string& begin_sql) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   if (!state_->tx_stack().empty() || state_->tx_lost())
     throw ArgumentError(
         "a transaction is already open on this connection; use begin_nested() for a savepoint");
-  state_->simple(state_->dialect().begin_sql());
+  state_->simple(begin_sql);
   return Transaction(state_, state_->push_tx(), false);
 }
 

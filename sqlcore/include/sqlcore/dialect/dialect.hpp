@@ -15,6 +15,7 @@
 
 #include "sqlcore/dialect/ddl_rules.hpp"
 #include "sqlcore/dialect/migration_rules.hpp"
+#include "sqlcore/dialect/transfer_rules.hpp"
 
 namespace sqlcore {
 
@@ -31,10 +32,11 @@ class Reflector;     // the catalog queries behind Inspector (internal: src/insp
 
 /// One backend's spelling of SQL, as separate interfaces, each asked by the part of sqlcore that
 /// needs it: the connection-level SQL and capabilities below; DdlRules (ddl_rules.hpp) for tables
-/// and types; MigrationRules (migration_rules.hpp) for migrations; a SqlCompiler per statement
+/// and types; MigrationRules (migration_rules.hpp) for migrations; TransferRules
+/// (transfer_rules.hpp) for bulk copies between databases; a SqlCompiler per statement
 /// (sql/compiler.hpp, make_compiler()) for select() and DML; and a Reflector per connection
 /// (reflector()) for the catalog behind Inspector.
-class Dialect : public DdlRules, public MigrationRules {
+class Dialect : public DdlRules, public MigrationRules, public TransferRules {
  public:
   Dialect();
   virtual ~Dialect();

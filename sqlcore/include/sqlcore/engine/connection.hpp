@@ -46,6 +46,10 @@ class Connection {
 
   /// Opens a transaction. Throws ArgumentError when one is already open (use begin_nested()).
   Transaction begin();
+  /// Opens a read-only transaction over one consistent snapshot of the database (PostgreSQL:
+  /// REPEATABLE READ READ ONLY; SQLite: DEFERRED, taking no write lock): every read in it sees
+  /// the database as of its first read, whatever other connections commit meanwhile.
+  Transaction begin_snapshot();
   /// Opens a savepoint inside the open transaction; throws ArgumentError when none is open.
   Transaction begin_nested();
   bool in_transaction() const;
@@ -69,6 +73,7 @@ class Connection {
   DriverConnection& driver_connection();
 
  private:
+  Transaction begin_with(const std::string& begin_sql);
   friend class Engine;
   explicit Connection(std::shared_ptr<detail::ConnectionState> state);
   /// execute() for statements whose placeholders take fixed, computed or typed values, or whose

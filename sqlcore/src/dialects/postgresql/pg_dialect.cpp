@@ -24,6 +24,24 @@ class PgDialect final : public Dialect {
     out += std::to_string(position);
   }
   std::size_t max_parameters() const override { return 65535; }  // the protocol's Int16 count
+  std::string begin_snapshot_sql() const override {
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  }
+  bool foreign_keys_by_alter() const override { return true; }
+  // is_called = false when the table is empty: the next value is then 1.
+  std::string reset_identity_sql(const std::string& table,
+                                 const std::string& column) const override {
+    // pg_get_serial_sequence parses its first argument as a (quoted) table name and takes the
+    // second as a column name as it is.
+    const auto literal = [](std::string s) {
+      for (std::size_t i = 0; (i = s.find('\'', i)) != std::string::npos; i += 2)
+        s.insert(i, 1, '\'');
+      return "'" + s + "'";
+    };
+    const std::string t = quote_identifier(table), c = quote_identifier(column);
+    return "SELECT setval(pg_get_serial_sequence(" + literal(t) + ", " + literal(column) +
+           "), COALESCE((SELECT MAX(" + c + ") FROM " + t + "), 0) + 1, false)";
+  }
 
   std::string type_sql(const Type& t) const override {
     switch (t.kind()) {

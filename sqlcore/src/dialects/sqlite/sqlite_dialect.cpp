@@ -27,6 +27,12 @@ class SqliteDialect final : public Dialect {
   // that reads and then writes can fail with SQLITE_BUSY_SNAPSHOT without waiting at all.
   std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
   bool single_writer() const override { return true; }
+  // A DEFERRED transaction that only reads takes no write lock; its first read fixes the
+  // snapshot (WAL readers see the database as of that moment until they end).
+  std::string begin_snapshot_sql() const override { return "BEGIN DEFERRED"; }
+  std::vector<std::string> defer_foreign_keys_sql() const override {
+    return {"PRAGMA defer_foreign_keys = ON"};
+  }
   bool embedded() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }  // SQLITE_MAX_VARIABLE_NUMBER
 

@@ -1,0 +1,142 @@
+// Canonical row hashes. Each value is written as a kind tag and its bytes: integers and
+// timestamps as 8 bytes, doubles by their bits (-0.0 as 0.0), text and blobs with their length,
+// JSON as a canonical rendering (object keys sorted, which nlohmann::json's objects are; numbers
+// that hold an integer value written as integers, so 100 and 1e2 -- JSON text on SQLite, jsonb
+// on PostgreSQL -- agree). Two 64-bit FNV-1a streams with different offsets give 128 bits.
+#include "checksum.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace sqlcore::transfer::detail {
+
+namespace {
+
+class Hasher {
+ public:
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) {
+      a_ = (a_ ^ c[i]) * 0x100000001b3ull;
+      b_ = (b_ ^ c[i]) * 0x100000001b3ull;
+    }
+  }
+  void tag(char t) { bytes(&t, 1); }
+  void u64(std::uint64_t v) { bytes(&v, sizeof v); }
+  void text(std::string_view s) {
+    u64(s.size());
+    bytes(s.data(), s.size());
+  }
+  void real(double d) { u64(std::bit_cast<std::uint64_t>(d == 0.0 ? 0.0 : d)); }
+  RowHash done() const { return {a_, b_ ^ (a_ >> 1)}; }
+
+ private:
+  std::uint64_t a_ = 0xcbf29ce484222325ull;
+  std::uint64_t b_ = 0x84222325cbf29ce4ull;
+};
+
+// The JSON document, canonically (depth is bounded by Value's kMaxJsonDepth).
+void json(Hasher& h, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null:
+      return h.tag('n');
+    case Json::value_t::boolean:
+      return h.tag(j.get<bool>() ? 't' : 'f');
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      h.tag('i');
+      return h.text(j.dump());
+    case Json::value_t::number_float: {
+      const double d = j.get<double>();
+      if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
+        h.tag('i');
+        return h.text(std::to_string(static_cast<std::int64_t>(d)));
+      }
+      h.tag('d');
+      return h.real(d);
+    }
+    case Json::value_t::string:
+      h.tag('s');
+      return h.text(j.get_ref<const std::string&>());
+    case Json::value_t::array:
+      h.tag('[');
+      h.u64(j.size());
+      for (const auto& e : j) json(h, e);
+      return;
+    case Json::value_t::object:
+      h.tag('{');
+      h.u64(j.size());
+      for (const auto& [k, v] : j.items()) {
+        h.text(k);
+        json(h, v);
+      }
+      return;
+    default:
+      h.tag('?');
+      return h.text(j.dump());
+  }
+}
+
+}  // namespace
+
+RowHash hash_row(const std::vector<Value>& row) {
+  Hasher h;
+  for (const Value& v : row) {
+    switch (v.kind()) {
+      case Value::Kind::null:
+        h.tag('N');
+        break;
+      case Value::Kind::boolean:
+        h.tag(v.bool_unchecked() ? 'T' : 'F');
+        break;
+      case Value::Kind::integer:
+        h.tag('I');
+        h.u64(static_cast<std::uint64_t>(v.int_unchecked()));
+        break;
+      case Value::Kind::real:
+        h.tag('R');
+        h.real(v.real_unchecked());
+        break;
+      case Value::Kind::text:
+        h.tag('S');
+        h.text(v.text_unchecked());
+        break;
+      case Value::Kind::blob: {
+        const auto& b = v.blob_unchecked();
+        h.tag('X');
+        h.u64(b.size());
+        h.bytes(b.data(), b.size());
+        break;
+      }
+      case Value::Kind::timestamp:
+        h.tag('M');
+        h.u64(static_cast<std::uint64_t>(v.timestamp_unchecked().micros()));
+        break;
+      case Value::Kind::date:
+        h.tag('D');
+        h.u64(static_cast<std::uint64_t>(v.date_unchecked().days().time_since_epoch().count()));
+        break;
+      case Value::Kind::json:
+        h.tag('J');
+        json(h, v.json_unchecked());
+        break;
+      case Value::Kind::decimal:
+        h.tag('C');
+        h.text(v.decimal_unchecked().text);
+        break;
+    }
+  }
+  return h.done();
+}
+
+std::string TableChecksum::hex() const {
+  char buf[49];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx%016llx", static_cast<unsigned long long>(sum_a_),
+                static_cast<unsigned long long>(sum_b_), static_cast<unsigned long long>(xor_));
+  return buf;
+}
+
+}  // namespace sqlcore::transfer::detail
