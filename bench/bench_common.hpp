@@ -13,11 +13,11 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <exception>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -86,7 +86,6 @@ inline bool initialize(Args& out, int argc, char** argv, int repetitions) {
   benchmark::Initialize(&out.argc, out.argv.data());
   return !benchmark::ReportUnrecognizedArguments(out.argc, out.argv.data());
 }
-
 
 // ---- the two sides of a comparison, on two backends -------------------------------------------
 
@@ -221,6 +220,11 @@ inline std::optional<std::int64_t> sqlite_opt_int(sqlite3_stmt* st, int col) {
   if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(st, col);
 }
+// SQLite stores a boolean as the integer 0 or 1.
+inline std::optional<bool> sqlite_opt_bool(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(st, col) != 0;
+}
 
 // ---- raw libpq ---------------------------------------------------------------------------------
 
@@ -274,7 +278,11 @@ inline std::optional<std::int64_t> pg_opt_int(const PGresult* res, int row, int 
   if (PQgetisnull(res, row, col)) return std::nullopt;
   return pg_int(res, row, col);
 }
-
+// A boolean in PostgreSQL's text format: "t" or "f".
+inline std::optional<bool> pg_opt_bool(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return std::nullopt;
+  return PQgetvalue(res, row, col)[0] == 't';
+}
 
 // The throwaway database `name` on the server of `admin_url` (SQLCORE_BENCH_POSTGRES_URL),
 // connected to through the server's own database.
@@ -359,7 +367,8 @@ class FreshDatabases {
   bool pg_created_ = false;
 };
 
-// ---- sqlcore's pool ------------------------------------------------------------------------------
+// ---- sqlcore's pool
+// ------------------------------------------------------------------------------
 
 /// Opens `n` connections of `engine`'s pool and runs `op(k)` on each (k from 0), so that every
 /// connection a run with up to `n` threads can use is open and has its statements prepared: the
@@ -423,6 +432,47 @@ class RunSamples {
   std::uint64_t generation_ = 0;
   Percentiles result_;
 };
+/// One thread's part of a latency benchmark: `warmup` untimed calls op(0), op(1), ..., then one
+/// call per iteration, each timed on its own with steady_clock (op(i), i counting the timed calls
+/// from 0). `op` returns nullptr when its result is as expected, else what is wrong; that, an
+/// exception or a `setup_error` ends the thread's run with SkipWithError. The counters p50_us and
+/// p99_us are those of every sample of the run (all its threads, gathered through `samples`).
+template <class Op>
+void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, Op&& op,
+                     const std::optional<std::string>& setup_error = std::nullopt) {
+  std::vector<std::int64_t> mine;
+  mine.reserve(static_cast<std::size_t>(state.max_iterations));
+  bool failed = false;
+  auto fail = [&](const std::string& why) {
+    state.SkipWithError(why.c_str());
+    failed = true;
+  };
+  try {
+    if (setup_error) throw std::runtime_error("set-up: " + *setup_error);
+    for (int i = 0; i < warmup; ++i) op(static_cast<std::size_t>(i));
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    if (failed) continue;
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      const char* wrong = op(i++);
+      const auto t1 = std::chrono::steady_clock::now();
+      mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      if (wrong != nullptr) fail(wrong);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
+  // Every thread reports the same figures; kAvgThreads keeps them as they are.
+  const Percentiles p = samples.submit(mine, state.threads());
+  state.counters["p50_us"] = benchmark::Counter(p.p50, benchmark::Counter::kAvgThreads);
+  state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
+  state.SetItemsProcessed(state.iterations());
+}
+
 // ---- reporting ---------------------------------------------------------------------------------
 
 struct Figures {

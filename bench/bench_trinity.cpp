@@ -84,7 +84,6 @@ using bench::now_us;
 using bench::open_raw_pg;
 using bench::open_raw_sqlite;
 using bench::parse_ts;
-using bench::Percentiles;
 using bench::pg_check;
 using bench::pg_exec;
 using bench::pg_int;
@@ -558,37 +557,14 @@ bench::RunSamples g_samples;
 void message_op(benchmark::State& state, Backend b, Side side) {
   BackendState& st = g_config.states.at(b);
   const int thread = state.thread_index();
-  std::vector<std::int64_t> mine;
-  mine.reserve(static_cast<std::size_t>(state.max_iterations));
-  bool failed = false;
-  try {
-    if (g_setup_error) throw std::runtime_error("set-up: " + *g_setup_error);
-    for (int i = 0; i < kWarmupOps; ++i) run_op(st, side, thread);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    failed = true;
-  }
-  for (auto _ : state) {
-    if (failed) continue;
-    try {
-      const auto t0 = std::chrono::steady_clock::now();
-      const std::size_t n = run_op(st, side, thread);
-      const auto t1 = std::chrono::steady_clock::now();
-      mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-      if (n != static_cast<std::size_t>(kLimit)) {
-        state.SkipWithError("the read gave back other than 100 messages");
-        failed = true;
-      }
-    } catch (const std::exception& e) {
-      state.SkipWithError(e.what());
-      failed = true;
-    }
-  }
-  // Every thread reports the same figures; kAvgThreads keeps them as they are.
-  const Percentiles p = g_samples.submit(mine, state.threads());
-  state.counters["p50_us"] = benchmark::Counter(p.p50, benchmark::Counter::kAvgThreads);
-  state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
-  state.SetItemsProcessed(state.iterations());
+  bench::measure_latency(
+      state, g_samples, kWarmupOps,
+      [&](std::size_t) -> const char* {
+        return run_op(st, side, thread) == static_cast<std::size_t>(kLimit)
+                   ? nullptr
+                   : "the read gave back other than 100 messages";
+      },
+      g_setup_error);
 }
 
 std::string bench_name(Backend b, Side side) {
