@@ -49,22 +49,18 @@
 // SQLCORE_TEST_BACKENDS (as for the tests, e.g. "sqlite"; default: all).
 #include <libpq-fe.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -79,6 +75,31 @@
 
 namespace {
 
+using bench::Backend;
+using bench::backend_name;
+using bench::bind_text;
+using bench::Figures;
+using bench::format_ts;
+using bench::now_us;
+using bench::open_raw_pg;
+using bench::open_raw_sqlite;
+using bench::parse_ts;
+using bench::pg_check;
+using bench::pg_exec;
+using bench::pg_int;
+using bench::pg_opt_int;
+using bench::pg_opt_text;
+using bench::pg_text;
+using bench::PgResult;
+using bench::ph;
+using bench::RawSqliteStmt;
+using bench::RecordingReporter;
+using bench::Side;
+using bench::side_name;
+using bench::sqlite_fail;
+using bench::sqlite_opt_int;
+using bench::sqlite_opt_text;
+using bench::sqlite_text;
 using trinity::db::DatabaseManager;
 
 constexpr int kSessions = 4;          // per side; thread i uses session i % kSessions
@@ -107,21 +128,8 @@ const std::string& content() {
   return kContent;
 }
 
-enum class Backend { sqlite, postgresql };
-const char* backend_name(Backend b) {
-  return b == Backend::sqlite ? "sqlite" : "postgresql";
-}
-enum class Side { trinity, raw };
-const char* side_name(Side s) {
-  return s == Side::trinity ? "trinity" : "raw";
-}
-
 // ---- the statements chat.cpp runs, as sqlcore renders them -----------------------------------
 
-// The placeholder of parameter `i` (from 1) in each backend's style.
-std::string ph(Backend b, int i) {
-  return (b == Backend::sqlite ? "?" : "$") + std::to_string(i);
-}
 std::string lock_sql(Backend b) {
   return R"(SELECT "chat_sessions"."last_message_at" FROM "chat_sessions" )"
          R"(WHERE "chat_sessions"."id" = )" +
@@ -204,116 +212,6 @@ RawMessage new_message(const std::string& session_id, const std::string& agent,
   msg.content = text;
   msg.timestamp_us = timestamp_us;
   return msg;
-}
-
-// ---- timestamps as a raw program handles them --------------------------------------------------
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// `YYYY-MM-DD HH:MM:SS.ffffff` (UTC), the text sqlcore stores in SQLite and sends to PostgreSQL.
-std::string format_ts(std::int64_t us) {
-  using namespace std::chrono;
-  const sys_time<microseconds> tp{microseconds(us)};
-  const sys_days day = floor<days>(tp);
-  const year_month_day ymd(day);
-  const hh_mm_ss<microseconds> hms(tp - day);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d.%06lld",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                static_cast<long long>(hms.subseconds().count()));
-  return buf;
-}
-
-// Parses `YYYY-MM-DD HH:MM:SS[.f...][+00]` (SQLite's stored text, PostgreSQL's ISO output in UTC).
-std::int64_t parse_ts(std::string_view s) {
-  auto num = [&](std::size_t pos, std::size_t len) {
-    int v = 0;
-    if (pos + len > s.size() ||
-        std::from_chars(s.data() + pos, s.data() + pos + len, v).ec != std::errc())
-      throw std::runtime_error("bad timestamp '" + std::string(s) + "'");
-    return v;
-  };
-  using namespace std::chrono;
-  const year_month_day ymd{year(num(0, 4)), month(static_cast<unsigned>(num(5, 2))),
-                           day(static_cast<unsigned>(num(8, 2)))};
-  std::int64_t us = duration_cast<microseconds>(sys_days(ymd).time_since_epoch()).count();
-  us += (static_cast<std::int64_t>(num(11, 2)) * 3600 + num(14, 2) * 60 + num(17, 2)) * 1'000'000;
-  if (s.size() > 19 && s[19] == '.') {
-    std::int64_t frac = 0;
-    int digits = 0;
-    for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits)
-      if (digits < 6) frac = frac * 10 + (s[i] - '0');
-    for (int d = std::min(digits, 6); d < 6; ++d) frac *= 10;
-    us += frac;
-  }
-  return us;
-}
-
-// ---- raw SQLite --------------------------------------------------------------------------------
-
-[[noreturn]] void sqlite_fail(sqlite3* db, std::string_view what) {
-  throw std::runtime_error("sqlite3: " + std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-struct RawSqliteStmt {
-  sqlite3_stmt* st = nullptr;
-  RawSqliteStmt(sqlite3* db, const std::string& sql) {
-    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
-        SQLITE_OK)
-      sqlite_fail(db, sql);
-  }
-  ~RawSqliteStmt() { sqlite3_finalize(st); }
-  RawSqliteStmt(const RawSqliteStmt&) = delete;
-  RawSqliteStmt& operator=(const RawSqliteStmt&) = delete;
-};
-
-sqlite3* open_raw_sqlite(const std::string& path) {
-  // As sqlcore's SQLite driver opens a file database: extended result codes, busy_timeout 5 s,
-  // foreign_keys=ON, case_sensitive_like=ON, journal_mode=WAL, synchronous=NORMAL.
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close_v2(db);
-    throw std::runtime_error("sqlite3_open_v2: " + msg);
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
-  for (const char* sql : {"PRAGMA foreign_keys = ON", "PRAGMA case_sensitive_like = ON",
-                          "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      std::string msg = sqlite3_errmsg(db);
-      sqlite3_close_v2(db);
-      throw std::runtime_error("sqlite3: " + std::string(sql) + ": " + msg);
-    }
-  }
-  return db;
-}
-
-void bind_text(sqlite3* db, sqlite3_stmt* st, int i, const std::string& s) {
-  if (sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC) != SQLITE_OK)
-    sqlite_fail(db, "bind");
-}
-
-std::string sqlite_text(sqlite3_stmt* st, int col) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  return p == nullptr ? std::string()
-                      : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
-}
-std::optional<std::string> sqlite_opt_text(sqlite3_stmt* st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
-  return sqlite_text(st, col);
-}
-std::optional<std::int64_t> sqlite_opt_int(sqlite3_stmt* st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_int64(st, col);
 }
 
 // One thread's raw SQLite connection with its statements prepared.
@@ -440,57 +338,6 @@ class RawSqliteSide {
 
 // ---- raw libpq ---------------------------------------------------------------------------------
 
-// A libpq connection with the session settings sqlcore's driver sets (UTC, ISO dates, ...).
-PGconn* open_raw_pg(const std::string& url) {
-  const char* keys[] = {"dbname", "options", "client_encoding", nullptr};
-  const char* values[] = {
-      url.c_str(), "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3",
-      "UTF8", nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
-    PQfinish(conn);
-    throw std::runtime_error("PQconnectdbParams: " + msg);
-  }
-  return conn;
-}
-
-struct PgResult {
-  PGresult* res;
-  explicit PgResult(PGresult* r) : res(r) {}
-  ~PgResult() { PQclear(res); }
-  PgResult(const PgResult&) = delete;
-  PgResult& operator=(const PgResult&) = delete;
-};
-
-void pg_check(PGconn* conn, const PgResult& r, ExecStatusType want, std::string_view what) {
-  if (r.res != nullptr && PQresultStatus(r.res) == want) return;
-  throw std::runtime_error("libpq: " + std::string(what) + ": " + PQerrorMessage(conn));
-}
-void pg_exec(PGconn* conn, const char* sql) {
-  PgResult r(PQexec(conn, sql));
-  pg_check(conn, r, PGRES_COMMAND_OK, sql);
-}
-
-std::string pg_text(const PGresult* res, int row, int col) {
-  return std::string(PQgetvalue(res, row, col),
-                     static_cast<std::size_t>(PQgetlength(res, row, col)));
-}
-std::int64_t pg_int(const PGresult* res, int row, int col) {
-  std::int64_t v = 0;
-  const char* p = PQgetvalue(res, row, col);
-  std::from_chars(p, p + PQgetlength(res, row, col), v);
-  return v;
-}
-std::optional<std::string> pg_opt_text(const PGresult* res, int row, int col) {
-  if (PQgetisnull(res, row, col)) return std::nullopt;
-  return pg_text(res, row, col);
-}
-std::optional<std::int64_t> pg_opt_int(const PGresult* res, int row, int col) {
-  if (PQgetisnull(res, row, col)) return std::nullopt;
-  return pg_int(res, row, col);
-}
-
 // One thread's raw libpq connection with its statements prepared.
 class RawPgSide {
  public:
@@ -615,8 +462,6 @@ struct BackendState {
 };
 
 struct Config {
-  std::filesystem::path sqlite_dir;
-  std::string pg_admin_url;  // SQLCORE_BENCH_POSTGRES_URL: where trinity_bench is created
   std::map<Backend, BackendState> states;
 };
 Config g_config;
@@ -647,24 +492,6 @@ std::size_t run_op(BackendState& st, Side side, int thread_index) {
   };
   const auto i = static_cast<std::size_t>(thread_index);
   return st.backend == Backend::sqlite ? raw_op(*st.raw_sqlite[i]) : raw_op(*st.raw_pg[i]);
-}
-
-// Every connection the 32-thread runs can use opened and with trinity's statements prepared: the
-// pool hands out its most recently returned connection first, so hold k of them and run the
-// operation on the (k+1)-th, for every k, and give them back in the order they came out.
-void warm_pool(BackendState& st) {
-  sqlcore::Engine& engine = st.dbm->engine();
-  {
-    std::vector<sqlcore::Connection> held;
-    for (int i = 0; i < kMaxThreads; ++i) held.push_back(engine.connect());
-    while (!held.empty()) held.pop_back();
-  }
-  for (int k = 0; k < kMaxThreads; ++k) {
-    std::vector<sqlcore::Connection> held;
-    for (int i = 0; i < k; ++i) held.push_back(engine.connect());
-    run_op(st, Side::trinity, k);
-    while (!held.empty()) held.pop_back();
-  }
 }
 
 // Replaces `side`'s sessions by kSessions new ones with kPrefill messages each (one transaction).
@@ -700,7 +527,8 @@ void set_up(BackendState& st) {
       st.raw_pg.push_back(std::make_unique<RawPgSide>(st.url));
     run_op(st, Side::raw, i);
   }
-  warm_pool(st);
+  // Every connection the 32-thread runs can use, opened with trinity's statements prepared.
+  bench::warm_pool(st.dbm->engine(), kMaxThreads, [&](int k) { run_op(st, Side::trinity, k); });
 }
 
 // Before every run (once, before its threads start; not timed): fresh sessions for the side, so
@@ -724,85 +552,19 @@ SetupFn before_run_of(Backend b, Side side) {
                                : before_run<Backend::postgresql, Side::raw>;
 }
 
-// ---- latency samples of one run (all its threads) ----------------------------------------------
-
-struct Percentiles {
-  double p50 = 0, p99 = 0;
-};
-
-// The threads of a run hand their samples in after their timed loop and wait until all have, so
-// that each can report the percentiles of the whole run. Runs follow one another, never overlap.
-class RunSamples {
- public:
-  Percentiles submit(std::vector<std::int64_t>& mine, int threads) {
-    std::unique_lock lock(mu_);
-    const std::uint64_t generation = generation_;
-    samples_.insert(samples_.end(), mine.begin(), mine.end());
-    if (++arrived_ == threads) {
-      std::sort(samples_.begin(), samples_.end());
-      result_ = Percentiles{at(0.50), at(0.99)};
-      samples_.clear();
-      arrived_ = 0;
-      ++generation_;
-      cv_.notify_all();
-    } else {
-      cv_.wait(lock, [&] { return generation_ != generation; });
-    }
-    return result_;
-  }
-
- private:
-  // Nearest rank, in microseconds.
-  double at(double p) const {
-    if (samples_.empty()) return 0;
-    auto rank = static_cast<std::size_t>(p * static_cast<double>(samples_.size()) + 0.999999);
-    rank = std::clamp<std::size_t>(rank, 1, samples_.size());
-    return static_cast<double>(samples_[rank - 1]) / 1000.0;
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::int64_t> samples_;  // nanoseconds
-  int arrived_ = 0;
-  std::uint64_t generation_ = 0;
-  Percentiles result_;
-};
-RunSamples g_samples;
+bench::RunSamples g_samples;
 
 void message_op(benchmark::State& state, Backend b, Side side) {
   BackendState& st = g_config.states.at(b);
   const int thread = state.thread_index();
-  std::vector<std::int64_t> mine;
-  mine.reserve(static_cast<std::size_t>(state.max_iterations));
-  bool failed = false;
-  try {
-    if (g_setup_error) throw std::runtime_error("set-up: " + *g_setup_error);
-    for (int i = 0; i < kWarmupOps; ++i) run_op(st, side, thread);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    failed = true;
-  }
-  for (auto _ : state) {
-    if (failed) continue;
-    try {
-      const auto t0 = std::chrono::steady_clock::now();
-      const std::size_t n = run_op(st, side, thread);
-      const auto t1 = std::chrono::steady_clock::now();
-      mine.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-      if (n != static_cast<std::size_t>(kLimit)) {
-        state.SkipWithError("the read gave back other than 100 messages");
-        failed = true;
-      }
-    } catch (const std::exception& e) {
-      state.SkipWithError(e.what());
-      failed = true;
-    }
-  }
-  // Every thread reports the same figures; kAvgThreads keeps them as they are.
-  const Percentiles p = g_samples.submit(mine, state.threads());
-  state.counters["p50_us"] = benchmark::Counter(p.p50, benchmark::Counter::kAvgThreads);
-  state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
-  state.SetItemsProcessed(state.iterations());
+  bench::measure_latency(
+      state, g_samples, kWarmupOps,
+      [&](std::size_t) -> const char* {
+        return run_op(st, side, thread) == static_cast<std::size_t>(kLimit)
+                   ? nullptr
+                   : "the read gave back other than 100 messages";
+      },
+      g_setup_error);
 }
 
 std::string bench_name(Backend b, Side side) {
@@ -825,59 +587,6 @@ void register_benchmarks(Backend b) {
 
 // ---- reporting ---------------------------------------------------------------------------------
 
-struct Figures {
-  double p50 = 0, p99 = 0, ops = 0;
-};
-
-// The console output as usual, plus each benchmark's figures: the median aggregate when there are
-// repetitions, else the median of the plain runs.
-class RecordingReporter final : public benchmark::ConsoleReporter {
- public:
-  using ConsoleReporter::ConsoleReporter;
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const std::string key = run.run_name.function_name + "#" + std::to_string(run.threads);
-      Figures f{counter(run, "p50_us"), counter(run, "p99_us"), counter(run, "items_per_second")};
-      if (run.run_type == Run::RT_Aggregate) {
-        if (run.aggregate_name == "median") medians_[key] = f;
-      } else {
-        plain_[key].push_back(f);
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  std::optional<Figures> figures_of(const std::string& name, int threads) const {
-    const std::string key = name + "#" + std::to_string(threads);
-    if (auto it = medians_.find(key); it != medians_.end()) return it->second;
-    auto it = plain_.find(key);
-    if (it == plain_.end() || it->second.empty()) return std::nullopt;
-    auto median = [&](double Figures::*field) {
-      std::vector<double> v;
-      for (const Figures& f : it->second) v.push_back(f.*field);
-      std::sort(v.begin(), v.end());
-      return v[v.size() / 2];
-    };
-    return Figures{median(&Figures::p50), median(&Figures::p99), median(&Figures::ops)};
-  }
-
- private:
-  static double counter(const Run& run, const char* name) {
-    auto it = run.counters.find(name);
-    return it == run.counters.end() ? 0.0 : it->second.value;
-  }
-  std::map<std::string, Figures> medians_;
-  std::map<std::string, std::vector<Figures>> plain_;
-};
-
-std::string fmt(const char* format, double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 void print_table(const RecordingReporter& rep, const std::vector<Backend>& backends) {
   std::printf(
       "\ntrinity-db vs the raw C API, same work in the same run: message_op = add_chat_message + "
@@ -893,10 +602,9 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
       auto raw = rep.figures_of(bench_name(b, Side::raw), threads);
       if (!ours && !raw) continue;
       any = true;
-      auto cell = [](const std::optional<Figures>& f, double Figures::*field, const char* format) {
-        return f ? fmt(format, (*f).*field) : std::string("-");
-      };
-      std::string ratio = ours && raw && raw->p50 > 0 ? fmt("%.3f", ours->p50 / raw->p50) : "-";
+      using bench::cell;
+      using bench::fmt;
+      const std::string ratio = bench::ratio(ours, raw, &Figures::p50);
       std::string target = "-";
       if (threads == 1 && ours) {
         const double limit = b == Backend::sqlite ? 1000.0 : 2000.0;
@@ -920,32 +628,6 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
   std::fflush(stdout);
 }
 
-// Drops the benchmark's PostgreSQL database (connected to the server's own database).
-void drop_pg_database() {
-  PGconn* conn = open_raw_pg(g_config.pg_admin_url);
-  try {
-    pg_exec(conn, "SET client_min_messages = warning");
-    pg_exec(conn,
-            (std::string("DROP DATABASE IF EXISTS ") + kPgDatabase + " WITH (FORCE)").c_str());
-  } catch (...) {
-    PQfinish(conn);
-    throw;
-  }
-  PQfinish(conn);
-}
-
-void create_pg_database() {
-  drop_pg_database();  // what a previous run left
-  PGconn* conn = open_raw_pg(g_config.pg_admin_url);
-  try {
-    pg_exec(conn, (std::string("CREATE DATABASE ") + kPgDatabase).c_str());
-  } catch (...) {
-    PQfinish(conn);
-    throw;
-  }
-  PQfinish(conn);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -957,35 +639,19 @@ int main(int argc, char** argv) {
   setenv("DB_MAX_OVERFLOW", "10", 1);
 
   std::vector<Backend> backends;
-  bool pg_created = false;
+  bench::FreshDatabases databases("trinity_bench", kPgDatabase);
   int status = 0;
   try {
-    if (bench::wanted("sqlite")) {
-      char tmpl[] = "/tmp/trinity-bench.XXXXXX";
-      if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("cannot create a temp dir in /tmp");
-      g_config.sqlite_dir = tmpl;
-      BackendState& st = g_config.states[Backend::sqlite];
-      st.backend = Backend::sqlite;
-      st.url = "sqlite:///" + (g_config.sqlite_dir / "trinity.db").string();
+    auto add = [&](Backend b, std::optional<std::string> url) {
+      if (!url) return;
+      BackendState& st = g_config.states[b];
+      st.backend = b;
+      st.url = std::move(*url);
       set_up(st);
-      backends.push_back(Backend::sqlite);
-    }
-    const char* pg_url = std::getenv("SQLCORE_BENCH_POSTGRES_URL");
-    if (!bench::wanted("postgresql")) {
-      // Not wanted: say nothing more.
-    } else if (pg_url == nullptr || *pg_url == '\0') {
-      std::cerr << "trinity_bench: SQLCORE_BENCH_POSTGRES_URL is not set; running the SQLite "
-                   "benchmarks only (make bench starts a PostgreSQL server and sets it)\n";
-    } else {
-      g_config.pg_admin_url = pg_url;
-      create_pg_database();
-      pg_created = true;
-      BackendState& st = g_config.states[Backend::postgresql];
-      st.backend = Backend::postgresql;
-      st.url = sqlcore::Url::parse(pg_url).with_database(kPgDatabase).render(false);
-      set_up(st);
-      backends.push_back(Backend::postgresql);
-    }
+      backends.push_back(b);
+    };
+    add(Backend::sqlite, databases.sqlite_url());
+    add(Backend::postgresql, databases.postgresql_url());
     for (Backend b : backends) register_benchmarks(b);
 
     RecordingReporter reporter(bench::console_options(args.argc, args.argv.data()));
@@ -996,17 +662,6 @@ int main(int argc, char** argv) {
     status = 1;
   }
   benchmark::Shutdown();
-  g_config.states.clear();  // closes every connection
-  if (pg_created) {
-    try {
-      drop_pg_database();
-    } catch (const std::exception& e) {
-      std::cerr << "trinity_bench: cleanup: " << e.what() << '\n';
-    }
-  }
-  if (!g_config.sqlite_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(g_config.sqlite_dir, ec);
-  }
+  g_config.states.clear();  // closes every connection, before the databases go
   return status;
 }
