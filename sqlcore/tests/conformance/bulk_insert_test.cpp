@@ -1,8 +1,10 @@
 // Connection::bulk_insert (COPY on PostgreSQL, prepared INSERTs elsewhere) stores exactly what an
 // INSERT stores, for every portable type and every awkward value, atomically; execute_many of a
 // plain INSERT takes the same path above its threshold.
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <nlohmann/json.hpp>
 
 #include "conformance/schema_fixture.hpp"

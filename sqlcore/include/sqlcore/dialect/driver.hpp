@@ -55,16 +55,17 @@ struct DriverOptions {
 
 /// How DriverConnection::bulk_insert loads rows.
 enum class BulkInsertMethod {
-  /// The backend's fastest path for the number of rows: on PostgreSQL, INSERT below
-  /// kCopyMinRows rows and COPY in its faster format (binary) from there; elsewhere INSERT.
+  /// The backend's fastest path for the number of rows: on PostgreSQL, INSERT below 100 rows and
+  /// COPY in its faster format (binary) from there; elsewhere INSERT.
   automatic,
   /// Prepared INSERTs (multi-row where the statement has a batch form), on every backend.
   insert,
   /// COPY ... FROM STDIN in text format (PostgreSQL; elsewhere the same as `insert`).
   copy_text,
   /// COPY ... FROM STDIN in binary format (PostgreSQL; elsewhere the same as `insert`). A column
-  /// whose server type has no binary encoding here (NUMERIC is encoded; TIME, enum types and
-  /// arrays are not), or a value of another kind than its column's, sends the load as text.
+  /// whose server type has no binary encoding here (the portable types' all have one; a
+  /// PostgreSQL enum type, an array, CHAR(n) ... do not), or a value of another kind than its
+  /// column's, sends the whole load as text.
   copy_binary,
 };
 

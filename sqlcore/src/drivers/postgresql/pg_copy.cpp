@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string_view>
 
+#include "sqlcore/core/time.hpp"
 #include "sqlcore/core/uuid.hpp"
 
 namespace sqlcore::pg_copy {
@@ -92,6 +94,14 @@ void put_numeric(std::string& out, std::string_view text) {
   put16(out, d.negative && !zero ? 0x4000 : 0x0000);
   put16(out, static_cast<std::uint16_t>(d.fraction.size()));
   for (std::size_t i = first; i < last; ++i) put16(out, groups[i]);
+}
+
+// A time of day in the canonical form Type::bind writes (HH:MM:SS.ffffff), whose microseconds
+// are exactly what the server would read from the text.
+std::optional<TimeOfDay> canonical_time(const std::string& s) {
+  auto t = TimeOfDay::parse(s);
+  if (t && t->to_string() != s) return std::nullopt;
+  return t;
 }
 
 bool fits_int(std::int64_t v, TypeOid type) {
@@ -192,6 +202,9 @@ bool binary_fits(std::span<const TypeOid> types, std::span<const Value* const> v
         break;
       case kUuid:
         ok = k == K::text && Uuid::parse(v.text_unchecked()).has_value();
+        break;
+      case kTime:
+        ok = k == K::text && canonical_time(v.text_unchecked()).has_value();
         break;
       default:
         return false;  // a type without a binary encoding here: the whole load goes as text
@@ -337,6 +350,10 @@ void Encoder::binary_value(std::string& out, const Value& v, std::size_t column)
       return;
     case kUuid:
       put_field(out, Uuid::parse(v.text_unchecked())->bytes().data(), 16);
+      return;
+    case kTime:
+      put32(out, 8);
+      put64(out, static_cast<std::uint64_t>(canonical_time(v.text_unchecked())->micros()));
       return;
     default:  // text, varchar, json, jsonb: the text (jsonb after its format version, 1)
       break;

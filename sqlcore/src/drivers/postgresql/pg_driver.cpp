@@ -417,7 +417,12 @@ class PgConnection final : public DriverConnection {
     for (std::size_t start = 0; start < rows && !first_error; start += kBatch) {
       const std::size_t end = std::min(rows, start + kBatch);
       for (std::size_t r = start; r < end; ++r) {
-        params_.fill(params.subspan(r * n, n), sql);
+        try {
+          params_.fill(params.subspan(r * n, n), sql);
+        } catch (...) {
+          abandon_pipeline();  // a value refused: end the batch sent so far, then raise
+          throw;
+        }
         if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
                                 params_.lengths(), params_.formats(), 0) != 1) {
           leave_pipeline();
@@ -623,6 +628,19 @@ class PgConnection final : public DriverConnection {
     }
     if (failure && raise) raise_pg(conn_, failure.get(), sql);
     return stored;
+  }
+
+  // Ends a pipeline whose batch is cut short: syncs what was sent, reads its results (the caller
+  // raises; the rows sent are left to its transaction) and leaves pipeline mode.
+  void abandon_pipeline() {
+    if (PQpipelineSync(conn_) == 1) {
+      while (true) {
+        ResultPtr res(PQgetResult(conn_));
+        if (res && PQresultStatus(res.get()) == PGRES_PIPELINE_SYNC) break;
+        if (!res && PQstatus(conn_) == CONNECTION_BAD) break;
+      }
+    }
+    leave_pipeline();
   }
 
   void leave_pipeline() {
