@@ -4,8 +4,7 @@
 
 namespace sqlcore {
 
-std::int64_t DriverConnection::execute_batched(const std::string& sql,
-                                               const std::string& batch_sql,
+std::int64_t DriverConnection::execute_batched(const std::string& sql, const std::string& batch_sql,
                                                std::size_t batch_rows,
                                                std::span<const Value* const> params,
                                                std::size_t rows) {
@@ -20,8 +19,7 @@ std::int64_t DriverConnection::execute_batched(const std::string& sql,
 }
 
 std::int64_t DriverConnection::bulk_insert(const BulkInsert& load,
-                                           std::span<const Value* const> values,
-                                           std::size_t rows) {
+                                           std::span<const Value* const> values, std::size_t rows) {
   return execute_batched(load.insert_sql, load.batch_sql, load.batch_rows, values, rows);
 }
 

@@ -257,8 +257,7 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   }
 }
 
-std::int64_t Connection::execute_many(const Executable& stmt,
-                                      const std::vector<Params>& param_sets,
+std::int64_t Connection::execute_many(const Executable& stmt, const std::vector<Params>& param_sets,
                                       BulkInsertMethod method) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());

@@ -4,8 +4,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <span>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "conformance/schema_fixture.hpp"
 
@@ -84,17 +84,17 @@ class BulkInsertTest : public SchemaTest {
     Blob bytes = {0, 1, '\\', '\t', '\n', '\r', 'N', 0x7f, 0x80, 0xff};
     std::vector<std::vector<Value>> rows;
     rows.push_back(std::vector<Value>(18));  // all NULL
-    rows.push_back({true, 7, std::numeric_limits<std::int32_t>::max(), std::int64_t{1} << 40,
-                    1.5, 0.1, Decimal{"123456789012345678901234567890.0123456789"},
-                    Decimal{"-3.14"}, "héllo", "", tricky,
-                    Timestamp::from_civil(2024, 2, 29, 23, 59, 58, 123456), Date::from_civil(2024, 2, 29),
-                    "12:34:56.789", doc, bytes, "0e4c2a5e-7f33-4f1e-9d2b-1c2d3e4f5a6b", "draft"});
-    rows.push_back({false, std::numeric_limits<std::int16_t>::min(),
-                    std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int64_t>::min(),
-                    -0.0, std::numeric_limits<double>::denorm_min(), Decimal{"0"}, Decimal{"0.00"},
-                    "日本語🎉x", "\\", "🎉", Timestamp::from_civil(1, 1, 1),
-                    Date::from_civil(1, 1, 1), "00:00:00", Json::array(), Blob{},
-                    "{0E4C2A5E-7F33-4F1E-9D2B-1C2D3E4F5A6B}", "archived"});
+    rows.push_back({true, 7, std::numeric_limits<std::int32_t>::max(), std::int64_t{1} << 40, 1.5,
+                    0.1, Decimal{"123456789012345678901234567890.0123456789"}, Decimal{"-3.14"},
+                    "héllo", "", tricky, Timestamp::from_civil(2024, 2, 29, 23, 59, 58, 123456),
+                    Date::from_civil(2024, 2, 29), "12:34:56.789", doc, bytes,
+                    "0e4c2a5e-7f33-4f1e-9d2b-1c2d3e4f5a6b", "draft"});
+    rows.push_back(
+        {false, std::numeric_limits<std::int16_t>::min(), std::numeric_limits<std::int32_t>::min(),
+         std::numeric_limits<std::int64_t>::min(), -0.0, std::numeric_limits<double>::denorm_min(),
+         Decimal{"0"}, Decimal{"0.00"}, "日本語🎉x", "\\", "🎉", Timestamp::from_civil(1, 1, 1),
+         Date::from_civil(1, 1, 1), "00:00:00", Json::array(), Blob{},
+         "{0E4C2A5E-7F33-4F1E-9D2B-1C2D3E4F5A6B}", "archived"});
     rows.push_back({true, std::numeric_limits<std::int16_t>::max(), -1,
                     std::numeric_limits<std::int64_t>::max(), 3.4e38, -1e300,
                     Decimal{"-0.0000000001"}, Decimal{"-9999999999.99"}, "a\tb", "line1\nline2",
@@ -103,8 +103,9 @@ class BulkInsertTest : public SchemaTest {
                     Blob(1000, 0x5c), "00000000-0000-0000-0000-000000000000", "published"});
     rows.push_back({true, 0, 0, 0, 1e-30, 1.0 / 3.0, Decimal{"9999.5"}, Decimal{"12345.67"},
                     "12345", std::string(10000, 'x'), "\\\\\\t", Timestamp::from_civil(2000, 1, 1),
-                    Date::from_civil(1999, 12, 31), "12:00:00", Json::parse(R"({"a":{"b":[[[]]]}})"),
-                    Blob{0}, "0e4c2a5e7f334f1e9d2b1c2d3e4f5a6b", Value()});
+                    Date::from_civil(1999, 12, 31), "12:00:00",
+                    Json::parse(R"({"a":{"b":[[[]]]}})"), Blob{0},
+                    "0e4c2a5e7f334f1e9d2b1c2d3e4f5a6b", Value()});
     return rows;
   }
 
@@ -182,9 +183,9 @@ TEST_P(BulkInsertTest, ManyRowsThroughEveryMethodAndFlatValues) {
   }
   EXPECT_EQ(count(c, q("messages")), total);
   // The column left out got its client-side default, as in an INSERT.
-  EXPECT_EQ(c.execute(text("SELECT COUNT(*) FROM messages WHERE kind = 'chat'"))
-                .scalar<std::int64_t>(),
-            total);
+  EXPECT_EQ(
+      c.execute(text("SELECT COUNT(*) FROM messages WHERE kind = 'chat'")).scalar<std::int64_t>(),
+      total);
   EXPECT_EQ(c.execute(text("SELECT SUM(seq) FROM messages")).scalar<std::int64_t>(),
             4 * (2499 * 2500 / 2));
 }
@@ -209,9 +210,9 @@ TEST_P(BulkInsertTest, ExecuteManyAboveTheCopyThresholdStoresTheSameRows) {
                       {"meta", Json{{"k", i % 50}}}});
     return rows;
   };
-  EXPECT_EQ(c.execute_many(stmt, params("small-", 50)), 50);    // below the threshold
+  EXPECT_EQ(c.execute_many(stmt, params("small-", 40)), 40);      // below the threshold
   EXPECT_EQ(c.execute_many(stmt, params("large-", 5000)), 5000);  // above it
-  EXPECT_EQ(count(c, q("messages")), 5050);
+  EXPECT_EQ(count(c, q("messages")), 5040);
   // Row i of each set got the same parameters: the stored rows must be the same.
   auto stored_row = [&](const std::string& id) {
     auto r = c.execute(text("SELECT body, seq, score, created_at, meta, kind FROM messages "
@@ -220,7 +221,7 @@ TEST_P(BulkInsertTest, ExecuteManyAboveTheCopyThresholdStoresTheSameRows) {
                  .one();
     return std::vector<Value>{r[0], r[1], r[2], r[3], r[4], r[5]};
   };
-  for (int i = 0; i < 50; ++i)
+  for (int i = 0; i < 40; ++i)
     EXPECT_EQ(stored_row("small-" + std::to_string(i)), stored_row("large-" + std::to_string(i)))
         << i;
 }
@@ -265,9 +266,10 @@ TEST_P(BulkInsertTest, TheDriverRefusesANulByteOrStoresItWhole) {
   BulkInsert load;
   load.table = "vals";
   load.columns = {"id", "tx"};
-  load.insert_sql = sqlcore::insert(*vals_)
-                        .values({{vals_->c("id"), bindparam("a")}, {vals_->c("tx"), bindparam("b")}})
-                        .sql(dialect());
+  load.insert_sql =
+      sqlcore::insert(*vals_)
+          .values({{vals_->c("id"), bindparam("a")}, {vals_->c("tx"), bindparam("b")}})
+          .sql(dialect());
   const std::string nul("a\0b", 3);
   for (BulkInsertMethod m : kMethods) {
     load.method = m;
@@ -314,8 +316,7 @@ TEST_P(BulkInsertTest, AUniqueViolationMidLoadKeepsNoneOfTheBatchAndTheConnectio
       c.bulk_insert(*vals_, {"id", "tx"}, rows, m);
       std::vector<std::vector<Value>> clash = {{1, "x"}, {2, "y"}, {5000, "z"}};
       for (int i = 3; i < 200; ++i) clash.push_back({i, "w"});
-      EXPECT_THROW(c.bulk_insert(*vals_, {"id", "tx"}, clash, m), IntegrityError)
-          << method_name(m);
+      EXPECT_THROW(c.bulk_insert(*vals_, {"id", "tx"}, clash, m), IntegrityError) << method_name(m);
       tx.rollback();
     }
     EXPECT_EQ(count_vals(c), 1) << method_name(m);

@@ -55,7 +55,7 @@ struct DriverOptions {
 
 /// How DriverConnection::bulk_insert loads rows.
 enum class BulkInsertMethod {
-  /// The backend's fastest path for the number of rows: on PostgreSQL, INSERT below 100 rows and
+  /// The backend's fastest path for the number of rows: on PostgreSQL, INSERT below 50 rows and
   /// COPY in its faster format (binary) from there; elsewhere INSERT.
   automatic,
   /// Prepared INSERTs (multi-row where the statement has a batch form), on every backend.

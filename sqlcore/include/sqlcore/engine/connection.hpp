@@ -9,9 +9,9 @@
 
 #include "sqlcore/core/value.hpp"
 #include "sqlcore/dialect/driver.hpp"
-#include "sqlcore/schema/table.hpp"
 #include "sqlcore/engine/result.hpp"
 #include "sqlcore/engine/transaction.hpp"
+#include "sqlcore/schema/table.hpp"
 #include "sqlcore/sql/text.hpp"
 
 namespace sqlcore {
@@ -44,13 +44,13 @@ class Connection {
   /// Executes one statement for each parameter set, as one prepared statement on the backend's
   /// fastest path. Atomic: outside a transaction it runs in one of its own. Returns the total of
   /// rows affected. A plain INSERT (insert(t).values() of bound values, without RETURNING or ON
-  /// CONFLICT) goes the way bulk_insert() goes: on PostgreSQL, COPY from 100 rows; `method`
+  /// CONFLICT) goes the way bulk_insert() goes: on PostgreSQL, COPY from 50 rows; `method`
   /// forces a path for such a statement (others ignore it).
   std::int64_t execute_many(const Executable& stmt, const std::vector<Params>& param_sets,
                             BulkInsertMethod method = BulkInsertMethod::automatic);
 
   /// Loads many rows into `table` by the backend's fastest path: COPY ... FROM STDIN on
-  /// PostgreSQL (from kCopyMinRows rows; binary format by default), one prepared multi-row
+  /// PostgreSQL (from 50 rows; binary format by default), one prepared multi-row
   /// INSERT reused on SQLite. `values` holds the rows back to back, one value per column of
   /// `columns` (so its size is a multiple of theirs). Each value is checked and converted by its
   /// column's type exactly as in an INSERT (a value that does not fit is a DataError naming the

@@ -76,7 +76,8 @@ void put_numeric(std::string& out, std::string_view text) {
   std::vector<std::uint16_t> groups;
   for (std::size_t i = 0; i < digits.size(); i += 4) {
     std::uint16_t g = 0;
-    for (std::size_t j = 0; j < 4; ++j) g = static_cast<std::uint16_t>(g * 10 + (digits[i + j] - '0'));
+    for (std::size_t j = 0; j < 4; ++j)
+      g = static_cast<std::uint16_t>(g * 10 + (digits[i + j] - '0'));
     groups.push_back(g);
   }
   int weight = whole_groups - 1;
@@ -321,8 +322,8 @@ void Encoder::binary_value(std::string& out, const Value& v, std::size_t column)
       return;
     }
     case kFloat8: {
-      const double d = v.kind() == K::real ? v.real_unchecked() + 0.0
-                                           : static_cast<double>(v.int_unchecked());
+      const double d =
+          v.kind() == K::real ? v.real_unchecked() + 0.0 : static_cast<double>(v.int_unchecked());
       std::uint64_t bits = 0;
       std::memcpy(&bits, &d, 8);
       put32(out, 8);
@@ -340,8 +341,8 @@ void Encoder::binary_value(std::string& out, const Value& v, std::size_t column)
     }
     case kDate:
       put32(out, 4);
-      put32(out, static_cast<std::uint32_t>(
-                     v.date_unchecked().days().time_since_epoch().count() - kEpochDays));
+      put32(out, static_cast<std::uint32_t>(v.date_unchecked().days().time_since_epoch().count() -
+                                            kEpochDays));
       return;
     case kTimestamp:
     case kTimestamptz:

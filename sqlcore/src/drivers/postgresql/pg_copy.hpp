@@ -18,8 +18,8 @@ using TypeOid = std::uint32_t;
 // Built-in type OIDs (pg_type.h; stable across versions).
 inline constexpr TypeOid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25,
                          kJson = 114, kFloat4 = 700, kFloat8 = 701, kVarchar = 1043, kDate = 1082,
-                         kTime = 1083, kTimestamp = 1114, kTimestamptz = 1184, kNumeric = 1700, kUuid = 2950,
-                         kJsonb = 3802;
+                         kTime = 1083, kTimestamp = 1114, kTimestamptz = 1184, kNumeric = 1700,
+                         kUuid = 2950, kJsonb = 3802;
 
 /// A value COPY cannot carry (text with a NUL byte): column `column` of the load, and why.
 struct Refusal {

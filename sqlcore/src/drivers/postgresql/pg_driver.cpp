@@ -346,10 +346,11 @@ std::shared_ptr<const Columns> columns_of(const PGresult* res) {
   return std::make_shared<const Columns>(std::move(names));
 }
 
-// bulk_insert: from this many rows COPY beats the pipelined multi-row INSERTs (measured with
-// bench_core's "bulk insert" cases; see docs/engine.md), and the format COPY uses by default
-// (binary: measured faster than text on rows of text, integers, doubles, timestamps and JSONB).
-constexpr std::size_t kCopyMinRows = 100;
+// bulk_insert: from this many rows binary COPY beats the pipelined multi-row INSERTs (measured
+// with bench/bench_copy.cpp: INSERT still wins at 10 rows, COPY from about 30; see
+// docs/engine.md), and the format COPY uses by default (binary: measured faster than text on
+// rows of text, integers, doubles, timestamps and JSONB).
+constexpr std::size_t kCopyMinRows = 50;
 constexpr bool kCopyBinaryByDefault = true;
 constexpr std::size_t kCopyChunk = 256 * 1024;  // bytes handed to libpq at a time
 
@@ -467,7 +468,8 @@ class PgConnection final : public DriverConnection {
     if (load.method == M::insert || (load.method == M::automatic && rows < kCopyMinRows))
       return DriverConnection::bulk_insert(load, values, rows);
     const std::size_t n = load.columns.size();
-    bool binary = load.method == M::copy_binary || (load.method == M::automatic && kCopyBinaryByDefault);
+    bool binary =
+        load.method == M::copy_binary || (load.method == M::automatic && kCopyBinaryByDefault);
     std::vector<pg_copy::TypeOid> types;
     if (binary) {
       types = column_types(load);
@@ -597,7 +599,8 @@ class PgConnection final : public DriverConnection {
     std::unordered_map<std::string, pg_copy::TypeOid> by_name;
     std::vector<Value> row;
     while (e.cursor->fetch(row))
-      by_name.emplace(row[0].text_unchecked(), static_cast<pg_copy::TypeOid>(row[1].int_unchecked()));
+      by_name.emplace(row[0].text_unchecked(),
+                      static_cast<pg_copy::TypeOid>(row[1].int_unchecked()));
     std::vector<pg_copy::TypeOid> types;
     for (const auto& column : load.columns) {
       auto it = by_name.find(column);
