@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <span>
 
@@ -16,6 +17,7 @@
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/engine/row.hpp"
+#include "sqlcore/sql/dml.hpp"
 
 namespace sqlcore {
 
@@ -255,21 +257,22 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   }
 }
 
-std::int64_t Connection::execute_many(const Executable& stmt,
-                                      const std::vector<Params>& param_sets) {
+std::int64_t Connection::execute_many(const Executable& stmt, const std::vector<Params>& param_sets,
+                                      BulkInsertMethod method) {
   if (!state_) throw ArgumentError("this Connection was moved from");
   const CompiledStatement* compiled = &stmt.compiled(state_->dialect());
   if (param_sets.empty()) return 0;
-  if (!compiled->slots.empty()) return execute_many_typed(stmt, *compiled, param_sets);
+  if (!compiled->slots.empty()) return execute_many_typed(stmt, *compiled, param_sets, method);
   const std::size_t n = compiled->param_names.size();
   std::vector<const Value*> values(n * param_sets.size(), nullptr);
   for (std::size_t r = 0; r < param_sets.size(); ++r)
     bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
-  return run_many(stmt, *compiled, values, param_sets.size());
+  return run_many(stmt, *compiled, values, param_sets.size(), method);
 }
 
 std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatement& compiled,
-                                  std::span<const Value* const> values, std::size_t rows) {
+                                  std::span<const Value* const> values, std::size_t rows,
+                                  BulkInsertMethod method) {
   // Many rows: a multi-row form of the statement, where it has one, takes them in batches (one
   // statement execution per batch instead of per row); the rest go one by one.
   constexpr std::size_t kBatchRows = 100;
@@ -281,17 +284,29 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
     if (batch && batch->param_names.size() != per_batch * n) batch.reset();
   }
   detail::check_bindable(compiled, values);  // every row before anything is sent
-  const std::size_t batches = batch ? rows / per_batch : 0;
-  const std::size_t batched = batches * per_batch;
+  // A plain INSERT goes to the driver's bulk path (COPY on PostgreSQL); a bindparam given to two
+  // columns (one placeholder for both) does not.
+  BulkInsert load;
+  load.insert_sql = compiled.sql;
+  if (batch) {
+    load.batch_sql = batch->sql;
+    load.batch_rows = per_batch;
+  }
+  load.method = method;
+  const std::vector<const Column*> target = stmt.bulk_columns();
+  if (!target.empty() && target.size() == n) {
+    load.table = target[0]->table().name();
+    for (const Column* col : target) load.columns.push_back(col->name());
+  }
   DriverConnection& c = state_->conn();
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
   bool committing = false;
   try {
     if (own_tx) c.execute_simple(state_->dialect().begin_sql());
-    std::int64_t total = 0;
-    if (batches > 0) total += c.execute_many(batch->sql, values.first(batched * n), batches);
-    if (rows > batched)
-      total += c.execute_many(compiled.sql, values.subspan(batched * n), rows - batched);
+    const std::int64_t total =
+        load.columns.empty()
+            ? c.execute_batched(load.insert_sql, load.batch_sql, load.batch_rows, values, rows)
+            : c.bulk_insert(load, values, rows);
     committing = own_tx;
     if (own_tx) c.execute_simple(state_->dialect().commit_sql());
     return total;
@@ -306,6 +321,80 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
     detail::raise_if_in_doubt(e, state_->dialect().commit_sql(), committing, false);
     throw;
   }
+}
+
+std::int64_t Connection::bulk_insert(const Table& table, const std::vector<ColumnRef>& columns,
+                                     std::span<const Value> values, BulkInsertMethod method) {
+  if (columns.empty()) throw ArgumentError("bulk_insert(" + table.name() + "): no columns given");
+  if (values.size() % columns.size() != 0)
+    throw ArgumentError("bulk_insert(" + table.name() + "): " + std::to_string(values.size()) +
+                        " values do not make whole rows of " + std::to_string(columns.size()) +
+                        " columns");
+  std::vector<const Value*> row_starts(values.size() / columns.size());
+  for (std::size_t r = 0; r < row_starts.size(); ++r)
+    row_starts[r] = values.data() + r * columns.size();
+  return bulk_insert_rows(table, columns, row_starts, method);
+}
+
+std::int64_t Connection::bulk_insert(const Table& table, const std::vector<ColumnRef>& columns,
+                                     const std::vector<std::vector<Value>>& rows,
+                                     BulkInsertMethod method) {
+  std::vector<const Value*> row_starts(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r].size() != columns.size())
+      throw ArgumentError("bulk_insert(" + table.name() + "): row " + std::to_string(r + 1) +
+                          " has " + std::to_string(rows[r].size()) + " values for " +
+                          std::to_string(columns.size()) + " columns");
+    row_starts[r] = rows[r].data();
+  }
+  return bulk_insert_rows(table, columns, row_starts, method);
+}
+
+std::int64_t Connection::bulk_insert_rows(const Table& table, const std::vector<ColumnRef>& columns,
+                                          std::span<const Value* const> row_starts,
+                                          BulkInsertMethod method) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  // The INSERT of these columns that execute_many would run: its placeholders (the columns in
+  // table order, plus client-side defaults) say where each value goes and which type checks it.
+  std::vector<Assignment> row;
+  std::vector<const Column*> given;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Column& col = columns[i].resolve(table, "bulk_insert");
+    if (std::find(given.begin(), given.end(), &col) != given.end())
+      throw ArgumentError("bulk_insert(" + table.name() + "): column '" + col.name() +
+                          "' is listed twice");
+    given.push_back(&col);
+    row.emplace_back(col, bindparam("v" + std::to_string(i)));
+  }
+  Dml stmt = insert(table);
+  stmt.values(std::move(row));
+  if (row_starts.empty()) return 0;
+  const CompiledStatement& compiled = stmt.compiled(state_->dialect());
+  const std::vector<const Column*> target = stmt.bulk_columns();
+  const std::size_t n = compiled.slots.size();
+  std::vector<std::size_t> from(n, given.size());  // the row's value index; none: a default
+  for (std::size_t k = 0; k < n; ++k)
+    if (compiled.slots[k].source == BindSlot::Source::param)
+      from[k] = static_cast<std::size_t>(std::find(given.begin(), given.end(), target[k]) -
+                                         given.begin());
+  // Values the column type takes as they are are pointed at; converted ones and defaults are
+  // kept here (a deque: what it holds never moves).
+  std::deque<Value> made;
+  std::vector<const Value*> values(row_starts.size() * n);
+  Value scratch;
+  for (std::size_t r = 0; r < row_starts.size(); ++r) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const BindSlot& s = compiled.slots[k];
+      const Value* v = from[k] < given.size() ? row_starts[r] + from[k]
+                                              : &made.emplace_back(s.column->client_default());
+      if (s.type && !s.type->passes(*v)) {
+        const Value& checked = s.type->bind_ref(*v, s.label, scratch);
+        v = &checked == &scratch ? &made.emplace_back(std::move(scratch)) : &checked;
+      }
+      values[r * n + k] = v;
+    }
+  }
+  return run_many(stmt, compiled, values, row_starts.size(), method);
 }
 
 Transaction Connection::begin() {
@@ -427,7 +516,8 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
 
 std::int64_t Connection::execute_many_typed(const Executable& stmt,
                                             const CompiledStatement& compiled,
-                                            const std::vector<Params>& param_sets) {
+                                            const std::vector<Params>& param_sets,
+                                            BulkInsertMethod method) {
   // Every row is checked before anything is sent: a bad row leaves nothing behind.
   const std::size_t n = compiled.slots.size();
   std::vector<Value> made;
@@ -436,7 +526,7 @@ std::int64_t Connection::execute_many_typed(const Executable& stmt,
   for (std::size_t r = 0; r < param_sets.size(); ++r)
     detail::resolve_values(compiled, literals, param_sets[r], values.data() + r * n, made,
                            n * param_sets.size());
-  return run_many(stmt, compiled, values, param_sets.size());
+  return run_many(stmt, compiled, values, param_sets.size(), method);
 }
 
 }  // namespace sqlcore

@@ -170,9 +170,7 @@ std::span<const Value* const> Dml::literals() const {
 std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& dialect,
                                                             std::size_t rows) const {
   const DmlData& d = *data_;
-  if (d.kind != Kind::insert || d.rows.size() != 1 || d.select || d.on_conflict ||
-      !d.returning.empty() || rows < 2)
-    return nullptr;
+  if (!detail::plain_single_row_insert(d) || rows < 2) return nullptr;
   // The rows share the one row's value nodes: their fixed slots take the statement's literals.
   auto batch = [&] {
     const detail::Shape shape = detail::shape_of(d);
@@ -186,6 +184,36 @@ std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& diale
   if (c->param_names.size() != rows * compiled(dialect).param_names.size()) return batch();
   return c;
 }
+
+std::vector<const Column*> Dml::bulk_columns() const {
+  const DmlData& d = *data_;
+  if (!detail::plain_single_row_insert(d)) return {};
+  for (const auto& [column, value] : d.rows[0])
+    if (value->kind != detail::NodeKind::bind && value->kind != detail::NodeKind::bindparam &&
+        value->kind != detail::NodeKind::now)
+      return {};
+  return detail::insert_columns(d);
+}
+
+namespace detail {
+
+std::vector<const Column*> insert_columns(const DmlData& d) {
+  std::vector<const Column*> cols;
+  for (const Column* c : d.table->columns()) {
+    bool given = std::any_of(d.rows.begin(), d.rows.end(), [&](const auto& row) {
+      return std::any_of(row.begin(), row.end(), [&](const auto& a) { return a.first == c; });
+    });
+    if (given || c->has_client_default()) cols.push_back(c);
+  }
+  return cols;
+}
+
+bool plain_single_row_insert(const DmlData& d) {
+  return d.kind == Dml::Kind::insert && d.rows.size() == 1 && !d.select && !d.on_conflict &&
+         d.returning.empty();
+}
+
+}  // namespace detail
 
 Dml insert(const Table& table) {
   return Dml(Dml::Kind::insert, table);

@@ -120,6 +120,13 @@ struct DmlData {
   NodePtr conflict_where;
 };
 
+/// The columns an INSERT of values lists, in table order: those any row sets, plus those with a
+/// client-side default.
+std::vector<const Column*> insert_columns(const DmlData& d);
+/// An INSERT of exactly one row of values, without RETURNING or ON CONFLICT (the shape
+/// execute_many() can run in batches or bulk).
+bool plain_single_row_insert(const DmlData& d);
+
 /// Makes a node of `kind`.
 inline std::shared_ptr<Node> make_node(NodeKind kind) {
   auto n = std::make_shared<Node>();

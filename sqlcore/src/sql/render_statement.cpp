@@ -323,14 +323,7 @@ void Renderer::insert(std::string& o, const DmlData& s) {
     o += ") ";
     select(o, *s.select, {}, false);
   } else {
-    // The columns: those any row sets, in table order, plus those with a client default.
-    std::vector<const Column*> cols;
-    for (const Column* c : t.columns()) {
-      bool given = std::any_of(s.rows.begin(), s.rows.end(), [&](const auto& row) {
-        return std::any_of(row.begin(), row.end(), [&](const auto& a) { return a.first == c; });
-      });
-      if (given || c->has_client_default()) cols.push_back(c);
-    }
+    const std::vector<const Column*> cols = insert_columns(s);
     if (cols.empty()) {
       o += " DEFAULT VALUES";
     } else {

@@ -53,6 +53,34 @@ struct DriverOptions {
   bool create_database = true;                   // SQLite: create a missing file and its folder
 };
 
+/// How DriverConnection::bulk_insert loads rows.
+enum class BulkInsertMethod {
+  /// The backend's fastest path for the number of rows: on PostgreSQL, INSERT below 50 rows and
+  /// COPY in its faster format (binary) from there; elsewhere INSERT.
+  automatic,
+  /// Prepared INSERTs (multi-row where the statement has a batch form), on every backend.
+  insert,
+  /// COPY ... FROM STDIN in text format (PostgreSQL; elsewhere the same as `insert`).
+  copy_text,
+  /// COPY ... FROM STDIN in binary format (PostgreSQL; elsewhere the same as `insert`). A column
+  /// whose server type has no binary encoding here (the portable types' all have one; a
+  /// PostgreSQL enum type, an array, CHAR(n) ... do not), or a value of another kind than its
+  /// column's, sends the whole load as text.
+  copy_binary,
+};
+
+/// What DriverConnection::bulk_insert loads: rows for some columns of one table, plus the
+/// prepared INSERTs of the same columns that the INSERT path runs (built by the engine, in the
+/// dialect's placeholder style). Placeholder k of `insert_sql` takes column k.
+struct BulkInsert {
+  std::string table;                 // the table's name, unquoted
+  std::vector<std::string> columns;  // the columns' names, unquoted, in the rows' order
+  std::string insert_sql;            // a one-row INSERT of those columns
+  std::string batch_sql;             // the same INSERT of `batch_rows` rows; empty when none
+  std::size_t batch_rows = 0;
+  BulkInsertMethod method = BulkInsertMethod::automatic;
+};
+
 /// One open connection. Used by one thread at a time (the pool guarantees it).
 class DriverConnection {
  public:
@@ -66,6 +94,20 @@ class DriverConnection {
   /// to back. Uses the backend's fastest path. Returns the total of rows affected.
   virtual std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
                                     std::size_t rows) = 0;
+  /// Loads `rows` rows into `load.table`: `values` holds them back to back, one value per column
+  /// of `load.columns` (converted by the columns' types already, as for execute_many). Returns
+  /// the rows stored. The caller holds the transaction: a failure (a mapped DatabaseError, as
+  /// for execute) may leave part of the rows behind in it, and leaves the connection usable.
+  /// The default is execute_batched() of `load.batch_sql` and `load.insert_sql`; PostgreSQL
+  /// overrides it with COPY.
+  virtual std::int64_t bulk_insert(const BulkInsert& load, std::span<const Value* const> values,
+                                   std::size_t rows);
+  /// Runs `batch_sql` (a statement for `batch_rows` parameter sets at once, such as a multi-row
+  /// INSERT) for as many whole batches of `rows` as fit, then `sql` for the rest, through
+  /// execute_many. An empty `batch_sql` runs every row through `sql`. Returns the rows affected.
+  std::int64_t execute_batched(const std::string& sql, const std::string& batch_sql,
+                               std::size_t batch_rows, std::span<const Value* const> params,
+                               std::size_t rows);
   /// Runs a parameterless statement without preparing it (BEGIN, COMMIT, SAVEPOINT ...).
   virtual void execute_simple(const std::string& sql) = 0;
   /// Buffers the rows an open cursor has not read yet, so the cursor no longer needs this

@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "sqlcore/core/value.hpp"
+#include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/engine/result.hpp"
 #include "sqlcore/engine/transaction.hpp"
+#include "sqlcore/schema/table.hpp"
 #include "sqlcore/sql/text.hpp"
 
 namespace sqlcore {
@@ -41,8 +43,32 @@ class Connection {
   Result execute(const Executable& stmt, const Params& params = {});
   /// Executes one statement for each parameter set, as one prepared statement on the backend's
   /// fastest path. Atomic: outside a transaction it runs in one of its own. Returns the total of
-  /// rows affected.
-  std::int64_t execute_many(const Executable& stmt, const std::vector<Params>& param_sets);
+  /// rows affected. A plain INSERT (insert(t).values() of bound values, without RETURNING or ON
+  /// CONFLICT) goes the way bulk_insert() goes: on PostgreSQL, COPY from 50 rows; `method`
+  /// forces a path for such a statement (others ignore it).
+  std::int64_t execute_many(const Executable& stmt, const std::vector<Params>& param_sets,
+                            BulkInsertMethod method = BulkInsertMethod::automatic);
+
+  /// Loads many rows into `table` by the backend's fastest path: COPY ... FROM STDIN on
+  /// PostgreSQL (from 50 rows; binary format by default), one prepared multi-row
+  /// INSERT reused on SQLite. `values` holds the rows back to back, one value per column of
+  /// `columns` (so its size is a multiple of theirs). Each value is checked and converted by its
+  /// column's type exactly as in an INSERT (a value that does not fit is a DataError naming the
+  /// column), every row before anything is sent; columns left out get their client-side default
+  /// (else the server's), as in an INSERT. Atomic: outside a transaction it runs in one of its
+  /// own; inside one, a failure (a unique violation is an IntegrityError) aborts the
+  /// transaction, as any failed statement does. Returns the rows stored.
+  ///
+  /// For millions of rows, open a transaction and call this once per batch of some thousands
+  /// of rows (each batch is one COPY); values are only read, never copied unless converted.
+  /// `method` forces a path (BulkInsertMethod), for measuring or working around a server.
+  std::int64_t bulk_insert(const Table& table, const std::vector<ColumnRef>& columns,
+                           std::span<const Value> values,
+                           BulkInsertMethod method = BulkInsertMethod::automatic);
+  /// bulk_insert() of rows given one vector each (each the size of `columns`).
+  std::int64_t bulk_insert(const Table& table, const std::vector<ColumnRef>& columns,
+                           const std::vector<std::vector<Value>>& rows,
+                           BulkInsertMethod method = BulkInsertMethod::automatic);
 
   /// Opens a transaction. Throws ArgumentError when one is already open (use begin_nested()).
   Transaction begin();
@@ -81,11 +107,15 @@ class Connection {
   Result execute_typed(const Executable& stmt, const CompiledStatement* compiled,
                        const Params& params);
   std::int64_t execute_many_typed(const Executable& stmt, const CompiledStatement& compiled,
-                                  const std::vector<Params>& param_sets);
+                                  const std::vector<Params>& param_sets, BulkInsertMethod method);
   /// One statement for `rows` parameter sets, atomically (in its own transaction if none is
   /// open).
   std::int64_t run_many(const Executable& stmt, const CompiledStatement& compiled,
-                        std::span<const Value* const> values, std::size_t rows);
+                        std::span<const Value* const> values, std::size_t rows,
+                        BulkInsertMethod method = BulkInsertMethod::automatic);
+  /// bulk_insert() of `rows` rows, row r's values starting at `row_starts[r]`.
+  std::int64_t bulk_insert_rows(const Table& table, const std::vector<ColumnRef>& columns,
+                                std::span<const Value* const> row_starts, BulkInsertMethod method);
   std::shared_ptr<detail::ConnectionState> state_;
 };
 

@@ -68,6 +68,8 @@ class Dml final : public Executable {
   /// key twice) as a `rows`-row INSERT, for execute_many().
   [[nodiscard]] std::shared_ptr<const CompiledStatement> compile_batch(
       const Dialect& dialect, std::size_t rows) const override;
+  /// A plain single-row INSERT's columns, in placeholder order (see Executable).
+  [[nodiscard]] std::vector<const Column*> bulk_columns() const override;
   [[nodiscard]] std::string sql(const Dialect& dialect) const { return compiled(dialect).sql; }
 
   std::shared_ptr<const detail::DmlData> data() const { return data_; }

@@ -76,6 +76,11 @@ class Executable {
   /// has no such form (the default).
   [[nodiscard]] virtual std::shared_ptr<const CompiledStatement> compile_batch(
       const Dialect& dialect, std::size_t rows) const;
+  /// For execute_many() and Connection::bulk_insert(): the columns a plain single-row INSERT
+  /// fills (no RETURNING, no ON CONFLICT, no SELECT; each value a bound value, a literal, now()
+  /// or a client-side default), in the order of its placeholders; empty for any other statement
+  /// (the default). The rows of such a statement can be loaded by the driver's bulk path.
+  [[nodiscard]] virtual std::vector<const Column*> bulk_columns() const { return {}; }
   /// The values written into this statement, numbered as BindSlot::literal counts them; valid
   /// after compiled() and as long as this Executable lives. Empty by default (text()).
   virtual std::span<const Value* const> literals() const { return {}; }

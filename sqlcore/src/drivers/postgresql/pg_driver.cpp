@@ -1,6 +1,6 @@
 // PgDriver: sqlcore's PostgreSQL backend over libpq (extended protocol, prepared statements,
-// pipeline mode for execute_many). The only file that includes <libpq-fe.h>. Errors are
-// translated in one place (raise_pg).
+// pipeline mode for execute_many, COPY for bulk_insert). The only file that includes
+// <libpq-fe.h>. Errors are translated in one place (raise_pg).
 #include <libpq-fe.h>
 #include <poll.h>
 
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "pg_copy.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/dialect/registry.hpp"
@@ -345,6 +346,24 @@ std::shared_ptr<const Columns> columns_of(const PGresult* res) {
   return std::make_shared<const Columns>(std::move(names));
 }
 
+// bulk_insert: from this many rows binary COPY beats the pipelined multi-row INSERTs (measured
+// with bench/bench_copy.cpp: INSERT still wins at 10 rows, COPY from about 30; see
+// docs/engine.md), and the format COPY uses by default (binary: measured faster than text on
+// rows of text, integers, doubles, timestamps and JSONB).
+constexpr std::size_t kCopyMinRows = 50;
+constexpr bool kCopyBinaryByDefault = true;
+constexpr std::size_t kCopyChunk = 256 * 1024;  // bytes handed to libpq at a time
+
+std::string quote_name(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 class PgConnection final : public DriverConnection {
  public:
   explicit PgConnection(PGconn* conn) : conn_(conn) {
@@ -399,7 +418,12 @@ class PgConnection final : public DriverConnection {
     for (std::size_t start = 0; start < rows && !first_error; start += kBatch) {
       const std::size_t end = std::min(rows, start + kBatch);
       for (std::size_t r = start; r < end; ++r) {
-        params_.fill(params.subspan(r * n, n), sql);
+        try {
+          params_.fill(params.subspan(r * n, n), sql);
+        } catch (...) {
+          abandon_pipeline();  // a value refused: end the batch sent so far, then raise
+          throw;
+        }
         if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
                                 params_.lengths(), params_.formats(), 0) != 1) {
           leave_pipeline();
@@ -433,6 +457,58 @@ class PgConnection final : public DriverConnection {
     leave_pipeline();
     if (first_error) raise_pg(conn_, first_error.get(), sql);
     return total;
+  }
+
+  // COPY "table" (columns) FROM STDIN, in binary format when every value has a binary encoding
+  // for its column's server type (looked up in the catalog), else in text format.
+  std::int64_t bulk_insert(const BulkInsert& load, std::span<const Value* const> values,
+                           std::size_t rows) override {
+    using M = BulkInsertMethod;
+    if (rows == 0) return 0;
+    if (load.method == M::insert || (load.method == M::automatic && rows < kCopyMinRows))
+      return DriverConnection::bulk_insert(load, values, rows);
+    const std::size_t n = load.columns.size();
+    bool binary =
+        load.method == M::copy_binary || (load.method == M::automatic && kCopyBinaryByDefault);
+    std::vector<pg_copy::TypeOid> types;
+    if (binary) {
+      types = column_types(load);
+      binary = types.size() == n && pg_copy::binary_fits(types, values);
+    }
+    std::string sql = "COPY " + quote_name(load.table) + " (";
+    for (std::size_t i = 0; i < n; ++i) sql += (i > 0 ? ", " : "") + quote_name(load.columns[i]);
+    sql += binary ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN";
+    ResultPtr start(PQexec(conn_, sql.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN) {
+      check(start.get(), sql);
+      raise_pg(conn_, start.get(), sql);
+    }
+    start.reset();
+    const pg_copy::Encoder encoder(binary, std::move(types));
+    std::string buffer;
+    buffer.reserve(kCopyChunk + 64 * 1024);
+    encoder.header(buffer);
+    try {
+      for (std::size_t r = 0; r < rows; ++r) {
+        encoder.row(buffer, values.subspan(r * n, n));
+        if (buffer.size() >= kCopyChunk) send_copy_data(buffer, sql);
+      }
+    } catch (const pg_copy::Refusal& refusal) {
+      // Abort the COPY (the server then fails it, and a transaction around it), then say why.
+      PQputCopyEnd(conn_, "sqlcore refused a value");
+      finish_copy(sql, /*raise=*/false);
+      ErrorInfo info;
+      info.backend = "postgresql";
+      info.sqlstate = "22021";
+      info.server_message =
+          "column " + load.table + "." + load.columns[refusal.column] + ": " + refusal.reason;
+      info.sql = sql;
+      raise_database_error(std::move(info));
+    }
+    encoder.trailer(buffer);
+    send_copy_data(buffer, sql);
+    if (PQputCopyEnd(conn_, nullptr) != 1) raise_pg(conn_, nullptr, sql);
+    return finish_copy(sql, /*raise=*/true);
   }
 
   void execute_simple(const std::string& sql) override {
@@ -510,6 +586,64 @@ class PgConnection final : public DriverConnection {
     } else {
       stale_.push_back(std::move(name));  // deallocated when the transaction has ended
     }
+  }
+
+  // Each listed column's type, from the catalog (what the binary format must match).
+  std::vector<pg_copy::TypeOid> column_types(const BulkInsert& load) {
+    static const std::string kSql =
+        "SELECT attname, atttypid FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass "
+        "AND attnum > 0 AND NOT attisdropped";
+    const Value table(quote_name(load.table));
+    const Value* params[] = {&table};
+    Execution e = execute(kSql, params);
+    std::unordered_map<std::string, pg_copy::TypeOid> by_name;
+    std::vector<Value> row;
+    while (e.cursor->fetch(row))
+      by_name.emplace(row[0].text_unchecked(),
+                      static_cast<pg_copy::TypeOid>(row[1].int_unchecked()));
+    std::vector<pg_copy::TypeOid> types;
+    for (const auto& column : load.columns) {
+      auto it = by_name.find(column);
+      if (it == by_name.end()) return {};  // COPY itself says which column is missing
+      types.push_back(it->second);
+    }
+    return types;
+  }
+
+  void send_copy_data(std::string& buffer, const std::string& sql) {
+    if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
+      raise_pg(conn_, nullptr, sql);
+    buffer.clear();
+  }
+
+  // Reads the COPY's results up to the end; returns the rows it stored, or raises its error.
+  std::int64_t finish_copy(const std::string& sql, bool raise) {
+    ResultPtr failure;
+    std::int64_t stored = 0;
+    while (ResultPtr res{PQgetResult(conn_)}) {
+      const ExecStatusType st = PQresultStatus(res.get());
+      if (st == PGRES_COMMAND_OK) {
+        stored = std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
+      } else if (!failure) {
+        failure = std::move(res);
+        if (st == PGRES_COPY_IN) break;  // not ended: only a lost connection does that
+      }
+    }
+    if (failure && raise) raise_pg(conn_, failure.get(), sql);
+    return stored;
+  }
+
+  // Ends a pipeline whose batch is cut short: syncs what was sent, reads its results (the caller
+  // raises; the rows sent are left to its transaction) and leaves pipeline mode.
+  void abandon_pipeline() {
+    if (PQpipelineSync(conn_) == 1) {
+      while (true) {
+        ResultPtr res(PQgetResult(conn_));
+        if (res && PQresultStatus(res.get()) == PGRES_PIPELINE_SYNC) break;
+        if (!res && PQstatus(conn_) == CONNECTION_BAD) break;
+      }
+    }
+    leave_pipeline();
   }
 
   void leave_pipeline() {
