@@ -32,10 +32,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using detail::TableChecksum;
 
-std::string qualified(const Table& t, const Column& c) {
-  return t.name() + "." + c.name();
-}
-
 // "id=42" or "agent_name=a, tag=b": the row's primary key (every column when there is none).
 std::string key_of(const Table& t, const std::vector<Value>& row) {
   const auto& pk = t.primary_key().columns();
@@ -270,60 +266,36 @@ class Copier {
   TableReport load(const Table& t, TableChecksum& sum) {
     const auto start = Clock::now();
     TableReport r{.table = t.name(), .source_rows = count_rows(*src_, t)};
-    Dml ins = insert(t);
-    std::vector<Assignment> values;
-    for (const Column* c : t.columns()) values.emplace_back(*c, bindparam(c->name()));
-    ins.values(std::move(values));
+    std::vector<ColumnRef> columns;
+    for (const Column* c : t.columns()) columns.emplace_back(*c);
     std::vector<std::vector<Value>> batch;
     batch.reserve(o_.batch_rows);
     for (const Row& row : src_->execute(read_all(t))) {
       sum.add(detail::hash_row(row.values()));
       batch.push_back(row.values());
-      if (batch.size() >= o_.batch_rows) r.copied_rows += write(t, ins, batch, r);
+      if (batch.size() >= o_.batch_rows) r.copied_rows += write(t, columns, batch, r);
     }
-    r.copied_rows += write(t, ins, batch, r);
+    r.copied_rows += write(t, columns, batch, r);
     r.checksum = sum.hex();
     r.elapsed = Clock::now() - start;
     return r;
   }
 
-  // Writes and empties `batch`. Every value is checked by its column's type first, so a value
-  // that cannot be stored is named with its row's key; a batch the database refuses is written
-  // again row by row (in a savepoint each) to name the row it refuses.
-  std::int64_t write(const Table& t, const Dml& ins, std::vector<std::vector<Value>>& batch,
-                     const TableReport& r) {
+  // Writes and empties `batch` through Connection::bulk_insert (COPY on PostgreSQL), which checks
+  // every value by its column's type before sending any. A batch refused (a value that does not
+  // fit, a key the database rejects) is written again row by row, in a savepoint each, to name
+  // the row.
+  std::int64_t write(const Table& t, const std::vector<ColumnRef>& columns,
+                     std::vector<std::vector<Value>>& batch, const TableReport& r) {
     if (batch.empty()) return 0;
-    std::vector<Params> sets;
-    sets.reserve(batch.size());
-    for (auto& row : batch) {
-      Params p;
-      p.reserve(row.size());
-      for (const Column* c : t.columns()) {
-        const Value& v = row[c->index()];
-        try {  // checked here to name the row; the insert converts it (by the same type)
-          Value scratch;
-          (void)c->type().bind_ref(v, qualified(t, *c), scratch);
-        } catch (const DatabaseError& e) {
-          located(e.info(), t, row, c->name());
-        } catch (const Error& e) {
-          ErrorInfo info;
-          info.backend = dst_->dialect().name();
-          info.sqlstate = "22000";  // data exception
-          info.server_message = e.what();
-          located(std::move(info), t, row, c->name());
-        }
-        p.emplace_back(c->name(), v);
-      }
-      sets.push_back(std::move(p));
-    }
     std::int64_t n = 0;
     auto sp = dst_->begin_nested();
     try {
-      n = dst_->execute_many(ins, sets);
+      n = dst_->bulk_insert(t, columns, batch);
       sp.commit();
-    } catch (const DatabaseError&) {
+    } catch (const Error&) {
       sp.rollback();
-      find_refused_row(t, ins, batch, sets);
+      find_refused_row(t, columns, batch);
       throw;
     }
     batch.clear();
@@ -331,25 +303,32 @@ class Copier {
     return n;
   }
 
-  void find_refused_row(const Table& t, const Dml& ins, const std::vector<std::vector<Value>>& rows,
-                        const std::vector<Params>& sets) {
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+  void find_refused_row(const Table& t, const std::vector<ColumnRef>& columns,
+                        const std::vector<std::vector<Value>>& rows) {
+    for (const auto& row : rows) {
       auto sp = dst_->begin_nested();
       try {
-        (void)dst_->execute(ins, sets[i]);
+        (void)dst_->bulk_insert(t, columns, std::span<const Value>(row));
         sp.commit();
       } catch (const DatabaseError& e) {
         sp.rollback();
-        located(e.info(), t, rows[i], {});
+        located(e.info(), t, row);
+      } catch (const Error& e) {
+        sp.rollback();
+        ErrorInfo info;
+        info.backend = dst_->dialect().name();
+        info.sqlstate = "22000";  // data exception
+        info.server_message = e.what();
+        located(std::move(info), t, row);
       }
     }
   }
 
-  // Rethrows `e` with the table, the row's key and the column (when known) in front.
-  [[noreturn]] static void located(ErrorInfo info, const Table& t, const std::vector<Value>& row,
-                                   const std::string& column) {
-    info.server_message = "transfer: table " + t.name() + ", row " + key_of(t, row) +
-                          (column.empty() ? "" : ", column " + column) + ": " + info.server_message;
+  // Rethrows the error of `info` with the table and the row's key in front (its own message
+  // names the column).
+  [[noreturn]] static void located(ErrorInfo info, const Table& t, const std::vector<Value>& row) {
+    info.server_message =
+        "transfer: table " + t.name() + ", row " + key_of(t, row) + ": " + info.server_message;
     raise_database_error(std::move(info));
   }
 
