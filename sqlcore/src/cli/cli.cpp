@@ -134,6 +134,28 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
   }
   add("inspect", "List the tables, or describe TABLE", cmd_inspect)
       ->add_option("TABLE", o.table, "Table to describe");
+  {
+    CLI::App* s = add("copy",
+                      "Copy every table's rows to another database whose schema exists, verified "
+                      "(exit 2: mismatch, 3: refused)",
+                      cmd_copy);
+    s->add_option("--from", o.copy_from, "Source URL (default: --url, DATABASE_URL, the default)");
+    s->add_option("--to", o.copy_to, "Target URL (its schema made by migrate)")->required();
+    s->add_option("--tables", o.copy_tables, "Only these tables (comma-separated)")->delimiter(',');
+    s->add_option("--ignore-table", o.copy_ignore,
+                  "A table outside the schema to leave behind (repeatable)")
+        ->delimiter(',');
+    s->add_flag("--truncate", o.truncate,
+                "Empty the target tables first (in the copy's transaction)");
+    s->add_flag("--append", o.append, "Keep the target's rows and add the source's");
+    s->add_flag("--dry-run", o.dry_run, "Check everything and count the rows; write nothing");
+    s->add_flag("--verify-only", o.verify_only,
+                "Compare counts and checksums of an earlier copy; write nothing");
+    s->add_flag("--resumable", o.resumable,
+                "Commit per table; a rerun skips the tables already copied");
+    s->add_option("--batch", o.batch, "Rows per batch (default 5000)");
+    s->add_flag("--no-progress", o.no_progress, "No progress display on stderr");
+  }
 
   std::vector<std::pair<CLI::App*, const Command*>> extras;
   try {

@@ -117,6 +117,25 @@ std::string identity(const Engine& e) {
   return u.without_query_keys({"mode", "create_database"}).render(true);
 }
 
+// One difference between a database and the MetaData, as an operator reads it.
+std::string described(const migrate::Change& ch) {
+  using Kind = migrate::Change::Kind;
+  if (ch.kind == Kind::add_table) return "table " + ch.table + " is missing";
+  if (ch.kind == Kind::drop_table)
+    return "table " + ch.table +
+           " is not part of the schema (its rows would be left behind: name it in "
+           "ignore_tables to copy without it)";
+  return std::string(migrate::to_string(ch.kind)) + " " + ch.table +
+         (ch.name.empty() ? "" : "." + ch.name) + (ch.detail.empty() ? "" : " (" + ch.detail + ")");
+}
+
+// A database without any of the schema's tables (an empty one, or another application's).
+bool lacks_every_table(const std::vector<migrate::Change>& changes, const MetaData& md) {
+  std::size_t missing = 0;
+  for (const auto& ch : changes) missing += ch.kind == migrate::Change::Kind::add_table;
+  return missing > 0 && missing == md.tables().size();
+}
+
 class Copier {
  public:
   Copier(Engine& source, Engine& target, const MetaData& md, const Options& o)
@@ -151,7 +170,7 @@ class Copier {
     std::vector<const Table*> out;
     std::set<std::string> wanted(o_.tables.begin(), o_.tables.end());
     for (const Table* t : md_.sorted_tables())
-      if (wanted.empty() || wanted.erase(t->name())) out.push_back(t);
+      if (o_.tables.empty() || wanted.erase(t->name())) out.push_back(t);
     if (!wanted.empty()) {
       std::string names;
       for (const auto& n : wanted) names += (names.empty() ? "" : ", ") + n;
@@ -169,12 +188,17 @@ class Copier {
     std::set<std::string> names;
     for (const Table* t : tables_) names.insert(t->name());
     for (auto [conn, side] : {std::pair{&*src_, "source"}, std::pair{&*dst_, "target"}}) {
-      for (const auto& ch : migrate::compare(*conn, md_, o_.ignore_tables)) {
+      const auto changes = migrate::compare(*conn, md_, o_.ignore_tables);
+      if (lacks_every_table(changes, md_))
+        throw TransferRefused(
+            std::string("transfer: the ") + side + " (" +
+            (side == std::string("source") ? source_engine_ : target_engine_).url().to_string() +
+            ") has none of the schema's tables: create its schema first (the "
+            "application's migrations)");
+      for (const auto& ch : changes) {
         if (!names.count(ch.table) && ch.kind != migrate::Change::Kind::drop_table) continue;
         if (ch.kind == migrate::Change::Kind::drop_table && !o_.tables.empty()) continue;
-        problems += std::string("\n  ") + side + ": " + migrate::to_string(ch.kind) + " " +
-                    ch.table + (ch.name.empty() ? "" : "." + ch.name) +
-                    (ch.detail.empty() ? "" : " (" + ch.detail + ")");
+        problems += std::string("\n  ") + side + ": " + described(ch);
       }
     }
     if (!problems.empty())

@@ -1,6 +1,6 @@
 // Command-line building blocks: an application gives its MetaData, its migration History and a
 // default URL, and gets the database commands (migrate, downgrade, status, check, history, stamp,
-// diff, inspect) with aligned text output, --json for scripts and meaningful exit codes.
+// diff, inspect, copy) with aligned text output, --json for scripts and meaningful exit codes.
 //
 //   int main(int argc, char** argv) {
 //     sqlcore::cli::Application app{.name = "trinity-db", .description = "Trinity's database",
@@ -11,7 +11,8 @@
 //
 // The URL comes from --url, else the environment variable DATABASE_URL, else default_url.
 // Exit codes: 0 ok, 1 error (one line on stderr saying what to do), 2 "not up to date"
-// (`status --check` with revisions pending; `check` with revisions pending or schema drift).
+// (`status --check` with revisions pending; `check` with revisions pending or schema drift) or,
+// for `copy`, a verification mismatch; 3 `copy` refused, nothing written.
 // The command-line parser is an implementation detail: this header does not include it.
 #pragma once
 
@@ -32,6 +33,10 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_error = 1;
 /// Revisions pending or the schema drifted (status --check, check).
 inline constexpr int k_exit_not_current = 2;
+/// copy: the target does not hold what the source holds (verification failed).
+inline constexpr int k_exit_mismatch = 2;
+/// copy: refused before anything was written (non-empty target, schema drift, source = target).
+inline constexpr int k_exit_refused = 3;
 
 struct Application;
 
