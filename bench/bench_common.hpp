@@ -1,8 +1,9 @@
-// Helpers shared by the benchmark programs (sqlcore_bench, trinity_bench, agents_bench): Google
-// Benchmark's set-up, the backends and sides of a comparison, raw sqlite3 / libpq connections
-// opened as sqlcore's drivers open theirs, timestamps as a raw program handles them, latency
-// percentiles of a run, a reporter that keeps each benchmark's figures for a summary table, and
-// the throwaway PostgreSQL database a trinity benchmark runs in.
+// Helpers shared by the benchmark programs (sqlcore_bench, trinity_bench, agents_bench,
+// transfer_bench): Google Benchmark's set-up, the backends and sides of a comparison, raw sqlite3 /
+// libpq connections opened as sqlcore's drivers open theirs, a raw COPY, timestamps as a raw
+// program handles them, latency percentiles of a run, whole-run timings with their spread, a
+// reporter that keeps each benchmark's figures for a summary table, and the throwaway PostgreSQL
+// database a benchmark runs in.
 #pragma once
 
 #include <libpq-fe.h>
@@ -284,6 +285,50 @@ inline std::optional<bool> pg_opt_bool(const PGresult* res, int row, int col) {
   return PQgetvalue(res, row, col)[0] == 't';
 }
 
+/// Appends `s` to a COPY text-format row: backslash, tab, newline and carriage return escaped.
+inline void append_copy_text(std::string& buf, std::string_view s) {
+  for (char c : s) {
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+      buf.push_back('\\');
+      buf.push_back(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+    } else {
+      buf.push_back(c);
+    }
+  }
+}
+
+/// One COPY ... FROM STDIN on `conn`: rows are appended to buffer() and sent in chunks.
+class PgCopy {
+ public:
+  PgCopy(PGconn* conn, const std::string& sql) : conn_(conn) {
+    PgResult r(PQexec(conn_, sql.c_str()));
+    pg_check(conn_, r, PGRES_COPY_IN, sql);
+  }
+  std::string& buffer() { return buf_; }
+  /// Sends the buffer once it holds 256 KiB or more.
+  void flush_if_full() {
+    if (buf_.size() >= 256 * 1024) flush();
+  }
+  /// Sends the rest and ends the COPY; throws what the server refused.
+  void finish() {
+    flush();
+    if (PQputCopyEnd(conn_, nullptr) != 1) throw std::runtime_error(PQerrorMessage(conn_));
+    while (PGresult* r = PQgetResult(conn_)) {
+      PgResult res(r);
+      pg_check(conn_, res, PGRES_COMMAND_OK, "COPY");
+    }
+  }
+
+ private:
+  void flush() {
+    if (!buf_.empty() && PQputCopyData(conn_, buf_.data(), static_cast<int>(buf_.size())) != 1)
+      throw std::runtime_error(PQerrorMessage(conn_));
+    buf_.clear();
+  }
+  PGconn* conn_;
+  std::string buf_;
+};
+
 // The throwaway database `name` on the server of `admin_url` (SQLCORE_BENCH_POSTGRES_URL),
 // connected to through the server's own database.
 inline void drop_pg_database(const std::string& admin_url, const std::string& name) {
@@ -472,6 +517,32 @@ void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, O
   state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
   state.SetItemsProcessed(state.iterations());
 }
+
+// ---- whole-run timings -------------------------------------------------------------------------
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// The seconds each repetition of a named run took, for a median and its spread.
+class Timings {
+ public:
+  struct Spread {
+    std::size_t count = 0;
+    double median = 0, min = 0, max = 0;
+  };
+  void add(const std::string& name, double seconds) { seconds_[name].push_back(seconds); }
+  std::optional<Spread> spread(const std::string& name) const {
+    auto it = seconds_.find(name);
+    if (it == seconds_.end() || it->second.empty()) return std::nullopt;
+    std::vector<double> v = it->second;
+    std::sort(v.begin(), v.end());
+    return Spread{v.size(), v[v.size() / 2], v.front(), v.back()};
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> seconds_;
+};
 
 // ---- reporting ---------------------------------------------------------------------------------
 

@@ -132,6 +132,25 @@ std::string render_create_index(const Dialect& d, const Index& ix, bool if_not_e
   return out;
 }
 
+// ALTER TABLE t ADD CONSTRAINT name PRIMARY KEY|UNIQUE (columns).
+std::string render_add_key(const Dialect& d, const Table& t, const std::string& name,
+                           const char* kind, const std::vector<const Column*>& columns) {
+  if (!d.supports_add_constraint())
+    throw CompileError(std::string(d.name()) +
+                       " cannot add a constraint to an existing table; it is written into "
+                       "CREATE TABLE instead");
+  return "ALTER TABLE " + d.quote_identifier(t.name()) + " ADD CONSTRAINT " +
+         d.quote_identifier(name) + " " + kind + " " + column_list(d, columns);
+}
+
+std::string render_drop_constraint(const Dialect& d, const Table& t, const std::string& name,
+                                   bool if_exists) {
+  if (!d.supports_add_constraint())
+    throw CompileError(std::string(d.name()) + " cannot drop a constraint from an existing table");
+  return "ALTER TABLE " + d.quote_identifier(t.name()) + " DROP CONSTRAINT " +
+         (if_exists ? "IF EXISTS " : "") + d.quote_identifier(name);
+}
+
 }  // namespace
 
 namespace detail {
@@ -204,11 +223,32 @@ DdlStatement add_foreign_key(const ForeignKey& fk) {
 
 DdlStatement drop_foreign_key(const ForeignKey& fk, bool if_exists) {
   return DdlStatement([&fk, if_exists](const Dialect& d) {
-    if (!d.supports_add_constraint())
-      throw CompileError(std::string(d.name()) +
-                         " cannot drop a constraint from an existing table");
-    return "ALTER TABLE " + d.quote_identifier(fk.table().name()) + " DROP CONSTRAINT " +
-           (if_exists ? "IF EXISTS " : "") + d.quote_identifier(fk.name());
+    return render_drop_constraint(d, fk.table(), fk.name(), if_exists);
+  });
+}
+
+DdlStatement add_primary_key(const Table& table) {
+  return DdlStatement([&table](const Dialect& d) {
+    return render_add_key(d, table, table.primary_key().name(), "PRIMARY KEY",
+                          table.primary_key().columns());
+  });
+}
+
+DdlStatement drop_primary_key(const Table& table) {
+  return DdlStatement([&table](const Dialect& d) {
+    return render_drop_constraint(d, table, table.primary_key().name(), false);
+  });
+}
+
+DdlStatement add_unique(const UniqueConstraint& unique) {
+  return DdlStatement([&unique](const Dialect& d) {
+    return render_add_key(d, unique.table(), unique.name(), "UNIQUE", unique.columns());
+  });
+}
+
+DdlStatement drop_unique(const UniqueConstraint& unique) {
+  return DdlStatement([&unique](const Dialect& d) {
+    return render_drop_constraint(d, unique.table(), unique.name(), false);
   });
 }
 

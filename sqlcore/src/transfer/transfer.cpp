@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/engine/connection.hpp"
@@ -23,6 +24,7 @@
 #include "sqlcore/sql/dml.hpp"
 #include "sqlcore/sql/select.hpp"
 #include "sqlcore/sql/text.hpp"
+#include "transfer/batch_queue.hpp"
 #include "transfer/checksum.hpp"
 
 namespace sqlcore::transfer {
@@ -31,6 +33,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using detail::TableChecksum;
+
+// Batches the reader may be ahead of the writer: enough to keep both busy, little memory.
+constexpr std::size_t kQueuedBatches = 3;
 
 // "id=42" or "agent_name=a, tag=b": the row's primary key (every column when there is none).
 std::string key_of(const Table& t, const std::vector<Value>& row) {
@@ -243,25 +248,109 @@ class Copier {
       todo.push_back(t);
     }
     if (todo.empty()) return reports;
-    const Dialect& d = dst_->dialect();
     auto tx = dst_->begin();
-    for (const auto& sql : d.defer_foreign_keys_sql()) dst_->execute(text(sql));
-    if (d.foreign_keys_by_alter())
-      for (const Table* t : todo)
-        for (const auto& fk : t->foreign_keys()) dst_->execute(drop_foreign_key(fk));
+    detach_foreign_keys(todo);
     if (o_.existing == Existing::truncate && !o_.resumable)
       for (auto it = todo.rbegin(); it != todo.rend(); ++it) dst_->execute(delete_from(**it));
+    const Dropped dropped = drop_for_load(todo);
     std::vector<TableChecksum> sums;
     for (const Table* t : todo) reports.push_back(load(*t, sums.emplace_back()));
-    if (d.foreign_keys_by_alter())
-      for (const Table* t : todo)
-        for (const auto& fk : t->foreign_keys()) dst_->execute(add_foreign_key(fk));
+    build_dropped(dropped);
+    attach_foreign_keys(todo);
     for (const Table* t : todo) reset_identities(*t);
     if (o_.verify)
       for (std::size_t i = 0; i < todo.size(); ++i) verify(*todo[i], sums[i], reports[i]);
     tx.commit();
     for (const auto& r : reports) report_progress(r.table, r.copied_rows, r.source_rows, true);
     return reports;
+  }
+
+  // Foreign keys are checked once the load is complete: deferred to COMMIT, or dropped here and
+  // added back (validated) by attach_foreign_keys().
+  void detach_foreign_keys(const std::vector<const Table*>& tables) {
+    const Dialect& d = dst_->dialect();
+    for (const auto& sql : d.defer_foreign_keys_sql()) dst_->execute(text(sql));
+    if (d.foreign_keys_by_alter())
+      for (const Table* t : tables)
+        for (const auto& fk : t->foreign_keys()) dst_->execute(drop_foreign_key(fk));
+  }
+
+  void attach_foreign_keys(const std::vector<const Table*>& tables) {
+    if (!dst_->dialect().foreign_keys_by_alter()) return;
+    for (const Table* t : tables)
+      for (const auto& fk : t->foreign_keys())
+        named(*t, "foreign key " + fk.name(), [&] { dst_->execute(add_foreign_key(fk)); });
+  }
+
+  // What the empty-target fast path dropped for the load, built again after it.
+  struct Dropped {
+    std::vector<const Table*> primary_keys;
+    std::vector<const UniqueConstraint*> uniques;
+    std::vector<const Index*> indexes;
+  };
+
+  // The empty-target fast path: where the dialect says it pays, the indexes (and, where it can,
+  // the primary key and unique constraints) of every table that is empty now (refused otherwise,
+  // just truncated, or an append into an empty table) are dropped for the load and built after
+  // it by build_dropped(). A table that holds rows keeps them all, and so does a key or unique
+  // index that a foreign key refers to (the foreign key needs it).
+  Dropped drop_for_load(const std::vector<const Table*>& tables) {
+    Dropped out;
+    if (!dst_->dialect().rebuild_indexes_after_load()) return out;
+    for (const Table* t : tables)
+      if (o_.existing != Existing::append || count_rows(*dst_, *t) == 0) drop_for_load(*t, out);
+    return out;
+  }
+
+  void drop_for_load(const Table& t, Dropped& out) {
+    for (const Index& ix : t.indexes()) {
+      if (ix.is_unique() && referred_to(t, ix.columns())) continue;
+      dst_->execute(drop_index(ix));
+      out.indexes.push_back(&ix);
+    }
+    if (!dst_->dialect().rebuild_keys_after_load()) return;
+    if (!t.primary_key().empty() && !referred_to(t, t.primary_key().columns())) {
+      dst_->execute(drop_primary_key(t));
+      out.primary_keys.push_back(&t);
+    }
+    for (const UniqueConstraint& u : t.unique_constraints()) {
+      if (referred_to(t, u.columns())) continue;
+      dst_->execute(drop_unique(u));
+      out.uniques.push_back(&u);
+    }
+  }
+
+  // Whether a foreign key refers to exactly `columns` of `t`.
+  bool referred_to(const Table& t, const std::vector<const Column*>& columns) const {
+    std::vector<std::string> names;
+    for (const Column* c : columns) names.push_back(c ? c->name() : std::string());
+    for (const Table* other : md_.sorted_tables())
+      for (const auto& fk : other->foreign_keys())
+        if (fk.referred_table() == t.name() && fk.referred_columns() == names) return true;
+    return false;
+  }
+
+  // Keys first, then indexes. A duplicate that only a build finds (a key or unique index the
+  // source did not enforce the same way) fails here, naming the table and the key or index.
+  void build_dropped(const Dropped& dropped) {
+    for (const Table* t : dropped.primary_keys)
+      named(*t, "primary key", [&] { dst_->execute(add_primary_key(*t)); });
+    for (const UniqueConstraint* u : dropped.uniques)
+      named(u->table(), "unique " + u->name(), [&] { dst_->execute(add_unique(*u)); });
+    for (const Index* ix : dropped.indexes)
+      named(ix->table(), "index " + ix->name(), [&] { dst_->execute(create_index(*ix)); });
+  }
+
+  // Runs `step`; a database error it raises is raised again with the table and `what` in front.
+  template <class Step>
+  static void named(const Table& t, const std::string& what, Step&& step) {
+    try {
+      step();
+    } catch (const DatabaseError& e) {
+      ErrorInfo info = e.info();
+      info.server_message = "transfer: table " + t.name() + ", " + what + ": " + e.server_message();
+      raise_database_error(std::move(info));
+    }
   }
 
   // resumable with truncate: every chosen table emptied first, in a transaction of its own (a
@@ -287,22 +376,36 @@ class Copier {
     return true;
   }
 
+  // The source is read on a thread of its own (which also computes the source's checksum) while
+  // this thread writes: the read of batch n+1 overlaps the write of batch n. The source
+  // connection is used by that thread alone until it is joined: both drivers allow a connection
+  // (and its open snapshot transaction) to move between threads, one at a time.
   TableReport load(const Table& t, TableChecksum& sum) {
     const auto start = Clock::now();
     TableReport r{.table = t.name(), .source_rows = count_rows(*src_, t)};
     std::vector<ColumnRef> columns;
     for (const Column* c : t.columns()) columns.emplace_back(*c);
-    std::vector<std::vector<Value>> batch;
+    detail::BatchReader reader(kQueuedBatches,
+                               [&](detail::BatchQueue& q) { read_batches(t, sum, q); });
+    while (auto batch = reader.next()) r.copied_rows += write(t, columns, *batch, r);
+    reader.join();
+    r.checksum = sum.hex();
+    r.elapsed = Clock::now() - start;
+    return r;
+  }
+
+  // On the reader thread: every row of `t` from the source, hashed, in batches of batch_rows.
+  void read_batches(const Table& t, TableChecksum& sum, detail::BatchQueue& queue) {
+    detail::Batch batch;
     batch.reserve(o_.batch_rows);
     for (const Row& row : src_->execute(read_all(t))) {
       sum.add(detail::hash_row(row.values()));
       batch.push_back(row.values());
-      if (batch.size() >= o_.batch_rows) r.copied_rows += write(t, columns, batch, r);
+      if (batch.size() < o_.batch_rows) continue;
+      if (!queue.push(std::exchange(batch, {}))) return;
+      batch.reserve(o_.batch_rows);
     }
-    r.copied_rows += write(t, columns, batch, r);
-    r.checksum = sum.hex();
-    r.elapsed = Clock::now() - start;
-    return r;
+    if (!batch.empty()) queue.push(std::move(batch));
   }
 
   // Writes and empties `batch` through Connection::bulk_insert (COPY on PostgreSQL), which checks
@@ -364,11 +467,13 @@ class Copier {
       }
   }
 
+  // An append is not verified: the target also holds rows of its own (so its checksum, which
+  // would read them all, is not computed either).
   void verify(const Table& t, const TableChecksum& source, TableReport& r) {
+    if (o_.existing == Existing::append) return;
     const TableChecksum target = checksum_of(*dst_, t);
-    if (!(source == target) && o_.existing != Existing::append)
-      mismatch(*src_, *dst_, t, source.rows(), target.rows());
-    r.verified = o_.existing != Existing::append;
+    if (!(source == target)) mismatch(*src_, *dst_, t, source.rows(), target.rows());
+    r.verified = true;
   }
 
   void report_progress(const std::string& table, std::int64_t done, std::int64_t total,

@@ -4,13 +4,19 @@
 // mismatch naming the row), refusals (non-empty target, drift, same database, unknown table) that
 // write nothing, a value that does not fit named by table, key and column with the target left as
 // it was, truncate, append, dry run, verify-only and a resumable copy that skips what is done.
+// The fast path into empty tables (indexes dropped for the load and built after it where the
+// backend gains from it) leaves every index, unique constraint and foreign key in place, and a
+// duplicate only an index build finds fails the whole copy; errors of the reader thread and of
+// the writing side both surface, with nothing written.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +42,10 @@ struct Parents : Table {
   Col<std::optional<double>> amount = column("amount", types::Double);
   Col<std::optional<std::int64_t>> small = column("small", types::Integer);
   Col<std::optional<std::int64_t>> big = column("big", types::BigInteger);
-  explicit Parents(MetaData& m) : Table(m, "parents") { index("ix_parents_name", {name}); }
+  explicit Parents(MetaData& m) : Table(m, "parents") {
+    index("ix_parents_name", {name});
+    index("ux_parents_at", {at}).unique();
+  }
 };
 
 struct Children : Table {
@@ -45,7 +54,9 @@ struct Children : Table {
   Col<std::optional<std::string>> prev_id =
       column("prev_id", types::Text).references("children.id");
   Col<std::optional<std::string>> note = column("note", types::Text);
-  explicit Children(MetaData& m) : Table(m, "children") {}
+  explicit Children(MetaData& m) : Table(m, "children") {
+    unique({parent_id, id}, "uq_children_parent_id");
+  }
 };
 
 class TransferTest : public BackendTest {
@@ -108,6 +119,24 @@ class TransferTest : public BackendTest {
   std::int64_t rows_in(Engine& e, const std::string& table) {
     Connection c = e.connect();
     return count(c, table);
+  }
+
+  // What migrate::compare() finds different from the MetaData (indexes, uniques, foreign keys...).
+  std::vector<std::string> drift(Engine& e) {
+    Connection c = e.connect();
+    std::vector<std::string> out;
+    for (const auto& ch : migrate::compare(c, md_))
+      out.push_back(std::string(migrate::to_string(ch.kind)) + " " + ch.table + "." + ch.name);
+    return out;
+  }
+
+  // `n` parents (ids 1..n), written to the side file in one transaction.
+  void fill_parents(int n) {
+    Connection c = side_->connect();
+    auto tx = c.begin();
+    for (int i = 1; i <= n; ++i)
+      c.execute(insert(parents).values({{parents.id, i}, {parents.name, "p" + std::to_string(i)}}));
+    tx.commit();
   }
 
   MetaData md_;
@@ -256,6 +285,115 @@ TEST_P(TransferTest, TruncateAppendDryRunVerifyOnlyAndResume) {
   EXPECT_THROW(transfer::copy(*side_, *here_, md_, {.existing = transfer::Existing::append}),
                IntegrityError);
   EXPECT_EQ(rows(*here_), rows(*side_));
+}
+
+TEST_P(TransferTest, CopiesOnlyTheChosenTables) {
+  fill(*side_);
+  const auto r = transfer::copy(*side_, *here_, md_, {.tables = {"parents"}});
+  ASSERT_EQ(r.tables.size(), 1u);
+  EXPECT_EQ(rows_in(*here_, "parents"), 3);
+  EXPECT_EQ(rows_in(*here_, "children"), 0) << "a table after the chosen ones is left alone";
+}
+
+TEST_P(TransferTest, FastPathKeepsEveryIndexUniqueAndForeignKey) {
+  fill(*side_);
+  const auto caller = std::this_thread::get_id();
+  int calls = 0, elsewhere = 0;
+  transfer::Options o{.batch_rows = 1, .progress = [&](const transfer::Progress&) {
+                        ++calls;
+                        if (std::this_thread::get_id() != caller) ++elsewhere;
+                      }};
+  transfer::copy(*side_, *here_, md_, o);
+  EXPECT_GT(calls, 5);
+  EXPECT_EQ(elsewhere, 0) << "progress is reported on the calling thread";
+  EXPECT_EQ(rows(*here_), rows(*side_));
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{});
+  {
+    Connection c = here_->connect();
+    Inspector in(c);
+    std::vector<std::string> names;
+    for (const auto& ix : in.indexes("parents")) names.push_back(ix.name);
+    EXPECT_NE(std::find(names.begin(), names.end(), "ix_parents_name"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "ux_parents_at"), names.end());
+    EXPECT_EQ(in.unique_constraints("children").size(), 1u);
+    EXPECT_EQ(in.foreign_keys("children").size(), 2u);
+  }
+  // Truncate (emptied, then the fast path) and append into a table holding rows (indexes kept).
+  o.existing = transfer::Existing::truncate;
+  transfer::copy(*side_, *here_, md_, o);
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{});
+  {
+    Connection c = here_->connect();
+    c.execute(delete_from(children));
+    c.execute(delete_from(parents).where(parents.id != 8));
+  }
+  {
+    Connection s = side_->connect();
+    s.execute(delete_from(children));
+    s.execute(delete_from(parents).where(parents.id == 8));
+  }
+  o.existing = transfer::Existing::append;
+  transfer::copy(*side_, *here_, md_, o);
+  EXPECT_EQ(rows_in(*here_, "parents"), 3);
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{});
+}
+
+TEST_P(TransferTest, DuplicateFoundByAnIndexBuildFailsTheWholeCopy) {
+  {  // Two texts of one instant: distinct on the source, one TIMESTAMPTZ value on the target.
+    Connection c = side_->connect();
+    exec(c,
+         "INSERT INTO parents (id, name, at) VALUES (1, 'a', '2024-03-01 12:00:00'), "
+         "(2, 'b', '2024-03-01T12:00:00Z')");
+  }
+  {
+    Connection c = here_->connect();
+    c.execute(insert(parents).values({{parents.id, 100}, {parents.name, "kept"}}));
+  }
+  try {
+    transfer::copy(*side_, *here_, md_, {.existing = transfer::Existing::truncate});
+    FAIL() << "copied a duplicate into a unique index";
+  } catch (const IntegrityError& e) {
+    EXPECT_NE(std::string(e.what()).find("table parents"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(rows_in(*here_, "parents"), 1) << "the truncated row is back";
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{}) << "the dropped indexes are back";
+}
+
+TEST_P(TransferTest, ReaderErrorSurfacesAndWritesNothing) {
+  fill_parents(50);
+  {  // JSON that SQLite accepts but sqlcore's read refuses (deeper than kMaxJsonDepth): the
+     // reader thread fails near the end of the table, after batches were written.
+    Connection c = side_->connect();
+    const std::size_t depth = kMaxJsonDepth + 10;
+    exec(c, "UPDATE parents SET doc = '" + std::string(depth, '[') + std::string(depth, ']') +
+                "' WHERE id = 45");
+  }
+  try {
+    transfer::copy(*side_, *here_, md_, {.batch_rows = 2});
+    FAIL() << "copied a value the source cannot read";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(rows_in(*here_, "parents"), 0);
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{});
+}
+
+TEST_P(TransferTest, WriterErrorStopsTheReaderAndWritesNothing) {
+  fill_parents(2000);
+  {  // The third row does not fit the target's Integer: the writer fails while the reader has
+     // most of the table still to read (and a full queue).
+    Connection c = side_->connect();
+    exec(c, "UPDATE parents SET small = 1099511627776 WHERE id = 3");
+  }
+  EXPECT_THROW(transfer::copy(*side_, *here_, md_, {.batch_rows = 2}), DataError);
+  EXPECT_EQ(rows_in(*here_, "parents"), 0);
+  EXPECT_EQ(drift(*here_), std::vector<std::string>{});
+  // The source connection is usable again: a copy of the repaired table succeeds.
+  {
+    Connection c = side_->connect();
+    exec(c, "UPDATE parents SET small = 3 WHERE id = 3");
+  }
+  EXPECT_EQ(transfer::copy(*side_, *here_, md_, {.batch_rows = 64}).rows(), 2000);
 }
 
 }  // namespace

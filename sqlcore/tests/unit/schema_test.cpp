@@ -536,6 +536,23 @@ TEST(Ddl, UseAlterForeignKeysAndCreateAllSql) {
   EXPECT_THROW(add_foreign_key(a.foreign_keys()[0]).sql(sqlite()), CompileError);
 }
 
+TEST(Ddl, AddAndDropPrimaryKeyAndUnique) {
+  MetaData md;
+  Table& t = md.add_table("t");
+  t.column("id", types::Integer).primary_key();
+  t.column("a", types::Text);
+  t.column("b", types::Text);
+  const UniqueConstraint& u = t.unique({t.c("a"), t.c("b")});
+  EXPECT_EQ(add_primary_key(t).sql(pg()),
+            "ALTER TABLE \"t\" ADD CONSTRAINT \"pk_t\" PRIMARY KEY (\"id\")");
+  EXPECT_EQ(drop_primary_key(t).sql(pg()), "ALTER TABLE \"t\" DROP CONSTRAINT \"pk_t\"");
+  EXPECT_EQ(add_unique(u).sql(pg()),
+            "ALTER TABLE \"t\" ADD CONSTRAINT \"" + u.name() + "\" UNIQUE (\"a\", \"b\")");
+  EXPECT_EQ(drop_unique(u).sql(pg()), "ALTER TABLE \"t\" DROP CONSTRAINT \"" + u.name() + "\"");
+  EXPECT_THROW(add_primary_key(t).sql(sqlite()), CompileError);
+  EXPECT_THROW(drop_unique(u).sql(sqlite()), CompileError);
+}
+
 // loose_sql() drops a `::type` cast and nothing after it: PostgreSQL respells partial-index
 // predicates with casts in the middle.
 TEST(LooseSql, DropsCastsButKeepsWhatFollows) {

@@ -23,6 +23,16 @@ class TransferRules {
   /// True when foreign keys can be dropped and added back inside a transaction (ALTER TABLE ...
   /// ADD CONSTRAINT), which a bulk load then does instead of deferring them.
   virtual bool foreign_keys_by_alter() const { return false; }
+  /// True when a bulk load into an empty table is faster with the table's indexes
+  /// (Table::indexes(), not its primary key or unique constraints) dropped first and built once its
+  /// rows are in: one sorted build per index instead of an insertion per row and index. Both happen
+  /// inside the loading transaction, so a failure (a duplicate found by a unique index's build)
+  /// rolls the drops back too. Where it does not pay, the indexes stay in place during the load.
+  virtual bool rebuild_indexes_after_load() const { return false; }
+  /// With rebuild_indexes_after_load(): the primary key and unique constraints of such a table
+  /// are dropped for the load and added back after it too (where constraints can be dropped and
+  /// added: ALTER TABLE ... ADD CONSTRAINT). Those a foreign key refers to always stay.
+  virtual bool rebuild_keys_after_load() const { return false; }
   /// The statement that moves the identity (autoincrement) column `column` of `table` (names as
   /// declared, not quoted) past the largest value it holds, so that the next insert without an id
   /// succeeds. Empty where the database does that itself (SQLite's sqlite_sequence follows explicit

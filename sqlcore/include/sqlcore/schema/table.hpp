@@ -231,6 +231,7 @@ class PrimaryKey {
 
 class UniqueConstraint {
  public:
+  const Table& table() const { return *table_; }
   const std::vector<const Column*>& columns() const { return columns_; }
   std::string name() const;
 

@@ -13,6 +13,7 @@ class Dialect;
 class ForeignKey;
 class Index;
 class Table;
+class UniqueConstraint;
 
 /// A DDL statement: executable on a Connection, or rendered with sql(dialect) to read it. It
 /// refers to its table, which must outlive it. Thread-safe.
@@ -45,5 +46,12 @@ DdlStatement drop_index(const Index& index, bool if_exists = false);
 /// a backend that cannot add constraints to an existing table (SQLite).
 DdlStatement add_foreign_key(const ForeignKey& fk);
 DdlStatement drop_foreign_key(const ForeignKey& fk, bool if_exists = false);
+/// ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY (the table's primary key, by its name) and
+/// ALTER TABLE ... DROP CONSTRAINT of it; the same for a unique constraint. Throw CompileError on
+/// a backend that cannot change the constraints of an existing table (SQLite).
+DdlStatement add_primary_key(const Table& table);
+DdlStatement drop_primary_key(const Table& table);
+DdlStatement add_unique(const UniqueConstraint& unique);
+DdlStatement drop_unique(const UniqueConstraint& unique);
 
 }  // namespace sqlcore

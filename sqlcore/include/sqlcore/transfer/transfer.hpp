@@ -23,6 +23,14 @@
 //     column's type (0/1 and BOOLEAN, timestamp text in its legacy forms and TIMESTAMPTZ, JSON
 //     text and JSONB, integer widths): a value that cannot be stored exactly fails the copy with
 //     a DataError naming the table, the row's primary key and the column (never the value).
+//     A table that is empty on the target (or was just truncated) is loaded without its indexes
+//     where the backend gains from it (TransferRules::rebuild_indexes_after_load(); on PostgreSQL
+//     without its primary key and unique constraints too, unless a foreign key refers to them):
+//     they are built once its rows are in, inside the same transaction, so a duplicate found by
+//     a build fails the copy and restores everything. A table that holds rows keeps them.
+//     Each table is read on a thread of its own (which also computes the source's checksum)
+//     while the calling thread writes the batch read before; Progress is reported on the calling
+//     thread.
 //  4. Moves every identity column past the largest copied id (PostgreSQL's sequences; SQLite's
 //     AUTOINCREMENT follows by itself), so the next insert succeeds.
 //  5. Verifies (Options::verify): per table, the row count and a checksum over the canonical
