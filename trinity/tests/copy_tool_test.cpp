@@ -193,6 +193,29 @@ TEST_P(TrinityCopyToolTest, BadInputIsOneLineAndWritesNothing) {
   EXPECT_EQ(target_rows("system_settings"), 0);
 }
 
+TEST_P(TrinityCopyToolTest, TablesOutsideTheSchemaAreNeverLeftBehindUnnoticed) {
+  migrate_target();
+  {
+    auto e = sqlcore::create_engine(source_);
+    auto c = e.connect();
+    exec(c, "CREATE TABLE _kept_notes (id BIGINT PRIMARY KEY, note TEXT)");
+    exec(c, "INSERT INTO _kept_notes VALUES (1, 'kept \xF0\x9F\x98\x80')");
+  }
+  ToolRun r = copy("");
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_TRUE(has(r.out, "table _kept_notes is not part of the schema")) << r.out;
+  EXPECT_EQ(target_rows("system_settings"), 0);
+
+  r = copy("--unknown-tables skip");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(has(r.out, "left behind (not part of the schema): _kept_notes")) << r.out;
+
+  r = copy("--unknown-tables copy --truncate");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(target_rows("_kept_notes"), 1);
+  EXPECT_EQ(target_rows("system_settings"), 1000);
+}
+
 // SIGKILL while the biggest table is loading: the target keeps none of it, and the next copy
 // succeeds (no lock or half-written table left behind).
 TEST_P(TrinityCopyToolTest, ACopyKilledMidwayLeavesTheTargetAsItWas) {

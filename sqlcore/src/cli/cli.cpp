@@ -145,6 +145,10 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
     s->add_option("--ignore-table", o.copy_ignore,
                   "A table outside the schema to leave behind (repeatable)")
         ->delimiter(',');
+    s->add_option("--unknown-tables", o.unknown_tables,
+                  "Source tables outside the schema: refuse (default), skip (leave behind) or "
+                  "copy (create them on the target from the source's definition)")
+        ->check(CLI::IsMember({"refuse", "skip", "copy"}));
     s->add_flag("--truncate", o.truncate,
                 "Empty the target tables first (in the copy's transaction)");
     s->add_flag("--append", o.append, "Keep the target's rows and add the source's");

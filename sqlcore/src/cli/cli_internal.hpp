@@ -83,6 +83,7 @@ struct Options {
   // copy
   std::string copy_from, copy_to;
   std::vector<std::string> copy_tables, copy_ignore;
+  std::string unknown_tables = "refuse";
   bool truncate = false, append = false, dry_run = false, verify_only = false, resumable = false;
   bool no_progress = false;
   std::size_t batch = 5000;

@@ -32,6 +32,9 @@ transfer::Options options_of(const Options& o) {
   t.existing = o.truncate ? transfer::Existing::truncate
                : o.append ? transfer::Existing::append
                           : transfer::Existing::refuse;
+  t.unknown_tables = o.unknown_tables == "copy"   ? transfer::UnknownTables::copy
+                     : o.unknown_tables == "skip" ? transfer::UnknownTables::skip
+                                                  : transfer::UnknownTables::refuse;
   t.batch_rows = o.batch;
   t.dry_run = o.dry_run;
   t.verify_only = o.verify_only;
@@ -53,8 +56,13 @@ json report_json(const Options& o, const Url& from, const Url& to, const transfe
                       {"verified", t.verified},
                       {"checksum", t.checksum},
                       {"seconds", seconds(t.elapsed)}});
-  return {{"from", from.to_string()}, {"to", to.to_string()}, {"mode", mode_of(o)},
-          {"tables", tables},         {"rows", r.rows()},     {"seconds", seconds(r.elapsed)}};
+  return {{"from", from.to_string()},
+          {"to", to.to_string()},
+          {"mode", mode_of(o)},
+          {"tables", tables},
+          {"rows", r.rows()},
+          {"seconds", seconds(r.elapsed)},
+          {"left_behind", r.left_behind}};
 }
 
 void print_report(Context& ctx, const Options& o, const transfer::Report& r) {
@@ -72,6 +80,9 @@ void print_report(Context& ctx, const Options& o, const transfer::Report& r) {
     print_table(ctx.out(), ctx.color(), {"table", "rows to copy"}, rows);
   else
     print_table(ctx.out(), ctx.color(), {"table", "rows", "state", "time"}, rows);
+  if (!r.left_behind.empty())
+    ctx.out() << yellow(ctx.color(), "left behind (not part of the schema): ")
+              << joined(r.left_behind) << '\n';
   std::int64_t source_rows = 0;
   for (const auto& t : r.tables) source_rows += t.source_rows;
   const std::string tables = std::to_string(r.tables.size()) + " table(s)";

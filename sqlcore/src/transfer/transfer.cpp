@@ -26,12 +26,14 @@
 #include "sqlcore/sql/text.hpp"
 #include "transfer/batch_queue.hpp"
 #include "transfer/checksum.hpp"
+#include "transfer/unknown_tables.hpp"
 
 namespace sqlcore::transfer {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using detail::described;
 using detail::TableChecksum;
 
 // Batches the reader may be ahead of the writer: enough to keep both busy, little memory.
@@ -122,18 +124,6 @@ std::string identity(const Engine& e) {
   return u.without_query_keys({"mode", "create_database"}).render(true);
 }
 
-// One difference between a database and the MetaData, as an operator reads it.
-std::string described(const migrate::Change& ch) {
-  using Kind = migrate::Change::Kind;
-  if (ch.kind == Kind::add_table) return "table " + ch.table + " is missing";
-  if (ch.kind == Kind::drop_table)
-    return "table " + ch.table +
-           " is not part of the schema (its rows would be left behind: name it in "
-           "ignore_tables to copy without it)";
-  return std::string(migrate::to_string(ch.kind)) + " " + ch.table +
-         (ch.name.empty() ? "" : "." + ch.name) + (ch.detail.empty() ? "" : " (" + ch.detail + ")");
-}
-
 // A database without any of the schema's tables (an empty one, or another application's).
 bool lacks_every_table(const std::vector<migrate::Change>& changes, const MetaData& md) {
   std::size_t missing = 0;
@@ -148,12 +138,14 @@ class Copier {
 
   Report run() {
     const auto start = Clock::now();
-    tables_ = chosen_tables();
     src_.emplace(source_engine_.connect());
     dst_.emplace(target_engine_.connect());
-    check_schemas();
     auto snapshot = src_->begin_snapshot();
     Report report;
+    refuse_same_database();
+    settle_unknown_tables(report);
+    tables_ = chosen_tables();
+    check_schemas();
     if (o_.verify_only || o_.dry_run) {
       for (const Table* t : tables_) report.tables.push_back(inspect_only(*t));
     } else if (o_.resumable) {
@@ -171,10 +163,28 @@ class Copier {
   }
 
  private:
+  // The source's tables outside the MetaData: refused by the drift check, left behind, or
+  // reflected to be copied too (created on the target where it lacks them).
+  void settle_unknown_tables(Report& report) {
+    if (o_.unknown_tables == UnknownTables::refuse) return;
+    const auto names = detail::unknown_tables(*src_, md_, o_.ignore_tables);
+    ignore_.insert(ignore_.end(), names.begin(), names.end());
+    if (o_.unknown_tables == UnknownTables::skip) {
+      report.left_behind = names;
+      return;
+    }
+    unknown_ = detail::reflect_tables(*src_, names, reflected_);
+    std::vector<std::string> missing;
+    unknown_drift_ = detail::target_differences(*dst_, reflected_, unknown_, missing);
+    create_.insert(missing.begin(), missing.end());
+  }
+
   std::vector<const Table*> chosen_tables() const {
     std::vector<const Table*> out;
     std::set<std::string> wanted(o_.tables.begin(), o_.tables.end());
     for (const Table* t : md_.sorted_tables())
+      if (o_.tables.empty() || wanted.erase(t->name())) out.push_back(t);
+    for (const Table* t : unknown_)
       if (o_.tables.empty() || wanted.erase(t->name())) out.push_back(t);
     if (!wanted.empty()) {
       std::string names;
@@ -184,16 +194,19 @@ class Copier {
     return out;
   }
 
-  // Source = target, tables missing, drift: refused with every reason listed.
-  void check_schemas() {
+  void refuse_same_database() const {
     if (identity(source_engine_) == identity(target_engine_))
       throw TransferRefused("transfer: the source and the target are the same database (" +
                             target_engine_.url().to_string() + ")");
-    std::string problems;
+  }
+
+  // Tables missing, drift: refused with every reason listed.
+  void check_schemas() {
+    std::string problems = unknown_drift_;
     std::set<std::string> names;
     for (const Table* t : tables_) names.insert(t->name());
     for (auto [conn, side] : {std::pair{&*src_, "source"}, std::pair{&*dst_, "target"}}) {
-      const auto changes = migrate::compare(*conn, md_, o_.ignore_tables);
+      const auto changes = migrate::compare(*conn, md_, ignore_);
       if (lacks_every_table(changes, md_))
         throw TransferRefused(
             std::string("transfer: the ") + side + " (" +
@@ -217,7 +230,12 @@ class Copier {
   TableReport inspect_only(const Table& t) {
     const auto start = Clock::now();
     TableReport r{.table = t.name(), .source_rows = count_rows(*src_, t)};
-    if (o_.verify_only) {
+    if (o_.verify_only && create_.count(t.name()))
+      throw VerificationFailed("transfer: table " + t.name() + " is missing on the target",
+                               t.name(), "");
+    if (create_.count(t.name())) {
+      // dry run: the table would be created on the target
+    } else if (o_.verify_only) {
       const TableChecksum a = checksum_of(*src_, t), b = checksum_of(*dst_, t);
       if (!(a == b)) mismatch(*src_, *dst_, t, a.rows(), b.rows());
       r.verified = true;
@@ -230,6 +248,7 @@ class Copier {
   }
 
   void refuse_rows(const Table& t) {
+    if (create_.count(t.name())) return;  // created by the copy
     const std::int64_t n = count_rows(*dst_, t);
     if (n > 0)
       throw TransferRefused("transfer: the target table " + t.name() + " holds " +
@@ -249,6 +268,7 @@ class Copier {
     }
     if (todo.empty()) return reports;
     auto tx = dst_->begin();
+    create_missing(todo);
     detach_foreign_keys(todo);
     if (o_.existing == Existing::truncate && !o_.resumable)
       for (auto it = todo.rbegin(); it != todo.rend(); ++it) dst_->execute(delete_from(**it));
@@ -263,6 +283,18 @@ class Copier {
     tx.commit();
     for (const auto& r : reports) report_progress(r.table, r.copied_rows, r.source_rows, true);
     return reports;
+  }
+
+  // The reflected tables the target lacks, created in the copy's transaction with their
+  // indexes (the fast path below may drop those again for the load).
+  void create_missing(const std::vector<const Table*>& tables) {
+    for (const Table* t : tables) {
+      if (!create_.count(t->name())) continue;
+      named(*t, "create", [&] {
+        dst_->execute(create_table(*t, false, true));
+        for (const Index& ix : t->indexes()) dst_->execute(create_index(ix));
+      });
+    }
   }
 
   // Foreign keys are checked once the load is complete: deferred to COMMIT, or dropped here and
@@ -324,9 +356,10 @@ class Copier {
   bool referred_to(const Table& t, const std::vector<const Column*>& columns) const {
     std::vector<std::string> names;
     for (const Column* c : columns) names.push_back(c ? c->name() : std::string());
-    for (const Table* other : md_.sorted_tables())
-      for (const auto& fk : other->foreign_keys())
-        if (fk.referred_table() == t.name() && fk.referred_columns() == names) return true;
+    for (const MetaData* md : {&md_, &reflected_})
+      for (const Table* other : md->tables())
+        for (const auto& fk : other->foreign_keys())
+          if (fk.referred_table() == t.name() && fk.referred_columns() == names) return true;
     return false;
   }
 
@@ -358,12 +391,14 @@ class Copier {
   void truncate(const std::vector<const Table*>& tables) {
     auto tx = dst_->begin();
     for (const auto& sql : dst_->dialect().defer_foreign_keys_sql()) dst_->execute(text(sql));
-    for (auto it = tables.rbegin(); it != tables.rend(); ++it) dst_->execute(delete_from(**it));
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it)
+      if (!create_.count((*it)->name())) dst_->execute(delete_from(**it));
     tx.commit();
   }
 
   // resumable: the table is skipped when the target already holds what the source holds.
   bool already_copied(const Table& t, std::vector<TableReport>& reports) {
+    if (create_.count(t.name())) return false;
     const std::int64_t n = count_rows(*dst_, t);
     if (n == 0 && count_rows(*src_, t) > 0) return false;
     const TableChecksum a = checksum_of(*src_, t);
@@ -486,6 +521,11 @@ class Copier {
   const MetaData& md_;
   const Options& o_;
   std::vector<const Table*> tables_;
+  std::vector<std::string> ignore_ = o_.ignore_tables;  // the drift check's, unknown tables added
+  MetaData reflected_;                                  // UnknownTables::copy: the source's
+  std::vector<const Table*> unknown_;                   // ... tables outside md_, to copy
+  std::set<std::string> create_;                        // ... and those the target lacks
+  std::string unknown_drift_;                           // ... and how the others differ
   std::optional<Connection> src_, dst_;
   Clock::time_point started_ = Clock::now();
 };
@@ -503,9 +543,11 @@ Report copy(Engine& source, Engine& target, const MetaData& metadata, const Opti
   return Copier(source, target, metadata, options).run();
 }
 
-Report copy(const Url& source, const Url& target, const MetaData& metadata,
-            const Options& options) {
-  // The source is only read: a SQLite file is opened read-only and never created.
+namespace {
+
+// The source is only read: a SQLite file is opened read-only and never created; nor is a target
+// file (its schema must exist).
+std::pair<Engine, Engine> open_engines(const Url& source, const Url& target) {
   Url from = source;
   if (source.backend() == "sqlite" && !source.is_memory())
     from = source.without_query_keys({"mode", "create_database"})
@@ -515,7 +557,27 @@ Report copy(const Url& source, const Url& target, const MetaData& metadata,
   Engine dst = create_engine(target.backend() == "sqlite" && !target.query_value("create_database")
                                  ? target.with_query("create_database", "false")
                                  : target);
+  return {std::move(src), std::move(dst)};
+}
+
+}  // namespace
+
+Report copy(const Url& source, const Url& target, const MetaData& metadata,
+            const Options& options) {
+  auto [src, dst] = open_engines(source, target);
   return copy(src, dst, metadata, options);
+}
+
+Report copy_reflected(Engine& source, Engine& target, const Options& options) {
+  const MetaData none;
+  Options o = options;
+  o.unknown_tables = UnknownTables::copy;
+  return copy(source, target, none, o);
+}
+
+Report copy_reflected(const Url& source, const Url& target, const Options& options) {
+  auto [src, dst] = open_engines(source, target);
+  return copy_reflected(src, dst, options);
 }
 
 }  // namespace sqlcore::transfer

@@ -70,6 +70,16 @@ enum class Existing {
   append     // keep them; a key copied twice is an IntegrityError
 };
 
+/// What to do with the source's tables that the MetaData does not describe (and ignore_tables
+/// does not name): another tool's tables, or data an application keeps aside.
+enum class UnknownTables {
+  refuse,  // TransferRefused listing them (the default: nothing is left behind unnoticed)
+  skip,    // leave them behind, listed in Report::left_behind
+  copy     // reflect them from the source (Inspector) and copy them too, creating each one the
+           // target lacks (in the copy's transaction); a column whose type has no portable
+           // equivalent is refused rather than guessed
+};
+
 /// How far the copy of one table has come, for a progress display.
 struct Progress {
   std::string table{};
@@ -87,6 +97,7 @@ struct Options {
   /// ignores (never copied): an application's own bookkeeping, sqlcore's migration version.
   std::vector<std::string> ignore_tables = {"sqlcore_version"};
   Existing existing = Existing::refuse;
+  UnknownTables unknown_tables = UnknownTables::refuse;
   /// Rows read and written per batch.
   std::size_t batch_rows = 5000;
   /// Compare counts and checksums on both sides before committing.
@@ -116,6 +127,8 @@ struct TableReport {
 
 struct Report {
   std::vector<TableReport> tables;
+  /// UnknownTables::skip: the source's tables outside the MetaData, not copied.
+  std::vector<std::string> left_behind;
   std::chrono::steady_clock::duration elapsed{};
   std::int64_t rows() const;
 };
@@ -150,6 +163,13 @@ Report copy(const Url& source, const Url& target, const MetaData& metadata,
 /// The same on engines the caller opened (the source engine should be read-only: copy() reads
 /// it in a snapshot transaction and never writes to it).
 Report copy(Engine& source, Engine& target, const MetaData& metadata, const Options& options = {});
+
+/// Without a MetaData: every table of the source as its catalog describes it (Inspector), each
+/// one the target lacks created there from that description (UnknownTables::copy for all of
+/// them); a table the target has must match it. For databases no application's MetaData
+/// describes; everything else (order, conversion, verification, one transaction) is as above.
+Report copy_reflected(const Url& source, const Url& target, const Options& options = {});
+Report copy_reflected(Engine& source, Engine& target, const Options& options = {});
 
 }  // namespace transfer
 }  // namespace sqlcore
