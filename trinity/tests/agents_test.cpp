@@ -17,6 +17,7 @@
 #include <sqlcore/sql/select.hpp>
 
 #include "fixture.hpp"
+#include "seed.hpp"
 #include "trinity/db/agents.hpp"
 #include "trinity/db/errors.hpp"
 
@@ -61,48 +62,19 @@ class TrinityAgentsTest : public trinity_test::TrinityTest {
     static const std::set<std::string> kAgentColumns = {
         "agent_name",        "source_agent",         "target_agent",      "subscriber_agent",
         "source_agent_name", "source_channel_agent", "assigned_by_agent", "spawned_by_agent"};
-    std::map<std::string, Value> seeded = {{"users.id", Value(ada_)},
-                                           {"agent_ownership.agent_name", Value(agent)}};
+    trinity_test::Seeder seeder([&](const Table& t, const Column& col, int,
+                                    const std::optional<Value>& referred) -> std::optional<Value> {
+      if (t.name() == "agent_ownership" && col.name() == "agent_name")
+        return Value("child-of-" + agent);
+      if (kAgentColumns.count(col.name())) return Value(agent);
+      if (col.is_autoincrement() || col.is_nullable() || col.server_default()) return std::nullopt;
+      if (referred) return referred;
+      return filler(col.type().kind());
+    });
+    seeder.known("users.id", {Value(ada_)});
+    seeder.known("agent_ownership.agent_name", {Value(agent)});
     auto c = dbm().engine().connect();
-    for (const Table* t : s().metadata.sorted_tables()) {
-      if (t->name() == "users") continue;
-      std::vector<Assignment> row;
-      std::vector<Expr> generated;
-      for (const Column* col : t->columns()) {
-        const std::string key = t->name() + "." + col->name();
-        Value v;
-        if (key == "agent_ownership.agent_name")
-          v = Value("child-of-" + agent);
-        else if (kAgentColumns.count(col->name()))
-          v = Value(agent);
-        else if (col->is_autoincrement()) {
-          generated.push_back(Expr(*col));
-          continue;
-        } else if (col->is_nullable() || col->server_default())
-          continue;
-        else if (auto fk = referred(*t, *col))
-          v = seeded.at(*fk);
-        else
-          v = filler(col->type().kind());
-        row.push_back({*col, v});
-        if (key != "agent_ownership.agent_name") seeded[key] = v;
-      }
-      Dml stmt = insert(*t).values(row);
-      if (generated.empty()) {
-        c.execute(stmt);
-        continue;
-      }
-      stmt.returning(generated);
-      const Row r = *c.execute(stmt).first();
-      for (const Column* col : t->columns())
-        if (col->is_autoincrement()) seeded[t->name() + "." + col->name()] = r[col->name()];
-    }
-  }
-  static std::optional<std::string> referred(const Table& t, const Column& col) {
-    for (const auto& fk : t.foreign_keys())
-      if (fk.columns().size() == 1 && fk.columns()[0] == &col)
-        return fk.referred_table() + "." + fk.referred_columns()[0];
-    return std::nullopt;
+    seeder.seed(c, s().metadata, 1, {"users"});
   }
   Value filler(TypeKind kind) {
     const std::string unique = "v" + std::to_string(++filled_);

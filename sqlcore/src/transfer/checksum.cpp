@@ -1,13 +1,15 @@
 // Canonical row hashes. Each value is written as a kind tag and its bytes: integers and
 // timestamps as 8 bytes, doubles by their bits (-0.0 as 0.0), text and blobs with their length,
-// JSON as a canonical rendering (object keys sorted, which nlohmann::json's objects are; numbers
-// that hold an integer value written as integers, so 100 and 1e2 -- JSON text on SQLite, jsonb
-// on PostgreSQL -- agree). Two 64-bit FNV-1a streams with different offsets give 128 bits.
+// JSON as a canonical rendering (object keys sorted, which nlohmann::json's objects are; every
+// number as its decimal digits and power of ten, so that 100 and 1e2, or 1e+19 and
+// 10000000000000000000 -- JSON text on SQLite, jsonb on PostgreSQL, read back as a double on one
+// side and an unsigned integer on the other -- agree). Two 64-bit FNV-1a streams with different
+// offsets give 128 bits.
 #include "checksum.hpp"
 
 #include <bit>
-#include <cmath>
 #include <cstdio>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +40,28 @@ class Hasher {
   std::uint64_t b_ = 0x84222325cbf29ce4ull;
 };
 
+// A JSON number's text ("-12.50", "1e+19", "10000000000000000000") as its significant digits and
+// a power of ten ("-125e-1", "1e19", "1e19"); zero (and -0.0) is "0".
+std::string canonical_number(const std::string& text) {
+  std::string digits;
+  long exponent = 0;
+  bool fraction = false;
+  std::size_t i = text.empty() || text[0] != '-' ? 0 : 1;
+  for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+    if (text[i] == '.') {
+      fraction = true;
+      continue;
+    }
+    digits += text[i];
+    if (fraction) --exponent;
+  }
+  if (i < text.size()) exponent += std::stol(text.substr(i + 1));
+  digits.erase(0, digits.find_first_not_of('0'));
+  if (digits.empty()) return "0";
+  for (; digits.back() == '0'; ++exponent) digits.pop_back();
+  return (text[0] == '-' ? "-" : "") + digits + "e" + std::to_string(exponent);
+}
+
 // The JSON document, canonically (depth is bounded by Value's kMaxJsonDepth).
 void json(Hasher& h, const Json& j) {
   switch (j.type()) {
@@ -47,17 +71,9 @@ void json(Hasher& h, const Json& j) {
       return h.tag(j.get<bool>() ? 't' : 'f');
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-      h.tag('i');
-      return h.text(j.dump());
-    case Json::value_t::number_float: {
-      const double d = j.get<double>();
-      if (std::trunc(d) == d && std::fabs(d) < 9.2e18) {
-        h.tag('i');
-        return h.text(std::to_string(static_cast<std::int64_t>(d)));
-      }
-      h.tag('d');
-      return h.real(d);
-    }
+    case Json::value_t::number_float:
+      h.tag('#');
+      return h.text(canonical_number(j.dump()));
     case Json::value_t::string:
       h.tag('s');
       return h.text(j.get_ref<const std::string&>());

@@ -58,6 +58,13 @@ std::string key_of(const Table& t, const std::vector<Value>& row) {
   return out;
 }
 
+// True when retrying a refused batch row by row can name the row: not when the connection is gone
+// or the database was busy (the error is rethrown as it is, the copy rolled back).
+bool names_a_row(const Error& e) {
+  const auto* db = dynamic_cast<const DatabaseError*>(&e);
+  return db == nullptr || !(db->is_disconnect() || db->is_transient());
+}
+
 // Every column of `t`, in table order, typed: each value arrives as its column's portable value.
 Select read_all(const Table& t) {
   std::vector<Expr> cols;
@@ -157,7 +164,12 @@ class Copier {
     } else {
       report.tables = load_tables(tables_);
     }
-    snapshot.commit();
+    // The snapshot only read. The copy is committed by now, so failing to end the snapshot must
+    // not report the copy as failed (releasing the connection rolls it back, or discards it).
+    try {
+      snapshot.commit();
+    } catch (const Error&) {
+    }
     report.elapsed = Clock::now() - start;
     return report;
   }
@@ -454,12 +466,13 @@ class Copier {
     auto sp = dst_->begin_nested();
     try {
       n = dst_->bulk_insert(t, columns, batch);
-      sp.commit();
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      if (!names_a_row(e)) throw;
       sp.rollback();
       find_refused_row(t, columns, batch);
       throw;
     }
+    sp.commit();
     batch.clear();
     report_progress(t.name(), r.copied_rows + n, r.source_rows, false);
     return n;
@@ -473,6 +486,7 @@ class Copier {
         (void)dst_->bulk_insert(t, columns, std::span<const Value>(row));
         sp.commit();
       } catch (const DatabaseError& e) {
+        if (!names_a_row(e)) throw;
         sp.rollback();
         located(e.info(), t, row);
       } catch (const Error& e) {

@@ -83,7 +83,10 @@ class TransferTest : public BackendTest {
   void fill(Engine& e) {
     Connection c = e.connect();
     auto tx = c.begin();
-    const Json doc = {{"quote", "it's \"x\""}, {"nested", {{"a", {1, 2.5, nullptr, "ü"}}}}};
+    // Numbers jsonb gives back in another form (1e+19 as 10000000000000000000, an unsigned).
+    const Json doc = {{"quote", "it's \"x\""},
+                      {"nested", {{"a", {1, 2.5, nullptr, "ü"}}}},
+                      {"edges", {1e19, 9.300000000000001e18, -9.3e18, 1e300, -0.0, 1e-7}}};
     c.execute(insert(parents).values({{parents.id, 1},
                                       {parents.name, "O'Brien \"the\" \\ tab\t nl\n"},
                                       {parents.flag, true},

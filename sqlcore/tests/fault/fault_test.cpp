@@ -1,13 +1,20 @@
 // Fault injection: a driver that fails its Nth call (N = 1, 2, ...) wraps the real SQLite driver.
 // Whatever call fails, the pool stays consistent (nothing leaks, nothing dead is handed out) and
-// the data stays whole (a transaction lands entirely or not at all).
+// the data stays whole (a transaction lands entirely or not at all). transfer::copy() is run with
+// a fault at every call in turn (its bulk_insert batches among them): a failed copy leaves the
+// target as it was, and the copy that gets through is complete and verified.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
 #include <sqlcore/dialect/driver.hpp>
 #include <sqlcore/sqlcore.hpp>
+#include <sqlcore/transfer/transfer.hpp>
 
 using namespace sqlcore;
 
@@ -22,6 +29,7 @@ struct FaultPlan {
   std::atomic<int> countdown{0};  // 0: disarmed; n: the nth call from now fails
   Fault kind = Fault::disconnect;
   std::atomic<int> injected{0};
+  std::string failed_call;  // what the last injected fault failed (SQL, or "bulk_insert ...")
 
   void arm(int n, Fault k) {
     kind = k;
@@ -81,6 +89,15 @@ class FaultConnection final : public DriverConnection {
     }
     return inner_->execute_many(sql, params, rows);
   }
+  // One call, whatever the inner driver does with it (its own bulk path, or execute_many).
+  std::int64_t bulk_insert(const BulkInsert& load, std::span<const Value* const> values,
+                           std::size_t rows) override {
+    if (check("bulk_insert " + load.table)) {
+      inner_->bulk_insert(load, values, rows);
+      plan().raise(load.insert_sql);
+    }
+    return inner_->bulk_insert(load, values, rows);
+  }
   void execute_simple(const std::string& sql) override {
     if (check(sql)) {
       inner_->execute_simple(sql);
@@ -98,6 +115,7 @@ class FaultConnection final : public DriverConnection {
   bool check(const std::string& sql) {
     if (broken_) plan().raise(sql);
     if (plan().tick()) {
+      plan().failed_call = sql;
       if (plan().kind != Fault::busy) broken_ = true;
       if (plan().kind == Fault::disconnect_after) return true;
       plan().raise(sql);
@@ -203,6 +221,155 @@ TEST_P(FaultInjectionTest, ConnectionRecoversOutsideATransaction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, FaultInjectionTest,
+                         ::testing::Values(Fault::disconnect, Fault::busy), [](const auto& p) {
+                           return std::string(p.param == Fault::disconnect ? "disconnect" : "busy");
+                         });
+
+// transfer::copy() between two SQLite files opened through the fault driver: owners <- pets (a
+// self-reference) <- visits, in batches of 7 rows so that every table takes several bulk_insert
+// calls. The fault is armed at call 1, 2, ... until a copy gets through; every failed copy leaves
+// the target exactly as it was: empty, or holding only its own rows when appending.
+struct Owners : Table {
+  Col<std::int64_t> id = column("id", types::BigInteger).primary_key().autoincrement(true);
+  Col<std::string> name = column("name", types::Text);
+  Col<std::optional<bool>> flag = column("flag", types::Boolean);
+  explicit Owners(MetaData& m) : Table(m, "owners") {}
+};
+struct Pets : Table {
+  Col<std::string> id = column("id", types::Text).primary_key();
+  Col<std::int64_t> owner_id = column("owner_id", types::BigInteger).references("owners.id");
+  Col<std::optional<std::string>> friend_id = column("friend_id", types::Text).references("pets.id");
+  explicit Pets(MetaData& m) : Table(m, "pets") { index("ix_pets_owner", {owner_id}); }
+};
+struct Visits : Table {
+  Col<std::int64_t> id = column("id", types::BigInteger).primary_key().autoincrement(true);
+  Col<std::string> pet_id = column("pet_id", types::Text).references("pets.id");
+  Col<Timestamp> at = column("at", types::DateTime);
+  Col<std::optional<Json>> notes = column("notes", types::Json);
+  explicit Visits(MetaData& m) : Table(m, "visits") {}
+};
+
+class TransferFaultTest : public FaultInjectionTest {
+ protected:
+  // `n` rows in each table, keys from `first` (owners and visits) and "p<first + i>" (pets).
+  void fill(Engine& e, int first, int n) {
+    auto c = e.connect();
+    auto tx = c.begin();
+    for (int i = first; i < first + n; ++i) {
+      const std::string pet = "p" + std::to_string(i);
+      c.execute(insert(owners).values(
+          {{owners.id, i}, {owners.name, "o'wner \"" + std::to_string(i) + "\" ü"},
+           {owners.flag, i % 3 == 0 ? Value() : Value(i % 2 == 0)}}));
+      c.execute(insert(pets).values(
+          {{pets.id, pet},
+           {pets.owner_id, i},
+           {pets.friend_id, i == first ? Value() : Value("p" + std::to_string(i - 1))}}));
+      c.execute(insert(visits).values(
+          {{visits.id, (std::int64_t{1} << 40) + i},
+           {visits.pet_id, pet},
+           {visits.at, Timestamp::from_micros(1'700'000'000'000'000 + i * 1'000'001LL)},
+           {visits.notes, Json{{"i", i}, {"tags", Json::array({"a", nullptr, 1.5})}}}}));
+    }
+    tx.commit();
+  }
+  // Every row of the three tables, in key order, as text.
+  std::vector<std::string> rows(Engine& e) {
+    std::vector<std::string> out;
+    auto c = e.connect();
+    auto add = [&](const Row& r) {
+      std::string line;
+      for (const Value& v : r.values()) line += v.debug_string() + " | ";
+      out.push_back(line);
+    };
+    for (const Row& r : c.execute(select(owners.id, owners.name, owners.flag).order_by({owners.id})))
+      add(r);
+    for (const Row& r :
+         c.execute(select(pets.id, pets.owner_id, pets.friend_id).order_by({pets.id})))
+      add(r);
+    for (const Row& r : c.execute(
+             select(visits.id, visits.pet_id, visits.at, visits.notes).order_by({visits.id})))
+      add(r);
+    return out;
+  }
+  // Copies with a fault at every call in turn until a copy succeeds; returns its report. Each
+  // run opens its own engines, so that every run makes the same calls (a connection discarded by
+  // the previous run would add a connect) and call n is the same call each time.
+  transfer::Report copy_through_faults(const std::string& source_url, Engine& target,
+                                       transfer::Existing existing) {
+    const auto before = rows(target);
+    int bulk_faults = 0;
+    for (int n = 1; n <= 1000; ++n) {
+      std::optional<transfer::Report> report;
+      std::string error;
+      {
+        auto source = create_engine(source_url, {.pool_size = 2, .max_overflow = 0});
+        auto into = create_engine(target.url(), {.pool_size = 2, .max_overflow = 0});
+        plan().arm(n, GetParam());
+        try {
+          report = transfer::copy(source, into, md_, {.existing = existing, .batch_rows = 7});
+        } catch (const Error& e) {
+          error = e.what();
+        }
+        plan().disarm();
+        EXPECT_EQ(into.pool_status().checked_out, 0) << "call " << n;
+        EXPECT_EQ(source.pool_status().checked_out, 0) << "call " << n;
+      }
+      const std::string failed = plan().failed_call;
+      plan().failed_call.clear();
+      if (report) {
+        EXPECT_GE(bulk_faults, 9) << "3 tables of 20 rows in batches of 7: 9 bulk_insert calls";
+        return *report;
+      }
+      EXPECT_NE(error.find("injected fault"), std::string::npos) << "call " << n << ": " << error;
+      EXPECT_EQ(rows(target), before) << "call " << n << " (" << failed << ") changed the target";
+      if (failed.rfind("bulk_insert ", 0) == 0) ++bulk_faults;
+    }
+    ADD_FAILURE() << "no copy got through";
+    return {};
+  }
+
+  MetaData md_;
+  Owners owners{md_};
+  Pets pets{md_};
+  Visits visits{md_};
+};
+
+TEST_P(TransferFaultTest, EveryFailingCallLeavesTheTargetAsItWas) {
+  auto source = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
+  auto target = create_engine("sqlite:///" + (dir_ / "target.db").string(),
+                              {.pool_size = 2, .max_overflow = 0});
+  md_.create_all(source);
+  md_.create_all(target);
+  fill(source, 1, 20);
+  const auto report = copy_through_faults(url_, target, transfer::Existing::refuse);
+  ASSERT_EQ(report.tables.size(), 3u);
+  for (const auto& t : report.tables) {
+    EXPECT_TRUE(t.verified) << t.table;
+    EXPECT_EQ(t.copied_rows, 20) << t.table;
+  }
+  EXPECT_EQ(rows(target), rows(source));
+}
+
+TEST_P(TransferFaultTest, EveryFailingAppendKeepsOnlyThePreviousRows) {
+  auto source = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
+  auto target = create_engine("sqlite:///" + (dir_ / "target.db").string(),
+                              {.pool_size = 2, .max_overflow = 0});
+  md_.create_all(source);
+  md_.create_all(target);
+  fill(source, 1, 20);
+  fill(target, 101, 5);
+  const auto report = copy_through_faults(url_, target, transfer::Existing::append);
+  ASSERT_EQ(report.tables.size(), 3u);
+  EXPECT_EQ(report.rows(), 60);
+  // The previous rows and the copied ones, nothing else.
+  auto expected = create_engine("sqlite:///" + (dir_ / "expected.db").string());
+  md_.create_all(expected);
+  fill(expected, 1, 20);
+  fill(expected, 101, 5);
+  EXPECT_EQ(rows(target), rows(expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, TransferFaultTest,
                          ::testing::Values(Fault::disconnect, Fault::busy), [](const auto& p) {
                            return std::string(p.param == Fault::disconnect ? "disconnect" : "busy");
                          });
