@@ -1,6 +1,7 @@
 // Adopting the original system's SQLite database (see legacy.hpp).
 #include "trinity/db/legacy.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -98,6 +99,26 @@ std::string key_text(const Table& t, const sqlcore::Row& r) {
   return key;
 }
 
+// An empty table `name` with `columns` of `from` (every column when empty), each declared as in
+// `from`. CREATE TABLE ... AS SELECT would declare them by affinity alone (NUM for a BOOLEAN or a
+// timestamp), which no reader, such as a copy to another backend, can map back to a type. An
+// INTEGER (or SMALLINT) column is declared BIGINT: SQLite stores 64 bits in any of them, and a
+// reader of the catalog takes INTEGER for 32 bits.
+void create_like(Connection& c, const std::string& name, const std::string& from,
+                 const std::vector<std::string>& columns) {
+  const sqlcore::Dialect& d = c.dialect();
+  std::string defs;
+  for (const auto& col : sqlcore::Inspector(c).columns(from)) {
+    if (!columns.empty() && std::find(columns.begin(), columns.end(), col.name) == columns.end())
+      continue;
+    const bool integer = col.type && (col.type->kind() == TypeKind::integer ||
+                                      col.type->kind() == TypeKind::small_integer);
+    defs += (defs.empty() ? "" : ", ") + quoted(d, col.name) + " " +
+            (integer ? std::string("BIGINT") : col.type_sql);
+  }
+  c.execute(sqlcore::text("CREATE TABLE IF NOT EXISTS " + quoted(d, name) + " (" + defs + ")"));
+}
+
 // The rows of `t` with a reference (foreign key) to a row that does not exist: set to NULL when
 // every referencing column is nullable (recorded in kDangling), else the row moves whole to its
 // quarantine table. Repeated until nothing dangles: a quarantined row may be another's parent.
@@ -163,8 +184,7 @@ void resolve_dangling(Connection& c, const sqlcore::MetaData& md, AdoptionReport
                                   " WHERE " + where));
         } else {
           const std::string q = quoted(d, quarantine_table(t->name()));
-          c.execute(sqlcore::text("CREATE TABLE IF NOT EXISTS " + q + " AS SELECT * FROM " +
-                                  quoted(d, t->name()) + " WHERE 0 = 1"));
+          create_like(c, quarantine_table(t->name()), t->name(), {});
           c.execute(sqlcore::text("INSERT INTO " + q + " SELECT t.* FROM " + quoted(d, t->name()) +
                                   " t WHERE " + where));
           c.execute(sqlcore::text("DELETE FROM " + quoted(d, t->name()) + " AS t WHERE " + where));
@@ -470,11 +490,16 @@ AdoptionReport adopt_legacy_database(sqlcore::Engine& engine) {
         if (!t.find_column(col)) extra.push_back(col);
       if (extra.empty()) continue;
       std::string list;
-      for (const Column* k : t.primary_key().columns())
+      std::vector<std::string> kept;
+      for (const Column* k : t.primary_key().columns()) {
         list += (list.empty() ? "" : ", ") + quoted(d, k->name());
+        kept.push_back(k->name());
+      }
       for (const auto& col : extra) list += ", " + quoted(d, col);
-      c.execute(sqlcore::text("CREATE TABLE " + quoted(d, extra_table(name)) + " AS SELECT " +
-                              list + " FROM " + quoted(d, aside(name))));
+      kept.insert(kept.end(), extra.begin(), extra.end());
+      create_like(c, extra_table(name), aside(name), kept);
+      c.execute(sqlcore::text("INSERT INTO " + quoted(d, extra_table(name)) + " (" + list +
+                              ") SELECT " + list + " FROM " + quoted(d, aside(name))));
       report.extra_columns[name] = extra;
     }
     initial.upgrade(m);

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,18 +80,18 @@ const std::string& long_text() {
 Json json_for(int row) {
   switch (row % 4) {
     case 0:
-      return Json{{"row", row},
-                  {"quote", "it's \"q\" \\ \n"},
-                  {"ключ", Json::array({Json{{"a", 1}}, Json{{"😀", "ü"}}})},
-                  {"numbers",
-                   Json::array({1e300, -0.0, 0.1, 1e-7, std::numeric_limits<std::int64_t>::max(),
-                                std::numeric_limits<std::int64_t>::min(),
-                                std::numeric_limits<std::uint64_t>::max(), 1e19, -9.3e18,
-                                9.300000000000001e18, 1.2345678901234567e17})},
-                  {"nested", {{"deep", Json::array({Json::array({Json{{"x", nullptr}}})})}}}};
+      return Json{
+          {"row", row},
+          {"quote", "it's \"q\" \\ \n"},
+          {"ключ", Json::array({Json{{"a", 1}}, Json{{"😀", "ü"}}})},
+          {"numbers", Json::array({1e300, -0.0, 0.1, 1e-7, std::numeric_limits<std::int64_t>::max(),
+                                   std::numeric_limits<std::int64_t>::min(),
+                                   std::numeric_limits<std::uint64_t>::max(), 1e19, -9.3e18,
+                                   9.300000000000001e18, 1.2345678901234567e17})},
+          {"nested", {{"deep", Json::array({Json::array({Json{{"x", nullptr}}})})}}}};
     case 1:
-      return Json::array({Json{{"k", true}}, Json{{"k", false}}, nullptr, row, "", Json::object(),
-                          Json::array()});
+      return Json::array(
+          {Json{{"k", true}}, Json{{"k", false}}, nullptr, row, "", Json::object(), Json::array()});
     case 2:
       return Json("a JSON string, not an object: ü 😀 " + std::to_string(row));
     default:
@@ -302,7 +303,8 @@ class TrinityCopyTest : public trinity_test::TrinityTest {
       EXPECT_NO_THROW(seeder.insert(c, *t, kRows)) << t->name();
       const auto& ids = seeder.values(t->name() + "." + id->name());
       ASSERT_FALSE(ids.empty()) << t->name();
-      EXPECT_GT(ids.back().as<std::int64_t>(), kBig + kRows - 1) << t->name();  // the largest copied
+      EXPECT_GT(ids.back().as<std::int64_t>(), kBig + kRows - 1)
+          << t->name();  // the largest copied
     }
     EXPECT_GE(tables, 5) << "trinity-db numbers users, agent_ownership, ... by identity";
   }
@@ -333,8 +335,8 @@ TEST_P(TrinityCopyTest, EveryTableBothWaysWithAwkwardValues) {
   expect_same(source->engine(), here(), kRows);
 
   // Again in small batches (the row-by-row INSERT path on every backend), over the rows copied.
-  const auto again =
-      tr::copy(source->engine(), here(), md(), {.existing = tr::Existing::truncate, .batch_rows = 7});
+  const auto again = tr::copy(source->engine(), here(), md(),
+                              {.existing = tr::Existing::truncate, .batch_rows = 7});
   expect_verified(again, kRows);
   expect_same(source->engine(), here(), kRows);
 
@@ -378,40 +380,42 @@ TEST_P(TrinityCopyTest, AnAdoptedLegacyDatabaseArrivesConverted) {
 
   const auto report = tr::copy(adopted.engine(), here(), md(), {.ignore_tables = ignore});
   for (const auto& t : report.tables) EXPECT_TRUE(t.verified) << t.table;
-  EXPECT_EQ(report.rows(), 10);  // users 2, agent 1, tags 2, email 1, session 1, messages 2, setting 1
+  EXPECT_EQ(report.rows(),
+            10);  // users 2, agent 1, tags 2, email 1, session 1, messages 2, setting 1
   expect_same(adopted.engine(), here(), std::nullopt);
 
   {
-  auto c = here().connect();
-  const auto& ao = s().agent_ownership;
-  const Row agent =
-      *c.execute(select(ao.autonomy_enabled, ao.is_system, ao.guardrails_config, ao.created_at)
-                     .where(ao.agent_name == "agent-1"))
-           .first();
-  EXPECT_EQ(agent[0], Value(true));
-  EXPECT_EQ(agent[1], Value(false));
-  EXPECT_EQ(agent[2], Value(Json{{"max_turns", 3}}));
-  EXPECT_EQ(agent[3], Value(Timestamp::from_civil(2024, 3, 2, 12)));
-  const auto& u = s().users;
-  EXPECT_EQ(c.execute(select(u.created_at).where(u.id == 7)).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 2, 11, 22, 33, 123456));
-  EXPECT_EQ(c.execute(select(u.updated_at).where(u.id == 1)).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 1, 10));
-  const auto& m = s().chat_messages;
-  EXPECT_EQ(c.execute(select(m.tool_calls).where(m.id == "m2")).scalar<std::optional<Json>>(),
-            Json::parse("[{\"name\": \"search\"}]"));
-  EXPECT_EQ(c.execute(select(m.timestamp).where(m.id == "m2")).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 2, 12, 5));
-  const auto& w = s().email_whitelist;
-  EXPECT_EQ(c.execute(select(w.added_by)).scalar<std::optional<std::int64_t>>(), 1);
-  // Flags compare as booleans and instants as instants on the target, in SQL.
-  EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(ao).where(ao.autonomy_enabled == true))
-                .scalar<std::int64_t>(),
-            1);
-  EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(m).where(
-                          m.timestamp > Timestamp::from_civil(2024, 3, 2, 12, 1)))
-                .scalar<std::int64_t>(),
-            1);
+    auto c = here().connect();
+    const auto& ao = s().agent_ownership;
+    const Row agent =
+        *c.execute(select(ao.autonomy_enabled, ao.is_system, ao.guardrails_config, ao.created_at)
+                       .where(ao.agent_name == "agent-1"))
+             .first();
+    EXPECT_EQ(agent[0], Value(true));
+    EXPECT_EQ(agent[1], Value(false));
+    EXPECT_EQ(agent[2], Value(Json{{"max_turns", 3}}));
+    EXPECT_EQ(agent[3], Value(Timestamp::from_civil(2024, 3, 2, 12)));
+    const auto& u = s().users;
+    EXPECT_EQ(c.execute(select(u.created_at).where(u.id == 7)).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 2, 11, 22, 33, 123456));
+    EXPECT_EQ(c.execute(select(u.updated_at).where(u.id == 1)).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 1, 10));
+    const auto& m = s().chat_messages;
+    EXPECT_EQ(c.execute(select(m.tool_calls).where(m.id == "m2")).scalar<std::optional<Json>>(),
+              Json::parse("[{\"name\": \"search\"}]"));
+    EXPECT_EQ(c.execute(select(m.timestamp).where(m.id == "m2")).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 2, 12, 5));
+    const auto& w = s().email_whitelist;
+    EXPECT_EQ(c.execute(select(w.added_by)).scalar<std::optional<std::int64_t>>(), 1);
+    // Flags compare as booleans and instants as instants on the target, in SQL.
+    EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(ao).where(ao.autonomy_enabled == true))
+                  .scalar<std::int64_t>(),
+              1);
+    EXPECT_EQ(c.execute(select(sqlcore::count())
+                            .select_from(m)
+                            .where(m.timestamp > Timestamp::from_civil(2024, 3, 2, 12, 1)))
+                  .scalar<std::int64_t>(),
+              1);
   }
 
   // The operations read the copy as they read the adopted file.
@@ -422,6 +426,46 @@ TEST_P(TrinityCopyTest, AnAdoptedLegacyDatabaseArrivesConverted) {
   EXPECT_EQ(dbm().settings().get_setting_value("theme"), "dark");
   EXPECT_EQ(dbm().users().get_user_by_username("ada")->id, 7);
   EXPECT_GT(dbm().users().create_user({.username = "grace"}).id, 7);
+}
+
+// What adoption kept aside (columns the schema lacks, the original's version table) comes along
+// with unknown_tables = copy: each kept table is created on the target with its columns' types
+// (adoption declares them as the original did, so a flag stays a BOOLEAN), and verified.
+TEST_P(TrinityCopyTest, AnAdoptedDatabaseTakesWhatItKeptAlong) {
+  const std::string legacy_url = "sqlite:///" + (dir_ / "legacy.db").string();
+  {
+    Engine e = create_engine(legacy_url);
+    auto c = e.connect();
+    trinity_test::create_legacy_database(c);
+    exec(c, "ALTER TABLE users ADD COLUMN vip BOOLEAN");
+    exec(c, "ALTER TABLE users ADD COLUMN karma INTEGER");
+    exec(c, "UPDATE users SET vip = id > 5, karma = id * 1099511627776");
+  }
+  DatabaseManager adopted({.url = legacy_url});
+  ASSERT_TRUE(adopted.adoption());
+  ASSERT_EQ(adopted.adoption()->extra_columns.at("users"),
+            (std::vector<std::string>{"karma", "vip"}));
+
+  const auto report =
+      tr::copy(adopted.engine(), here(), md(), {.unknown_tables = tr::UnknownTables::copy});
+  std::set<std::string> copied;
+  for (const auto& t : report.tables) {
+    EXPECT_TRUE(t.verified) << t.table;
+    copied.insert(t.table);
+  }
+  EXPECT_TRUE(copied.count("_legacy_extra_users"));
+  EXPECT_TRUE(copied.count("_legacy_schema_migrations"));
+  auto c = here().connect();
+  Inspector insp(c);
+  for (const auto& col : insp.columns("_legacy_extra_users")) {
+    ASSERT_TRUE(col.type) << col.name << " " << col.type_sql;
+    if (col.name == "vip") {
+      EXPECT_EQ(col.type->kind(), sqlcore::TypeKind::boolean) << col.type_sql;
+    }
+  }
+  EXPECT_EQ(
+      c.execute(text("SELECT karma FROM _legacy_extra_users WHERE id = 7")).scalar<std::int64_t>(),
+      7 * 1099511627776LL);
 }
 
 TEST_P(TrinityCopyTest, ANonEmptyTargetIsRefusedAndKeptAsItWas) {
@@ -483,7 +527,8 @@ TEST_P(TrinityCopyTest, AValueThatDoesNotFitIsNamedAndNothingIsWritten) {
               {{"key", key}});
   }
   const std::string key_text =
-      pk->name() + "=" + (key.kind() == Value::Kind::text ? key.as<std::string>() : key.debug_string());
+      pk->name() + "=" +
+      (key.kind() == Value::Kind::text ? key.as<std::string>() : key.debug_string());
   try {
     tr::copy(source->engine(), here(), md());
     ADD_FAILURE() << "copied 2^40 into " << table->name() << "." << column->name();
