@@ -736,7 +736,7 @@ void group_by_sqlcore(benchmark::State& state, Backend b) {
     Connection conn = g_config.engine(b).connect();
     const sqlcore::Select q = group_by_expr();
     const GroupSums expected = expected_w5_sums();
-    conn.execute(q).all();  // prepares
+    (void)conn.execute(q).all();  // prepares
     for (auto _ : state) {
       GroupSums sums;
       for (const Row& row : conn.execute(q))

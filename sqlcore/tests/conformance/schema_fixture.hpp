@@ -87,6 +87,32 @@ class SchemaTest : public BackendTest {
 
   Engine& engine() { return *engine_; }
   const Dialect& dialect() { return engine_->dialect(); }
+
+  /// `vals`: a BigInteger key `id` and one nullable column of every portable type (b, si, i, bi,
+  /// f, d, n40, n12, s5, s, tx, ts, dt, tm, j, bl, u, e), added to `md_` (not created).
+  Table& add_all_types_table() {
+    Table& t = md_.add_table("vals");
+    t.column("id", types::BigInteger).primary_key();
+    t.column("b", types::Boolean).nullable();
+    t.column("si", types::SmallInteger).nullable();
+    t.column("i", types::Integer).nullable();
+    t.column("bi", types::BigInteger).nullable();
+    t.column("f", types::Float).nullable();
+    t.column("d", types::Double).nullable();
+    t.column("n40", types::Numeric(40, 10)).nullable();
+    t.column("n12", types::Numeric(12, 2)).nullable();
+    t.column("s5", types::String(5)).nullable();
+    t.column("s", types::String()).nullable();
+    t.column("tx", types::Text).nullable();
+    t.column("ts", types::DateTime).nullable();
+    t.column("dt", types::Date).nullable();
+    t.column("tm", types::Time).nullable();
+    t.column("j", types::Json).nullable();
+    t.column("bl", types::LargeBinary).nullable();
+    t.column("u", types::Uuid).nullable();
+    t.column("e", types::Enum({"draft", "published", "archived"})).nullable();
+    return t;
+  }
   std::string q(std::string_view ident) { return dialect().quote_identifier(ident); }
 
   // Capabilities of the dialect under test, asked instead of naming a backend.
