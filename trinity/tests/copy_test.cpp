@@ -79,18 +79,18 @@ const std::string& long_text() {
 Json json_for(int row) {
   switch (row % 4) {
     case 0:
-      return Json{{"row", row},
-                  {"quote", "it's \"q\" \\ \n"},
-                  {"ключ", Json::array({Json{{"a", 1}}, Json{{"😀", "ü"}}})},
-                  {"numbers",
-                   Json::array({1e300, -0.0, 0.1, 1e-7, std::numeric_limits<std::int64_t>::max(),
-                                std::numeric_limits<std::int64_t>::min(),
-                                std::numeric_limits<std::uint64_t>::max(), 1e19, -9.3e18,
-                                9.300000000000001e18, 1.2345678901234567e17})},
-                  {"nested", {{"deep", Json::array({Json::array({Json{{"x", nullptr}}})})}}}};
+      return Json{
+          {"row", row},
+          {"quote", "it's \"q\" \\ \n"},
+          {"ключ", Json::array({Json{{"a", 1}}, Json{{"😀", "ü"}}})},
+          {"numbers", Json::array({1e300, -0.0, 0.1, 1e-7, std::numeric_limits<std::int64_t>::max(),
+                                   std::numeric_limits<std::int64_t>::min(),
+                                   std::numeric_limits<std::uint64_t>::max(), 1e19, -9.3e18,
+                                   9.300000000000001e18, 1.2345678901234567e17})},
+          {"nested", {{"deep", Json::array({Json::array({Json{{"x", nullptr}}})})}}}};
     case 1:
-      return Json::array({Json{{"k", true}}, Json{{"k", false}}, nullptr, row, "", Json::object(),
-                          Json::array()});
+      return Json::array(
+          {Json{{"k", true}}, Json{{"k", false}}, nullptr, row, "", Json::object(), Json::array()});
     case 2:
       return Json("a JSON string, not an object: ü 😀 " + std::to_string(row));
     default:
@@ -271,6 +271,34 @@ class TrinityCopyTest : public trinity_test::TrinityTest {
     }
   }
 
+  /// Every table of `e` holds exactly the rows `seeded` wrote, value for value (the first 20
+  /// differences are reported).
+  void expect_as_seeded(Engine& e, const trinity_test::Seeder& seeded) {
+    const auto all = contents(e);
+    int differences = 0;
+    for (const Table* t : md().sorted_tables()) {
+      const TableRows& rows = all.at(t->name());
+      EXPECT_EQ(rows.size(), static_cast<std::size_t>(kRows)) << t->name();
+      for (std::size_t r = 0; r < static_cast<std::size_t>(kRows); ++r) {
+        std::vector<Value> written(t->columns().size());
+        for (const Column* c : t->columns())
+          written[c->index()] = seeded.values(t->name() + "." + c->name()).at(r);
+        const auto it = rows.find(key_of(*t, written));
+        if (it == rows.end()) {
+          ADD_FAILURE() << t->name() << " (" << key_of(*t, written) << "): not there";
+          continue;
+        }
+        for (const Column* c : t->columns()) {
+          const Value& read = it->second[c->index()];
+          if (read == written[c->index()] || ++differences > 20) continue;
+          ADD_FAILURE() << t->name() << " row " << r << " " << c->name() << ": wrote "
+                        << written[c->index()].debug_string().substr(0, 300) << ", read "
+                        << read.debug_string().substr(0, 300);
+        }
+      }
+    }
+  }
+
   /// Every table was copied (`rows` rows each) and verified.
   void expect_verified(const tr::Report& report, std::int64_t rows) {
     EXPECT_EQ(report.tables.size(), md().tables().size());
@@ -295,15 +323,16 @@ class TrinityCopyTest : public trinity_test::TrinityTest {
       }
     int tables = 0;
     auto c = e.connect();
-    for (const Table* t : md().sorted_tables()) {
-      const Column* id = t->autoincrement_column();
-      if (id == nullptr) continue;
-      ++tables;
-      EXPECT_NO_THROW(seeder.insert(c, *t, kRows)) << t->name();
-      const auto& ids = seeder.values(t->name() + "." + id->name());
-      ASSERT_FALSE(ids.empty()) << t->name();
-      EXPECT_GT(ids.back().as<std::int64_t>(), kBig + kRows - 1) << t->name();  // the largest copied
-    }
+    for (const Table* t : md().sorted_tables())
+      for (const Column* id : t->columns()) {
+        if (!id->is_autoincrement()) continue;
+        ++tables;
+        EXPECT_NO_THROW(seeder.insert(c, *t, kRows)) << t->name();
+        const auto& ids = seeder.values(t->name() + "." + id->name());
+        ASSERT_FALSE(ids.empty()) << t->name();
+        // Past the largest copied id, kBig + kRows - 1.
+        EXPECT_GE(ids.back().as<std::int64_t>(), kBig + kRows) << t->name();
+      }
     EXPECT_GE(tables, 5) << "trinity-db numbers users, agent_ownership, ... by identity";
   }
 
@@ -329,12 +358,14 @@ TEST_P(TrinityCopyTest, EveryTableBothWaysWithAwkwardValues) {
   const auto seeded = fill(source->engine(), kRows);
 
   const auto there = tr::copy(source->engine(), here(), md());
+  ASSERT_EQ(md().tables().size(), 45u);
   expect_verified(there, kRows);
   expect_same(source->engine(), here(), kRows);
+  expect_as_seeded(here(), seeded);
 
   // Again in small batches (the row-by-row INSERT path on every backend), over the rows copied.
-  const auto again =
-      tr::copy(source->engine(), here(), md(), {.existing = tr::Existing::truncate, .batch_rows = 7});
+  const auto again = tr::copy(source->engine(), here(), md(),
+                              {.existing = tr::Existing::truncate, .batch_rows = 7});
   expect_verified(again, kRows);
   expect_same(source->engine(), here(), kRows);
 
@@ -343,6 +374,7 @@ TEST_P(TrinityCopyTest, EveryTableBothWaysWithAwkwardValues) {
   expect_verified(home, kRows);
   expect_same(here(), back->engine(), kRows);
   expect_same(source->engine(), back->engine(), kRows);
+  expect_as_seeded(back->engine(), seeded);
 
   expect_identities_continue(here(), seeded);
   expect_identities_continue(back->engine(), seeded);
@@ -378,40 +410,42 @@ TEST_P(TrinityCopyTest, AnAdoptedLegacyDatabaseArrivesConverted) {
 
   const auto report = tr::copy(adopted.engine(), here(), md(), {.ignore_tables = ignore});
   for (const auto& t : report.tables) EXPECT_TRUE(t.verified) << t.table;
-  EXPECT_EQ(report.rows(), 10);  // users 2, agent 1, tags 2, email 1, session 1, messages 2, setting 1
+  // users 2, agent 1, tags 2, email 1, session 1, messages 2, setting 1
+  EXPECT_EQ(report.rows(), 10);
   expect_same(adopted.engine(), here(), std::nullopt);
 
   {
-  auto c = here().connect();
-  const auto& ao = s().agent_ownership;
-  const Row agent =
-      *c.execute(select(ao.autonomy_enabled, ao.is_system, ao.guardrails_config, ao.created_at)
-                     .where(ao.agent_name == "agent-1"))
-           .first();
-  EXPECT_EQ(agent[0], Value(true));
-  EXPECT_EQ(agent[1], Value(false));
-  EXPECT_EQ(agent[2], Value(Json{{"max_turns", 3}}));
-  EXPECT_EQ(agent[3], Value(Timestamp::from_civil(2024, 3, 2, 12)));
-  const auto& u = s().users;
-  EXPECT_EQ(c.execute(select(u.created_at).where(u.id == 7)).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 2, 11, 22, 33, 123456));
-  EXPECT_EQ(c.execute(select(u.updated_at).where(u.id == 1)).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 1, 10));
-  const auto& m = s().chat_messages;
-  EXPECT_EQ(c.execute(select(m.tool_calls).where(m.id == "m2")).scalar<std::optional<Json>>(),
-            Json::parse("[{\"name\": \"search\"}]"));
-  EXPECT_EQ(c.execute(select(m.timestamp).where(m.id == "m2")).scalar<Timestamp>(),
-            Timestamp::from_civil(2024, 3, 2, 12, 5));
-  const auto& w = s().email_whitelist;
-  EXPECT_EQ(c.execute(select(w.added_by)).scalar<std::optional<std::int64_t>>(), 1);
-  // Flags compare as booleans and instants as instants on the target, in SQL.
-  EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(ao).where(ao.autonomy_enabled == true))
-                .scalar<std::int64_t>(),
-            1);
-  EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(m).where(
-                          m.timestamp > Timestamp::from_civil(2024, 3, 2, 12, 1)))
-                .scalar<std::int64_t>(),
-            1);
+    auto c = here().connect();
+    const auto& ao = s().agent_ownership;
+    const Row agent =
+        *c.execute(select(ao.autonomy_enabled, ao.is_system, ao.guardrails_config, ao.created_at)
+                       .where(ao.agent_name == "agent-1"))
+             .first();
+    EXPECT_EQ(agent[0], Value(true));
+    EXPECT_EQ(agent[1], Value(false));
+    EXPECT_EQ(agent[2], Value(Json{{"max_turns", 3}}));
+    EXPECT_EQ(agent[3], Value(Timestamp::from_civil(2024, 3, 2, 12)));
+    const auto& u = s().users;
+    EXPECT_EQ(c.execute(select(u.created_at).where(u.id == 7)).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 2, 11, 22, 33, 123456));
+    EXPECT_EQ(c.execute(select(u.updated_at).where(u.id == 1)).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 1, 10));
+    const auto& m = s().chat_messages;
+    EXPECT_EQ(c.execute(select(m.tool_calls).where(m.id == "m2")).scalar<std::optional<Json>>(),
+              Json::parse("[{\"name\": \"search\"}]"));
+    EXPECT_EQ(c.execute(select(m.timestamp).where(m.id == "m2")).scalar<Timestamp>(),
+              Timestamp::from_civil(2024, 3, 2, 12, 5));
+    const auto& w = s().email_whitelist;
+    EXPECT_EQ(c.execute(select(w.added_by)).scalar<std::optional<std::int64_t>>(), 1);
+    // Flags compare as booleans and instants as instants on the target, in SQL.
+    EXPECT_EQ(c.execute(select(sqlcore::count()).select_from(ao).where(ao.autonomy_enabled == true))
+                  .scalar<std::int64_t>(),
+              1);
+    EXPECT_EQ(c.execute(select(sqlcore::count())
+                            .select_from(m)
+                            .where(m.timestamp > Timestamp::from_civil(2024, 3, 2, 12, 1)))
+                  .scalar<std::int64_t>(),
+              1);
   }
 
   // The operations read the copy as they read the adopted file.
@@ -483,7 +517,8 @@ TEST_P(TrinityCopyTest, AValueThatDoesNotFitIsNamedAndNothingIsWritten) {
               {{"key", key}});
   }
   const std::string key_text =
-      pk->name() + "=" + (key.kind() == Value::Kind::text ? key.as<std::string>() : key.debug_string());
+      pk->name() + "=" +
+      (key.kind() == Value::Kind::text ? key.as<std::string>() : key.debug_string());
   try {
     tr::copy(source->engine(), here(), md());
     ADD_FAILURE() << "copied 2^40 into " << table->name() << "." << column->name();

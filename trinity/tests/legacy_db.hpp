@@ -15,17 +15,17 @@
 namespace trinity_test {
 
 using sqlcore::Column;
+using sqlcore::ServerDefault;
 using sqlcore::Table;
 using sqlcore::TypeKind;
 using sqlcore::Value;
-using sqlcore::ServerDefault;
 
 /// Columns and tables the original system did not have yet in the database we adopt.
 inline const std::set<std::string> kLaterColumns = {
     "users.github_pat_encrypted", "users.suspended_at", "chat_messages.output_tokens",
     "chat_messages.subscription_id", "chat_sessions.subscription_id"};
 inline const std::set<std::string> kLaterTables = {"agent_notifications", "slack_workspaces",
-                                            "agent_events", "agent_event_subscriptions"};
+                                                   "agent_events", "agent_event_subscriptions"};
 
 /// The original's spelling of a column type (its CREATE TABLE used only INTEGER, REAL and TEXT).
 inline std::string legacy_type(const Column& c) {
@@ -104,37 +104,37 @@ inline void create_legacy_database(sqlcore::Connection& c) {
   exec_sql(c, "CREATE INDEX idx_chat_messages_session ON chat_messages(session_id)");
   exec_sql(c, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)");
   exec_sql(c,
-       "INSERT INTO schema_migrations VALUES ('001_initial', '2024-01-01 00:00:00'), "
-       "('002_chat', '2024-02-01T00:00:00Z')");
+           "INSERT INTO schema_migrations VALUES ('001_initial', '2024-01-01 00:00:00'), "
+           "('002_chat', '2024-02-01T00:00:00Z')");
   exec_sql(c,
-       "INSERT INTO users (id, username, password_hash, role, email, created_at, updated_at) "
-       "VALUES (1, 'admin', 'h1', 'admin', 'admin@example.com', '2024-03-01T10:00:00Z', "
-       "'2024-03-01 10:00:00'), (7, 'ada', NULL, 'user', 'Ada@Example.com', "
-       "'2024-03-02T11:22:33.123456Z', '2024-03-02 11:22:33')");
+           "INSERT INTO users (id, username, password_hash, role, email, created_at, updated_at) "
+           "VALUES (1, 'admin', 'h1', 'admin', 'admin@example.com', '2024-03-01T10:00:00Z', "
+           "'2024-03-01 10:00:00'), (7, 'ada', NULL, 'user', 'Ada@Example.com', "
+           "'2024-03-02T11:22:33.123456Z', '2024-03-02 11:22:33')");
   exec_sql(c,
-       "INSERT INTO system_settings (key, value, updated_at) VALUES "
-       "('theme', 'dark', '2024-03-01 10:00:00')");
+           "INSERT INTO system_settings (key, value, updated_at) VALUES "
+           "('theme', 'dark', '2024-03-01 10:00:00')");
   exec_sql(c,
-       "INSERT INTO agent_ownership (agent_name, owner_id, created_at, is_system, "
-       "autonomy_enabled, guardrails_config) VALUES ('agent-1', 7, '2024-03-02T12:00:00Z', 0, "
-       "1, '{\"max_turns\": 3}')");
+           "INSERT INTO agent_ownership (agent_name, owner_id, created_at, is_system, "
+           "autonomy_enabled, guardrails_config) VALUES ('agent-1', 7, '2024-03-02T12:00:00Z', 0, "
+           "1, '{\"max_turns\": 3}')");
   exec_sql(c,
-       "INSERT INTO agent_tags (agent_name, tag, created_at) VALUES "
-       "('agent-1', 'prod', '2024-03-02 12:00:00'), ('agent-1', 'beta', "
-       "'2024-03-02T12:00:01Z')");
+           "INSERT INTO agent_tags (agent_name, tag, created_at) VALUES "
+           "('agent-1', 'prod', '2024-03-02 12:00:00'), ('agent-1', 'beta', "
+           "'2024-03-02T12:00:01Z')");
   exec_sql(c,
-       "INSERT INTO email_whitelist (email, added_by, added_at, source) VALUES "
-       "('friend@example.com', 'admin', '2024-03-03 09:00:00', 'manual')");
+           "INSERT INTO email_whitelist (email, added_by, added_at, source) VALUES "
+           "('friend@example.com', 'admin', '2024-03-03 09:00:00', 'manual')");
   exec_sql(c,
-       "INSERT INTO chat_sessions (id, agent_name, user_id, user_email, started_at, "
-       "last_message_at, message_count, total_cost, status) VALUES ('s1', 'agent-1', 7, "
-       "'ada@example.com', '2024-03-02T12:00:00Z', '2024-03-02 12:05:00', 2, 0.5, 'active')");
+           "INSERT INTO chat_sessions (id, agent_name, user_id, user_email, started_at, "
+           "last_message_at, message_count, total_cost, status) VALUES ('s1', 'agent-1', 7, "
+           "'ada@example.com', '2024-03-02T12:00:00Z', '2024-03-02 12:05:00', 2, 0.5, 'active')");
   // Two messages whose order only the timestamps tell, one in each legacy form.
   exec_sql(c,
-       "INSERT INTO chat_messages (id, session_id, agent_name, user_id, user_email, role, "
-       "content, timestamp, tool_calls) VALUES ('m2', 's1', 'agent-1', 7, 'ada@example.com', "
-       "'assistant', 'hello', '2024-03-02 12:05:00', '[{\"name\": \"search\"}]'), ('m1', "
-       "'s1', 'agent-1', 7, 'ada@example.com', 'user', 'hi', '2024-03-02T12:00:00Z', NULL)");
+           "INSERT INTO chat_messages (id, session_id, agent_name, user_id, user_email, role, "
+           "content, timestamp, tool_calls) VALUES ('m2', 's1', 'agent-1', 7, 'ada@example.com', "
+           "'assistant', 'hello', '2024-03-02 12:05:00', '[{\"name\": \"search\"}]'), ('m1', "
+           "'s1', 'agent-1', 7, 'ada@example.com', 'user', 'hi', '2024-03-02T12:00:00Z', NULL)");
 }
 
 }  // namespace trinity_test

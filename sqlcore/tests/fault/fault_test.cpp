@@ -228,7 +228,10 @@ INSTANTIATE_TEST_SUITE_P(Faults, FaultInjectionTest,
 // transfer::copy() between two SQLite files opened through the fault driver: owners <- pets (a
 // self-reference) <- visits, in batches of 7 rows so that every table takes several bulk_insert
 // calls. The fault is armed at call 1, 2, ... until a copy gets through; every failed copy leaves
-// the target exactly as it was: empty, or holding only its own rows when appending.
+// the target exactly as it was: empty, or holding only its own rows when appending, and fails
+// with the injected error itself (not one raised while cleaning up after it). The last call of a
+// copy ends the source's read snapshot after the target committed: a fault there must not fail
+// the copy, which is complete (the run that gets through).
 struct Owners : Table {
   Col<std::int64_t> id = column("id", types::BigInteger).primary_key().autoincrement(true);
   Col<std::string> name = column("name", types::Text);
@@ -238,7 +241,8 @@ struct Owners : Table {
 struct Pets : Table {
   Col<std::string> id = column("id", types::Text).primary_key();
   Col<std::int64_t> owner_id = column("owner_id", types::BigInteger).references("owners.id");
-  Col<std::optional<std::string>> friend_id = column("friend_id", types::Text).references("pets.id");
+  Col<std::optional<std::string>> friend_id =
+      column("friend_id", types::Text).references("pets.id");
   explicit Pets(MetaData& m) : Table(m, "pets") { index("ix_pets_owner", {owner_id}); }
 };
 struct Visits : Table {
@@ -257,9 +261,9 @@ class TransferFaultTest : public FaultInjectionTest {
     auto tx = c.begin();
     for (int i = first; i < first + n; ++i) {
       const std::string pet = "p" + std::to_string(i);
-      c.execute(insert(owners).values(
-          {{owners.id, i}, {owners.name, "o'wner \"" + std::to_string(i) + "\" ü"},
-           {owners.flag, i % 3 == 0 ? Value() : Value(i % 2 == 0)}}));
+      c.execute(insert(owners).values({{owners.id, i},
+                                       {owners.name, "o'wner \"" + std::to_string(i) + "\" ü"},
+                                       {owners.flag, i % 3 == 0 ? Value() : Value(i % 2 == 0)}}));
       c.execute(insert(pets).values(
           {{pets.id, pet},
            {pets.owner_id, i},
@@ -281,13 +285,14 @@ class TransferFaultTest : public FaultInjectionTest {
       for (const Value& v : r.values()) line += v.debug_string() + " | ";
       out.push_back(line);
     };
-    for (const Row& r : c.execute(select(owners.id, owners.name, owners.flag).order_by({owners.id})))
+    for (const Row& r :
+         c.execute(select(owners.id, owners.name, owners.flag).order_by({owners.id})))
       add(r);
     for (const Row& r :
          c.execute(select(pets.id, pets.owner_id, pets.friend_id).order_by({pets.id})))
       add(r);
-    for (const Row& r : c.execute(
-             select(visits.id, visits.pet_id, visits.at, visits.notes).order_by({visits.id})))
+    for (const Row& r :
+         c.execute(select(visits.id, visits.pet_id, visits.at, visits.notes).order_by({visits.id})))
       add(r);
     return out;
   }
