@@ -2,7 +2,7 @@
 // MetaData describes, creating its tables on the target from the source's catalog, both ways
 // between a SQLite file and this test's backend; Options::unknown_tables refuses, leaves behind
 // or copies the source's tables outside the MetaData; a column without a portable type is
-// refused rather than guessed.
+// refused rather than guessed; text with a NUL byte is refused with its place, never cut.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -184,6 +184,27 @@ TEST_P(TransferReflectedTest, AColumnWithoutAPortableTypeIsRefusedNotGuessed) {
   }
   Connection c = here_->connect();
   EXPECT_FALSE(Inspector(c).has_table("odd"));
+}
+
+// SQLite stores text with a NUL byte when a program binds one; no portable text holds it
+// (PostgreSQL refuses it, C APIs cut at it). The copy refuses it with its place, never a cut value.
+TEST_P(TransferReflectedTest, TextWithANulByteIsRefusedNeverCut) {
+  md_.create_all(*side_);
+  md_.create_all(*here_);
+  {
+    Connection c = side_->connect();
+    exec(c, "INSERT INTO notes (id, title) VALUES (1, 'fine'), (2, CAST(X'610062' AS TEXT))");
+  }
+  try {
+    tr::copy(*side_, *here_, md_);
+    FAIL() << "text with a NUL byte was copied";
+  } catch (const DataError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("table notes, row id=2"), std::string::npos) << what;
+    EXPECT_NE(what.find("notes.title"), std::string::npos) << what;
+  }
+  Connection c = here_->connect();
+  EXPECT_EQ(count(c, "notes"), 0);
 }
 
 SQLCORE_BACKEND_TEST_SUITE(TransferReflectedTest);

@@ -228,7 +228,10 @@ INSTANTIATE_TEST_SUITE_P(Faults, FaultInjectionTest,
 // transfer::copy() between two SQLite files opened through the fault driver: owners <- pets (a
 // self-reference) <- visits, in batches of 7 rows so that every table takes several bulk_insert
 // calls. The fault is armed at call 1, 2, ... until a copy gets through; every failed copy leaves
-// the target exactly as it was: empty, or holding only its own rows when appending.
+// the target exactly as it was: empty, or holding only its own rows when appending, and fails
+// with the injected error itself (not one raised while cleaning up after it). The last call of a
+// copy ends the source's read snapshot after the target committed: a fault there must not fail
+// the copy, which is complete (the run that gets through).
 struct Owners : Table {
   Col<std::int64_t> id = column("id", types::BigInteger).primary_key().autoincrement(true);
   Col<std::string> name = column("name", types::Text);
