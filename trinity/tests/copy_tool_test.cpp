@@ -222,7 +222,7 @@ TEST_P(TrinityCopyToolTest, ACopyKilledMidwayLeavesTheTargetAsItWas) {
   migrate_target();
   source_ = file_url("big.db");
   ASSERT_EQ(trinity_db("--url " + sh(source_) + " migrate").code, 0);
-  seed(source_, 300000);
+  seed(source_, 100000);
 
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
@@ -253,7 +253,7 @@ TEST_P(TrinityCopyToolTest, ACopyKilledMidwayLeavesTheTargetAsItWas) {
   EXPECT_EQ(all_target_rows(), 0);
   const ToolRun r = copy("");
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_EQ(target_rows("system_settings"), 300000);
+  EXPECT_EQ(target_rows("system_settings"), 100000);
 }
 
 SQLCORE_BACKEND_TEST_SUITE(TrinityCopyToolTest);
