@@ -606,33 +606,18 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
 }  // namespace
 
 int main(int argc, char** argv) {
-  bench::Args args;
-  if (!bench::initialize(args, argc, argv, kDefaultRepetitions)) return 2;
-
-  std::vector<Backend> backends;
-  bench::FreshDatabases databases("agents_bench", kPgDatabase);
-  int status = 0;
-  try {
-    auto add = [&](Backend b, std::optional<std::string> url) {
-      if (!url) return;
-      BackendState& st = g_states[b];
-      st.backend = b;
-      st.url = std::move(*url);
-      set_up(st);
-      backends.push_back(b);
-    };
-    add(Backend::sqlite, databases.sqlite_url());
-    add(Backend::postgresql, databases.postgresql_url());
-    for (Backend b : backends) register_benchmarks(b);
-
-    RecordingReporter reporter(bench::console_options(args.argc, args.argv.data()));
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_table(reporter, backends);
-  } catch (const std::exception& e) {
-    std::cerr << "agents_bench: " << e.what() << '\n';
-    status = 1;
-  }
-  benchmark::Shutdown();
-  g_states.clear();  // closes every connection, before the databases go
-  return status;
+  return bench::run_program({.name = "agents_bench",
+                             .pg_database = kPgDatabase,
+                             .repetitions = kDefaultRepetitions,
+                             .set_up =
+                                 [](Backend b, std::string url) {
+                                   BackendState& st = g_states[b];
+                                   st.backend = b;
+                                   st.url = std::move(url);
+                                   set_up(st);
+                                 },
+                             .register_benchmarks = register_benchmarks,
+                             .summary = print_table,
+                             .tear_down = [] { g_states.clear(); }},
+                            argc, argv);
 }

@@ -20,6 +20,8 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -609,6 +611,46 @@ inline std::string cell(const std::optional<Figures>& f, double Figures::*field,
 inline std::string ratio(const std::optional<Figures>& ours, const std::optional<Figures>& raw,
                          double Figures::*field) {
   return ours && raw && (*raw).*field > 0 ? fmt("%.3f", (*ours).*field / (*raw).*field) : "-";
+}
+
+/// A program that benchmarks the same work on each backend, in a fresh database of its own
+/// (trinity_bench, agents_bench): what run_program() calls, in this order.
+struct Program {
+  const char* name = "";         // for messages, and the SQLite file's folder
+  const char* pg_database = "";  // the PostgreSQL database made (and dropped) for the run
+  int repetitions = 3;           // default --benchmark_repetitions
+  std::function<void(Backend, std::string url)> set_up{};  // each backend the run asks for
+  std::function<void(Backend)> register_benchmarks{};
+  std::function<void(const RecordingReporter&, const std::vector<Backend>&)> summary{};
+  std::function<void()> tear_down{};  // closes every connection, before the databases go
+};
+
+/// The main() of such a program; returns its exit status (2: bad arguments, 1: a failure).
+inline int run_program(const Program& p, int argc, char** argv) {
+  Args args;
+  if (!initialize(args, argc, argv, p.repetitions)) return 2;
+  std::vector<Backend> backends;
+  FreshDatabases databases(p.name, p.pg_database);
+  int status = 0;
+  try {
+    auto add = [&](Backend b, std::optional<std::string> url) {
+      if (!url) return;
+      p.set_up(b, std::move(*url));
+      backends.push_back(b);
+    };
+    add(Backend::sqlite, databases.sqlite_url());
+    add(Backend::postgresql, databases.postgresql_url());
+    for (Backend b : backends) p.register_benchmarks(b);
+    RecordingReporter reporter(console_options(args.argc, args.argv.data()));
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    p.summary(reporter, backends);
+  } catch (const std::exception& e) {
+    std::cerr << p.name << ": " << e.what() << '\n';
+    status = 1;
+  }
+  benchmark::Shutdown();
+  p.tear_down();
+  return status;
 }
 
 }  // namespace bench

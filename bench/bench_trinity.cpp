@@ -631,37 +631,21 @@ void print_table(const RecordingReporter& rep, const std::vector<Backend>& backe
 }  // namespace
 
 int main(int argc, char** argv) {
-  bench::Args args;
-  if (!bench::initialize(args, argc, argv, kDefaultRepetitions)) return 2;
-
   // A pool that serves 32 threads without waiting (trinity reads these at DatabaseManager start).
   setenv("DB_POOL_SIZE", "40", 1);
   setenv("DB_MAX_OVERFLOW", "10", 1);
-
-  std::vector<Backend> backends;
-  bench::FreshDatabases databases("trinity_bench", kPgDatabase);
-  int status = 0;
-  try {
-    auto add = [&](Backend b, std::optional<std::string> url) {
-      if (!url) return;
-      BackendState& st = g_config.states[b];
-      st.backend = b;
-      st.url = std::move(*url);
-      set_up(st);
-      backends.push_back(b);
-    };
-    add(Backend::sqlite, databases.sqlite_url());
-    add(Backend::postgresql, databases.postgresql_url());
-    for (Backend b : backends) register_benchmarks(b);
-
-    RecordingReporter reporter(bench::console_options(args.argc, args.argv.data()));
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_table(reporter, backends);
-  } catch (const std::exception& e) {
-    std::cerr << "trinity_bench: " << e.what() << '\n';
-    status = 1;
-  }
-  benchmark::Shutdown();
-  g_config.states.clear();  // closes every connection, before the databases go
-  return status;
+  return bench::run_program({.name = "trinity_bench",
+                             .pg_database = kPgDatabase,
+                             .repetitions = kDefaultRepetitions,
+                             .set_up =
+                                 [](Backend b, std::string url) {
+                                   BackendState& st = g_config.states[b];
+                                   st.backend = b;
+                                   st.url = std::move(url);
+                                   set_up(st);
+                                 },
+                             .register_benchmarks = register_benchmarks,
+                             .summary = print_table,
+                             .tear_down = [] { g_config.states.clear(); }},
+                            argc, argv);
 }
