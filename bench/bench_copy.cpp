@@ -27,6 +27,8 @@
 #include <nlohmann/json.hpp>
 #include <sqlcore/sqlcore.hpp>
 
+#include "bench_common.hpp"
+
 namespace {
 
 using sqlcore::BulkInsertMethod;
@@ -125,16 +127,7 @@ void raw_pg_copy(PGconn* pg) {
   };
   exec("BEGIN", PGRES_COMMAND_OK);
   std::string buf;
-  auto escape = [&](const std::string& s) {
-    for (char c : s) {
-      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-        buf.push_back('\\');
-        buf.push_back(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
-      } else {
-        buf.push_back(c);
-      }
-    }
-  };
+  auto escape = [&](const std::string& s) { bench::append_copy_text(buf, s); };
   for (int start = 0; start < kRows; start += kBatch) {
     exec("COPY bench_copy_messages (id, body, seq, score, created_at, meta) FROM STDIN",
          PGRES_COPY_IN);

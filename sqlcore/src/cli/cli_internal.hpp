@@ -36,6 +36,8 @@ std::string at_text(Context& ctx, const std::optional<std::string>& current);
 
 // ---- progress (progress.cpp) -----------------------------------------------------------------
 
+/// A duration in seconds.
+double seconds(std::chrono::steady_clock::duration d);
 /// "54321 rows/s".
 std::string rate_text(std::int64_t rows, std::chrono::steady_clock::duration elapsed);
 

@@ -1,5 +1,5 @@
 // The copy command's progress display: a bar per table redrawn in place on a terminal, plain
-// lines otherwise (a line when a table is done, and one every few seconds for a long table).
+// lines otherwise (when a table's first batch is written, every five seconds, and when it is done).
 #include "cli_internal.hpp"
 
 #include <cstdio>
@@ -9,10 +9,6 @@ namespace sqlcore::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 // "1:05" or "1:02:03".
 std::string clock_text(double s) {
@@ -26,6 +22,10 @@ std::string clock_text(double s) {
 }
 
 }  // namespace
+
+double seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 std::string rate_text(std::int64_t rows, Clock::duration elapsed) {
   const double s = seconds(elapsed);

@@ -276,6 +276,17 @@ class TransferFaultTest : public FaultInjectionTest {
     }
     tx.commit();
   }
+  // The source (through the fault driver) holding 20 rows per table, and an empty target file,
+  // both with the schema.
+  std::pair<Engine, Engine> source_and_target() {
+    auto source = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
+    auto target = create_engine("sqlite:///" + (dir_ / "target.db").string(),
+                                {.pool_size = 2, .max_overflow = 0});
+    md_.create_all(source);
+    md_.create_all(target);
+    fill(source, 1, 20);
+    return {std::move(source), std::move(target)};
+  }
   // Every row of the three tables, in key order, as text.
   std::vector<std::string> rows(Engine& e) {
     std::vector<std::string> out;
@@ -340,12 +351,7 @@ class TransferFaultTest : public FaultInjectionTest {
 };
 
 TEST_P(TransferFaultTest, EveryFailingCallLeavesTheTargetAsItWas) {
-  auto source = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
-  auto target = create_engine("sqlite:///" + (dir_ / "target.db").string(),
-                              {.pool_size = 2, .max_overflow = 0});
-  md_.create_all(source);
-  md_.create_all(target);
-  fill(source, 1, 20);
+  auto [source, target] = source_and_target();
   const auto report = copy_through_faults(url_, target, transfer::Existing::refuse);
   ASSERT_EQ(report.tables.size(), 3u);
   for (const auto& t : report.tables) {
@@ -356,12 +362,7 @@ TEST_P(TransferFaultTest, EveryFailingCallLeavesTheTargetAsItWas) {
 }
 
 TEST_P(TransferFaultTest, EveryFailingAppendKeepsOnlyThePreviousRows) {
-  auto source = create_engine(url_, {.pool_size = 2, .max_overflow = 0});
-  auto target = create_engine("sqlite:///" + (dir_ / "target.db").string(),
-                              {.pool_size = 2, .max_overflow = 0});
-  md_.create_all(source);
-  md_.create_all(target);
-  fill(source, 1, 20);
+  auto [source, target] = source_and_target();
   fill(target, 101, 5);
   const auto report = copy_through_faults(url_, target, transfer::Existing::append);
   ASSERT_EQ(report.tables.size(), 3u);
