@@ -83,7 +83,8 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       shared_folders_(db_, permissions_),
       system_views_(db_),
       public_links_(db_, users_, agents_),
-      public_chat_(db_) {
+      public_chat_(db_),
+      schedules_(db_, users_, agents_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

@@ -29,6 +29,7 @@
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
+#include "trinity/db/schedules.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -95,6 +96,7 @@ class DatabaseManager {
   SystemViewOperations& system_views() { return system_views_; }
   PublicLinkOperations& public_links() { return public_links_; }
   PublicChatOperations& public_chat() { return public_chat_; }
+  ScheduleOperations& schedules() { return schedules_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -124,6 +126,7 @@ class DatabaseManager {
   SystemViewOperations system_views_;
   PublicLinkOperations public_links_;
   PublicChatOperations public_chat_;
+  ScheduleOperations schedules_;
   std::optional<AdoptionReport> adoption_;
 };
 
