@@ -16,9 +16,17 @@ namespace {
 
 using namespace execution_status;
 
-/// `now` minus `hours` hours.
+/// `now` minus `hours` hours (std::invalid_argument for a window that is negative or too long).
 Timestamp hours_before(Timestamp now, std::int64_t hours) {
+  checked_window(hours, kMaxWindowHours, "hours");
   return Timestamp(now.time_point() - std::chrono::hours(hours));
+}
+
+/// Per agent (in name order), the executions started after `since`: add the aggregates.
+Select per_agent(const ScheduleExecutions& t, Timestamp since) {
+  Select q = select(t.agent_name);
+  q.select_from(t).where(t.started_at > since).group_by({t.agent_name}).order_by({t.agent_name});
+  return q;
 }
 
 /// The aggregates ExecutionStats is read from, over the rows of the statement where `in` holds
@@ -61,8 +69,8 @@ ExecutionStats stats_of(const Row& r, const std::string& suffix) {
                    .skipped_count = n("skipped_count"),
                    .waiting_count = n("waiting_count")};
   if (s.task_count > 0)
-    s.success_rate = 100.0 * static_cast<double>(s.success_count) /
-                     static_cast<double>(s.task_count);
+    s.success_rate =
+        100.0 * static_cast<double>(s.success_count) / static_cast<double>(s.task_count);
   s.total_cost = r.get<std::optional<double>>("cost_sum" + suffix).value_or(0.0);
   if (const std::int64_t finished = n("duration_count"); finished > 0)
     s.avg_duration_ms = r.get<std::int64_t>("duration_sum" + suffix) / finished;
@@ -72,9 +80,8 @@ ExecutionStats stats_of(const Row& r, const std::string& suffix) {
 
 }  // namespace
 
-ExecutionStats ScheduleExecutionOperations::get_agent_execution_stats(
-    const std::string& agent_name, std::int64_t hours) {
-  checked_window(hours, kMaxWindowHours, "hours");
+ExecutionStats ScheduleExecutionOperations::get_agent_execution_stats(const std::string& agent_name,
+                                                                      std::int64_t hours) {
   const auto& t = db_.schema().schedule_executions;
   const Timestamp since = hours_before(Timestamp::now(), hours);
   Select q = select(aggregates(t, std::nullopt, ""));
@@ -84,15 +91,9 @@ ExecutionStats ScheduleExecutionOperations::get_agent_execution_stats(
 
 std::vector<AgentExecutionStats> ScheduleExecutionOperations::get_all_agents_execution_stats(
     std::int64_t hours) {
-  checked_window(hours, kMaxWindowHours, "hours");
   const auto& t = db_.schema().schedule_executions;
-  const Timestamp since = hours_before(Timestamp::now(), hours);
-  Select q = select(t.agent_name);
-  q.add_columns(aggregates(t, std::nullopt, ""))
-      .select_from(t)
-      .where(t.started_at > since)
-      .group_by({t.agent_name})
-      .order_by({t.agent_name});
+  Select q = per_agent(t, hours_before(Timestamp::now(), hours));
+  q.add_columns(aggregates(t, std::nullopt, ""));
   return db_.read([&](Connection& c) {
     std::vector<AgentExecutionStats> out;
     for (const Row& r : c.execute(q)) out.push_back({r.get(t.agent_name), stats_of(r, "")});
@@ -104,13 +105,9 @@ std::vector<AgentExecutionStatsDual>
 ScheduleExecutionOperations::get_all_agents_execution_stats_dual() {
   const auto& t = db_.schema().schedule_executions;
   const Timestamp now = Timestamp::now();
-  Select q = select(t.agent_name);
+  Select q = per_agent(t, hours_before(now, 7 * 24));
   q.add_columns(aggregates(t, t.started_at > hours_before(now, 24), "_day"))
-      .add_columns(aggregates(t, std::nullopt, "_week"))
-      .select_from(t)
-      .where(t.started_at > hours_before(now, 7 * 24))
-      .group_by({t.agent_name})
-      .order_by({t.agent_name});
+      .add_columns(aggregates(t, std::nullopt, "_week"));
   return db_.read([&](Connection& c) {
     std::vector<AgentExecutionStatsDual> out;
     for (const Row& r : c.execute(q))

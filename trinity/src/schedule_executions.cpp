@@ -71,9 +71,8 @@ bool fail_if_running(Db& db, const std::string& id, const std::string& error) {
 
 /// Runs a sweep in a transaction of its own; returns the rows it changed.
 std::int64_t sweep(Db& db, const Dml& statement) {
-  return db.run([&](Connection& c) {
-    return std::max<std::int64_t>(0, c.execute(statement).rowcount());
-  });
+  return db.run(
+      [&](Connection& c) { return std::max<std::int64_t>(0, c.execute(statement).rowcount()); });
 }
 
 /// Checks a new execution's input (std::invalid_argument): the agent name trimmed and
@@ -166,12 +165,10 @@ std::optional<ScheduleExecution> ScheduleExecutionOperations::create_schedule_ex
 
 bool ScheduleExecutionOperations::mark_execution_dispatched(const std::string& execution_id) {
   const auto& t = db_.schema().schedule_executions;
-  const Expr no_session = t.claude_session_id.is_null() || t.claude_session_id == "";
   return db_.run([&](Connection& c) {
-    return c
-               .execute(update(t)
-                            .set({{t.claude_session_id, "dispatched"}})
-                            .where(t.id == execution_id && t.status == kRunning && no_session))
+    return c.execute(update(t)
+                         .set({{t.claude_session_id, "dispatched"}})
+                         .where(t.id == execution_id && t.status == kRunning && without_session(t)))
                .rowcount() > 0;
   });
 }
@@ -199,21 +196,24 @@ std::vector<ScheduleExecution> ScheduleExecutionOperations::get_schedule_executi
     const std::string& schedule_id, std::int64_t limit) {
   if (checked_limit(limit) == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().schedule_execution);
-  return db_.all(m, m.select().where(t.schedule_id == schedule_id).order_by(newest_first(t)).limit(limit));
+  return db_.all(
+      m, m.select().where(t.schedule_id == schedule_id).order_by(newest_first(t)).limit(limit));
 }
 
 std::vector<ScheduleExecution> ScheduleExecutionOperations::get_agent_executions(
     const std::string& agent_name, std::int64_t limit) {
   if (checked_limit(limit) == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().schedule_execution);
-  return db_.all(m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));
+  return db_.all(
+      m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));
 }
 
 std::vector<ExecutionSummary> ScheduleExecutionOperations::get_agent_executions_summary(
     const std::string& agent_name, std::int64_t limit) {
   if (checked_limit(limit) == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().execution_summary);
-  return db_.all(m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));
+  return db_.all(
+      m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));
 }
 
 std::optional<ScheduleExecution> ScheduleExecutionOperations::get_execution(
@@ -236,8 +236,7 @@ std::int64_t ScheduleExecutionOperations::mark_stale_executions_failed(
 std::int64_t ScheduleExecutionOperations::mark_no_session_executions_failed(
     std::int64_t timeout_seconds) {
   checked_window(timeout_seconds, kMaxWindowHours * 3600, "timeout_seconds");
-  return sweep(db_,
-               no_session_executions_sweep(db_.schema().schedule_executions, timeout_seconds));
+  return sweep(db_, no_session_executions_sweep(db_.schema().schedule_executions, timeout_seconds));
 }
 
 bool ScheduleExecutionOperations::fail_stale_slot_execution(const std::string& execution_id,
@@ -276,38 +275,6 @@ ScheduleExecutionOperations::get_running_executions_with_agent_info() {
 bool ScheduleExecutionOperations::mark_execution_failed_by_watchdog(
     const std::string& execution_id, const std::string& error_message) {
   return fail_if_running(db_, execution_id, error_message);
-}
-
-// ---- the sweeps (execution_sweeps.hpp) --------------------------------------------------------
-
-Dml stale_executions_sweep(const ScheduleExecutions& t, std::int64_t timeout_minutes) {
-  const std::string why = "Marked as failed by cleanup: exceeded " +
-                          std::to_string(timeout_minutes) + "-minute timeout";
-  Dml d = update(t);
-  d.set({{t.status, kFailed}, {t.completed_at, now()}, {t.error, why}})
-      .where(t.status == kRunning && t.started_at < now() - minutes(timeout_minutes));
-  return d;
-}
-
-Dml no_session_executions_sweep(const ScheduleExecutions& t, std::int64_t timeout_seconds) {
-  const std::string why = "Silent launch failure: no Claude session created within " +
-                          std::to_string(timeout_seconds) + " seconds";
-  const Expr no_session = t.claude_session_id.is_null() || t.claude_session_id == "";
-  Dml d = update(t);
-  d.set({{t.status, kFailed}, {t.completed_at, now()}, {t.error, why}})
-      .where(t.status == kRunning && no_session &&
-             t.started_at < now() - sqlcore::seconds(timeout_seconds));
-  return d;
-}
-
-Dml orphaned_skipped_executions_sweep(const ScheduleExecutions& t) {
-  Dml d = update(t);
-  d.set({{t.status, kFailed},
-         {t.completed_at, t.started_at},
-         {t.duration_ms, 0},
-         {t.error, "Finalized by cleanup: skipped execution"}})
-      .where(t.status == kSkipped && t.completed_at.is_null());
-  return d;
 }
 
 }  // namespace trinity::db

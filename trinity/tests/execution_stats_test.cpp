@@ -35,8 +35,7 @@ struct Spec {
 };
 
 bool terminal(const std::string& status) {
-  return status == "success" || status == "failed" || status == "cancelled" ||
-         status == "skipped";
+  return status == "success" || status == "failed" || status == "cancelled" || status == "skipped";
 }
 
 /// The statistics of `agent`'s rows started after `since`, counted in C++.
@@ -51,8 +50,7 @@ ExecutionStats counted(const std::vector<Spec>& rows, const std::string& agent, 
     s.running_count += r.status == "running";
     s.cancelled_count += r.status == "cancelled";
     s.skipped_count += r.status == "skipped";
-    s.waiting_count +=
-        r.status == "pending" || r.status == "queued" || r.status == "pending_retry";
+    s.waiting_count += r.status == "pending" || r.status == "queued" || r.status == "pending_retry";
     s.total_cost += r.cost.value_or(0.0);
     if (terminal(r.status) && r.duration_ms) {
       duration_sum += *r.duration_ms;
@@ -61,8 +59,8 @@ ExecutionStats counted(const std::vector<Spec>& rows, const std::string& agent, 
     if (!s.last_execution_at || r.started > *s.last_execution_at) s.last_execution_at = r.started;
   }
   if (s.task_count > 0)
-    s.success_rate = 100.0 * static_cast<double>(s.success_count) /
-                     static_cast<double>(s.task_count);
+    s.success_rate =
+        100.0 * static_cast<double>(s.success_count) / static_cast<double>(s.task_count);
   if (durations > 0) s.avg_duration_ms = duration_sum / durations;
   return s;
 }
@@ -98,14 +96,10 @@ class ExecutionStatsTest : public trinity_test::TrinityTest {
     auto tx = c.begin();
     int n = 0;
     for (const Spec& r : rows) {
-      std::vector<Assignment> v = {{t.id, "e" + std::to_string(n++)},
-                                   {t.schedule_id, "s1"},
-                                   {t.agent_name, r.agent},
-                                   {t.status, r.status},
-                                   {t.started_at, r.started},
-                                   {t.message, "m"},
-                                   {t.triggered_by, "schedule"},
-                                   {t.cost, r.cost},
+      std::vector<Assignment> v = {{t.id, "e" + std::to_string(n++)}, {t.schedule_id, "s1"},
+                                   {t.agent_name, r.agent},           {t.status, r.status},
+                                   {t.started_at, r.started},         {t.message, "m"},
+                                   {t.triggered_by, "schedule"},      {t.cost, r.cost},
                                    {t.duration_ms, r.duration_ms}};
       if (terminal(r.status)) v.emplace_back(t.completed_at, r.started);
       c.execute(insert(t).values(std::move(v)));
@@ -119,16 +113,16 @@ class ExecutionStatsTest : public trinity_test::TrinityTest {
   /// cut-offs and five minutes either side of the latest midnight. No row lies within a
   /// minute of a cut-off, so the few seconds between writing and reading move nothing across.
   static std::vector<Spec> rows(Timestamp now) {
-    const std::vector<std::string> statuses = {"success", "failed",  "running",   "cancelled",
-                                               "skipped", "pending", "queued",    "pending_retry",
-                                               "legacy-unknown", "success", "success"};
+    const std::vector<std::string> statuses = {
+        "success", "failed",        "running",        "cancelled", "skipped", "pending",
+        "queued",  "pending_retry", "legacy-unknown", "success",   "success"};
     const auto at = [&](std::chrono::microseconds age) {
       return Timestamp(now.time_point() - age);
     };
     const Timestamp midnight = Timestamp::from_micros((now.micros() - 10 * 60'000'000LL) / kDay *
                                                       kDay);  // at least 10 min ago
-    std::vector<Timestamp> alpha_times = {at(1min),       at(3h),          at(24h - 2min),
-                                          at(24h + 2min), at(3 * 24h),     at(7 * 24h - 2min),
+    std::vector<Timestamp> alpha_times = {at(1min),           at(3h),      at(24h - 2min),
+                                          at(24h + 2min),     at(3 * 24h), at(7 * 24h - 2min),
                                           at(7 * 24h + 2min), at(30 * 24h)};
     for (auto d : {-5min, 5min}) {
       const Timestamp t(midnight.time_point() + d);
@@ -141,7 +135,7 @@ class ExecutionStatsTest : public trinity_test::TrinityTest {
     const auto add = [&](const std::string& agent, const std::vector<Timestamp>& times) {
       for (std::size_t i = 0; i < statuses.size() * 3; ++i) {
         const std::string& st = statuses[i % statuses.size()];
-        out.push_back({agent, st, times[i % times.size()] ,
+        out.push_back({agent, st, times[i % times.size()],
                        i % 3 == 0 ? std::nullopt : std::optional<double>(0.25 * double(i)),
                        terminal(st) && i % 4 != 0
                            ? std::optional<std::int64_t>(1000 + 37 * std::int64_t(i))
@@ -192,13 +186,13 @@ TEST_P(ExecutionStatsTest, EveryAgentMatchesACountInCpp) {
     std::vector<std::string> names;
     for (const auto& a : all) {
       names.push_back(a.agent_name);
-      EXPECT_EQ(fields(a.stats), fields(counted(specs, a.agent_name,
-                                                 before(now, std::chrono::hours(hours)))))
+      EXPECT_EQ(fields(a.stats),
+                fields(counted(specs, a.agent_name, before(now, std::chrono::hours(hours)))))
           << a.agent_name << " " << hours << " h";
     }
-    const std::vector<std::string> want =
-        hours == 24 ? std::vector<std::string>{"alpha", "beta"}
-                    : std::vector<std::string>{"alpha", "beta", "delta"};
+    const std::vector<std::string> want = hours == 24
+                                              ? std::vector<std::string>{"alpha", "beta"}
+                                              : std::vector<std::string>{"alpha", "beta", "delta"};
     EXPECT_EQ(names, want);
   }
   EXPECT_TRUE(ops().get_all_agents_execution_stats(0).empty());

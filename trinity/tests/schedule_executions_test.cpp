@@ -277,18 +277,18 @@ TEST_P(ExecutionsTest, EightThreadsOverTwoHundredExecutionsClaimEachOnce) {
 
 TEST_P(ExecutionsTest, StatusMovesOnlyAlongTheAllowedTransitions) {
   const std::vector<std::string> states = {
-      status::kPending, status::kQueued,    status::kRunning,   status::kPendingRetry,
-      status::kSuccess, status::kFailed,    status::kCancelled, status::kSkipped};
+      status::kPending, status::kQueued, status::kRunning,   status::kPendingRetry,
+      status::kSuccess, status::kFailed, status::kCancelled, status::kSkipped};
   // The table of schedule_executions.hpp, spelled out again: "from>to".
   const std::set<std::string> allowed = {
-      "pending_retry>pending", "pending>queued",         "running>queued",
-      "pending_retry>queued",  "pending>running",        "queued>running",
-      "pending_retry>running", "running>running",        "pending>pending_retry",
-      "queued>pending_retry",  "running>pending_retry",  "running>success",
-      "pending>failed",        "queued>failed",          "running>failed",
-      "pending_retry>failed",  "pending>cancelled",      "queued>cancelled",
+      "pending_retry>pending", "pending>queued",          "running>queued",
+      "pending_retry>queued",  "pending>running",         "queued>running",
+      "pending_retry>running", "running>running",         "pending>pending_retry",
+      "queued>pending_retry",  "running>pending_retry",   "running>success",
+      "pending>failed",        "queued>failed",           "running>failed",
+      "pending_retry>failed",  "pending>cancelled",       "queued>cancelled",
       "running>cancelled",     "pending_retry>cancelled", "pending>skipped",
-      "queued>skipped",        "running>skipped",        "pending_retry>skipped"};
+      "queued>skipped",        "running>skipped",         "pending_retry>skipped"};
   const std::set<std::string> terminal = {"success", "failed", "cancelled", "skipped"};
   const auto& t = s().schedule_executions;
   for (const std::string& from : states)
@@ -311,8 +311,8 @@ TEST_P(ExecutionsTest, StatusMovesOnlyAlongTheAllowedTransitions) {
 TEST_P(ExecutionsTest, FinishingWritesTheGivenFieldsAndTheDuration) {
   const std::string id = task().id;
   set(id, {{s().schedule_executions.started_at, ago(1500ms)}});
-  ASSERT_TRUE(ops().update_execution_status(id, {.status = status::kRunning,
-                                                 .claude_session_id = "sess-1"}));
+  ASSERT_TRUE(ops().update_execution_status(
+      id, {.status = status::kRunning, .claude_session_id = "sess-1"}));
   auto running = get(id);
   EXPECT_EQ(running.claude_session_id, "sess-1");
   EXPECT_FALSE(running.completed_at);
@@ -384,13 +384,21 @@ TEST_P(ExecutionsTest, HistoryListsAreNewestFirstAndLimited) {
 
 // The summary's type has no large column, so no summary read can fetch one.
 template <class S>
-concept HasResponse = requires(S s) { s.response; };
+concept HasResponse = requires(S s) {
+  s.response;
+};
 template <class S>
-concept HasError = requires(S s) { s.error; };
+concept HasError = requires(S s) {
+  s.error;
+};
 template <class S>
-concept HasToolCalls = requires(S s) { s.tool_calls; };
+concept HasToolCalls = requires(S s) {
+  s.tool_calls;
+};
 template <class S>
-concept HasExecutionLog = requires(S s) { s.execution_log; };
+concept HasExecutionLog = requires(S s) {
+  s.execution_log;
+};
 static_assert(HasResponse<ScheduleExecution> && HasError<ScheduleExecution> &&
               HasToolCalls<ScheduleExecution> && HasExecutionLog<ScheduleExecution>);
 using trinity::db::ExecutionSummary;
@@ -426,8 +434,8 @@ TEST_P(ExecutionsTest, SummaryListsTheSameExecutionsWithoutLargeColumns) {
 // ---- running executions ------------------------------------------------------------------------
 
 TEST_P(ExecutionsTest, RunningListsGiveTimeoutsAndOwners) {
-  const auto& [t, sch, a] = std::tie(s().schedule_executions, s().agent_schedules,
-                                     s().agent_ownership);
+  const auto& [t, sch, a] =
+      std::tie(s().schedule_executions, s().agent_schedules, s().agent_ownership);
   exec(update(sch).set({{sch.timeout_seconds, 120}}).where(sch.id == "s1"));
   exec(update(a).set({{a.execution_timeout_seconds, 600}}).where(a.agent_name == "beta"));
   auto scheduled = ops().create_schedule_execution("s1", {.agent_name = "alpha", .message = "x"});
@@ -504,8 +512,7 @@ TEST_P(ExecutionsTest, SlotAndWatchdogFailOnlyARunningExecution) {
 
 TEST_P(ExecutionsTest, StaleSweepFailsRunningExecutionsPastTheTimeout) {
   const auto& t = s().schedule_executions;
-  const std::string stale = task().id, fresh = task().id, finished = task().id,
-                    queued = task().id;
+  const std::string stale = task().id, fresh = task().id, finished = task().id, queued = task().id;
   set(stale, {{t.started_at, ago(31min)}});
   set(fresh, {{t.started_at, ago(29min)}});
   set(finished, {{t.started_at, ago(2h)}});
@@ -529,8 +536,8 @@ TEST_P(ExecutionsTest, StaleSweepFailsRunningExecutionsPastTheTimeout) {
 
 TEST_P(ExecutionsTest, NoSessionSweepFailsSilentLaunchFailures) {
   const auto& t = s().schedule_executions;
-  const std::string none = task().id, empty = task().id, dispatched = task().id,
-                    young = task().id, session = task().id;
+  const std::string none = task().id, empty = task().id, dispatched = task().id, young = task().id,
+                    session = task().id;
   for (const std::string& id : {none, empty, dispatched, session})
     set(id, {{t.started_at, ago(2min)}});
   set(empty, {{t.claude_session_id, ""}});
@@ -621,17 +628,16 @@ TEST_P(ExecutionsTest, SweepsUseAnIndexOnPostgreSQL) {
   const std::vector<std::pair<std::string, Dml>> sweeps = {
       {"mark_stale_executions_failed", trinity::db::stale_executions_sweep(t, 30)},
       {"mark_no_session_executions_failed", trinity::db::no_session_executions_sweep(t, 60)},
-      {"finalize_orphaned_skipped_executions",
-       trinity::db::orphaned_skipped_executions_sweep(t)}};
+      {"finalize_orphaned_skipped_executions", trinity::db::orphaned_skipped_executions_sweep(t)}};
   for (const auto& [name, stmt] : sweeps) {
     const CompiledStatement& compiled = stmt.compiled(c.dialect());
     std::vector<Value> values;
     for (const BindSlot& slot : compiled.slots) {
       ASSERT_NE(slot.source, BindSlot::Source::param) << name;
-      values.push_back(slot.source == BindSlot::Source::now
-                           ? Value(Timestamp::from_micros(Timestamp::now().micros() +
-                                                          slot.offset_us))
-                           : stmt.fixed_value(slot));
+      values.push_back(
+          slot.source == BindSlot::Source::now
+              ? Value(Timestamp::from_micros(Timestamp::now().micros() + slot.offset_us))
+              : stmt.fixed_value(slot));
     }
     std::vector<const Value*> bound;
     for (const Value& v : values) bound.push_back(&v);
