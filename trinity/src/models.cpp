@@ -333,6 +333,96 @@ Mapping<PublicChatMessage> public_chat_message_mapping(const PublicChatMessages&
       .field(&PublicChatMessage::sender_label, t.sender_label);
 }
 
+Mapping<ScheduleExecution> schedule_execution_mapping(const ScheduleExecutions& t) {
+  using E = ScheduleExecution;
+  return Mapping<E>("ScheduleExecution", t)
+      .field(&E::id, t.id)
+      .field(&E::schedule_id, t.schedule_id)
+      .field(&E::agent_name, t.agent_name)
+      .field(&E::status, t.status)
+      .field(&E::started_at, t.started_at)
+      .field(&E::completed_at, t.completed_at)
+      .field(&E::duration_ms, t.duration_ms)
+      .field(&E::message, t.message)
+      .field(&E::response, t.response)
+      .field(&E::error, t.error)
+      .field(&E::triggered_by, t.triggered_by)
+      .field(&E::context_used, t.context_used)
+      .field(&E::context_max, t.context_max)
+      .field(&E::cost, t.cost)
+      .field(&E::tool_calls, t.tool_calls)
+      .field(&E::execution_log, t.execution_log)
+      .field(&E::model_used, t.model_used)
+      .field(&E::subscription_id, t.subscription_id)
+      .field(&E::attempt_number, t.attempt_number, std::int64_t{1})
+      .field(&E::retry_of_execution_id, t.retry_of_execution_id)
+      .field(&E::retry_scheduled_at, t.retry_scheduled_at)
+      .field(&E::retry_count, t.retry_count, std::int64_t{0})
+      .field(&E::business_status, t.business_status)
+      .field(&E::validated_at, t.validated_at)
+      .field(&E::validation_execution_id, t.validation_execution_id)
+      .field(&E::validates_execution_id, t.validates_execution_id)
+      .field(&E::source_user_id, t.source_user_id)
+      .field(&E::source_user_email, t.source_user_email)
+      .field(&E::source_agent_name, t.source_agent_name)
+      .field(&E::source_mcp_key_id, t.source_mcp_key_id)
+      .field(&E::source_mcp_key_name, t.source_mcp_key_name)
+      .field(&E::claude_session_id, t.claude_session_id)
+      .field(&E::queued_at, t.queued_at)
+      .field(&E::fan_out_id, t.fan_out_id);
+}
+
+// No response, error, tool_calls or execution_log: the summary never selects them.
+Mapping<ExecutionSummary> execution_summary_mapping(const ScheduleExecutions& t) {
+  using E = ExecutionSummary;
+  return Mapping<E>("ExecutionSummary", t)
+      .field(&E::id, t.id)
+      .field(&E::schedule_id, t.schedule_id)
+      .field(&E::agent_name, t.agent_name)
+      .field(&E::status, t.status)
+      .field(&E::started_at, t.started_at)
+      .field(&E::completed_at, t.completed_at)
+      .field(&E::duration_ms, t.duration_ms)
+      .field(&E::message, t.message)
+      .field(&E::triggered_by, t.triggered_by)
+      .field(&E::context_used, t.context_used)
+      .field(&E::context_max, t.context_max)
+      .field(&E::cost, t.cost)
+      .field(&E::source_user_id, t.source_user_id)
+      .field(&E::source_user_email, t.source_user_email)
+      .field(&E::source_agent_name, t.source_agent_name)
+      .field(&E::source_mcp_key_id, t.source_mcp_key_id)
+      .field(&E::source_mcp_key_name, t.source_mcp_key_name)
+      .field(&E::claude_session_id, t.claude_session_id)
+      .field(&E::model_used, t.model_used)
+      .field(&E::fan_out_id, t.fan_out_id)
+      .field(&E::business_status, t.business_status)
+      .field(&E::validation_execution_id, t.validation_execution_id);
+}
+
+Mapping<RunningExecution> running_execution_mapping(const ScheduleExecutions& t) {
+  return Mapping<RunningExecution>("RunningExecution", t)
+      .field(&RunningExecution::id, t.id)
+      .field(&RunningExecution::agent_name, t.agent_name)
+      .field(&RunningExecution::started_at, t.started_at)
+      .field(&RunningExecution::schedule_id, t.schedule_id);
+}
+
+// owner_id and owner_username: from agent_ownership and users, outer-joined by the select() of
+// get_running_executions_with_agent_info, which also reads timeout_seconds.
+Mapping<RunningExecutionInfo> running_execution_info_mapping(const ScheduleExecutions& t,
+                                                             const AgentOwnership& a,
+                                                             const Users& u) {
+  using E = RunningExecutionInfo;
+  return Mapping<E>("RunningExecutionInfo", t)
+      .field(&E::id, t.id)
+      .field(&E::schedule_id, t.schedule_id)
+      .field(&E::agent_name, t.agent_name)
+      .field(&E::started_at, t.started_at)
+      .joined(&E::owner_id, a.owner_id)
+      .joined(&E::owner_username, u.username);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -360,6 +450,11 @@ Models::Models(const Schema& s)
       link_usage(link_usage_mapping(s.public_link_usage)),
       user_memory(user_memory_mapping(s.public_user_memory)),
       public_chat_session(public_chat_session_mapping(s.public_chat_sessions)),
-      public_chat_message(public_chat_message_mapping(s.public_chat_messages)) {}
+      public_chat_message(public_chat_message_mapping(s.public_chat_messages)),
+      schedule_execution(schedule_execution_mapping(s.schedule_executions)),
+      execution_summary(execution_summary_mapping(s.schedule_executions)),
+      running_execution(running_execution_mapping(s.schedule_executions)),
+      running_execution_info(
+          running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)) {}
 
 }  // namespace trinity::db

@@ -13,6 +13,7 @@
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
+#include "trinity/db/schedule_executions.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -65,6 +66,11 @@ struct Models {
   Mapping<UserMemory> user_memory;
   Mapping<PublicChatSession> public_chat_session;
   Mapping<PublicChatMessage> public_chat_message;
+  // schedule executions
+  Mapping<ScheduleExecution> schedule_execution;
+  Mapping<ExecutionSummary> execution_summary;
+  Mapping<RunningExecution> running_execution;
+  Mapping<RunningExecutionInfo> running_execution_info;
 };
 
 }  // namespace trinity::db
