@@ -10,6 +10,7 @@
 #include "agent_rules.hpp"
 #include "execution_limits.hpp"
 #include "execution_sweeps.hpp"
+#include "manual_schedule.hpp"
 #include "text.hpp"
 
 namespace trinity::db {
@@ -107,8 +108,14 @@ ScheduleExecution insert_execution(Db& db, Connection& c, ExecutionCreate&& e,
   return x;
 }
 
-/// The marker schedule of manual tasks (see the header), written once: soft-deleted, disabled,
-/// of no agent, owned by `owner`.
+/// ORDER BY for execution lists: newest first.
+std::vector<Expr> newest_first(const ScheduleExecutions& t) {
+  return {t.started_at.desc(), t.id.desc()};
+}
+
+}  // namespace
+
+// Soft-deleted, disabled, of no agent: no schedule operation lists or runs it.
 void write_manual_schedule(Connection& c, const AgentSchedules& s, std::int64_t owner) {
   const Timestamp now = Timestamp::now();
   c.execute(insert(s)
@@ -125,13 +132,6 @@ void write_manual_schedule(Connection& c, const AgentSchedules& s, std::int64_t 
                 .on_conflict({s.id})
                 .do_nothing());
 }
-
-/// ORDER BY for execution lists: newest first.
-std::vector<Expr> newest_first(const ScheduleExecutions& t) {
-  return {t.started_at.desc(), t.id.desc()};
-}
-
-}  // namespace
 
 std::optional<ScheduleExecution> ScheduleExecutionOperations::create_task_execution(
     ExecutionCreate execution) {
