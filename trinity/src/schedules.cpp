@@ -149,6 +149,20 @@ bool touch(Db& db, const std::string& id, std::vector<Assignment> set) {
   });
 }
 
+// Soft-deletes the schedules `where` selects that are not deleted yet (deleted_at = now); how
+// many.
+std::int64_t soft_delete(Db& db, const Expr& where) {
+  const auto& sch = db.schema().agent_schedules;
+  return db.run([&](Connection& c) {
+    const auto at = Timestamp::now();
+    const auto n = c.execute(update(sch)
+                                 .set({{sch.deleted_at, at}, {sch.updated_at, at}})
+                                 .where(where && sch.deleted_at.is_null()))
+                       .rowcount();
+    return n > 0 ? n : std::int64_t{0};
+  });
+}
+
 }  // namespace
 
 std::optional<Schedule> ScheduleOperations::create_schedule(const std::string& agent_name,
@@ -212,14 +226,7 @@ std::optional<Schedule> ScheduleOperations::update_schedule(const std::string& s
 bool ScheduleOperations::delete_schedule(const std::string& schedule_id,
                                          const std::string& username) {
   const auto& sch = db_.schema().agent_schedules;
-  return db_.run([&](Connection& c) {
-    const auto at = Timestamp::now();
-    return c.execute(update(sch)
-                         .set({{sch.deleted_at, at}, {sch.updated_at, at}})
-                         .where(sch.id == schedule_id && sch.deleted_at.is_null() &&
-                                may_change(db_.schema(), username)))
-               .rowcount() > 0;
-  });
+  return soft_delete(db_, sch.id == schedule_id && may_change(db_.schema(), username)) > 0;
 }
 
 bool ScheduleOperations::set_schedule_enabled(const std::string& schedule_id, bool enabled) {
@@ -237,15 +244,7 @@ bool ScheduleOperations::update_schedule_run_times(
 }
 
 std::int64_t ScheduleOperations::delete_agent_schedules(const std::string& agent_name) {
-  const auto& sch = db_.schema().agent_schedules;
-  return db_.run([&](Connection& c) {
-    const auto at = Timestamp::now();
-    const auto n = c.execute(update(sch)
-                                 .set({{sch.deleted_at, at}, {sch.updated_at, at}})
-                                 .where(sch.agent_name == agent_name && sch.deleted_at.is_null()))
-                       .rowcount();
-    return n > 0 ? n : std::int64_t{0};
-  });
+  return soft_delete(db_, db_.schema().agent_schedules.agent_name == agent_name);
 }
 
 std::map<std::string, ScheduleCounts> ScheduleOperations::get_all_agents_schedule_counts() {
