@@ -421,6 +421,77 @@ Mapping<RunningExecutionInfo> running_execution_info_mapping(const ScheduleExecu
       .field(&E::started_at, t.started_at)
       .joined(&E::owner_id, a.owner_id)
       .joined(&E::owner_username, u.username);
+// allowed_tools is mapped through its JSON document (StoredSchedule); the encrypted webhook
+// secret and deleted_at are not read.
+Mapping<StoredSchedule> schedule_mapping(const AgentSchedules& t) {
+  using S = StoredSchedule;
+  return Mapping<S>("Schedule", t)
+      .field(&S::id, t.id)
+      .field(&S::agent_name, t.agent_name)
+      .field(&S::name, t.name)
+      .field(&S::cron_expression, t.cron_expression)
+      .field(&S::message, t.message)
+      .field(&S::enabled, t.enabled, true)
+      .field(&S::timezone, t.timezone, std::string("UTC"))
+      .field(&S::description, t.description)
+      .field(&S::owner_id, t.owner_id)
+      .field(&S::created_at, t.created_at)
+      .field(&S::updated_at, t.updated_at)
+      .field(&S::last_run_at, t.last_run_at)
+      .field(&S::next_run_at, t.next_run_at)
+      .field(&S::timeout_seconds, t.timeout_seconds)
+      .field("allowed_tools", &S::allowed_tools_json, t.allowed_tools)
+      .field(&S::model, t.model)
+      .field(&S::max_retries, t.max_retries, std::int64_t{0})
+      .field(&S::retry_delay_seconds, t.retry_delay_seconds, std::int64_t{60})
+      .field(&S::validation_enabled, t.validation_enabled, false)
+      .field(&S::validation_prompt, t.validation_prompt)
+      .field(&S::validation_timeout_seconds, t.validation_timeout_seconds, std::int64_t{120})
+      .field(&S::webhook_token, t.webhook_token)
+      .field(&S::webhook_enabled, t.webhook_enabled, false)
+      .field(&S::webhook_auth_enabled, t.webhook_auth_enabled, false)
+      .field(&S::deliver_to_workspace_email, t.deliver_to_workspace_email);
+}
+
+// allowed_tools is not mapped: the operation writes it converted to JSON.
+Mapping<ScheduleUpdate> schedule_update_mapping(const AgentSchedules& t) {
+  using U = ScheduleUpdate;
+  return Mapping<U>("ScheduleUpdate", t)
+      .field(&U::name, t.name)
+      .field(&U::cron_expression, t.cron_expression)
+      .field(&U::message, t.message)
+      .field(&U::enabled, t.enabled)
+      .field(&U::timezone, t.timezone)
+      .field(&U::description, t.description)
+      .field(&U::timeout_seconds, t.timeout_seconds)
+      .field(&U::model, t.model)
+      .field(&U::max_retries, t.max_retries)
+      .field(&U::retry_delay_seconds, t.retry_delay_seconds)
+      .field(&U::validation_enabled, t.validation_enabled)
+      .field(&U::validation_prompt, t.validation_prompt)
+      .field(&U::validation_timeout_seconds, t.validation_timeout_seconds)
+      .field(&U::deliver_to_workspace_email, t.deliver_to_workspace_email);
+}
+
+// sync_paths is mapped through its JSON document (StoredGitConfig); the encrypted access token
+// is not read.
+Mapping<StoredGitConfig> git_config_mapping(const AgentGitConfig& t) {
+  using G = StoredGitConfig;
+  return Mapping<G>("GitConfig", t)
+      .field(&G::id, t.id)
+      .field(&G::agent_name, t.agent_name)
+      .field(&G::github_repo, t.github_repo)
+      .field(&G::working_branch, t.working_branch)
+      .field(&G::instance_id, t.instance_id)
+      .field(&G::source_branch, t.source_branch, std::string("main"))
+      .field(&G::source_mode, t.source_mode, false)
+      .field(&G::created_at, t.created_at)
+      .field(&G::last_sync_at, t.last_sync_at)
+      .field(&G::last_commit_sha, t.last_commit_sha)
+      .field(&G::sync_enabled, t.sync_enabled, true)
+      .field("sync_paths", &G::sync_paths_json, t.sync_paths)
+      .field(&G::auto_sync_enabled, t.auto_sync_enabled, false)
+      .field(&G::freeze_schedules_if_sync_failing, t.freeze_schedules_if_sync_failing, false);
 }
 
 }  // namespace
@@ -455,6 +526,9 @@ Models::Models(const Schema& s)
       execution_summary(execution_summary_mapping(s.schedule_executions)),
       running_execution(running_execution_mapping(s.schedule_executions)),
       running_execution_info(
-          running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)) {}
+          running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)),
+      schedule(schedule_mapping(s.agent_schedules)),
+      schedule_update(schedule_update_mapping(s.agent_schedules)),
+      git_config(git_config_mapping(s.agent_git_config)) {}
 
 }  // namespace trinity::db

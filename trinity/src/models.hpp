@@ -14,6 +14,7 @@
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
 #include "trinity/db/schedule_executions.hpp"
+#include "trinity/db/schedules.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -29,6 +30,17 @@ using sqlcore::Mapping;
 /// as strings; system_views.cpp converts through sqlcore::Json).
 struct StoredSystemView : SystemView {
   sqlcore::Json filter_tags_json;
+};
+
+/// A schedule as stored: its allowed tools as the column's JSON document (Schedule holds them as
+/// strings; schedules.cpp converts through sqlcore::Json).
+struct StoredSchedule : Schedule {
+  std::optional<sqlcore::Json> allowed_tools_json;
+};
+
+/// A git configuration as stored: its sync paths as the column's JSON document.
+struct StoredGitConfig : GitConfig {
+  std::optional<sqlcore::Json> sync_paths_json;
 };
 
 struct Models {
@@ -71,6 +83,10 @@ struct Models {
   Mapping<ExecutionSummary> execution_summary;
   Mapping<RunningExecution> running_execution;
   Mapping<RunningExecutionInfo> running_execution_info;
+  // schedules and git configuration
+  Mapping<StoredSchedule> schedule;
+  Mapping<ScheduleUpdate> schedule_update;
+  Mapping<StoredGitConfig> git_config;
 };
 
 }  // namespace trinity::db

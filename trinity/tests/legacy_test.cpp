@@ -102,6 +102,7 @@ TEST_P(LegacyAdoptionTest, IsDetectedStampedAndUpgradedWithEveryRowKept) {
   ASSERT_TRUE(manual);
   EXPECT_EQ(manual->schedule_id, trinity::db::kManualScheduleId);
   EXPECT_FALSE(Inspector(c).has_table("_legacy_quarantine_schedule_executions"));
+  EXPECT_TRUE(dbm.schedules().list_all_schedules().empty());
   // A username where a user id belongs became the id; timestamps are canonical text.
   EXPECT_EQ(c.execute(text("SELECT added_by FROM email_whitelist")).scalar<std::int64_t>(), 1);
   EXPECT_EQ(
