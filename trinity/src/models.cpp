@@ -421,6 +421,8 @@ Mapping<RunningExecutionInfo> running_execution_info_mapping(const ScheduleExecu
       .field(&E::started_at, t.started_at)
       .joined(&E::owner_id, a.owner_id)
       .joined(&E::owner_username, u.username);
+}
+
 // allowed_tools is mapped through its JSON document (StoredSchedule); the encrypted webhook
 // secret and deleted_at are not read.
 Mapping<StoredSchedule> schedule_mapping(const AgentSchedules& t) {
