@@ -1,18 +1,16 @@
 // DashboardHistoryOperations: agent_dashboard_values and agent_dashboard_cache (see
-// dashboard_history.hpp, which describes the configuration a snapshot is read from).
+// dashboard_history.hpp, which describes the configuration a snapshot is read from;
+// dashboard_config.cpp reads it).
 #include "trinity/db/dashboard_history.hpp"
 
 #include "operation.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <cmath>
-#include <iterator>
 #include <numeric>
-#include <set>
 #include <span>
 
+#include "dashboard_config.hpp"
 #include "text.hpp"
 #include "time_window.hpp"
 
@@ -22,96 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// A tracked widget's value as stored.
-struct Captured {
-  std::string key;
-  std::optional<std::string> label{};
-  std::string type;
-  std::optional<double> numeric{};
-  std::optional<std::string> text{};
-};
-
 std::string agent_arg(const std::string& agent_name) {
   return checked_name(agent_name, "agent name");
-}
-
-/// `text` as a number once its ',', '%' and '$' and surrounding blanks are gone, when finite.
-std::optional<double> number_in(std::string_view text) {
-  std::string digits;
-  std::copy_if(text.begin(), text.end(), std::back_inserter(digits),
-               [](char ch) { return ch != ',' && ch != '%' && ch != '$'; });
-  digits = trimmed(digits);
-  double out = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-      !std::isfinite(out))
-    return std::nullopt;
-  return out;
-}
-
-/// Fills `c`'s value from the widget's "value"; false when it has none to store.
-bool read_value(const Json& value, Captured& c) {
-  if (value.is_number()) {
-    const double v = value.get<double>();
-    if (std::isfinite(v)) c.numeric = v;
-  } else if (value.is_string() && !trimmed(value.get<std::string>()).empty()) {
-    c.text = value.get<std::string>();
-    c.numeric = number_in(*c.text);
-  }
-  return c.numeric || c.text;
-}
-
-/// The widget's own key ("id", else "key"), or `position`.
-std::string widget_key(const Json& widget, const std::string& position) {
-  for (const char* name : {"id", "key"}) {
-    auto it = widget.find(name);
-    if (it != widget.end() && it->is_string() && !trimmed(it->get<std::string>()).empty())
-      return trimmed(it->get<std::string>());
-  }
-  return position;
-}
-
-/// The tracked widget `widget` at `position`, or nullopt when it is not tracked.
-std::optional<Captured> tracked(const Json& widget, const std::string& position) {
-  static const std::set<std::string> kTracked = {"metric", "progress", "status"};
-  if (!widget.is_object()) return std::nullopt;
-  auto type = widget.find("type");
-  auto value = widget.find("value");
-  if (type == widget.end() || !type->is_string() || !kTracked.contains(type->get<std::string>()) ||
-      value == widget.end())
-    return std::nullopt;
-  Captured c{.key = widget_key(widget, position), .type = type->get<std::string>()};
-  if (auto label = widget.find("label"); label != widget.end() && label->is_string())
-    c.label = label->get<std::string>();
-  if (!read_value(*value, c)) return std::nullopt;
-  return c;
-}
-
-/// The sections of `config`: its "sections" array, else the configuration itself as one.
-std::vector<const Json*> sections_of(const Json& config) {
-  std::vector<const Json*> out;
-  if (!config.is_object()) return out;
-  auto sections = config.find("sections");
-  if (sections == config.end() || !sections->is_array()) return {&config};
-  for (const Json& s : *sections) out.push_back(&s);
-  return out;
-}
-
-/// The tracked widgets of `config`, the first of each key.
-std::vector<Captured> tracked_widgets(const Json& config) {
-  std::vector<Captured> out;
-  std::set<std::string> keys;
-  const std::vector<const Json*> sections = sections_of(config);
-  for (std::size_t s = 0; s < sections.size(); ++s) {
-    if (!sections[s]->is_object()) continue;
-    auto widgets = sections[s]->find("widgets");
-    if (widgets == sections[s]->end() || !widgets->is_array()) continue;
-    for (std::size_t w = 0; w < widgets->size(); ++w) {
-      auto c = tracked((*widgets)[w], "s" + std::to_string(s) + "_w" + std::to_string(w));
-      if (c && keys.insert(c->key).second) out.push_back(std::move(*c));
-    }
-  }
-  return out;
 }
 
 /// Rows per INSERT of a snapshot: far below the bound-parameter limits (SQLite 32766,
@@ -121,9 +31,9 @@ constexpr std::size_t kRowsPerInsert = 500;
 /// The INSERT of `widgets` as values of one snapshot captured at `now`; a value stored already is
 /// left alone.
 Dml snapshot_insert(const AgentDashboardValues& t, const std::string& agent, Timestamp mtime,
-                    Timestamp now, std::span<const Captured> widgets) {
+                    Timestamp now, std::span<const TrackedWidget> widgets) {
   Dml stmt = insert(t);
-  for (const Captured& w : widgets) {
+  for (const TrackedWidget& w : widgets) {
     const std::string id =
         sha256_hex(agent + "\n" + mtime.to_string() + "\n" + w.key).substr(0, 32);
     stmt.values({{t.id, id},
@@ -152,12 +62,12 @@ std::int64_t DashboardHistoryOperations::capture_dashboard_snapshot(const std::s
                                                                     Timestamp dashboard_mtime) {
   const auto& t = db_.schema().agent_dashboard_values;
   const std::string agent = agent_arg(agent_name);
-  const std::vector<Captured> widgets = tracked_widgets(config);
+  const std::vector<TrackedWidget> widgets = tracked_widgets(config);
   if (widgets.empty()) return 0;
   return db_.run([&](Connection& c) -> std::int64_t {
     const Expr same = t.agent_name == agent && t.dashboard_mtime == dashboard_mtime;
     if (c.execute(select(t.id).where(same).limit(1)).first()) return 0;
-    const std::span<const Captured> all(widgets);
+    const std::span<const TrackedWidget> all(widgets);
     const Timestamp now = Timestamp::now();
     std::int64_t stored = 0;
     for (std::size_t i = 0; i < all.size(); i += kRowsPerInsert) {

@@ -29,10 +29,11 @@ std::string agent_arg(const std::string& agent_name) {
 Expr latest_check(const AgentHealthChecks& t, const std::string& check_type) {
   const auto later = alias(t, "later");
   return t.check_type == check_type &&
-         not_exists(select(later[t.id]).where(
-             later[t.agent_name] == t.agent_name && later[t.check_type] == check_type &&
-             (later[t.checked_at] > t.checked_at ||
-              (later[t.checked_at] == t.checked_at && later[t.id] > t.id))));
+         not_exists(select(later[t.id])
+                        .where(later[t.agent_name] == t.agent_name &&
+                               later[t.check_type] == check_type &&
+                               (later[t.checked_at] > t.checked_at ||
+                                (later[t.checked_at] == t.checked_at && later[t.id] > t.id))));
 }
 
 /// `agent_names` checked, as values for IN; nullopt when every agent is meant.
@@ -72,9 +73,9 @@ std::string MonitoringOperations::create_health_check(
                                     {t.error_message, error_message},
                                     {t.checked_at, now},
                                     {t.created_at, now}};
-  for (auto group : {m.docker_metrics.values(docker_metrics),
-                     m.network_metrics.values(network_metrics),
-                     m.business_metrics.values(business_metrics)})
+  for (auto group :
+       {m.docker_metrics.values(docker_metrics), m.network_metrics.values(network_metrics),
+        m.business_metrics.values(business_metrics)})
     values.insert(values.end(), group.begin(), group.end());
   db_.run([&](Connection& c) { c.execute(insert(t).values(std::move(values))); });
   return id;
@@ -99,8 +100,8 @@ std::vector<HealthCheck> MonitoringOperations::get_agent_health_history(
                      t.checked_at >= window_start(hours, 1h, "hours");
   check_limit(limit);
   if (limit == 0) return {};
-  return db_.all(
-      m, m.select().where(where).order_by({t.checked_at.desc(), t.id.desc()}).limit(limit));
+  return db_.all(m,
+                 m.select().where(where).order_by({t.checked_at.desc(), t.id.desc()}).limit(limit));
 }
 
 std::map<std::string, HealthCheck> MonitoringOperations::get_all_latest_health_checks(
@@ -136,8 +137,8 @@ HealthSummary MonitoringOperations::get_health_summary(
   return s;
 }
 
-std::optional<double> MonitoringOperations::calculate_uptime_percent(
-    const std::string& agent_name, std::int64_t hours) {
+std::optional<double> MonitoringOperations::calculate_uptime_percent(const std::string& agent_name,
+                                                                     std::int64_t hours) {
   const auto& t = db_.schema().agent_health_checks;
   const Expr where = t.agent_name == agent_arg(agent_name) &&
                      t.check_type == health_check_type::kAggregate &&
@@ -172,8 +173,8 @@ std::int64_t MonitoringOperations::cleanup_old_records(std::int64_t days) {
 std::optional<Timestamp> MonitoringOperations::get_cooldown(const std::string& agent_name,
                                                             const std::string& condition) {
   const auto& t = db_.schema().monitoring_alert_cooldowns;
-  const Expr where = t.agent_name == agent_arg(agent_name) &&
-                     t.condition == checked_name(condition, "condition");
+  const Expr where =
+      t.agent_name == agent_arg(agent_name) && t.condition == checked_name(condition, "condition");
   return db_.read([&](Connection& c) {
     return c.execute(select(t.last_alert_at).where(where)).scalar<std::optional<Timestamp>>();
   });
@@ -195,8 +196,8 @@ void MonitoringOperations::set_cooldown(const std::string& agent_name,
 bool MonitoringOperations::clear_cooldown(const std::string& agent_name,
                                           const std::string& condition) {
   const auto& t = db_.schema().monitoring_alert_cooldowns;
-  const Expr where = t.agent_name == agent_arg(agent_name) &&
-                     t.condition == checked_name(condition, "condition");
+  const Expr where =
+      t.agent_name == agent_arg(agent_name) && t.condition == checked_name(condition, "condition");
   return db_.run([&](Connection& c) { return c.execute(delete_from(t).where(where)).rowcount(); }) >
          0;
 }
@@ -208,9 +209,8 @@ bool MonitoringOperations::is_in_cooldown(const std::string& agent_name,
   const Expr where = t.agent_name == agent_arg(agent_name) &&
                      t.condition == checked_name(condition, "condition") &&
                      t.last_alert_at > window_start(cooldown_seconds, 1s, "cooldown_seconds");
-  return db_.read([&](Connection& c) {
-    return c.execute(select(t.id).where(where)).first().has_value();
-  });
+  return db_.read(
+      [&](Connection& c) { return c.execute(select(t.id).where(where)).first().has_value(); });
 }
 
 std::int64_t MonitoringOperations::cleanup_cooldowns(const std::optional<std::string>& agent_name) {

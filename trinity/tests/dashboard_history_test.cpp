@@ -56,9 +56,9 @@ class DashboardHistoryTest : public trinity_test::TrinityTest {
   std::map<std::string, Stored> stored(const std::string& agent) {
     const auto& t = s().agent_dashboard_values;
     std::map<std::string, Stored> out;
-    for (const Row& r : exec(select({t.widget_key, t.widget_label, t.widget_type,
-                                     t.value_numeric, t.value_text})
-                                 .where(t.agent_name == agent)))
+    for (const Row& r :
+         exec(select({t.widget_key, t.widget_label, t.widget_type, t.value_numeric, t.value_text})
+                  .where(t.agent_name == agent)))
       out[r.get(t.widget_key)] = {r.get(t.widget_label), r.get(t.widget_type),
                                   r.get(t.value_numeric), r.get(t.value_text)};
     return out;
@@ -67,14 +67,15 @@ class DashboardHistoryTest : public trinity_test::TrinityTest {
   void seed(const std::string& agent, const std::string& key,
             const std::vector<std::pair<Timestamp, double>>& points) {
     const auto& t = s().agent_dashboard_values;
-    std::vector<std::vector<Value>> rows;
+    std::vector<std::vector<Value>> values;
     for (const auto& [at, v] : points)
-      rows.push_back({agent + key + std::to_string(at.micros()), agent, key, "metric", v, at, at});
+      values.push_back(
+          {agent + key + std::to_string(at.micros()), agent, key, "metric", v, at, at});
     auto c = dbm().engine().connect();
     c.bulk_insert(t,
                   {t.id, t.agent_name, t.widget_key, t.widget_type, t.value_numeric,
                    t.dashboard_mtime, t.captured_at},
-                  rows);
+                  values);
   }
   static Timestamp ago(std::chrono::microseconds d) {
     return Timestamp(Timestamp::now().time_point() - d);
@@ -203,8 +204,8 @@ TEST_P(DashboardHistoryTest, ConcurrentCapturesOfOneMtimeStoreItOnce) {
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&] {
       try {
-        stored_total += dbm().dashboard_history().capture_dashboard_snapshot("coder", config,
-                                                                             mtime_);
+        stored_total +=
+            dbm().dashboard_history().capture_dashboard_snapshot("coder", config, mtime_);
       } catch (const std::exception& e) {
         ADD_FAILURE() << e.what();
       }
@@ -217,14 +218,18 @@ TEST_P(DashboardHistoryTest, ConcurrentCapturesOfOneMtimeStoreItOnce) {
 TEST_P(DashboardHistoryTest, WidgetHistoryKeepsItsWindowOldestFirst) {
   const Timestamp m = past_midnight();
   seed("coder", "prs",
-       {{ago(3h + 1min), 1}, {ago(3h - 1min), 2}, {plus(m, -1min), 3}, {plus(m, 1min), 4},
-        {ago(1min), 5}, {ago(30h), 6}});
+       {{ago(3h + 1min), 1},
+        {ago(3h - 1min), 2},
+        {plus(m, -1min), 3},
+        {plus(m, 1min), 4},
+        {ago(1min), 5},
+        {ago(30h), 6}});
   seed("coder", "other", {{ago(1min), 100}});
   seed("tester", "prs", {{ago(1min), 200}});
   // 48 hours: all six, oldest first, across the midnight.
-  std::vector<std::pair<Timestamp, double>> expected = {
-      {ago(3h + 1min), 1}, {ago(3h - 1min), 2}, {plus(m, -1min), 3},
-      {plus(m, 1min), 4},  {ago(1min), 5},      {ago(30h), 6}};
+  std::vector<std::pair<Timestamp, double>> expected = {{ago(3h + 1min), 1}, {ago(3h - 1min), 2},
+                                                        {plus(m, -1min), 3}, {plus(m, 1min), 4},
+                                                        {ago(1min), 5},      {ago(30h), 6}};
   std::sort(expected.begin(), expected.end());
   std::vector<double> in_order;
   for (const auto& e : expected) in_order.push_back(e.second);
@@ -405,8 +410,7 @@ TEST_P(DashboardHistoryTest, DeletingAnAgentsHistoryTakesItsValuesAndCache) {
 TEST_P(DashboardHistoryTest, BadInputIsRefusedAndWritesNothing) {
   seed("coder", "a", {{ago(40 * 24h), 1}});
   ops().cache_valid_dashboard("coder", {{"title", "x"}});
-  const Json config =
-      Json::parse(R"({"widgets": [{"id": "n", "type": "metric", "value": 1}]})");
+  const Json config = Json::parse(R"({"widgets": [{"id": "n", "type": "metric", "value": 1}]})");
   const auto refused = [](auto fn) { EXPECT_THROW(fn(), std::invalid_argument); };
   refused([&] { ops().capture_dashboard_snapshot("", config, mtime_); });
   refused([&] { ops().capture_dashboard_snapshot(" ", Json(), mtime_); });
@@ -429,8 +433,7 @@ TEST_P(DashboardHistoryTest, BadInputIsRefusedAndWritesNothing) {
 TEST_P(DashboardHistoryTest, CallsRollBackWithTheFacadeTransaction) {
   seed("coder", "a", {{ago(40 * 24h), 1}});
   ops().cache_valid_dashboard("coder", {{"title", "x"}});
-  const Json config =
-      Json::parse(R"({"widgets": [{"id": "n", "type": "metric", "value": 1}]})");
+  const Json config = Json::parse(R"({"widgets": [{"id": "n", "type": "metric", "value": 1}]})");
   EXPECT_THROW(dbm().transaction([&] {
     EXPECT_EQ(ops().capture_dashboard_snapshot("coder", config, mtime_), 1);
     EXPECT_EQ(ops().get_last_captured_mtime("coder"), mtime_);  // sees its own work
@@ -453,8 +456,8 @@ TEST_P(DashboardHistoryTest, TheSweepCanUseAnIndexOnPostgresql) {
   if (c.dialect().name() != "postgresql") GTEST_SKIP() << "EXPLAIN's output is PostgreSQL's";
   const auto& t = s().agent_dashboard_values;
   const Timestamp cutoff = ago(30 * 24h);
-  const std::string plan = trinity_test::postgres_plan(
-      c, delete_from(t).where(t.captured_at < cutoff), {Value(cutoff)});
+  const std::string plan =
+      trinity_test::postgres_plan(c, delete_from(t).where(t.captured_at < cutoff), {Value(cutoff)});
   EXPECT_NE(plan.find("idx_dashboard_values_"), std::string::npos) << plan;
 }
 

@@ -58,17 +58,16 @@ class MonitoringTest : public trinity_test::TrinityTest {
     auto c = dbm().engine().connect();
     return c.execute(stmt).all();
   }
-  void seed(const std::vector<Seed>& rows) {
+  void seed(const std::vector<Seed>& seeds) {
     const auto& t = s().agent_health_checks;
     std::vector<std::vector<Value>> values;
-    for (const Seed& r : rows)
-      values.push_back({r.id, r.agent, r.type, r.status, r.at, r.at,
-                        r.latency ? Value(*r.latency) : Value()});
+    for (const Seed& r : seeds)
+      values.push_back(
+          {r.id, r.agent, r.type, r.status, r.at, r.at, r.latency ? Value(*r.latency) : Value()});
     auto c = dbm().engine().connect();
-    c.bulk_insert(t,
-                  {t.id, t.agent_name, t.check_type, t.status, t.checked_at, t.created_at,
-                   t.latency_ms},
-                  values);
+    c.bulk_insert(
+        t, {t.id, t.agent_name, t.check_type, t.status, t.checked_at, t.created_at, t.latency_ms},
+        values);
   }
   void set_alert_time(const std::string& agent, const std::string& condition, Timestamp at) {
     const auto& t = s().monitoring_alert_cooldowns;
@@ -117,11 +116,11 @@ class MonitoringTest : public trinity_test::TrinityTest {
         {"f1", "fay", check_type::kAggregate, status::kHealthy, ago(47h)},
     };
   }
-  /// The latest aggregate check of each agent among `rows` (of `agents` when given), by id.
+  /// The latest aggregate check of each agent among `seeds` (of `agents` when given), by id.
   static std::map<std::string, std::string> latest_in_cpp(
-      const std::vector<Seed>& rows, const std::optional<std::set<std::string>>& agents) {
+      const std::vector<Seed>& seeds, const std::optional<std::set<std::string>>& agents) {
     std::map<std::string, const Seed*> best;
-    for (const Seed& r : rows) {
+    for (const Seed& r : seeds) {
       if (r.type != check_type::kAggregate || (agents && !agents->contains(r.agent))) continue;
       const Seed*& b = best[r.agent];
       if (!b || r.at > b->at || (r.at == b->at && r.id > b->id)) b = &r;
@@ -130,13 +129,12 @@ class MonitoringTest : public trinity_test::TrinityTest {
     for (const auto& [agent, r] : best) out[agent] = r->id;
     return out;
   }
-  static HealthSummary summary_in_cpp(const std::vector<Seed>& rows,
+  static HealthSummary summary_in_cpp(const std::vector<Seed>& seeds,
                                       const std::map<std::string, std::string>& latest) {
     HealthSummary out;
     for (const auto& [agent, id] : latest) {
-      const auto& st = std::find_if(rows.begin(), rows.end(), [&](auto& r) {
-                         return r.id == id;
-                       })->status;
+      const auto& st =
+          std::find_if(seeds.begin(), seeds.end(), [&](auto& r) { return r.id == id; })->status;
       (st == status::kHealthy     ? out.healthy
        : st == status::kDegraded  ? out.degraded
        : st == status::kUnhealthy ? out.unhealthy
@@ -149,21 +147,21 @@ class MonitoringTest : public trinity_test::TrinityTest {
 
 TEST_P(MonitoringTest, CreateStoresEveryMeasurement) {
   const Timestamp before = Timestamp::now();
-  const std::string id = ops().create_health_check(
-      " coder ", check_type::kAggregate, status::kDegraded,
-      {.container_status = "running",
-       .cpu_percent = 12.5,
-       .memory_percent = 0.123456789,
-       .memory_mb = 512.25,
-       .restart_count = 3,
-       .oom_killed = false},
-      {.reachable = true, .latency_ms = 42.75},
-      {.runtime_available = true,
-       .claude_available = false,
-       .context_percent = 88.5,
-       .active_executions = 2,
-       .error_rate = 0.05},
-      "slow responses");
+  const std::string id =
+      ops().create_health_check(" coder ", check_type::kAggregate, status::kDegraded,
+                                {.container_status = "running",
+                                 .cpu_percent = 12.5,
+                                 .memory_percent = 0.123456789,
+                                 .memory_mb = 512.25,
+                                 .restart_count = 3,
+                                 .oom_killed = false},
+                                {.reachable = true, .latency_ms = 42.75},
+                                {.runtime_available = true,
+                                 .claude_available = false,
+                                 .context_percent = 88.5,
+                                 .active_executions = 2,
+                                 .error_rate = 0.05},
+                                "slow responses");
   EXPECT_EQ(id.size(), 32u);
   auto got = ops().get_latest_health_check("coder");
   ASSERT_TRUE(got);
@@ -256,19 +254,19 @@ TEST_P(MonitoringTest, HistoryKeepsItsWindowNewestFirst) {
 }
 
 TEST_P(MonitoringTest, LatestChecksAndSummaryMatchCountsComputedInCpp) {
-  const std::vector<Seed> rows = fleet();
-  seed(rows);
+  const std::vector<Seed> seeds = fleet();
+  seed(seeds);
   auto check = [&](const std::optional<std::vector<std::string>>& names) {
     std::optional<std::set<std::string>> agents;
     if (names) agents.emplace(names->begin(), names->end());
-    const auto expected = latest_in_cpp(rows, agents);
+    const auto expected = latest_in_cpp(seeds, agents);
     std::map<std::string, std::string> got;
     for (const auto& [agent, h] : ops().get_all_latest_health_checks(names)) {
       EXPECT_EQ(agent, h.agent_name);
       got[agent] = h.id;
     }
     EXPECT_EQ(got, expected);
-    EXPECT_EQ(ops().get_health_summary(names), summary_in_cpp(rows, expected));
+    EXPECT_EQ(ops().get_health_summary(names), summary_in_cpp(seeds, expected));
   };
   check(std::nullopt);
   check(std::vector<std::string>{"ada", "cy", "eve", "ghost"});
@@ -276,9 +274,9 @@ TEST_P(MonitoringTest, LatestChecksAndSummaryMatchCountsComputedInCpp) {
   check(std::vector<std::string>{});  // matches none
   // The numbers themselves, once: ada degraded (the tie), bob unhealthy, cy "starting"
   // (unknown), dee critical, fay healthy; eve has no aggregate check.
-  EXPECT_EQ(ops().get_health_summary(),
-            (HealthSummary{.healthy = 1, .degraded = 1, .unhealthy = 1, .critical = 1,
-                           .unknown = 1}));
+  EXPECT_EQ(
+      ops().get_health_summary(),
+      (HealthSummary{.healthy = 1, .degraded = 1, .unhealthy = 1, .critical = 1, .unknown = 1}));
   EXPECT_EQ(ops().get_health_summary().total(), 5);
   // Other types: the latest network check per agent.
   auto network = ops().get_all_latest_health_checks(std::nullopt, check_type::kNetwork);
@@ -290,29 +288,29 @@ TEST_P(MonitoringTest, LatestChecksAndSummaryMatchCountsComputedInCpp) {
 
 TEST_P(MonitoringTest, UptimeAndLatencyMatchNumbersComputedInCpp) {
   const Timestamp m = past_midnight();
-  std::vector<Seed> rows;
+  std::vector<Seed> seeds;
   const std::vector<std::pair<std::chrono::microseconds, const char*>> around = {
       {-30min, status::kHealthy}, {-5min, status::kDegraded}, {-1min, status::kCritical},
       {1min, status::kHealthy},   {5min, status::kUnhealthy}, {30min, "starting"}};
   int n = 0;
   for (const auto& [offset, st] : around) {
     const Timestamp at = plus(m, offset);
-    rows.push_back({"u" + std::to_string(++n), "ada", check_type::kAggregate, st, at});
-    rows.push_back({"n" + std::to_string(n), "ada", check_type::kNetwork, status::kHealthy, at,
-                    n % 3 == 0 ? std::nullopt : std::optional<double>(n * 7.5)});
+    seeds.push_back({"u" + std::to_string(++n), "ada", check_type::kAggregate, st, at});
+    seeds.push_back({"n" + std::to_string(n), "ada", check_type::kNetwork, status::kHealthy, at,
+                     n % 3 == 0 ? std::nullopt : std::optional<double>(n * 7.5)});
   }
-  rows.push_back({"old-u", "ada", check_type::kAggregate, status::kCritical, ago(49h)});
-  rows.push_back({"old-n", "ada", check_type::kNetwork, status::kHealthy, ago(49h), 1000.0});
-  rows.push_back({"in-u", "ada", check_type::kAggregate, status::kHealthy, ago(47h)});
-  rows.push_back({"in-n", "ada", check_type::kNetwork, status::kHealthy, ago(47h), 0.5});
-  rows.push_back({"bob-u", "bob", check_type::kAggregate, status::kCritical, ago(1min)});
-  rows.push_back({"bob-n", "bob", check_type::kNetwork, status::kHealthy, ago(1min), 99.0});
-  seed(rows);
+  seeds.push_back({"old-u", "ada", check_type::kAggregate, status::kCritical, ago(49h)});
+  seeds.push_back({"old-n", "ada", check_type::kNetwork, status::kHealthy, ago(49h), 1000.0});
+  seeds.push_back({"in-u", "ada", check_type::kAggregate, status::kHealthy, ago(47h)});
+  seeds.push_back({"in-n", "ada", check_type::kNetwork, status::kHealthy, ago(47h), 0.5});
+  seeds.push_back({"bob-u", "bob", check_type::kAggregate, status::kCritical, ago(1min)});
+  seeds.push_back({"bob-n", "bob", check_type::kNetwork, status::kHealthy, ago(1min), 99.0});
+  seed(seeds);
   for (std::int64_t hours : {1, 12, 48, 100}) {
     const Timestamp cutoff = ago(std::chrono::hours(hours));
     std::int64_t checks = 0, up = 0, measured = 0;
     double latency = 0;
-    for (const Seed& r : rows) {
+    for (const Seed& r : seeds) {
       if (r.agent != "ada" || r.at < cutoff) continue;
       if (r.type == check_type::kAggregate) {
         ++checks;
@@ -371,15 +369,15 @@ TEST_P(MonitoringTest, RetentionKeepsExactlyTheRowsInsideTheWindow) {
 TEST_P(MonitoringTest, TwoConcurrentSweepersDeleteEachRowOnce) {
   constexpr int kOld = 3000, kRecent = 40;
   reopen_for(2);
-  std::vector<Seed> rows;
+  std::vector<Seed> seeds;
   for (int i = 0; i < kOld; ++i)
-    rows.push_back({"old" + std::to_string(i), "agent" + std::to_string(i % 7),
-                    check_type::kAggregate, status::kHealthy,
-                    ago(8 * 24h + std::chrono::minutes(i))});
+    seeds.push_back({"old" + std::to_string(i), "agent" + std::to_string(i % 7),
+                     check_type::kAggregate, status::kHealthy,
+                     ago(8 * 24h + std::chrono::minutes(i))});
   for (int i = 0; i < kRecent; ++i)
-    rows.push_back({"new" + std::to_string(i), "agent" + std::to_string(i % 7),
-                    check_type::kAggregate, status::kHealthy, ago(std::chrono::minutes(i + 1))});
-  seed(rows);
+    seeds.push_back({"new" + std::to_string(i), "agent" + std::to_string(i % 7),
+                     check_type::kAggregate, status::kHealthy, ago(std::chrono::minutes(i + 1))});
+  seed(seeds);
   std::atomic<std::int64_t> deleted{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 2; ++i)
@@ -482,8 +480,7 @@ TEST_P(MonitoringTest, BadInputIsRefusedAndWritesNothing) {
   refused([&] { ops().is_in_cooldown("ada", "cpu_high", -1); });
   refused([&] { ops().cleanup_cooldowns(std::string()); });  // not "every agent"
   // A measurement that cannot be stored alike everywhere.
-  EXPECT_THROW(ops().create_health_check("ada", "docker", "healthy",
-                                         {.cpu_percent = std::nan("")}),
+  EXPECT_THROW(ops().create_health_check("ada", "docker", "healthy", {.cpu_percent = std::nan("")}),
                DataError);
   EXPECT_THROW(ops().create_health_check("ada", "network", "healthy", {},
                                          {.latency_ms = std::numeric_limits<double>::infinity()}),
@@ -518,8 +515,8 @@ TEST_P(MonitoringTest, SweepsUseAnIndexOnPostgresql) {
   const auto& t = s().agent_health_checks;
   const auto& cd = s().monitoring_alert_cooldowns;
   const Timestamp cutoff = ago(7 * 24h);
-  const std::string health = trinity_test::postgres_plan(
-      c, delete_from(t).where(t.checked_at < cutoff), {Value(cutoff)});
+  const std::string health =
+      trinity_test::postgres_plan(c, delete_from(t).where(t.checked_at < cutoff), {Value(cutoff)});
   EXPECT_NE(health.find("idx_health_checked_at"), std::string::npos) << health;
   const std::string cooldowns =
       trinity_test::postgres_plan(c, delete_from(cd).where(cd.agent_name == "ada"), {"ada"});

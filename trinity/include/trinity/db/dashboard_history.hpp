@@ -24,7 +24,7 @@
 //   value_text, and also in value_numeric when, without its ',', '%' and '$' and surrounding
 //   blanks, it is a finite number ("1,234", "95%", "$3.50"). Any other value (missing, null,
 //   boolean, object, array, blank string, a non-finite number) skips the widget.
-// - "label": stored when it is a string (NULL otherwise).
+// - "label": stored when it is a string that is not blank (NULL otherwise).
 //
 // Other rules: agent names and widget keys are trimmed and must not be empty; negative windows
 // and limits are refused (std::invalid_argument, before any statement).

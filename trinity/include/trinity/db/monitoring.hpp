@@ -112,14 +112,12 @@ class MonitoringOperations {
                                   const std::optional<std::string>& error_message = std::nullopt);
   /// The agent's latest check of `check_type`, or nullopt.
   std::optional<HealthCheck> get_latest_health_check(
-      const std::string& agent_name,
-      const std::string& check_type = health_check_type::kAggregate);
+      const std::string& agent_name, const std::string& check_type = health_check_type::kAggregate);
   /// The agent's checks of `check_type` taken in the last `hours` hours (checked_at >= the
   /// cut-off), newest first, at most `limit`.
   std::vector<HealthCheck> get_agent_health_history(
-      const std::string& agent_name,
-      const std::string& check_type = health_check_type::kAggregate, std::int64_t hours = 24,
-      std::int64_t limit = 100);
+      const std::string& agent_name, const std::string& check_type = health_check_type::kAggregate,
+      std::int64_t hours = 24, std::int64_t limit = 100);
   /// The latest check of `check_type` of every agent that has one, by agent name; only the
   /// agents in `agent_names` when given (an empty list matches none). One statement.
   std::map<std::string, HealthCheck> get_all_latest_health_checks(
