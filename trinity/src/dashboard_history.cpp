@@ -82,8 +82,9 @@ std::vector<WidgetValue> DashboardHistoryOperations::get_widget_history(
     const std::string& agent_name, const std::string& widget_key, std::int64_t hours,
     std::int64_t limit) {
   const auto& [t, m] = std::tie(db_.schema().agent_dashboard_values, db_.models().widget_value);
-  const Expr where = t.agent_name == agent_arg(agent_name) &&
-                     t.widget_key == checked_name(widget_key, "widget key") &&
+  const std::string key = trimmed(widget_key);  // as capture_dashboard_snapshot stores keys
+  if (key.empty()) throw std::invalid_argument("trinity-db: widget key is empty");
+  const Expr where = t.agent_name == agent_arg(agent_name) && t.widget_key == key &&
                      t.captured_at > window_start(hours, 1h, "hours");
   check_limit(limit);
   if (limit == 0) return {};

@@ -73,7 +73,7 @@ std::string MonitoringOperations::create_health_check(
                                     {t.error_message, error_message},
                                     {t.checked_at, now},
                                     {t.created_at, now}};
-  for (auto group :
+  for (const auto& group :
        {m.docker_metrics.values(docker_metrics), m.network_metrics.values(network_metrics),
         m.business_metrics.values(business_metrics)})
     values.insert(values.end(), group.begin(), group.end());
