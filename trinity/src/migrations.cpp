@@ -17,6 +17,10 @@ const sqlcore::migrate::History& history() {
       {"0002_double_precision", "money and measurements in double precision (were Float)",
        revisions::upgrade_0002_double_precision, revisions::downgrade_0002_double_precision,
        "0001_initial"},
+      {"0003_dashboard_retention_index",
+       "an index on agent_dashboard_values.captured_at for the retention DELETE",
+       revisions::upgrade_0003_dashboard_retention_index,
+       revisions::downgrade_0003_dashboard_retention_index, "0002_double_precision"},
   });
   return h;
 }

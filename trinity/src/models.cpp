@@ -496,6 +496,65 @@ Mapping<StoredGitConfig> git_config_mapping(const AgentGitConfig& t) {
       .field(&G::freeze_schedules_if_sync_failing, t.freeze_schedules_if_sync_failing, false);
 }
 
+// The measurement columns of a health check, for the metrics structs and HealthCheck alike.
+template <class S>
+Mapping<S>& docker_fields(Mapping<S>& m, const AgentHealthChecks& t) {
+  return m.field(&DockerMetrics::container_status, t.container_status)
+      .field(&DockerMetrics::cpu_percent, t.cpu_percent)
+      .field(&DockerMetrics::memory_percent, t.memory_percent)
+      .field(&DockerMetrics::memory_mb, t.memory_mb)
+      .field(&DockerMetrics::restart_count, t.restart_count)
+      .field(&DockerMetrics::oom_killed, t.oom_killed);
+}
+template <class S>
+Mapping<S>& network_fields(Mapping<S>& m, const AgentHealthChecks& t) {
+  return m.field(&NetworkMetrics::reachable, t.reachable)
+      .field(&NetworkMetrics::latency_ms, t.latency_ms);
+}
+template <class S>
+Mapping<S>& business_fields(Mapping<S>& m, const AgentHealthChecks& t) {
+  return m.field(&BusinessMetrics::runtime_available, t.runtime_available)
+      .field(&BusinessMetrics::claude_available, t.claude_available)
+      .field(&BusinessMetrics::context_percent, t.context_percent)
+      .field(&BusinessMetrics::active_executions, t.active_executions)
+      .field(&BusinessMetrics::error_rate, t.error_rate);
+}
+
+/// A metrics struct's own mapping: the columns `fields` adds.
+template <class S>
+Mapping<S> metrics_mapping(std::string model, const AgentHealthChecks& t,
+                           Mapping<S>& (*fields)(Mapping<S>&, const AgentHealthChecks&)) {
+  Mapping<S> m(std::move(model), t);
+  return fields(m, t);
+}
+
+Mapping<HealthCheck> health_check_mapping(const AgentHealthChecks& t) {
+  Mapping<HealthCheck> m("HealthCheck", t);
+  m.field(&HealthCheck::id, t.id)
+      .field(&HealthCheck::agent_name, t.agent_name)
+      .field(&HealthCheck::check_type, t.check_type)
+      .field(&HealthCheck::status, t.status);
+  business_fields(network_fields(docker_fields(m, t), t), t);
+  return m.field(&HealthCheck::error_message, t.error_message)
+      .field(&HealthCheck::checked_at, t.checked_at)
+      .field(&HealthCheck::created_at, t.created_at);
+}
+
+Mapping<WidgetValue> widget_value_mapping(const AgentDashboardValues& t) {
+  return Mapping<WidgetValue>("WidgetValue", t)
+      .field(&WidgetValue::captured_at, t.captured_at)
+      .field(&WidgetValue::value_numeric, t.value_numeric)
+      .field(&WidgetValue::value_text, t.value_text);
+}
+
+Mapping<CachedDashboard> cached_dashboard_mapping(const AgentDashboardCache& t) {
+  return Mapping<CachedDashboard>("CachedDashboard", t)
+      .field(&CachedDashboard::agent_name, t.agent_name)
+      .field(&CachedDashboard::config, t.config_json)
+      .field(&CachedDashboard::last_modified, t.last_modified)
+      .field(&CachedDashboard::updated_at, t.updated_at);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -531,6 +590,15 @@ Models::Models(const Schema& s)
           running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)),
       schedule(schedule_mapping(s.agent_schedules)),
       schedule_update(schedule_update_mapping(s.agent_schedules)),
-      git_config(git_config_mapping(s.agent_git_config)) {}
+      git_config(git_config_mapping(s.agent_git_config)),
+      health_check(health_check_mapping(s.agent_health_checks)),
+      docker_metrics(metrics_mapping<DockerMetrics>("DockerMetrics", s.agent_health_checks,
+                                                    docker_fields<DockerMetrics>)),
+      network_metrics(metrics_mapping<NetworkMetrics>("NetworkMetrics", s.agent_health_checks,
+                                                      network_fields<NetworkMetrics>)),
+      business_metrics(metrics_mapping<BusinessMetrics>("BusinessMetrics", s.agent_health_checks,
+                                                        business_fields<BusinessMetrics>)),
+      widget_value(widget_value_mapping(s.agent_dashboard_values)),
+      cached_dashboard(cached_dashboard_mapping(s.agent_dashboard_cache)) {}
 
 }  // namespace trinity::db

@@ -8,8 +8,10 @@
 #include "trinity/db/activity.hpp"
 #include "trinity/db/agents.hpp"
 #include "trinity/db/chat.hpp"
+#include "trinity/db/dashboard_history.hpp"
 #include "trinity/db/email_auth.hpp"
 #include "trinity/db/mcp_keys.hpp"
+#include "trinity/db/monitoring.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -87,6 +89,13 @@ struct Models {
   Mapping<StoredSchedule> schedule;
   Mapping<ScheduleUpdate> schedule_update;
   Mapping<StoredGitConfig> git_config;
+  // health checks and dashboard history
+  Mapping<HealthCheck> health_check;
+  Mapping<DockerMetrics> docker_metrics;
+  Mapping<NetworkMetrics> network_metrics;
+  Mapping<BusinessMetrics> business_metrics;
+  Mapping<WidgetValue> widget_value;
+  Mapping<CachedDashboard> cached_dashboard;
 };
 
 }  // namespace trinity::db

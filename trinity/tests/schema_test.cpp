@@ -144,8 +144,9 @@ TEST(TrinitySchemaDeclaration, KeysJoinColumnsOfOneType) {
   EXPECT_EQ(keys, 33u);  // every foreign key of the original schema
 }
 
-TEST(TrinitySchemaDeclaration, HistoryHeadIsDoublePrecision) {
-  EXPECT_EQ(trinity::db::history().head(), std::optional<std::string>("0002_double_precision"));
+TEST(TrinitySchemaDeclaration, HistoryHeadIsTheDashboardRetentionIndex) {
+  EXPECT_EQ(trinity::db::history().head(),
+            std::optional<std::string>("0003_dashboard_retention_index"));
 }
 
 // ---- on every backend ------------------------------------------------------------------------
@@ -203,7 +204,7 @@ TEST_P(TrinitySchemaTest, CreateAllComparesEqualToTheMetadata) {
 TEST_P(TrinitySchemaTest, MigrationHistoryHeadComparesEqualToTheMetadata) {
   migrate::Migrator migrator(engine(), trinity::db::history());
   migrator.upgrade();
-  EXPECT_EQ(migrator.current(), std::optional<std::string>("0002_double_precision"));
+  EXPECT_EQ(migrator.current(), std::optional<std::string>("0003_dashboard_retention_index"));
   const auto changes = compare();
   EXPECT_TRUE(changes.empty()) << dump(changes);
   EXPECT_EQ(live_tables(), declared_names(s()));

@@ -22,10 +22,12 @@
 #include "trinity/db/activity.hpp"
 #include "trinity/db/agents.hpp"
 #include "trinity/db/chat.hpp"
+#include "trinity/db/dashboard_history.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/email_auth.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
+#include "trinity/db/monitoring.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -97,6 +99,8 @@ class DatabaseManager {
   PublicLinkOperations& public_links() { return public_links_; }
   PublicChatOperations& public_chat() { return public_chat_; }
   ScheduleOperations& schedules() { return schedules_; }
+  MonitoringOperations& monitoring() { return monitoring_; }
+  DashboardHistoryOperations& dashboard_history() { return dashboard_history_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -127,6 +131,8 @@ class DatabaseManager {
   PublicLinkOperations public_links_;
   PublicChatOperations public_chat_;
   ScheduleOperations schedules_;
+  MonitoringOperations monitoring_;
+  DashboardHistoryOperations dashboard_history_;
   std::optional<AdoptionReport> adoption_;
 };
 

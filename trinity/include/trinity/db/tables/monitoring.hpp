@@ -67,6 +67,8 @@ struct AgentDashboardValues : sqlcore::Table {
     // captured_at DESC in both: see decision 7.
     index("idx_dashboard_values_agent_time", {agent_name, captured_at});
     index("idx_dashboard_values_widget", {agent_name, widget_key, captured_at});
+    // The retention DELETE's cut-off (revision 0003_dashboard_retention_index).
+    index("idx_dashboard_values_captured_at", {captured_at});
   }
 };
 
