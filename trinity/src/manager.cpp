@@ -84,7 +84,10 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       system_views_(db_),
       public_links_(db_, users_, agents_),
       public_chat_(db_),
-      schedules_(db_, users_, agents_) {
+      schedules_(db_, users_, agents_),
+      operator_queue_(db_),
+      event_subscriptions_(db_),
+      notifications_(db_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

@@ -9,7 +9,10 @@
 #include "trinity/db/agents.hpp"
 #include "trinity/db/chat.hpp"
 #include "trinity/db/email_auth.hpp"
+#include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/mcp_keys.hpp"
+#include "trinity/db/notifications.hpp"
+#include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -65,6 +68,15 @@ struct Models {
   Mapping<UserMemory> user_memory;
   Mapping<PublicChatSession> public_chat_session;
   Mapping<PublicChatMessage> public_chat_message;
+  // operator queue, notifications, event subscriptions and events
+  Mapping<OperatorQueueItem> operator_queue_item;
+  Mapping<OperatorQueueItemCreate> operator_queue_item_create;
+  Mapping<Notification> notification;
+  Mapping<NotificationCreate> notification_create;
+  Mapping<EventSubscription> event_subscription;
+  Mapping<EventSubscriptionCreate> event_subscription_create;
+  Mapping<EventSubscriptionUpdate> event_subscription_update;
+  Mapping<AgentEvent> agent_event;
 };
 
 }  // namespace trinity::db

@@ -24,8 +24,11 @@
 #include "trinity/db/chat.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/email_auth.hpp"
+#include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
+#include "trinity/db/notifications.hpp"
+#include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -97,6 +100,9 @@ class DatabaseManager {
   PublicLinkOperations& public_links() { return public_links_; }
   PublicChatOperations& public_chat() { return public_chat_; }
   ScheduleOperations& schedules() { return schedules_; }
+  OperatorQueueOperations& operator_queue() { return operator_queue_; }
+  EventSubscriptionOperations& event_subscriptions() { return event_subscriptions_; }
+  NotificationOperations& notifications() { return notifications_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -127,6 +133,9 @@ class DatabaseManager {
   PublicLinkOperations public_links_;
   PublicChatOperations public_chat_;
   ScheduleOperations schedules_;
+  OperatorQueueOperations operator_queue_;
+  EventSubscriptionOperations event_subscriptions_;
+  NotificationOperations notifications_;
   std::optional<AdoptionReport> adoption_;
 };
 
