@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -481,12 +482,14 @@ class RunSamples {
 };
 /// One thread's part of a latency benchmark: `warmup` untimed calls op(0), op(1), ..., then one
 /// call per iteration, each timed on its own with steady_clock (op(i), i counting the timed calls
-/// from 0). `op` returns nullptr when its result is as expected, else what is wrong; that, an
-/// exception or a `setup_error` ends the thread's run with SkipWithError. The counters p50_us and
-/// p99_us are those of every sample of the run (all its threads, gathered through `samples`).
-template <class Op>
-void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, Op&& op,
-                     const std::optional<std::string>& setup_error = std::nullopt) {
+/// from 0), each call preceded by prepare(i), untimed. `op` returns nullptr when its result is as
+/// expected, else what is wrong; that, an exception or a `setup_error` ends the thread's run with
+/// SkipWithError. The counters p50_us and p99_us are those of every sample of the run (all its
+/// threads, gathered through `samples`).
+template <class Prepare, class Op>
+void measure_latency_prepared(benchmark::State& state, RunSamples& samples, int warmup,
+                              Prepare&& prepare, Op&& op,
+                              const std::optional<std::string>& setup_error = std::nullopt) {
   std::vector<std::int64_t> mine;
   mine.reserve(static_cast<std::size_t>(state.max_iterations));
   bool failed = false;
@@ -496,7 +499,10 @@ void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, O
   };
   try {
     if (setup_error) throw std::runtime_error("set-up: " + *setup_error);
-    for (int i = 0; i < warmup; ++i) op(static_cast<std::size_t>(i));
+    for (int i = 0; i < warmup; ++i) {
+      prepare(static_cast<std::size_t>(i));
+      op(static_cast<std::size_t>(i));
+    }
   } catch (const std::exception& e) {
     fail(e.what());
   }
@@ -504,6 +510,7 @@ void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, O
   for (auto _ : state) {
     if (failed) continue;
     try {
+      prepare(i);
       const auto t0 = std::chrono::steady_clock::now();
       const char* wrong = op(i++);
       const auto t1 = std::chrono::steady_clock::now();
@@ -518,6 +525,14 @@ void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, O
   state.counters["p50_us"] = benchmark::Counter(p.p50, benchmark::Counter::kAvgThreads);
   state.counters["p99_us"] = benchmark::Counter(p.p99, benchmark::Counter::kAvgThreads);
   state.SetItemsProcessed(state.iterations());
+}
+
+/// measure_latency_prepared() with nothing to prepare.
+template <class Op>
+void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, Op&& op,
+                     const std::optional<std::string>& setup_error = std::nullopt) {
+  measure_latency_prepared(
+      state, samples, warmup, [](std::size_t) {}, std::forward<Op>(op), setup_error);
 }
 
 // ---- whole-run timings -------------------------------------------------------------------------

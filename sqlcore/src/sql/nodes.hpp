@@ -96,7 +96,8 @@ struct SelectData {
   std::vector<NodePtr> order_by;
   std::optional<std::int64_t> limit, offset;
   bool distinct = false;
-  bool for_update = false;
+  RowLock lock = RowLock::none;
+  LockWait lock_wait = LockWait::wait;
   std::vector<std::shared_ptr<const FromData>> ctes;
   // A compound: the parts, joined by `compound` (columns/from/where above are then unused).
   CompoundKind compound = CompoundKind::none;

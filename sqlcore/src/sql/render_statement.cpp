@@ -301,7 +301,7 @@ void Renderer::select(std::string& o, const SelectData& s, const Scope& outer, b
     order_list(o, s.order_by, scope);
   }
   hooks_.visit_limit_offset(o, s.limit, s.offset);
-  if (s.for_update) hooks_.visit_for_update(o);
+  if (s.lock != RowLock::none) hooks_.visit_row_lock(o, s.lock, s.lock_wait);
 }
 
 void Renderer::value_for(std::string& o, const Column& c, const NodePtr& v) {

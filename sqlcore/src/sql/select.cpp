@@ -176,7 +176,18 @@ Select& Select::offset(std::int64_t n) {
   return *this;
 }
 Select& Select::for_update(bool yes) {
-  mut().for_update = yes;
+  mut().lock = yes ? RowLock::update : RowLock::none;
+  mut().lock_wait = LockWait::wait;
+  return *this;
+}
+Select& Select::for_update(LockWait wait) {
+  mut().lock = RowLock::update;
+  mut().lock_wait = wait;
+  return *this;
+}
+Select& Select::for_share(LockWait wait) {
+  mut().lock = RowLock::share;
+  mut().lock_wait = wait;
   return *this;
 }
 Select& Select::with(const FromItem& cte) {

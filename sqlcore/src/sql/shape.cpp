@@ -34,7 +34,8 @@ class Walker {
     optional(s.limit);
     optional(s.offset);
     flag(s.distinct);
-    flag(s.for_update);
+    num(static_cast<int>(s.lock));
+    num(static_cast<int>(s.lock_wait));
     num(s.ctes.size());
     for (const auto& c : s.ctes) from(c.get());
     num(static_cast<int>(s.compound));

@@ -62,8 +62,10 @@ void SqlCompiler::visit_limit_offset(std::string& out, std::optional<std::int64_
   if (offset) out += " OFFSET " + std::to_string(*offset);
 }
 
-void SqlCompiler::visit_for_update(std::string& out) {
-  out += " FOR UPDATE";
+void SqlCompiler::visit_row_lock(std::string& out, RowLock lock, LockWait wait) {
+  out += lock == RowLock::share ? " FOR SHARE" : " FOR UPDATE";
+  if (wait == LockWait::nowait) out += " NOWAIT";
+  if (wait == LockWait::skip_locked) out += " SKIP LOCKED";
 }
 
 void SqlCompiler::visit_upsert(std::string& out, const UpsertClause& u) {

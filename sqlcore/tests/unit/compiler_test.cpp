@@ -72,6 +72,15 @@ TEST_F(Golden, SelectColumnsWhereOrderLimit) {
   expect_same(select_all(users), "SELECT * FROM \"users\"");
   expect(select(users.id).for_update(), "SELECT \"users\".\"id\" FROM \"users\"",
          "SELECT \"users\".\"id\" FROM \"users\" FOR UPDATE");
+  expect(select(users.id).for_update(LockWait::skip_locked).limit(5),
+         "SELECT \"users\".\"id\" FROM \"users\" LIMIT 5",
+         "SELECT \"users\".\"id\" FROM \"users\" LIMIT 5 FOR UPDATE SKIP LOCKED");
+  expect(select(users.id).for_update(LockWait::nowait), "SELECT \"users\".\"id\" FROM \"users\"",
+         "SELECT \"users\".\"id\" FROM \"users\" FOR UPDATE NOWAIT");
+  expect(select(users.id).for_share(), "SELECT \"users\".\"id\" FROM \"users\"",
+         "SELECT \"users\".\"id\" FROM \"users\" FOR SHARE");
+  expect(select(users.id).for_update(LockWait::nowait).for_update(false),
+         "SELECT \"users\".\"id\" FROM \"users\"", "SELECT \"users\".\"id\" FROM \"users\"");
   expect_same(
       select(users.id).order_by({users.email.nulls_last(), users.name.desc().nulls_first()}),
       "SELECT \"users\".\"id\" FROM \"users\" ORDER BY \"users\".\"email\" NULLS LAST, "

@@ -8,7 +8,7 @@
 //    public:
 //     using SqlCompiler::SqlCompiler;
 //    protected:
-//     void visit_for_update(std::string& out) override {}   // no row locks here
+//     void visit_row_lock(std::string&, RowLock, LockWait) override {}   // no row locks here
 //   };
 //   std::unique_ptr<SqlCompiler> MyDialect::make_compiler() const {
 //     return std::make_unique<MyCompiler>(*this);
@@ -35,6 +35,8 @@ class Column;
 class Dialect;
 class Table;
 class Value;
+enum class LockWait : std::uint8_t;  // sql/select.hpp
+enum class RowLock : std::uint8_t;
 
 namespace detail {
 struct Node;
@@ -79,8 +81,9 @@ class SqlCompiler {
   /// LIMIT / OFFSET (either may be absent).
   virtual void visit_limit_offset(std::string& out, std::optional<std::int64_t> limit,
                                   std::optional<std::int64_t> offset);
-  /// Appended to a SELECT for for_update(): " FOR UPDATE".
-  virtual void visit_for_update(std::string& out);
+  /// Appended to a SELECT for for_update() / for_share(): " FOR UPDATE" or " FOR SHARE", then
+  /// " NOWAIT" or " SKIP LOCKED".
+  virtual void visit_row_lock(std::string& out, RowLock lock, LockWait wait);
   /// An INSERT's conflict clause: " ON CONFLICT (columns) DO UPDATE SET ... [WHERE ...]" or
   /// " DO NOTHING".
   virtual void visit_upsert(std::string& out, const UpsertClause& upsert);

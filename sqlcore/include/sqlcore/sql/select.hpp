@@ -23,6 +23,17 @@
 
 namespace sqlcore {
 
+/// What a row-locking SELECT (for_update(), for_share()) does about rows another transaction
+/// holds locked.
+enum class LockWait : std::uint8_t {
+  wait,         // wait for the other transaction to end (the lock_timeout setting bounds it)
+  nowait,       // NOWAIT: fail at once with an OperationalError (SQLSTATE 55P03)
+  skip_locked,  // SKIP LOCKED: leave those rows out of the result
+};
+
+/// The lock a SELECT takes on the rows it reads.
+enum class RowLock : std::uint8_t { none, update, share };
+
 class Select;
 
 namespace detail {
@@ -81,9 +92,17 @@ class Select final : public Executable {
   Select& order_by(std::vector<Expr> keys);
   Select& limit(std::int64_t n);
   Select& offset(std::int64_t n);
-  /// FOR UPDATE (PostgreSQL). SQLite has no row locks and needs none: its write transactions are
-  /// serialised (sqlcore begins them IMMEDIATE), so this is a documented no-op there.
+  /// FOR UPDATE (PostgreSQL): locks the rows read until the transaction ends. SQLite has no row
+  /// locks and needs none: its write transactions are serialised (sqlcore begins them IMMEDIATE),
+  /// so this is a documented no-op there, whatever the LockWait.
   Select& for_update(bool yes = true);
+  /// FOR UPDATE with what to do about rows another transaction has locked: wait (the default),
+  /// NOWAIT (raise at once: OperationalError, SQLSTATE 55P03, transient) or SKIP LOCKED (leave
+  /// them out: each of several workers claims different rows).
+  Select& for_update(LockWait wait);
+  /// FOR SHARE (PostgreSQL): the rows read cannot change until the transaction ends, and other
+  /// readers may share the lock. Nothing on SQLite, as for_update().
+  Select& for_share(LockWait wait = LockWait::wait);
   /// WITH name AS (...): makes `cte` (from cte()) available to this statement.
   Select& with(const FromItem& cte);
 

@@ -128,7 +128,7 @@ class SqliteCompiler final : public SqlCompiler {
     out += "group_concat(" + expr + ", " + sep + ")";
   }
   // No row locks: write transactions are serialised (BEGIN IMMEDIATE), so none are needed.
-  void visit_for_update(std::string&) override {}
+  void visit_row_lock(std::string&, RowLock, LockWait) override {}
   // OFFSET needs a LIMIT in SQLite; -1 means none.
   void visit_limit_offset(std::string& out, std::optional<std::int64_t> limit,
                           std::optional<std::int64_t> offset) override {
