@@ -197,16 +197,20 @@ std::vector<OperatorQueueItem> OperatorQueueOperations::claim_pending_items(
   if (checked_count(limit, "the limit") == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().operator_queue, db_.models().operator_queue_item);
   const Timestamp at = Timestamp::now();
-  const Expr claimable = is_open(t, at) && t.delivery_state.is_null();
-  // The oldest claimable rows, locked; rows another worker has locked are passed over, not
-  // waited for (SKIP LOCKED; SQLite's writers are serialised and need no lock).
-  const Select next =
-      select(t.id).where(claimable).order_by({t.created_at, t.id}).limit(limit).for_update();
-  auto claimed = db_.run([&](Connection& c) {
+  // Lock the ids (skipping rows other workers hold), then claim exactly those: one UPDATE with
+  // the locking subquery may claim more than `limit` (docs/trinity.md, "Claiming queue items").
+  auto claimed = db_.run([&](Connection& c) -> std::vector<OperatorQueueItem> {
+    const auto ids = c.execute(select(t.id)
+                                   .where(is_open(t, at) && t.delivery_state.is_null())
+                                   .order_by({t.created_at, t.id})
+                                   .limit(limit)
+                                   .for_update(sqlcore::LockWait::skip_locked))
+                         .scalars<std::string>();
+    if (ids.empty()) return {};
     return m.all(c, m.update({{t.delivery_state, kDeliveryClaimed},
                               {t.delivery_detail, who},
                               {t.delivery_updated_at, at}})
-                        .where(t.id.in_(next) && claimable));
+                        .where(t.id.in_(std::vector<Value>(ids.begin(), ids.end()))));
   });
   std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);

@@ -2,7 +2,8 @@
 // re-asking a request id, bad input refused with nothing written, filters and paging, the
 // guarded status changes (respond, cancel, acknowledge) with unknown ids and a second responder,
 // expiry with a bound cut-off, the statistics against a count in C++, and concurrency: eight
-// responders to one item, two expirers, and eight workers claiming 1,000 items (each once).
+// responders to one item, eight re-asks of one request, two expirers, and eight workers
+// claiming 1,000 items (each once, none more than asked for).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -79,9 +80,9 @@ class OperatorQueueTest : public trinity_test::TrinityTest {
   }
   /// A manager whose pool and lock wait fit `threads` concurrent writers.
   void reopen_for(int threads) {
+    if (in_memory()) return;  // one connection, shared in turn; a new manager is a new database
     std::string query = "pool_size=" + std::to_string(threads + 2);
     if (single_writer_file()) query += "&busy_timeout=120000";
-    if (in_memory()) query.clear();
     manager_.reset();
     manager_ = std::make_unique<trinity::db::DatabaseManager>(
         trinity::db::ManagerOptions{.url = url(query), .migrate = true});
@@ -439,6 +440,7 @@ TEST_P(OperatorQueueTest, EightWorkersClaimAThousandItemsEachOnce) {
     for (;;) {
       const auto got = dbm().operator_queue().claim_pending_items(worker, 7);
       if (got.empty()) return;
+      EXPECT_LE(got.size(), 7u);  // never more than asked for
       std::lock_guard lock(mu);
       for (const auto& item : got) {
         EXPECT_EQ(item.delivery_detail, worker);
@@ -468,6 +470,18 @@ TEST_P(OperatorQueueTest, OfEightConcurrentRespondersOneWins) {
   ASSERT_EQ(failures, 0);
   EXPECT_EQ(wins.load(), 1);
   EXPECT_EQ(ops().get_item(id)->status, "responded");
+}
+
+TEST_P(OperatorQueueTest, ConcurrentReAsksMakeOneItem) {
+  reopen_for(8);
+  std::vector<std::string> got(8);
+  const int failures = run_threads(8, [&](int i) {
+    got[static_cast<std::size_t>(i)] = dbm().operator_queue().create_item(
+        "coder", {.type = "question", .title = "t", .question = "q", .request_id = "same"});
+  });
+  ASSERT_EQ(failures, 0);
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), 1u);
+  EXPECT_EQ(rows("operator_queue"), 1);
 }
 
 TEST_P(OperatorQueueTest, ConcurrentExpirersAddUpToTheItemsExpired) {

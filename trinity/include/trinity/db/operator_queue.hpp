@@ -192,10 +192,11 @@ class OperatorQueueOperations {
   /// For delivery workers (not among the original's methods): claims up to `limit` pending,
   /// unexpired, unclaimed items, oldest first, for `worker` -- delivery_state "claimed",
   /// delivery_detail = `worker`, delivery_updated_at = now -- and returns them as stored. Each
-  /// item is claimed by exactly one of any number of concurrent callers (PostgreSQL: FOR UPDATE
-  /// SKIP LOCKED, so workers pass over each other's rows instead of waiting; SQLite: its writers
-  /// are serialised). An empty result: nothing left to claim. An empty worker name or a negative
-  /// limit is std::invalid_argument.
+  /// item is claimed by exactly one of any number of concurrent callers, and a call claims at
+  /// most `limit` (a SELECT ... FOR UPDATE SKIP LOCKED of the ids, then an UPDATE of those rows,
+  /// in one transaction: workers pass over each other's rows instead of waiting; SQLite's
+  /// writers are serialised). Sorted oldest first. An empty result: nothing left to claim. An
+  /// empty worker name or a negative limit is std::invalid_argument.
   std::vector<OperatorQueueItem> claim_pending_items(const std::string& worker,
                                                      std::int64_t limit = 10);
 
