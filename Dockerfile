@@ -8,7 +8,7 @@ COPY . .
 RUN rm -rf build && cmake --preset release && cmake --build --preset release --target trinity-db
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 libpq5 libssl3 \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 libpq5 libssl3 tzdata \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/release/apps/trinity-db/trinity-db /usr/local/bin/trinity-db
 WORKDIR /app

@@ -21,17 +21,20 @@ bool is_registered(Connection& c, const Schema& s, const std::string& name) {
   return c.execute(select(a.id).where(is_agent(a, name))).first().has_value();
 }
 
+Expr owner_or_admin(const AgentOwnership& a, const Users& u) {
+  return u.role == "admin" || a.owner_id == u.id;
+}
+
 Expr may_access(const Schema& s, const Users& u) {
   const auto& [a, sh] = std::tie(s.agent_ownership, s.agent_sharing);
-  return u.role == "admin" || a.owner_id == u.id ||
+  return owner_or_admin(a, u) ||
          exists(select(sh.id).where(sh.agent_name == a.agent_name &&
                                     lower(sh.shared_with_email) == lower(u.email)));
 }
 
 Expr may_manage(const Schema& s, const Users& u) {
   const auto& a = s.agent_ownership;
-  return (a.is_system.is_null() || a.is_system == false) &&
-         (u.role == "admin" || a.owner_id == u.id);
+  return (a.is_system.is_null() || a.is_system == false) && owner_or_admin(a, u);
 }
 
 std::string checked_agent_name(std::string_view name, std::string_view what) {

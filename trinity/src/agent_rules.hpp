@@ -20,6 +20,9 @@ sqlcore::Expr registered(const AgentOwnership& a);
 /// Whether `name` is a registered agent (one SELECT on `c`).
 bool is_registered(sqlcore::Connection& c, const Schema& s, const std::string& name);
 
+/// The user of the statement's `u` row is an admin or owns the agent of its `a` row (the part
+/// of may_access() and may_manage() that does not depend on shares or system agents).
+sqlcore::Expr owner_or_admin(const AgentOwnership& a, const Users& u);
 /// The user of the statement's `u` row may access the agent of its agent_ownership row: an
 /// admin, the owner, or a user whose email the agent is shared with (case-insensitive).
 sqlcore::Expr may_access(const Schema& s, const Users& u);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,10 @@
 #include <sqlcore/sql/expression.hpp>
 
 #include "trinity/db/migrations.hpp"
+#include "trinity/db/schedule_executions.hpp"
 #include "trinity/db/schema.hpp"
+
+#include "manual_schedule.hpp"
 
 namespace trinity::db {
 
@@ -192,6 +196,29 @@ void resolve_dangling(Connection& c, const sqlcore::MetaData& md, AdoptionReport
       }
     }
   }
+}
+
+// The original's manual executions name the schedule kManualScheduleId, a row it never wrote
+// (its SQLite did not enforce the key). Writes that marker, owned by the owner of the agent of
+// the oldest such execution (else the first user), so that they are kept, not quarantined.
+void write_manual_marker(Connection& c, const Schema& s) {
+  const auto& [e, a, u] = std::tie(s.schedule_executions, s.agent_ownership, s.users);
+  auto owner = c.execute(sqlcore::select(a.owner_id)
+                             .join(e, e.agent_name == a.agent_name)
+                             .where(e.schedule_id == kManualScheduleId)
+                             .order_by({e.started_at, e.id})
+                             .limit(1))
+                   .scalar<std::optional<std::int64_t>>();
+  if (!owner) {
+    const bool any =
+        c.execute(sqlcore::select(e.id).where(e.schedule_id == kManualScheduleId).limit(1))
+            .first()
+            .has_value();
+    if (!any) return;
+    owner = c.execute(sqlcore::select(sqlcore::min(u.id)).select_from(u))
+                .scalar<std::optional<std::int64_t>>();
+  }
+  if (owner) write_manual_schedule(c, s.agent_schedules, *owner);
 }
 
 class Copier {
@@ -511,6 +538,7 @@ AdoptionReport adopt_legacy_database(sqlcore::Engine& engine) {
     problems = copier.problems();
     problem_count = copier.problem_count();
     if (problem_count) throw LegacyDataError("", {});  // rolls the revision back; reported below
+    write_manual_marker(c, s);
     resolve_dangling(c, s.metadata, report);
     for (const auto& [name, cols] : legacy) m.drop_table(aside(name));
     m.rename_table(kLegacyVersions, kKeptVersions);

@@ -16,6 +16,8 @@
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
+#include "trinity/db/schedule_executions.hpp"
+#include "trinity/db/schedules.hpp"
 #include "trinity/db/schema.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
@@ -31,6 +33,17 @@ using sqlcore::Mapping;
 /// as strings; system_views.cpp converts through sqlcore::Json).
 struct StoredSystemView : SystemView {
   sqlcore::Json filter_tags_json;
+};
+
+/// A schedule as stored: its allowed tools as the column's JSON document (Schedule holds them as
+/// strings; schedules.cpp converts through sqlcore::Json).
+struct StoredSchedule : Schedule {
+  std::optional<sqlcore::Json> allowed_tools_json;
+};
+
+/// A git configuration as stored: its sync paths as the column's JSON document.
+struct StoredGitConfig : GitConfig {
+  std::optional<sqlcore::Json> sync_paths_json;
 };
 
 struct Models {
@@ -68,6 +81,15 @@ struct Models {
   Mapping<UserMemory> user_memory;
   Mapping<PublicChatSession> public_chat_session;
   Mapping<PublicChatMessage> public_chat_message;
+  // schedule executions
+  Mapping<ScheduleExecution> schedule_execution;
+  Mapping<ExecutionSummary> execution_summary;
+  Mapping<RunningExecution> running_execution;
+  Mapping<RunningExecutionInfo> running_execution_info;
+  // schedules and git configuration
+  Mapping<StoredSchedule> schedule;
+  Mapping<ScheduleUpdate> schedule_update;
+  Mapping<StoredGitConfig> git_config;
   // operator queue, notifications, event subscriptions and events
   Mapping<OperatorQueueItem> operator_queue_item;
   Mapping<OperatorQueueItemCreate> operator_queue_item_create;

@@ -135,6 +135,11 @@ inline void create_legacy_database(sqlcore::Connection& c) {
            "content, timestamp, tool_calls) VALUES ('m2', 's1', 'agent-1', 7, 'ada@example.com', "
            "'assistant', 'hello', '2024-03-02 12:05:00', '[{\"name\": \"search\"}]'), ('m1', "
            "'s1', 'agent-1', 7, 'ada@example.com', 'user', 'hi', '2024-03-02T12:00:00Z', NULL)");
+  // A manual task's execution: its schedule_id names a schedule the original never wrote.
+  exec_sql(c,
+           "INSERT INTO schedule_executions (id, schedule_id, agent_name, status, started_at, "
+           "message, triggered_by) VALUES ('e1', '__manual__', 'agent-1', 'success', "
+           "'2024-03-02 12:10:00', 'write the report', 'manual')");
 }
 
 }  // namespace trinity_test

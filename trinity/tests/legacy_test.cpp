@@ -97,6 +97,12 @@ TEST_P(LegacyAdoptionTest, IsDetectedStampedAndUpgradedWithEveryRowKept) {
   EXPECT_EQ(messages[1].id, "m2");
   EXPECT_EQ(count(c, "users"), 2);
   EXPECT_EQ(count(c, "chat_messages"), 2);
+  // The manual task's execution is kept, under the marker schedule that no list shows.
+  auto manual = dbm.schedules().get_execution("e1");
+  ASSERT_TRUE(manual);
+  EXPECT_EQ(manual->schedule_id, trinity::db::kManualScheduleId);
+  EXPECT_FALSE(Inspector(c).has_table("_legacy_quarantine_schedule_executions"));
+  EXPECT_TRUE(dbm.schedules().list_all_schedules().empty());
   // A username where a user id belongs became the id; timestamps are canonical text.
   EXPECT_EQ(c.execute(text("SELECT added_by FROM email_whitelist")).scalar<std::int64_t>(), 1);
   EXPECT_EQ(
