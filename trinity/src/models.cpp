@@ -421,252 +421,255 @@ Mapping<RunningExecutionInfo> running_execution_info_mapping(const ScheduleExecu
       .field(&E::started_at, t.started_at)
       .joined(&E::owner_id, a.owner_id)
       .joined(&E::owner_username, u.username);
-  // allowed_tools is mapped through its JSON document (StoredSchedule); the encrypted webhook
-  // secret and deleted_at are not read.
-  Mapping<StoredSchedule> schedule_mapping(const AgentSchedules& t) {
-    using S = StoredSchedule;
-    return Mapping<S>("Schedule", t)
-        .field(&S::id, t.id)
-        .field(&S::agent_name, t.agent_name)
-        .field(&S::name, t.name)
-        .field(&S::cron_expression, t.cron_expression)
-        .field(&S::message, t.message)
-        .field(&S::enabled, t.enabled, true)
-        .field(&S::timezone, t.timezone, std::string("UTC"))
-        .field(&S::description, t.description)
-        .field(&S::owner_id, t.owner_id)
-        .field(&S::created_at, t.created_at)
-        .field(&S::updated_at, t.updated_at)
-        .field(&S::last_run_at, t.last_run_at)
-        .field(&S::next_run_at, t.next_run_at)
-        .field(&S::timeout_seconds, t.timeout_seconds)
-        .field("allowed_tools", &S::allowed_tools_json, t.allowed_tools)
-        .field(&S::model, t.model)
-        .field(&S::max_retries, t.max_retries, std::int64_t{0})
-        .field(&S::retry_delay_seconds, t.retry_delay_seconds, std::int64_t{60})
-        .field(&S::validation_enabled, t.validation_enabled, false)
-        .field(&S::validation_prompt, t.validation_prompt)
-        .field(&S::validation_timeout_seconds, t.validation_timeout_seconds, std::int64_t{120})
-        .field(&S::webhook_token, t.webhook_token)
-        .field(&S::webhook_enabled, t.webhook_enabled, false)
-        .field(&S::webhook_auth_enabled, t.webhook_auth_enabled, false)
-        .field(&S::deliver_to_workspace_email, t.deliver_to_workspace_email);
-  }
+}
 
-  // allowed_tools is not mapped: the operation writes it converted to JSON.
-  Mapping<ScheduleUpdate> schedule_update_mapping(const AgentSchedules& t) {
-    using U = ScheduleUpdate;
-    return Mapping<U>("ScheduleUpdate", t)
-        .field(&U::name, t.name)
-        .field(&U::cron_expression, t.cron_expression)
-        .field(&U::message, t.message)
-        .field(&U::enabled, t.enabled)
-        .field(&U::timezone, t.timezone)
-        .field(&U::description, t.description)
-        .field(&U::timeout_seconds, t.timeout_seconds)
-        .field(&U::model, t.model)
-        .field(&U::max_retries, t.max_retries)
-        .field(&U::retry_delay_seconds, t.retry_delay_seconds)
-        .field(&U::validation_enabled, t.validation_enabled)
-        .field(&U::validation_prompt, t.validation_prompt)
-        .field(&U::validation_timeout_seconds, t.validation_timeout_seconds)
-        .field(&U::deliver_to_workspace_email, t.deliver_to_workspace_email);
-  }
+// allowed_tools is mapped through its JSON document (StoredSchedule); the encrypted webhook
+// secret and deleted_at are not read.
+Mapping<StoredSchedule> schedule_mapping(const AgentSchedules& t) {
+  using S = StoredSchedule;
+  return Mapping<S>("Schedule", t)
+      .field(&S::id, t.id)
+      .field(&S::agent_name, t.agent_name)
+      .field(&S::name, t.name)
+      .field(&S::cron_expression, t.cron_expression)
+      .field(&S::message, t.message)
+      .field(&S::enabled, t.enabled, true)
+      .field(&S::timezone, t.timezone, std::string("UTC"))
+      .field(&S::description, t.description)
+      .field(&S::owner_id, t.owner_id)
+      .field(&S::created_at, t.created_at)
+      .field(&S::updated_at, t.updated_at)
+      .field(&S::last_run_at, t.last_run_at)
+      .field(&S::next_run_at, t.next_run_at)
+      .field(&S::timeout_seconds, t.timeout_seconds)
+      .field("allowed_tools", &S::allowed_tools_json, t.allowed_tools)
+      .field(&S::model, t.model)
+      .field(&S::max_retries, t.max_retries, std::int64_t{0})
+      .field(&S::retry_delay_seconds, t.retry_delay_seconds, std::int64_t{60})
+      .field(&S::validation_enabled, t.validation_enabled, false)
+      .field(&S::validation_prompt, t.validation_prompt)
+      .field(&S::validation_timeout_seconds, t.validation_timeout_seconds, std::int64_t{120})
+      .field(&S::webhook_token, t.webhook_token)
+      .field(&S::webhook_enabled, t.webhook_enabled, false)
+      .field(&S::webhook_auth_enabled, t.webhook_auth_enabled, false)
+      .field(&S::deliver_to_workspace_email, t.deliver_to_workspace_email);
+}
 
-  // sync_paths is mapped through its JSON document (StoredGitConfig); the encrypted access token
-  // is not read.
-  Mapping<StoredGitConfig> git_config_mapping(const AgentGitConfig& t) {
-    using G = StoredGitConfig;
-    return Mapping<G>("GitConfig", t)
-        .field(&G::id, t.id)
-        .field(&G::agent_name, t.agent_name)
-        .field(&G::github_repo, t.github_repo)
-        .field(&G::working_branch, t.working_branch)
-        .field(&G::instance_id, t.instance_id)
-        .field(&G::source_branch, t.source_branch, std::string("main"))
-        .field(&G::source_mode, t.source_mode, false)
-        .field(&G::created_at, t.created_at)
-        .field(&G::last_sync_at, t.last_sync_at)
-        .field(&G::last_commit_sha, t.last_commit_sha)
-        .field(&G::sync_enabled, t.sync_enabled, true)
-        .field("sync_paths", &G::sync_paths_json, t.sync_paths)
-        .field(&G::auto_sync_enabled, t.auto_sync_enabled, false)
-        .field(&G::freeze_schedules_if_sync_failing, t.freeze_schedules_if_sync_failing, false);
+// allowed_tools is not mapped: the operation writes it converted to JSON.
+Mapping<ScheduleUpdate> schedule_update_mapping(const AgentSchedules& t) {
+  using U = ScheduleUpdate;
+  return Mapping<U>("ScheduleUpdate", t)
+      .field(&U::name, t.name)
+      .field(&U::cron_expression, t.cron_expression)
+      .field(&U::message, t.message)
+      .field(&U::enabled, t.enabled)
+      .field(&U::timezone, t.timezone)
+      .field(&U::description, t.description)
+      .field(&U::timeout_seconds, t.timeout_seconds)
+      .field(&U::model, t.model)
+      .field(&U::max_retries, t.max_retries)
+      .field(&U::retry_delay_seconds, t.retry_delay_seconds)
+      .field(&U::validation_enabled, t.validation_enabled)
+      .field(&U::validation_prompt, t.validation_prompt)
+      .field(&U::validation_timeout_seconds, t.validation_timeout_seconds)
+      .field(&U::deliver_to_workspace_email, t.deliver_to_workspace_email);
+}
 
-    Mapping<OperatorQueueItem> operator_queue_item_mapping(const OperatorQueue& t) {
-      return Mapping<OperatorQueueItem>("OperatorQueueItem", t)
-          .field(&OperatorQueueItem::id, t.id)
-          .field(&OperatorQueueItem::agent_name, t.agent_name)
-          .field(&OperatorQueueItem::request_id, t.request_id)
-          .field(&OperatorQueueItem::type, t.type)
-          .field(&OperatorQueueItem::status, t.status)
-          .field(&OperatorQueueItem::priority, t.priority)
-          .field(&OperatorQueueItem::title, t.title)
-          .field(&OperatorQueueItem::question, t.question)
-          .field(&OperatorQueueItem::options, t.options)
-          .field(&OperatorQueueItem::context, t.context)
-          .field(&OperatorQueueItem::execution_id, t.execution_id)
-          .field(&OperatorQueueItem::created_at, t.created_at)
-          .field(&OperatorQueueItem::expires_at, t.expires_at)
-          .field(&OperatorQueueItem::response, t.response)
-          .field(&OperatorQueueItem::response_text, t.response_text)
-          .field(&OperatorQueueItem::responded_by_id, t.responded_by_id)
-          .field(&OperatorQueueItem::responded_by_email, t.responded_by_email)
-          .field(&OperatorQueueItem::responded_at, t.responded_at)
-          .field(&OperatorQueueItem::acknowledged_at, t.acknowledged_at)
-          .field(&OperatorQueueItem::cleared_at, t.cleared_at)
-          .field(&OperatorQueueItem::addressed_to_email, t.addressed_to_email)
-          .field(&OperatorQueueItem::sync_state, t.sync_state)
-          .field(&OperatorQueueItem::sync_detail, t.sync_detail)
-          .field(&OperatorQueueItem::sync_updated_at, t.sync_updated_at)
-          .field(&OperatorQueueItem::last_confirmed_at, t.last_confirmed_at)
-          .field(&OperatorQueueItem::delivery_state, t.delivery_state)
-          .field(&OperatorQueueItem::delivery_detail, t.delivery_detail)
-          .field(&OperatorQueueItem::delivery_updated_at, t.delivery_updated_at)
-          .field(&OperatorQueueItem::divergence_acknowledged_at, t.divergence_acknowledged_at)
-          .field(&OperatorQueueItem::disposition, t.disposition)
-          .field(&OperatorQueueItem::disposed_at, t.disposed_at)
-          .field(&OperatorQueueItem::disposed_by, t.disposed_by)
-          .field(&OperatorQueueItem::disposed_by_email, t.disposed_by_email)
-          .field(&OperatorQueueItem::disposition_reason, t.disposition_reason)
-          .field(&OperatorQueueItem::batch_id, t.batch_id)
-          .field(&OperatorQueueItem::raised_by, t.raised_by)
-          .field(&OperatorQueueItem::channel, t.channel)
-          .field(&OperatorQueueItem::to_role, t.to_role)
-          .field(&OperatorQueueItem::resolved_to, t.resolved_to)
-          .field(&OperatorQueueItem::proposal, t.proposal)
-          .field(&OperatorQueueItem::supersedes_expired, t.supersedes_expired);
-    }
+// sync_paths is mapped through its JSON document (StoredGitConfig); the encrypted access token
+// is not read.
+Mapping<StoredGitConfig> git_config_mapping(const AgentGitConfig& t) {
+  using G = StoredGitConfig;
+  return Mapping<G>("GitConfig", t)
+      .field(&G::id, t.id)
+      .field(&G::agent_name, t.agent_name)
+      .field(&G::github_repo, t.github_repo)
+      .field(&G::working_branch, t.working_branch)
+      .field(&G::instance_id, t.instance_id)
+      .field(&G::source_branch, t.source_branch, std::string("main"))
+      .field(&G::source_mode, t.source_mode, false)
+      .field(&G::created_at, t.created_at)
+      .field(&G::last_sync_at, t.last_sync_at)
+      .field(&G::last_commit_sha, t.last_commit_sha)
+      .field(&G::sync_enabled, t.sync_enabled, true)
+      .field("sync_paths", &G::sync_paths_json, t.sync_paths)
+      .field(&G::auto_sync_enabled, t.auto_sync_enabled, false)
+      .field(&G::freeze_schedules_if_sync_failing, t.freeze_schedules_if_sync_failing, false);
+}
 
-    Mapping<OperatorQueueItemCreate> operator_queue_item_create_mapping(const OperatorQueue& t) {
-      return Mapping<OperatorQueueItemCreate>("OperatorQueueItemCreate", t)
-          .field(&OperatorQueueItemCreate::type, t.type)
-          .field(&OperatorQueueItemCreate::title, t.title)
-          .field(&OperatorQueueItemCreate::question, t.question)
-          .field(&OperatorQueueItemCreate::priority, t.priority)
-          .field(&OperatorQueueItemCreate::options, t.options)
-          .field(&OperatorQueueItemCreate::context, t.context)
-          .field(&OperatorQueueItemCreate::request_id, t.request_id)
-          .field(&OperatorQueueItemCreate::execution_id, t.execution_id)
-          .field(&OperatorQueueItemCreate::expires_at, t.expires_at)
-          .field(&OperatorQueueItemCreate::addressed_to_email, t.addressed_to_email)
-          .field(&OperatorQueueItemCreate::to_role, t.to_role)
-          .field(&OperatorQueueItemCreate::channel, t.channel)
-          .field(&OperatorQueueItemCreate::batch_id, t.batch_id)
-          .field(&OperatorQueueItemCreate::raised_by, t.raised_by)
-          .field(&OperatorQueueItemCreate::proposal, t.proposal)
-          .field(&OperatorQueueItemCreate::supersedes_expired, t.supersedes_expired);
-    }
+Mapping<OperatorQueueItem> operator_queue_item_mapping(const OperatorQueue& t) {
+  return Mapping<OperatorQueueItem>("OperatorQueueItem", t)
+      .field(&OperatorQueueItem::id, t.id)
+      .field(&OperatorQueueItem::agent_name, t.agent_name)
+      .field(&OperatorQueueItem::request_id, t.request_id)
+      .field(&OperatorQueueItem::type, t.type)
+      .field(&OperatorQueueItem::status, t.status)
+      .field(&OperatorQueueItem::priority, t.priority)
+      .field(&OperatorQueueItem::title, t.title)
+      .field(&OperatorQueueItem::question, t.question)
+      .field(&OperatorQueueItem::options, t.options)
+      .field(&OperatorQueueItem::context, t.context)
+      .field(&OperatorQueueItem::execution_id, t.execution_id)
+      .field(&OperatorQueueItem::created_at, t.created_at)
+      .field(&OperatorQueueItem::expires_at, t.expires_at)
+      .field(&OperatorQueueItem::response, t.response)
+      .field(&OperatorQueueItem::response_text, t.response_text)
+      .field(&OperatorQueueItem::responded_by_id, t.responded_by_id)
+      .field(&OperatorQueueItem::responded_by_email, t.responded_by_email)
+      .field(&OperatorQueueItem::responded_at, t.responded_at)
+      .field(&OperatorQueueItem::acknowledged_at, t.acknowledged_at)
+      .field(&OperatorQueueItem::cleared_at, t.cleared_at)
+      .field(&OperatorQueueItem::addressed_to_email, t.addressed_to_email)
+      .field(&OperatorQueueItem::sync_state, t.sync_state)
+      .field(&OperatorQueueItem::sync_detail, t.sync_detail)
+      .field(&OperatorQueueItem::sync_updated_at, t.sync_updated_at)
+      .field(&OperatorQueueItem::last_confirmed_at, t.last_confirmed_at)
+      .field(&OperatorQueueItem::delivery_state, t.delivery_state)
+      .field(&OperatorQueueItem::delivery_detail, t.delivery_detail)
+      .field(&OperatorQueueItem::delivery_updated_at, t.delivery_updated_at)
+      .field(&OperatorQueueItem::divergence_acknowledged_at, t.divergence_acknowledged_at)
+      .field(&OperatorQueueItem::disposition, t.disposition)
+      .field(&OperatorQueueItem::disposed_at, t.disposed_at)
+      .field(&OperatorQueueItem::disposed_by, t.disposed_by)
+      .field(&OperatorQueueItem::disposed_by_email, t.disposed_by_email)
+      .field(&OperatorQueueItem::disposition_reason, t.disposition_reason)
+      .field(&OperatorQueueItem::batch_id, t.batch_id)
+      .field(&OperatorQueueItem::raised_by, t.raised_by)
+      .field(&OperatorQueueItem::channel, t.channel)
+      .field(&OperatorQueueItem::to_role, t.to_role)
+      .field(&OperatorQueueItem::resolved_to, t.resolved_to)
+      .field(&OperatorQueueItem::proposal, t.proposal)
+      .field(&OperatorQueueItem::supersedes_expired, t.supersedes_expired);
+}
 
-    Mapping<Notification> notification_mapping(const AgentNotifications& t) {
-      return Mapping<Notification>("Notification", t)
-          .field(&Notification::id, t.id)
-          .field(&Notification::agent_name, t.agent_name)
-          .field(&Notification::notification_type, t.notification_type)
-          .field(&Notification::title, t.title)
-          .field(&Notification::message, t.message)
-          .field(&Notification::priority, t.priority, std::string(notification_priority::kNormal))
-          .field(&Notification::category, t.category)
-          .field(&Notification::metadata, t.metadata_)
-          .field(&Notification::status, t.status, std::string(notification_status::kPending))
-          .field(&Notification::created_at, t.created_at)
-          .field(&Notification::acknowledged_at, t.acknowledged_at)
-          .field(&Notification::acknowledged_by, t.acknowledged_by);
-    }
+Mapping<OperatorQueueItemCreate> operator_queue_item_create_mapping(const OperatorQueue& t) {
+  return Mapping<OperatorQueueItemCreate>("OperatorQueueItemCreate", t)
+      .field(&OperatorQueueItemCreate::type, t.type)
+      .field(&OperatorQueueItemCreate::title, t.title)
+      .field(&OperatorQueueItemCreate::question, t.question)
+      .field(&OperatorQueueItemCreate::priority, t.priority)
+      .field(&OperatorQueueItemCreate::options, t.options)
+      .field(&OperatorQueueItemCreate::context, t.context)
+      .field(&OperatorQueueItemCreate::request_id, t.request_id)
+      .field(&OperatorQueueItemCreate::execution_id, t.execution_id)
+      .field(&OperatorQueueItemCreate::expires_at, t.expires_at)
+      .field(&OperatorQueueItemCreate::addressed_to_email, t.addressed_to_email)
+      .field(&OperatorQueueItemCreate::to_role, t.to_role)
+      .field(&OperatorQueueItemCreate::channel, t.channel)
+      .field(&OperatorQueueItemCreate::batch_id, t.batch_id)
+      .field(&OperatorQueueItemCreate::raised_by, t.raised_by)
+      .field(&OperatorQueueItemCreate::proposal, t.proposal)
+      .field(&OperatorQueueItemCreate::supersedes_expired, t.supersedes_expired);
+}
 
-    Mapping<NotificationCreate> notification_create_mapping(const AgentNotifications& t) {
-      return Mapping<NotificationCreate>("NotificationCreate", t)
-          .field(&NotificationCreate::notification_type, t.notification_type)
-          .field(&NotificationCreate::title, t.title)
-          .field(&NotificationCreate::message, t.message)
-          .field(&NotificationCreate::priority, t.priority)
-          .field(&NotificationCreate::category, t.category)
-          .field(&NotificationCreate::metadata, t.metadata_);
-    }
+Mapping<Notification> notification_mapping(const AgentNotifications& t) {
+  return Mapping<Notification>("Notification", t)
+      .field(&Notification::id, t.id)
+      .field(&Notification::agent_name, t.agent_name)
+      .field(&Notification::notification_type, t.notification_type)
+      .field(&Notification::title, t.title)
+      .field(&Notification::message, t.message)
+      .field(&Notification::priority, t.priority, std::string(notification_priority::kNormal))
+      .field(&Notification::category, t.category)
+      .field(&Notification::metadata, t.metadata_)
+      .field(&Notification::status, t.status, std::string(notification_status::kPending))
+      .field(&Notification::created_at, t.created_at)
+      .field(&Notification::acknowledged_at, t.acknowledged_at)
+      .field(&Notification::acknowledged_by, t.acknowledged_by);
+}
 
-    Mapping<EventSubscription> event_subscription_mapping(const AgentEventSubscriptions& t) {
-      return Mapping<EventSubscription>("EventSubscription", t)
-          .field(&EventSubscription::id, t.id)
-          .field(&EventSubscription::subscriber_agent, t.subscriber_agent)
-          .field(&EventSubscription::source_agent, t.source_agent)
-          .field(&EventSubscription::event_type, t.event_type)
-          .field(&EventSubscription::target_message, t.target_message)
-          .field(&EventSubscription::enabled, t.enabled, true)
-          .field(&EventSubscription::created_at, t.created_at)
-          .field(&EventSubscription::updated_at, t.updated_at)
-          .field(&EventSubscription::created_by, t.created_by);
-    }
+Mapping<NotificationCreate> notification_create_mapping(const AgentNotifications& t) {
+  return Mapping<NotificationCreate>("NotificationCreate", t)
+      .field(&NotificationCreate::notification_type, t.notification_type)
+      .field(&NotificationCreate::title, t.title)
+      .field(&NotificationCreate::message, t.message)
+      .field(&NotificationCreate::priority, t.priority)
+      .field(&NotificationCreate::category, t.category)
+      .field(&NotificationCreate::metadata, t.metadata_);
+}
 
-    Mapping<EventSubscriptionCreate> event_subscription_create_mapping(
-        const AgentEventSubscriptions& t) {
-      return Mapping<EventSubscriptionCreate>("EventSubscriptionCreate", t)
-          .field(&EventSubscriptionCreate::source_agent, t.source_agent)
-          .field(&EventSubscriptionCreate::event_type, t.event_type)
-          .field(&EventSubscriptionCreate::target_message, t.target_message)
-          .field(&EventSubscriptionCreate::enabled, t.enabled);
-    }
+Mapping<EventSubscription> event_subscription_mapping(const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscription>("EventSubscription", t)
+      .field(&EventSubscription::id, t.id)
+      .field(&EventSubscription::subscriber_agent, t.subscriber_agent)
+      .field(&EventSubscription::source_agent, t.source_agent)
+      .field(&EventSubscription::event_type, t.event_type)
+      .field(&EventSubscription::target_message, t.target_message)
+      .field(&EventSubscription::enabled, t.enabled, true)
+      .field(&EventSubscription::created_at, t.created_at)
+      .field(&EventSubscription::updated_at, t.updated_at)
+      .field(&EventSubscription::created_by, t.created_by);
+}
 
-    Mapping<EventSubscriptionUpdate> event_subscription_update_mapping(
-        const AgentEventSubscriptions& t) {
-      return Mapping<EventSubscriptionUpdate>("EventSubscriptionUpdate", t)
-          .field(&EventSubscriptionUpdate::event_type, t.event_type)
-          .field(&EventSubscriptionUpdate::target_message, t.target_message)
-          .field(&EventSubscriptionUpdate::enabled, t.enabled);
-    }
+Mapping<EventSubscriptionCreate> event_subscription_create_mapping(
+    const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscriptionCreate>("EventSubscriptionCreate", t)
+      .field(&EventSubscriptionCreate::source_agent, t.source_agent)
+      .field(&EventSubscriptionCreate::event_type, t.event_type)
+      .field(&EventSubscriptionCreate::target_message, t.target_message)
+      .field(&EventSubscriptionCreate::enabled, t.enabled);
+}
 
-    Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
-      return Mapping<AgentEvent>("AgentEvent", t)
-          .field(&AgentEvent::id, t.id)
-          .field(&AgentEvent::source_agent, t.source_agent)
-          .field(&AgentEvent::event_type, t.event_type)
-          .field(&AgentEvent::payload, t.payload)
-          .field(&AgentEvent::subscriptions_triggered, t.subscriptions_triggered, std::int64_t{0})
-          .field(&AgentEvent::created_at, t.created_at);
-    }
+Mapping<EventSubscriptionUpdate> event_subscription_update_mapping(
+    const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscriptionUpdate>("EventSubscriptionUpdate", t)
+      .field(&EventSubscriptionUpdate::event_type, t.event_type)
+      .field(&EventSubscriptionUpdate::target_message, t.target_message)
+      .field(&EventSubscriptionUpdate::enabled, t.enabled);
+}
 
-  }  // namespace
+Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
+  return Mapping<AgentEvent>("AgentEvent", t)
+      .field(&AgentEvent::id, t.id)
+      .field(&AgentEvent::source_agent, t.source_agent)
+      .field(&AgentEvent::event_type, t.event_type)
+      .field(&AgentEvent::payload, t.payload)
+      .field(&AgentEvent::subscriptions_triggered, t.subscriptions_triggered, std::int64_t{0})
+      .field(&AgentEvent::created_at, t.created_at);
+}
 
-  Models::Models(const Schema& s)
-      : user(user_mapping(s.users)),
-        user_create(user_create_mapping(s.users)),
-        user_update(user_update_mapping(s.users)),
-        chat_session(chat_session_mapping(s.chat_sessions)),
-        chat_message(chat_message_mapping(s.chat_messages)),
-        chat_message_create(chat_message_create_mapping(s.chat_messages)),
-        activity(activity_mapping(s.agent_activities)),
-        activity_create(activity_create_mapping(s.agent_activities)),
-        agent_permission(agent_permission_mapping(s.agent_permissions)),
-        system_setting(system_setting_mapping(s.system_settings)),
-        whitelist_entry(whitelist_entry_mapping(s.email_whitelist, s.users)),
-        mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)),
-        agent_owner(agent_owner_mapping(s.agent_ownership, s.users)),
-        agent_share(agent_share_mapping(s.agent_sharing, s.users)),
-        agent_metadata(agent_metadata_mapping(s.agent_ownership, s.users)),
-        agent_skill(agent_skill_mapping(s.agent_skills)),
-        shared_folder_config(shared_folder_config_mapping(s.agent_shared_folder_config)),
-        system_view(system_view_mapping(s.system_views)),
-        system_view_update(system_view_update_mapping(s.system_views)),
-        public_link(public_link_mapping(s.agent_public_links)),
-        public_link_update(public_link_update_mapping(s.agent_public_links)),
-        link_usage(link_usage_mapping(s.public_link_usage)),
-        user_memory(user_memory_mapping(s.public_user_memory)),
-        public_chat_session(public_chat_session_mapping(s.public_chat_sessions)),
-        public_chat_message(public_chat_message_mapping(s.public_chat_messages)),
-        schedule_execution(schedule_execution_mapping(s.schedule_executions)),
-        execution_summary(execution_summary_mapping(s.schedule_executions)),
-        running_execution(running_execution_mapping(s.schedule_executions)),
-        running_execution_info(
-            running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)),
-        schedule(schedule_mapping(s.agent_schedules)),
-        schedule_update(schedule_update_mapping(s.agent_schedules)),
-        git_config(git_config_mapping(s.agent_git_config)),
-        operator_queue_item(operator_queue_item_mapping(s.operator_queue)),
-        operator_queue_item_create(operator_queue_item_create_mapping(s.operator_queue)),
-        notification(notification_mapping(s.agent_notifications)),
-        notification_create(notification_create_mapping(s.agent_notifications)),
-        event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
-        event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
-        event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
-        agent_event(agent_event_mapping(s.agent_events)) {}
+}  // namespace
+
+Models::Models(const Schema& s)
+    : user(user_mapping(s.users)),
+      user_create(user_create_mapping(s.users)),
+      user_update(user_update_mapping(s.users)),
+      chat_session(chat_session_mapping(s.chat_sessions)),
+      chat_message(chat_message_mapping(s.chat_messages)),
+      chat_message_create(chat_message_create_mapping(s.chat_messages)),
+      activity(activity_mapping(s.agent_activities)),
+      activity_create(activity_create_mapping(s.agent_activities)),
+      agent_permission(agent_permission_mapping(s.agent_permissions)),
+      system_setting(system_setting_mapping(s.system_settings)),
+      whitelist_entry(whitelist_entry_mapping(s.email_whitelist, s.users)),
+      mcp_api_key(mcp_api_key_mapping(s.mcp_api_keys, s.users)),
+      agent_owner(agent_owner_mapping(s.agent_ownership, s.users)),
+      agent_share(agent_share_mapping(s.agent_sharing, s.users)),
+      agent_metadata(agent_metadata_mapping(s.agent_ownership, s.users)),
+      agent_skill(agent_skill_mapping(s.agent_skills)),
+      shared_folder_config(shared_folder_config_mapping(s.agent_shared_folder_config)),
+      system_view(system_view_mapping(s.system_views)),
+      system_view_update(system_view_update_mapping(s.system_views)),
+      public_link(public_link_mapping(s.agent_public_links)),
+      public_link_update(public_link_update_mapping(s.agent_public_links)),
+      link_usage(link_usage_mapping(s.public_link_usage)),
+      user_memory(user_memory_mapping(s.public_user_memory)),
+      public_chat_session(public_chat_session_mapping(s.public_chat_sessions)),
+      public_chat_message(public_chat_message_mapping(s.public_chat_messages)),
+      schedule_execution(schedule_execution_mapping(s.schedule_executions)),
+      execution_summary(execution_summary_mapping(s.schedule_executions)),
+      running_execution(running_execution_mapping(s.schedule_executions)),
+      running_execution_info(
+          running_execution_info_mapping(s.schedule_executions, s.agent_ownership, s.users)),
+      schedule(schedule_mapping(s.agent_schedules)),
+      schedule_update(schedule_update_mapping(s.agent_schedules)),
+      git_config(git_config_mapping(s.agent_git_config)),
+      operator_queue_item(operator_queue_item_mapping(s.operator_queue)),
+      operator_queue_item_create(operator_queue_item_create_mapping(s.operator_queue)),
+      notification(notification_mapping(s.agent_notifications)),
+      notification_create(notification_create_mapping(s.agent_notifications)),
+      event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
+      event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
+      event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
+      agent_event(agent_event_mapping(s.agent_events)) {}
 
 }  // namespace trinity::db
