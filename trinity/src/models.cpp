@@ -555,6 +555,137 @@ Mapping<CachedDashboard> cached_dashboard_mapping(const AgentDashboardCache& t) 
       .field(&CachedDashboard::updated_at, t.updated_at);
 }
 
+Mapping<OperatorQueueItem> operator_queue_item_mapping(const OperatorQueue& t) {
+  return Mapping<OperatorQueueItem>("OperatorQueueItem", t)
+      .field(&OperatorQueueItem::id, t.id)
+      .field(&OperatorQueueItem::agent_name, t.agent_name)
+      .field(&OperatorQueueItem::request_id, t.request_id)
+      .field(&OperatorQueueItem::type, t.type)
+      .field(&OperatorQueueItem::status, t.status)
+      .field(&OperatorQueueItem::priority, t.priority)
+      .field(&OperatorQueueItem::title, t.title)
+      .field(&OperatorQueueItem::question, t.question)
+      .field(&OperatorQueueItem::options, t.options)
+      .field(&OperatorQueueItem::context, t.context)
+      .field(&OperatorQueueItem::execution_id, t.execution_id)
+      .field(&OperatorQueueItem::created_at, t.created_at)
+      .field(&OperatorQueueItem::expires_at, t.expires_at)
+      .field(&OperatorQueueItem::response, t.response)
+      .field(&OperatorQueueItem::response_text, t.response_text)
+      .field(&OperatorQueueItem::responded_by_id, t.responded_by_id)
+      .field(&OperatorQueueItem::responded_by_email, t.responded_by_email)
+      .field(&OperatorQueueItem::responded_at, t.responded_at)
+      .field(&OperatorQueueItem::acknowledged_at, t.acknowledged_at)
+      .field(&OperatorQueueItem::cleared_at, t.cleared_at)
+      .field(&OperatorQueueItem::addressed_to_email, t.addressed_to_email)
+      .field(&OperatorQueueItem::sync_state, t.sync_state)
+      .field(&OperatorQueueItem::sync_detail, t.sync_detail)
+      .field(&OperatorQueueItem::sync_updated_at, t.sync_updated_at)
+      .field(&OperatorQueueItem::last_confirmed_at, t.last_confirmed_at)
+      .field(&OperatorQueueItem::delivery_state, t.delivery_state)
+      .field(&OperatorQueueItem::delivery_detail, t.delivery_detail)
+      .field(&OperatorQueueItem::delivery_updated_at, t.delivery_updated_at)
+      .field(&OperatorQueueItem::divergence_acknowledged_at, t.divergence_acknowledged_at)
+      .field(&OperatorQueueItem::disposition, t.disposition)
+      .field(&OperatorQueueItem::disposed_at, t.disposed_at)
+      .field(&OperatorQueueItem::disposed_by, t.disposed_by)
+      .field(&OperatorQueueItem::disposed_by_email, t.disposed_by_email)
+      .field(&OperatorQueueItem::disposition_reason, t.disposition_reason)
+      .field(&OperatorQueueItem::batch_id, t.batch_id)
+      .field(&OperatorQueueItem::raised_by, t.raised_by)
+      .field(&OperatorQueueItem::channel, t.channel)
+      .field(&OperatorQueueItem::to_role, t.to_role)
+      .field(&OperatorQueueItem::resolved_to, t.resolved_to)
+      .field(&OperatorQueueItem::proposal, t.proposal)
+      .field(&OperatorQueueItem::supersedes_expired, t.supersedes_expired);
+}
+
+Mapping<OperatorQueueItemCreate> operator_queue_item_create_mapping(const OperatorQueue& t) {
+  return Mapping<OperatorQueueItemCreate>("OperatorQueueItemCreate", t)
+      .field(&OperatorQueueItemCreate::type, t.type)
+      .field(&OperatorQueueItemCreate::title, t.title)
+      .field(&OperatorQueueItemCreate::question, t.question)
+      .field(&OperatorQueueItemCreate::priority, t.priority)
+      .field(&OperatorQueueItemCreate::options, t.options)
+      .field(&OperatorQueueItemCreate::context, t.context)
+      .field(&OperatorQueueItemCreate::request_id, t.request_id)
+      .field(&OperatorQueueItemCreate::execution_id, t.execution_id)
+      .field(&OperatorQueueItemCreate::expires_at, t.expires_at)
+      .field(&OperatorQueueItemCreate::addressed_to_email, t.addressed_to_email)
+      .field(&OperatorQueueItemCreate::to_role, t.to_role)
+      .field(&OperatorQueueItemCreate::channel, t.channel)
+      .field(&OperatorQueueItemCreate::batch_id, t.batch_id)
+      .field(&OperatorQueueItemCreate::raised_by, t.raised_by)
+      .field(&OperatorQueueItemCreate::proposal, t.proposal)
+      .field(&OperatorQueueItemCreate::supersedes_expired, t.supersedes_expired);
+}
+
+Mapping<Notification> notification_mapping(const AgentNotifications& t) {
+  return Mapping<Notification>("Notification", t)
+      .field(&Notification::id, t.id)
+      .field(&Notification::agent_name, t.agent_name)
+      .field(&Notification::notification_type, t.notification_type)
+      .field(&Notification::title, t.title)
+      .field(&Notification::message, t.message)
+      .field(&Notification::priority, t.priority, std::string(notification_priority::kNormal))
+      .field(&Notification::category, t.category)
+      .field(&Notification::metadata, t.metadata_)
+      .field(&Notification::status, t.status, std::string(notification_status::kPending))
+      .field(&Notification::created_at, t.created_at)
+      .field(&Notification::acknowledged_at, t.acknowledged_at)
+      .field(&Notification::acknowledged_by, t.acknowledged_by);
+}
+
+Mapping<NotificationCreate> notification_create_mapping(const AgentNotifications& t) {
+  return Mapping<NotificationCreate>("NotificationCreate", t)
+      .field(&NotificationCreate::notification_type, t.notification_type)
+      .field(&NotificationCreate::title, t.title)
+      .field(&NotificationCreate::message, t.message)
+      .field(&NotificationCreate::priority, t.priority)
+      .field(&NotificationCreate::category, t.category)
+      .field(&NotificationCreate::metadata, t.metadata_);
+}
+
+Mapping<EventSubscription> event_subscription_mapping(const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscription>("EventSubscription", t)
+      .field(&EventSubscription::id, t.id)
+      .field(&EventSubscription::subscriber_agent, t.subscriber_agent)
+      .field(&EventSubscription::source_agent, t.source_agent)
+      .field(&EventSubscription::event_type, t.event_type)
+      .field(&EventSubscription::target_message, t.target_message)
+      .field(&EventSubscription::enabled, t.enabled, true)
+      .field(&EventSubscription::created_at, t.created_at)
+      .field(&EventSubscription::updated_at, t.updated_at)
+      .field(&EventSubscription::created_by, t.created_by);
+}
+
+Mapping<EventSubscriptionCreate> event_subscription_create_mapping(
+    const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscriptionCreate>("EventSubscriptionCreate", t)
+      .field(&EventSubscriptionCreate::source_agent, t.source_agent)
+      .field(&EventSubscriptionCreate::event_type, t.event_type)
+      .field(&EventSubscriptionCreate::target_message, t.target_message)
+      .field(&EventSubscriptionCreate::enabled, t.enabled);
+}
+
+Mapping<EventSubscriptionUpdate> event_subscription_update_mapping(
+    const AgentEventSubscriptions& t) {
+  return Mapping<EventSubscriptionUpdate>("EventSubscriptionUpdate", t)
+      .field(&EventSubscriptionUpdate::event_type, t.event_type)
+      .field(&EventSubscriptionUpdate::target_message, t.target_message)
+      .field(&EventSubscriptionUpdate::enabled, t.enabled);
+}
+
+Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
+  return Mapping<AgentEvent>("AgentEvent", t)
+      .field(&AgentEvent::id, t.id)
+      .field(&AgentEvent::source_agent, t.source_agent)
+      .field(&AgentEvent::event_type, t.event_type)
+      .field(&AgentEvent::payload, t.payload)
+      .field(&AgentEvent::subscriptions_triggered, t.subscriptions_triggered, std::int64_t{0})
+      .field(&AgentEvent::created_at, t.created_at);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -599,6 +730,14 @@ Models::Models(const Schema& s)
       business_metrics(metrics_mapping<BusinessMetrics>("BusinessMetrics", s.agent_health_checks,
                                                         business_fields<BusinessMetrics>)),
       widget_value(widget_value_mapping(s.agent_dashboard_values)),
-      cached_dashboard(cached_dashboard_mapping(s.agent_dashboard_cache)) {}
+      cached_dashboard(cached_dashboard_mapping(s.agent_dashboard_cache)),
+      operator_queue_item(operator_queue_item_mapping(s.operator_queue)),
+      operator_queue_item_create(operator_queue_item_create_mapping(s.operator_queue)),
+      notification(notification_mapping(s.agent_notifications)),
+      notification_create(notification_create_mapping(s.agent_notifications)),
+      event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
+      event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
+      event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
+      agent_event(agent_event_mapping(s.agent_events)) {}
 
 }  // namespace trinity::db

@@ -10,8 +10,11 @@
 #include "trinity/db/chat.hpp"
 #include "trinity/db/dashboard_history.hpp"
 #include "trinity/db/email_auth.hpp"
+#include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/notifications.hpp"
+#include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -96,6 +99,15 @@ struct Models {
   Mapping<BusinessMetrics> business_metrics;
   Mapping<WidgetValue> widget_value;
   Mapping<CachedDashboard> cached_dashboard;
+  // operator queue, notifications, event subscriptions and events
+  Mapping<OperatorQueueItem> operator_queue_item;
+  Mapping<OperatorQueueItemCreate> operator_queue_item_create;
+  Mapping<Notification> notification;
+  Mapping<NotificationCreate> notification_create;
+  Mapping<EventSubscription> event_subscription;
+  Mapping<EventSubscriptionCreate> event_subscription_create;
+  Mapping<EventSubscriptionUpdate> event_subscription_update;
+  Mapping<AgentEvent> agent_event;
 };
 
 }  // namespace trinity::db

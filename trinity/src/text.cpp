@@ -62,4 +62,14 @@ std::string checked_tag(std::string_view tag) {
   return out;
 }
 
+std::string checked_text(std::string_view text, std::string_view what) {
+  if (trimmed(text).empty()) refuse(what, "is empty");
+  return std::string(text);
+}
+
+std::int64_t checked_count(std::int64_t n, std::string_view what) {
+  if (n < 0) refuse(what, "is negative");
+  return n;
+}
+
 }  // namespace trinity::db

@@ -1,6 +1,7 @@
 // Text helpers shared by the operations (internal).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,10 @@ std::string checked_name(std::string_view name, std::string_view what);
 /// The tag `tag` normalized (trimmed, lower-cased): how tags are stored and compared. Refuses an
 /// empty one (std::invalid_argument).
 std::string checked_tag(std::string_view tag);
+/// `text` as given; refuses (std::invalid_argument naming `what`) one that is empty or only
+/// white space. For free text (titles, questions, messages) that has no length limit.
+std::string checked_text(std::string_view text, std::string_view what);
+/// `n` when it is not negative (a limit, an offset); else std::invalid_argument naming `what`.
+std::int64_t checked_count(std::int64_t n, std::string_view what);
 
 }  // namespace trinity::db

@@ -25,9 +25,12 @@
 #include "trinity/db/dashboard_history.hpp"
 #include "trinity/db/db.hpp"
 #include "trinity/db/email_auth.hpp"
+#include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/notifications.hpp"
+#include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
 #include "trinity/db/public_chat.hpp"
 #include "trinity/db/public_links.hpp"
@@ -101,6 +104,9 @@ class DatabaseManager {
   ScheduleOperations& schedules() { return schedules_; }
   MonitoringOperations& monitoring() { return monitoring_; }
   DashboardHistoryOperations& dashboard_history() { return dashboard_history_; }
+  OperatorQueueOperations& operator_queue() { return operator_queue_; }
+  EventSubscriptionOperations& event_subscriptions() { return event_subscriptions_; }
+  NotificationOperations& notifications() { return notifications_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -133,6 +139,9 @@ class DatabaseManager {
   ScheduleOperations schedules_;
   MonitoringOperations monitoring_;
   DashboardHistoryOperations dashboard_history_;
+  OperatorQueueOperations operator_queue_;
+  EventSubscriptionOperations event_subscriptions_;
+  NotificationOperations notifications_;
   std::optional<AdoptionReport> adoption_;
 };
 
