@@ -86,7 +86,7 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       public_chat_(db_),
       schedules_(db_, users_, agents_),
       monitoring_(db_),
-      dashboard_history_(db_,
+      dashboard_history_(db_),
       operator_queue_(db_),
       event_subscriptions_(db_),
       notifications_(db_) {
