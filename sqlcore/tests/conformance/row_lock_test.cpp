@@ -43,16 +43,23 @@ class RowLockTest : public BackendTest {
     c.execute_many(
         insert(jobs).values({{jobs.id, bindparam("id")}, {jobs.state, bindparam("state")}}), rows);
   }
-  // What a worker runs: one UPDATE that claims up to `n` new jobs, oldest first.
-  Dml claim(std::int64_t worker, std::int64_t n) const {
-    return update(jobs)
-        .set({{jobs.state, "claimed"}, {jobs.worker, worker}})
-        .where(jobs.id.in_(select(jobs.id)
-                               .where(jobs.state == "new")
-                               .order_by({jobs.id})
-                               .limit(n)
-                               .for_update(LockWait::skip_locked)))
-        .returning({jobs.id});
+  // What a worker runs: one transaction that locks up to `n` new jobs, oldest first, skipping
+  // those other workers hold, and claims exactly those.
+  std::vector<std::int64_t> claim(Connection& c, std::int64_t worker, std::int64_t n) const {
+    std::vector<Value> ids;
+    for (auto id : c.execute(select(jobs.id)
+                                 .where(jobs.state == "new")
+                                 .order_by({jobs.id})
+                                 .limit(n)
+                                 .for_update(LockWait::skip_locked))
+                       .scalars<std::int64_t>())
+      ids.emplace_back(id);
+    return c
+        .execute(update(jobs)
+                     .set({{jobs.state, "claimed"}, {jobs.worker, worker}})
+                     .where(jobs.id.in_(ids))
+                     .returning({jobs.id}))
+        .scalars<std::int64_t>();
   }
 
   MetaData md_;
@@ -64,16 +71,16 @@ TEST_P(RowLockTest, EightWorkersClaimEachOfAThousandJobsExactlyOnce) {
   add_jobs(1000);
   std::mutex mu;
   std::multiset<std::int64_t> claimed;
-  std::atomic<int> failures{0};
+  std::atomic<int> failures{0}, over_limit{0};
   std::vector<std::thread> workers;
   for (std::int64_t w = 1; w <= 8; ++w)
     workers.emplace_back([&, w] {
       try {
         for (;;) {
           std::vector<std::int64_t> got;
-          engine_->begin(
-              [&](Connection& c) { got = c.execute(claim(w, 10)).scalars<std::int64_t>(); });
+          engine_->begin([&](Connection& c) { got = claim(c, w, 10); });
           if (got.empty()) return;
+          if (got.size() > 10u) ++over_limit;
           std::lock_guard lock(mu);
           claimed.insert(got.begin(), got.end());
         }
@@ -84,6 +91,7 @@ TEST_P(RowLockTest, EightWorkersClaimEachOfAThousandJobsExactlyOnce) {
     });
   for (auto& t : workers) t.join();
   ASSERT_EQ(failures.load(), 0);
+  EXPECT_EQ(over_limit.load(), 0);  // no call claimed more than it asked for
   EXPECT_EQ(claimed.size(), 1000u);
   EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()).size(), 1000u);
   auto c = engine_->connect();
