@@ -20,13 +20,13 @@
 //                    every call sweeps 100 rows among 100,000. raw: the same UPDATE. 100 calls.
 //   queue_drain      8 delivery workers (threads) each calling
 //                    dbm.operator_queue().claim_pending_items("worker-N", 10) until it returns
-//                    nothing, over 10,000 pending items written before the run (untimed): one
-//                    UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING per call
-//                    (SQLite: no lock clause, writers serialised). raw: the same statement in a
-//                    transaction (BEGIN IMMEDIATE on SQLite, as sqlcore begins), every returned
-//                    column read. items/s = items claimed per second of the whole drain;
-//                    double_claims = items returned twice (must be 0); every item is checked to
-//                    be claimed once.
+//                    nothing, over 10,000 pending items written before the run (untimed): per
+//                    call one transaction of SELECT id ... LIMIT 10 FOR UPDATE SKIP LOCKED, then
+//                    UPDATE ... WHERE id IN (those ids) RETURNING (SQLite: no lock clause, writers
+//                    serialised). raw: the same two statements in a transaction (BEGIN IMMEDIATE
+//                    on SQLite, as sqlcore begins), every returned column read. items/s = items
+//                    claimed per second of the whole drain; double_claims = items returned twice
+//                    (must be 0); every item is checked to be claimed once.
 // Each call is timed on its own with steady_clock: p50 and p99 over all calls of a run (all
 // threads). Runs are repeated (default 3, randomly interleaved); the table shows the median
 // repetition.
@@ -136,19 +136,24 @@ std::string sweep_sql(Backend b) {
          ph(b, 3);
 }
 
-// claim_pending_items(worker, 10): parameters worker, now (x3: the claim time and the expiry test
-// twice), the limit is written in.
+// claim_pending_items(worker, 10), two statements in one transaction. The lock: parameter now
+// (the expiry test); the limit is written in.
+std::string lock_sql(Backend b) {
+  return R"(SELECT "operator_queue"."id" FROM "operator_queue" WHERE "operator_queue"."status" = )"
+         R"('pending' AND ("operator_queue"."expires_at" IS NULL OR "operator_queue"."expires_at" > )" +
+         ph(b, 1) +
+         R"() AND "operator_queue"."delivery_state" IS NULL ORDER BY "operator_queue"."created_at", )"
+         R"("operator_queue"."id" LIMIT )" +
+         std::to_string(kClaimBatch) + (b == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "");
+}
+// The claim of the locked ids: parameters worker, now, then kClaimBatch ids (NULL where fewer
+// were locked: NULL matches nothing).
 std::string claim_sql(Backend b) {
-  const std::string open =
-      R"("operator_queue"."status" = 'pending' AND ("operator_queue"."expires_at" IS NULL OR "operator_queue"."expires_at" > )";
+  std::string ids;
+  for (int i = 0; i < kClaimBatch; ++i) ids += (i ? ", " : "") + ph(b, 3 + i);
   return R"(UPDATE "operator_queue" SET "delivery_state" = 'claimed', "delivery_detail" = )" +
          ph(b, 1) + R"(, "delivery_updated_at" = )" + ph(b, 2) +
-         R"( WHERE "operator_queue"."id" IN (SELECT "operator_queue"."id" FROM "operator_queue" WHERE )" +
-         open + ph(b, 3) +
-         R"() AND "operator_queue"."delivery_state" IS NULL ORDER BY "operator_queue"."created_at", "operator_queue"."id" LIMIT )" +
-         std::to_string(kClaimBatch) + (b == Backend::postgresql ? " FOR UPDATE SKIP LOCKED" : "") +
-         ") AND " + open + ph(b, 4) +
-         R"() AND "operator_queue"."delivery_state" IS NULL RETURNING *)";
+         R"( WHERE "operator_queue"."id" IN ()" + ids + ") RETURNING *";
 }
 
 // What the raw stats read gives per agent (ExecutionStats' fields).
@@ -185,6 +190,7 @@ class RawSqlite final : public RawSide {
       : db_(open_raw_sqlite(path)),
         stats_(db_, stats_sql(Backend::sqlite)),
         sweep_(db_, sweep_sql(Backend::sqlite)),
+        lock_(db_, lock_sql(Backend::sqlite)),
         claim_(db_, claim_sql(Backend::sqlite)) {}
   ~RawSqlite() override { sqlite3_close_v2(db_); }
   RawSqlite(const RawSqlite&) = delete;
@@ -227,12 +233,28 @@ class RawSqlite final : public RawSide {
 
   std::vector<std::string> claim(const std::string& worker, std::int64_t now_us) override {
     exec("BEGIN IMMEDIATE");
-    sqlite3_stmt* st = claim_.st;
     const std::string now = sqlite_ts(now_us);
-    bind_text(db_, st, 1, worker);
-    for (int i : {2, 3, 4}) bind_text(db_, st, i, now);
-    std::vector<std::string> ids;
+    std::vector<std::string> locked;
     int rc;
+    bind_text(db_, lock_.st, 1, now);
+    while ((rc = sqlite3_step(lock_.st)) == SQLITE_ROW)
+      locked.push_back(bench::sqlite_text(lock_.st, 0));
+    sqlite3_reset(lock_.st);
+    if (rc != SQLITE_DONE) sqlite_fail(db_, "lock");
+    std::vector<std::string> ids;
+    if (locked.empty()) {
+      exec("COMMIT");
+      return ids;
+    }
+    sqlite3_stmt* st = claim_.st;
+    bind_text(db_, st, 1, worker);
+    bind_text(db_, st, 2, now);
+    for (int i = 0; i < kClaimBatch; ++i) {
+      if (static_cast<std::size_t>(i) < locked.size())
+        bind_text(db_, st, 3 + i, locked[static_cast<std::size_t>(i)]);
+      else
+        sqlite3_bind_null(st, 3 + i);
+    }
     const int columns = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       for (int c = 1; c < columns; ++c) {
@@ -254,7 +276,7 @@ class RawSqlite final : public RawSide {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) sqlite_fail(db_, sql);
   }
   sqlite3* db_;
-  RawSqliteStmt stats_, sweep_, claim_;
+  RawSqliteStmt stats_, sweep_, lock_, claim_;
 };
 
 class RawPg final : public RawSide {
@@ -262,7 +284,8 @@ class RawPg final : public RawSide {
   explicit RawPg(const std::string& url) : conn_(open_raw_pg(url)) {
     prepare("stats", stats_sql(Backend::postgresql), 1);
     prepare("sweep", sweep_sql(Backend::postgresql), 3);
-    prepare("claim", claim_sql(Backend::postgresql), 4);
+    prepare("lock", lock_sql(Backend::postgresql), 1);
+    prepare("claim", claim_sql(Backend::postgresql), 2 + static_cast<int>(kClaimBatch));
   }
   ~RawPg() override { PQfinish(conn_); }
   RawPg(const RawPg&) = delete;
@@ -303,10 +326,27 @@ class RawPg final : public RawSide {
   std::vector<std::string> claim(const std::string& worker, std::int64_t now_us) override {
     pg_exec(conn_, "BEGIN");
     const std::string now = pg_ts(now_us);
-    const char* params[] = {worker.c_str(), now.c_str(), now.c_str(), now.c_str()};
-    PgResult r(PQexecPrepared(conn_, "claim", 4, params, nullptr, nullptr, 0));
-    pg_check(conn_, r, PGRES_TUPLES_OK, "claim");
     std::vector<std::string> ids;
+    std::vector<std::string> locked;
+    {
+      const char* lock_params[] = {now.c_str()};
+      PgResult l(PQexecPrepared(conn_, "lock", 1, lock_params, nullptr, nullptr, 0));
+      pg_check(conn_, l, PGRES_TUPLES_OK, "lock");
+      for (int row = 0, n = PQntuples(l.res); row < n; ++row)
+        locked.push_back(bench::pg_text(l.res, row, 0));
+    }
+    if (locked.empty()) {
+      pg_exec(conn_, "COMMIT");
+      return ids;
+    }
+    std::vector<const char*> params = {worker.c_str(), now.c_str()};
+    for (int i = 0; i < kClaimBatch; ++i)
+      params.push_back(static_cast<std::size_t>(i) < locked.size()
+                           ? locked[static_cast<std::size_t>(i)].c_str()
+                           : nullptr);
+    PgResult r(PQexecPrepared(conn_, "claim", static_cast<int>(params.size()), params.data(),
+                              nullptr, nullptr, 0));
+    pg_check(conn_, r, PGRES_TUPLES_OK, "claim");
     for (int row = 0, n = PQntuples(r.res), cols = PQnfields(r.res); row < n; ++row) {
       for (int c = 1; c < cols; ++c) {
         auto v = bench::pg_opt_text(r.res, row, c);
