@@ -454,7 +454,9 @@ void verify_stats(BackendState& st) {
   const std::int64_t since = bench::now_us() - std::int64_t{24} * 3600 * 1'000'000;
   const auto raw = st.raw[0]->stats(since);
   if (ours.size() != static_cast<std::size_t>(kAgents) || raw.size() != ours.size())
-    throw std::runtime_error("verify: the stats hold other than 200 agents");
+    throw std::runtime_error("verify: the stats hold other than 200 agents (trinity " +
+                             std::to_string(ours.size()) + ", raw " + std::to_string(raw.size()) +
+                             ")");
   std::int64_t total = 0;
   for (std::size_t i = 0; i < ours.size(); ++i) {
     const auto& o = ours[i].stats;
