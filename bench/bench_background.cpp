@@ -198,7 +198,8 @@ class RawSqlite final : public RawSide {
 
   std::vector<RawStats> stats(std::int64_t since_us) override {
     sqlite3_stmt* st = stats_.st;
-    bind_text(db_, st, 1, sqlite_ts(since_us));
+    const std::string since = sqlite_ts(since_us);  // bound SQLITE_STATIC: must outlive the step
+    bind_text(db_, st, 1, since);
     std::vector<RawStats> out;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -220,9 +221,11 @@ class RawSqlite final : public RawSide {
   std::int64_t sweep(std::int64_t now_us, std::int64_t cutoff_us) override {
     exec("BEGIN IMMEDIATE");
     sqlite3_stmt* st = sweep_.st;
-    bind_text(db_, st, 1, sqlite_ts(now_us));
-    bind_text(db_, st, 2, kSweepError);
-    bind_text(db_, st, 3, sqlite_ts(cutoff_us));
+    // Bound SQLITE_STATIC: the strings must outlive the step.
+    const std::string now = sqlite_ts(now_us), error = kSweepError, cutoff = sqlite_ts(cutoff_us);
+    bind_text(db_, st, 1, now);
+    bind_text(db_, st, 2, error);
+    bind_text(db_, st, 3, cutoff);
     const int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) sqlite_fail(db_, "sweep");
@@ -375,7 +378,7 @@ struct BackendState {
   std::vector<std::unique_ptr<RawSide>> raw;  // one per worker thread
   std::int64_t set_up_us = 0;                 // when the data set's start times were counted from
   std::int64_t in_window = 0;                 // executions of the data set in the last 24 hours
-  int sweep_round = 0;
+  int sweep_cursor = 0;                       // the next execution restage_stale() makes stale
 };
 
 std::map<Backend, BackendState> g_states;
@@ -413,7 +416,7 @@ void write_data_set(BackendState& st) {
   rows.reserve(kExecutions);
   st.in_window = 0;
   for (int k = 0; k < kExecutions; ++k) {
-    const bool running = k % 50 == 0;
+    const bool running = k % 50 == 7;  // not k % 50 == 0: every agent has finished ones too
     const std::int64_t started =
         running ? st.set_up_us - std::int64_t{k % 1200} * 1'000'000  // within 20 minutes
                 : st.set_up_us - std::int64_t{k} * kSpacingMs * 1000;
@@ -464,8 +467,13 @@ void verify_stats(BackendState& st) {
     total += o.task_count;
     if (ours[i].agent_name != r.agent || o.task_count != r.counts[0] ||
         o.success_count != r.counts[1] || o.failed_count != r.counts[2] ||
-        o.running_count != r.counts[3] || o.avg_duration_ms != r.avg_duration_ms)
-      throw std::runtime_error("verify: the stats of " + r.agent + " differ between the sides");
+        o.running_count != r.counts[3] || o.avg_duration_ms.value_or(0) != r.avg_duration_ms)
+      throw std::runtime_error("verify: the stats of " + r.agent +
+                               " differ between the sides: " + std::to_string(o.task_count) + "/" +
+                               std::to_string(r.counts[0]) + " " + std::to_string(o.success_count) +
+                               "/" + std::to_string(r.counts[1]) + " " +
+                               std::to_string(o.avg_duration_ms.value_or(-1)) + "/" +
+                               std::to_string(r.avg_duration_ms));
   }
   // The window moved a little since the set-up: allow the executions of those seconds.
   if (total > st.in_window + 1 || total < st.in_window - 200)
@@ -523,11 +531,11 @@ void execution_stats(benchmark::State& state, Backend b, Side side) {
 void restage_stale(BackendState& st) {
   const auto& t = trinity::db::schema().schedule_executions;
   std::vector<sqlcore::Value> ids;
-  for (int i = 0; i < kSweptPerCall; ++i) {
-    const int k = (st.sweep_round * kSweptPerCall + i) % kExecutions;
-    ids.emplace_back(execution_id(k % 50 == 0 ? k + 1 : k));
+  // The next kSweptPerCall finished executions (the data set's running ones are left alone).
+  while (ids.size() < static_cast<std::size_t>(kSweptPerCall)) {
+    const int k = st.sweep_cursor++ % kExecutions;
+    if (k % 50 != 7) ids.emplace_back(execution_id(k));
   }
-  ++st.sweep_round;
   const auto two_hours_ago =
       sqlcore::Timestamp::from_micros(bench::now_us() - std::int64_t{2} * 3600 * 1'000'000);
   st.dbm->engine().begin([&](sqlcore::Connection& c) {
