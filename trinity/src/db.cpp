@@ -1,6 +1,7 @@
 // The unit of work's thread binding, and the id, token and hash helpers.
 #include "trinity/db/db.hpp"
 
+#include "bytes.hpp"
 #include "models.hpp"
 
 #include <openssl/evp.h>
@@ -61,13 +62,8 @@ std::string random_digits(std::size_t n) {
 }
 
 std::string new_id() {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : random_bytes(16)) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  const auto raw = random_bytes(16);
+  return hex_of(raw.data(), raw.size());
 }
 
 std::string random_token(std::size_t bytes) {
@@ -94,13 +90,7 @@ std::string sha256_hex(std::string_view text) {
   unsigned int len = 0;
   if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("trinity-db: SHA-256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 15]);
-  }
-  return out;
+  return hex_of(digest, len);
 }
 
 }  // namespace trinity::db

@@ -70,6 +70,7 @@ sqlcore::EngineOptions engine_options_from_env(const sqlcore::Url& url) {
 DatabaseManager::DatabaseManager(ManagerOptions options)
     : engine_(open_engine(parse_url(options.url.value_or(database_url())))),
       db_(engine_, trinity::db::schema()),
+      secrets_(options.secrets ? std::move(*options.secrets) : Secrets::from_env()),
       users_(db_),
       settings_(db_),
       tags_(db_),

@@ -20,11 +20,17 @@ class TrinityTest : public sqlcore::test::BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(), .migrate = true});
+        trinity::db::ManagerOptions{.url = url(), .migrate = true, .secrets = test_secrets()});
   }
   void TearDown() override {
     manager_.reset();
     BackendTest::TearDown();
+  }
+
+  /// The keys every test's manager seals secrets with: one random key per test process.
+  static const trinity::db::Secrets& test_secrets() {
+    static const trinity::db::Secrets secrets(trinity::db::SecretKey::generate());
+    return secrets;
   }
 
   trinity::db::DatabaseManager& dbm() { return *manager_; }

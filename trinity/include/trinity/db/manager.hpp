@@ -36,6 +36,7 @@
 #include "trinity/db/public_links.hpp"
 #include "trinity/db/schedules.hpp"
 #include "trinity/db/schema.hpp"
+#include "trinity/db/secrets.hpp"
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
@@ -74,6 +75,9 @@ struct ManagerOptions {
   /// Bring the schema to head at start-up. When false, a database with pending revisions is a
   /// StartupError (run `trinity-db migrate` first).
   bool migrate = true;
+  /// The keys secrets are sealed with (bot tokens, subscription and payment credentials); default
+  /// Secrets::from_env(). Without a key everything works except storing or reading a secret.
+  std::optional<Secrets> secrets{};
 };
 
 class DatabaseManager {
@@ -86,6 +90,8 @@ class DatabaseManager {
   sqlcore::Engine& engine() { return engine_; }
   const Schema& schema() const { return db_.schema(); }
   Db& db() { return db_; }
+  /// The keys secrets are sealed with (ManagerOptions::secrets).
+  const Secrets& secrets() const { return secrets_; }
 
   UserOperations& users() { return users_; }
   SettingsOperations& settings() { return settings_; }
@@ -122,6 +128,7 @@ class DatabaseManager {
  private:
   sqlcore::Engine engine_;
   Db db_;
+  Secrets secrets_;
   UserOperations users_;
   SettingsOperations settings_;
   TagOperations tags_;
