@@ -86,7 +86,7 @@ std::vector<WidgetValue> DashboardHistoryOperations::get_widget_history(
   if (key.empty()) throw std::invalid_argument("trinity-db: widget key is empty");
   const Expr where = t.agent_name == agent_arg(agent_name) && t.widget_key == key &&
                      t.captured_at > window_start(hours, 1h, "hours");
-  check_limit(limit);
+  checked_count(limit, "limit");
   if (limit == 0) return {};
   auto out = db_.all(
       m, m.select().where(where).order_by({t.captured_at.desc(), t.id.desc()}).limit(limit));

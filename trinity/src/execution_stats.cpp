@@ -8,7 +8,8 @@
 
 #include <chrono>
 
-#include "execution_limits.hpp"
+#include "text.hpp"
+#include "time_window.hpp"
 
 namespace trinity::db {
 

@@ -98,7 +98,7 @@ std::vector<HealthCheck> MonitoringOperations::get_agent_health_history(
   const Expr where = t.agent_name == agent_arg(agent_name) &&
                      t.check_type == checked_name(check_type, "check type") &&
                      t.checked_at >= window_start(hours, 1h, "hours");
-  check_limit(limit);
+  checked_count(limit, "limit");
   if (limit == 0) return {};
   return db_.all(m,
                  m.select().where(where).order_by({t.checked_at.desc(), t.id.desc()}).limit(limit));

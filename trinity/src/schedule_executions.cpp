@@ -8,10 +8,10 @@
 #include <string_view>
 
 #include "agent_rules.hpp"
-#include "execution_limits.hpp"
 #include "execution_sweeps.hpp"
 #include "manual_schedule.hpp"
 #include "text.hpp"
+#include "time_window.hpp"
 
 namespace trinity::db {
 
@@ -194,7 +194,7 @@ bool ScheduleExecutionOperations::update_execution_status(const std::string& exe
 
 std::vector<ScheduleExecution> ScheduleExecutionOperations::get_schedule_executions(
     const std::string& schedule_id, std::int64_t limit) {
-  if (checked_limit(limit) == 0) return {};
+  if (checked_count(limit, "limit") == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().schedule_execution);
   return db_.all(
       m, m.select().where(t.schedule_id == schedule_id).order_by(newest_first(t)).limit(limit));
@@ -202,7 +202,7 @@ std::vector<ScheduleExecution> ScheduleExecutionOperations::get_schedule_executi
 
 std::vector<ScheduleExecution> ScheduleExecutionOperations::get_agent_executions(
     const std::string& agent_name, std::int64_t limit) {
-  if (checked_limit(limit) == 0) return {};
+  if (checked_count(limit, "limit") == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().schedule_execution);
   return db_.all(
       m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));
@@ -210,7 +210,7 @@ std::vector<ScheduleExecution> ScheduleExecutionOperations::get_agent_executions
 
 std::vector<ExecutionSummary> ScheduleExecutionOperations::get_agent_executions_summary(
     const std::string& agent_name, std::int64_t limit) {
-  if (checked_limit(limit) == 0) return {};
+  if (checked_count(limit, "limit") == 0) return {};
   const auto& [t, m] = std::tie(db_.schema().schedule_executions, db_.models().execution_summary);
   return db_.all(
       m, m.select().where(t.agent_name == agent_name).order_by(newest_first(t)).limit(limit));

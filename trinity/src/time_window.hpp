@@ -24,9 +24,16 @@ inline sqlcore::Timestamp window_start(std::int64_t count, std::chrono::microsec
   return sqlcore::Timestamp::from_micros(now - count * unit.count());
 }
 
-/// Refuses a negative limit (std::invalid_argument).
-inline void check_limit(std::int64_t limit) {
-  if (limit < 0) throw std::invalid_argument("trinity-db: limit is negative");
+/// The longest time window (statistics hours, sweep timeouts): 876,000 hours, about 100 years,
+/// so a cut-off stays inside the years every backend stores.
+inline constexpr std::int64_t kMaxWindowHours = 876'000;
+
+/// `n`; std::invalid_argument naming `what` unless 0 <= n <= max.
+inline std::int64_t checked_window(std::int64_t n, std::int64_t max, std::string_view what) {
+  if (n < 0 || n > max)
+    throw std::invalid_argument("trinity-db: " + std::string(what) + " must be between 0 and " +
+                                std::to_string(max));
+  return n;
 }
 
 }  // namespace trinity::db

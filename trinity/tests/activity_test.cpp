@@ -36,9 +36,6 @@ class ActivityOpsTest : public trinity_test::TrinityTest {
                                 {t.created_at, at}}));
     return id;
   }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
   static std::vector<std::string> ids(const std::vector<trinity::db::Activity>& v) {
     std::vector<std::string> out;
     for (const auto& a : v) out.push_back(a.id);

@@ -354,9 +354,7 @@ TEST_P(ChatOpsTest, ConcurrentMessagesAreAllKeptInOrder) {
   // Enough connections for every thread; SQLite file writers queue on the lock.
   std::string query = "pool_size=" + std::to_string(kThreads + 2);
   if (single_writer_file()) query += "&busy_timeout=120000";
-  manager_.reset();
-  manager_ = std::make_unique<trinity::db::DatabaseManager>(
-      trinity::db::ManagerOptions{.url = url(query), .migrate = true});
+  reopen(query);
   auto& ops = dbm().chat();
   std::vector<std::string> sessions;
   for (int i = 0; i < kSessions; ++i)

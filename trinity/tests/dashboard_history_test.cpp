@@ -33,8 +33,6 @@ using trinity::db::WidgetValue;
 
 namespace {
 
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
-
 /// A stored value row, as read back directly.
 struct Stored {
   std::optional<std::string> label;
@@ -76,23 +74,6 @@ class DashboardHistoryTest : public trinity_test::TrinityTest {
                   {t.id, t.agent_name, t.widget_key, t.widget_type, t.value_numeric,
                    t.dashboard_mtime, t.captured_at},
                   values);
-  }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
-  static Timestamp plus(Timestamp t, std::chrono::microseconds d) {
-    return Timestamp(t.time_point() + d);
-  }
-  static Timestamp past_midnight() {
-    return Timestamp::from_micros(ago(10min).micros() / kDay * kDay);
-  }
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
   }
   static std::vector<double> numbers(const std::vector<WidgetValue>& v) {
     std::vector<double> out;

@@ -39,9 +39,6 @@ class EmailAuthOpsTest : public trinity_test::TrinityTest {
                                 {t.created_at, created},
                                 {t.expires_at, expires}}));
   }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
   /// Runs one statement on a connection of its own, closed before returning (an in-memory
   /// database has one connection).
   std::vector<Row> exec(const Executable& stmt) {

@@ -238,9 +238,7 @@ TEST_P(EventSubscriptionsTest, EventsKeepTheirPayload) {
 
 TEST_P(EventSubscriptionsTest, ConcurrentCreatorsMakeOneSubscription) {
   if (single_writer_file()) {
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url("busy_timeout=60000"), .migrate = true});
+    reopen("busy_timeout=60000");
   }
   std::atomic<int> made{0}, duplicates{0}, failures{0};
   std::vector<std::thread> threads;

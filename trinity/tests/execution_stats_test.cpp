@@ -20,10 +20,9 @@
 using namespace sqlcore;
 using namespace std::chrono_literals;
 using trinity::db::ExecutionStats;
+using trinity_test::kDay;
 
 namespace {
-
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
 
 /// One execution row as the test writes it.
 struct Spec {

@@ -2,6 +2,7 @@
 // (sqlcore::testing's BackendTest gives the URL and cleans up).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,9 @@
 #include "trinity/db/manager.hpp"
 
 namespace trinity_test {
+
+/// One day in microseconds (sqlcore::Timestamp's unit).
+inline constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
 
 class TrinityTest : public sqlcore::test::BackendTest {
  protected:
@@ -34,6 +38,37 @@ class TrinityTest : public sqlcore::test::BackendTest {
   }
 
   trinity::db::DatabaseManager& dbm() { return *manager_; }
+
+  /// Replaces the manager with one on the same database whose URL adds `query` (pool_size,
+  /// busy_timeout, ...). On an in-memory database that is a new, empty database.
+  void reopen(const std::string& query) {
+    manager_.reset();
+    manager_ = std::make_unique<trinity::db::DatabaseManager>(
+        trinity::db::ManagerOptions{.url = url(query), .migrate = true, .secrets = test_secrets()});
+  }
+  /// A manager whose pool gives every one of `threads` threads a connection (SQLite file
+  /// writers wait for the lock); an in-memory database keeps its one shared connection.
+  void reopen_for(int threads) {
+    if (!many_connections()) return;
+    std::string query = "pool_size=" + std::to_string(threads + 2);
+    if (single_writer_file()) query += "&busy_timeout=120000";
+    reopen(query);
+  }
+
+  /// `d` before now.
+  static sqlcore::Timestamp ago(std::chrono::microseconds d) {
+    return sqlcore::Timestamp(sqlcore::Timestamp::now().time_point() - d);
+  }
+  /// `t` moved by `d`.
+  static sqlcore::Timestamp plus(sqlcore::Timestamp t, std::chrono::microseconds d) {
+    return sqlcore::Timestamp(t.time_point() + d);
+  }
+  /// The latest midnight (UTC) at least ten minutes ago: times around it lie in the past and on
+  /// two dates.
+  static sqlcore::Timestamp past_midnight() {
+    using namespace std::chrono_literals;
+    return sqlcore::Timestamp::from_micros(ago(10min).micros() / kDay * kDay);
+  }
   const trinity::db::Schema& s() { return manager_->schema(); }
 
   /// Two users, ada and bob (with emails), for tests that need owners; returns their ids.

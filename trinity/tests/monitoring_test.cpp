@@ -36,8 +36,6 @@ namespace status = trinity::db::health_status;
 
 namespace {
 
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
-
 /// A health check row written directly, at a chosen time.
 struct Seed {
   std::string id;
@@ -74,27 +72,6 @@ class MonitoringTest : public trinity_test::TrinityTest {
     exec(update(t)
              .set({{t.last_alert_at, at}})
              .where(t.agent_name == agent && t.condition == condition));
-  }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
-  static Timestamp plus(Timestamp t, std::chrono::microseconds d) {
-    return Timestamp(t.time_point() + d);
-  }
-  /// The latest midnight (UTC) at least ten minutes ago: times around it lie in the past and on
-  /// two dates.
-  static Timestamp past_midnight() {
-    return Timestamp::from_micros(ago(10min).micros() / kDay * kDay);
-  }
-  /// A manager whose pool gives every one of `threads` threads a connection (SQLite file
-  /// writers wait for the lock); an in-memory database keeps its one shared connection.
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
   }
   /// Aggregate checks of six agents and newer checks of other types, on both sides of a
   /// midnight; "eve" has only network checks, "ada" and "bob" share a latest checked_at.

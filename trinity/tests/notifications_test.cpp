@@ -182,9 +182,7 @@ TEST_P(NotificationsTest, CountPendingAndDelete) {
 
 TEST_P(NotificationsTest, OfEightConcurrentAcknowledgersOneWins) {
   if (single_writer_file()) {
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url("busy_timeout=60000"), .migrate = true});
+    reopen("busy_timeout=60000");
   }
   const auto id = notify("coder", "race", 1min);
   std::atomic<int> wins{0}, failures{0};

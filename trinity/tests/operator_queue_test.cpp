@@ -53,9 +53,6 @@ class OperatorQueueTest : public trinity_test::TrinityTest {
     const auto& t = s().operator_queue;
     c.execute(update(t).set({{column, value}}).where(t.id == id));
   }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
   static Ids ids(const std::vector<OperatorQueueItem>& items) {
     Ids out;
     for (const auto& i : items) out.push_back(i.id);
@@ -77,15 +74,6 @@ class OperatorQueueTest : public trinity_test::TrinityTest {
       });
     for (auto& th : threads) th.join();
     return failures.load();
-  }
-  /// A manager whose pool and lock wait fit `threads` concurrent writers.
-  void reopen_for(int threads) {
-    if (in_memory()) return;  // one connection, shared in turn; a new manager is a new database
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
   }
 
   std::int64_t ada_ = 0, bob_ = 0;

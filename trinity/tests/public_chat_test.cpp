@@ -110,9 +110,7 @@ TEST_P(PublicChatTest, ConcurrentGetOrCreateMakesOneSession) {
   if (many_connections()) {
     std::string query = "pool_size=" + std::to_string(kThreads + 2);
     if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
+    reopen(query);
   }
   std::vector<std::string> ids(kThreads);
   std::vector<std::thread> threads;

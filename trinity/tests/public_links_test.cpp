@@ -26,10 +26,9 @@ using namespace sqlcore;
 using namespace std::chrono_literals;
 using trinity::db::NotFoundError;
 using trinity::db::PublicLink;
+using trinity_test::kDay;
 
 namespace {
-
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
 
 class PublicLinksTest : public trinity_test::TrinityTest {
  protected:
@@ -58,27 +57,6 @@ class PublicLinksTest : public trinity_test::TrinityTest {
   void set_usage_time(const Expr& where, Timestamp at) {
     const auto& u = s().public_link_usage;
     exec(update(u).set({{u.created_at, at}, {u.last_used_at, at}}).where(where));
-  }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
-  static Timestamp plus(Timestamp t, std::chrono::microseconds d) {
-    return Timestamp(t.time_point() + d);
-  }
-  /// The latest midnight (UTC) at least ten minutes ago: times around it lie in the past and
-  /// on two dates.
-  static Timestamp past_midnight() {
-    return Timestamp::from_micros(ago(10min).micros() / kDay * kDay);
-  }
-  /// A manager whose pool gives every one of `threads` threads a connection (SQLite file
-  /// writers wait for the lock); an in-memory database keeps its one shared connection.
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
   }
   std::int64_t ada_ = 0, bob_ = 0;
 };

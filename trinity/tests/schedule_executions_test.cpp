@@ -77,19 +77,6 @@ class ExecutionsTest : public trinity_test::TrinityTest {
     if (!e) throw std::runtime_error("no execution " + id);
     return *e;
   }
-  static Timestamp ago(std::chrono::microseconds d) {
-    return Timestamp(Timestamp::now().time_point() - d);
-  }
-  /// A manager whose pool gives every one of `threads` threads a connection (SQLite file
-  /// writers wait for the lock); an in-memory database keeps its one shared connection.
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true});
-  }
   std::int64_t ada_ = 0, bob_ = 0;
 };
 

@@ -129,7 +129,8 @@ std::size_t json_text_depth(std::string_view text) {
 Value::JsonRef Value::make_json(const Json& j) {
   JsonRef r;
   walk_json(j, r.too_deep, r.bad_text);
-  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<const Json>(j);
+  // A non-const document behind the const pointer: take<Json>() may move out of an unshared one.
+  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<Json>(j);
   return r;
 }
 
@@ -137,7 +138,7 @@ Value::JsonRef Value::make_json(Json&& j) {
   JsonRef r;
   walk_json(j, r.too_deep, r.bad_text);
   // A document too deep is dropped here (nlohmann destroys nested values without recursion).
-  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<const Json>(std::move(j));
+  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<Json>(std::move(j));
   return r;
 }
 
@@ -410,6 +411,33 @@ std::string Value::as<std::string>(std::string_view what) const {
       break;
   }
   mismatch("string", what);
+}
+
+template <>
+std::string Value::take<std::string>(std::string_view what) {
+  if (kind() != Kind::text) return as<std::string>(what);
+  std::string out = std::move(std::get<std::string>(v_));
+  v_ = std::monostate{};
+  return out;
+}
+
+template <>
+Blob Value::take<Blob>(std::string_view what) {
+  if (kind() != Kind::blob) return as<Blob>(what);
+  Blob out = std::move(std::get<Blob>(v_));
+  v_ = std::monostate{};
+  return out;
+}
+
+template <>
+Json Value::take<Json>(std::string_view what) {
+  auto* r = std::get_if<JsonRef>(&v_);
+  if (r == nullptr || r->too_deep || r->doc.use_count() != 1) return as<Json>(what);
+  // make_json() created the document non-const and nothing else shares it: moving is safe.
+  Json out =
+      std::move(const_cast<Json&>(*r->doc));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  v_ = std::monostate{};
+  return out;
 }
 
 template <>

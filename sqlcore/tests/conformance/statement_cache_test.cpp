@@ -152,6 +152,37 @@ TEST_P(StatementCacheTest, MappingReadsAndWritesAStructDeclaredOnce) {
   EXPECT_EQ(person.read(row).visits, 7);
 }
 
+struct Post {
+  std::int64_t id = 0;
+  std::string title = {};
+};
+
+// A row given up to read() (one(), optional(), first(), all() give theirs up) hands its large
+// text over: the struct's string is the driver's copy, not a second one. A row read through a
+// const reference keeps its values.
+TEST_P(StatementCacheTest, MappingMovesLargeTextOutOfARowItIsGiven) {
+  const auto post =
+      Mapping<Post>("Post", posts).field(&Post::id, posts.id).field(&Post::title, posts.title);
+  Connection c = engine_->connect();
+  const std::string big(1 << 20, 'x');
+  for (int id = 1; id <= 3; ++id)
+    c.execute(insert(posts).values(
+        {{posts.id, id}, {posts.author_id, 1}, {posts.title, big + std::to_string(id)}}));
+  Row row = c.execute(post.select().where(posts.id == 1)).one();
+  const Row kept = row;
+  EXPECT_EQ(post.read(kept).title, big + "1");
+  EXPECT_FALSE(kept[1].is_null()) << "read(const Row&) copies";
+  const char* driver_copy = row[1].text_unchecked().data();
+  const Post moved = post.read(std::move(row));
+  EXPECT_EQ(moved.title.data(), driver_copy) << "read(Row&&) moves the text";
+  EXPECT_EQ(moved.title, big + "1");
+  // Through the mapping's own calls, including all() over a reused row.
+  EXPECT_EQ(post.one(c, post.select().where(posts.id == 2)).title, big + "2");
+  const auto all = post.all(c, post.select().order_by({posts.id}));
+  ASSERT_EQ(all.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(all[i].title, big + std::to_string(i + 1));
+}
+
 // insert_new(): the new row, or nullopt (the stored row untouched) when the key exists; threads
 // inserting one key make one row and get no error.
 TEST_P(StatementCacheTest, InsertNewMakesARowOnceEvenUnderConcurrency) {

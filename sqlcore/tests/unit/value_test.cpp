@@ -671,3 +671,43 @@ TEST(ValueAssignment, PlainAssignmentsSetKindAndValue) {
 }
 
 }  // namespace
+
+namespace sqlcore {
+namespace {
+
+// take<T>(): as<T>() that moves text, blobs and unshared JSON documents out.
+TEST(ValueTakeTest, MovesTextBlobsAndUnsharedJson) {
+  const std::string big(100000, 'x');
+  Value text(big);
+  const char* p = text.text_unchecked().data();
+  const std::string s = text.take<std::string>();
+  EXPECT_EQ(s.data(), p);
+  EXPECT_TRUE(text.is_null());
+
+  Value blob(Blob(1000, 7));
+  const auto* b = blob.blob_unchecked().data();
+  EXPECT_EQ(blob.take<std::optional<Blob>>()->data(), b);
+  EXPECT_TRUE(blob.is_null());
+  EXPECT_EQ(blob.take<std::optional<std::string>>(), std::nullopt);
+
+  Value doc(Json{{"log", big}});
+  const char* in_doc = doc.json_unchecked()["log"].get_ref<const std::string&>().data();
+  const Json taken = doc.take<Json>();
+  EXPECT_EQ(taken["log"].get_ref<const std::string&>().data(), in_doc);
+  EXPECT_TRUE(doc.is_null());
+}
+
+TEST(ValueTakeTest, CopiesWhatItCannotMove) {
+  Value doc(Json{{"a", 1}});
+  const Value shared = doc;  // shares the document
+  EXPECT_EQ(doc.take<Json>(), (Json{{"a", 1}}));
+  EXPECT_EQ(shared.as<Json>(), (Json{{"a", 1}})) << "a shared document is copied, not moved";
+  Value n(42);
+  EXPECT_EQ(n.take<std::int64_t>(), 42);
+  EXPECT_EQ(n.as<std::int64_t>(), 42) << "other kinds are converted, not moved";
+  Value t("7");
+  EXPECT_THROW(t.take<std::int64_t>(), ArgumentError);
+}
+
+}  // namespace
+}  // namespace sqlcore

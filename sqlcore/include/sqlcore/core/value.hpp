@@ -111,6 +111,12 @@ class Value {
   /// Throws ArgumentError on a mismatch; `what` names the column in the message when given.
   template <class T>
   T as(std::string_view what = {}) const;
+  /// as<T>(), moving instead of copying: text read as std::string, a blob, and a JSON document no
+  /// other Value shares leave this value null and hand their storage over (the one copy of a large
+  /// value is the driver's). For every other T, or a shared document, the same as as<T>(). Reading
+  /// a row into a struct uses it (Mapping::read of a row the caller gives up).
+  template <class T>
+  T take(std::string_view what = {});
 
   // Direct access without conversion; the caller checks kind() first.
   bool bool_unchecked() const { return std::get<bool>(v_); }
@@ -231,6 +237,13 @@ template <>
 Uuid Value::as<Uuid>(std::string_view) const;
 template <>
 TimeOfDay Value::as<TimeOfDay>(std::string_view) const;
+// The kinds Value::take<T>() moves; defined in value.cpp.
+template <>
+std::string Value::take<std::string>(std::string_view);
+template <>
+Blob Value::take<Blob>(std::string_view);
+template <>
+Json Value::take<Json>(std::string_view);
 
 namespace detail {
 template <class T>
@@ -252,6 +265,16 @@ T Value::as(std::string_view what) const {
     return static_cast<long long>(as<std::int64_t>(what));
   } else {
     static_assert(sizeof(T) == 0, "Value::as<T>: unsupported type T");
+  }
+}
+
+template <class T>
+T Value::take(std::string_view what) {
+  if constexpr (detail::IsOptional<T>::value) {
+    if (is_null()) return std::nullopt;
+    return take<typename detail::IsOptional<T>::type>(what);
+  } else {
+    return as<T>(what);
   }
 }
 

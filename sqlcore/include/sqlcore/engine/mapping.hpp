@@ -84,8 +84,8 @@ class Mapping {
     check_table(column);
     Field f{std::move(name), &column.column(), Expr(column), {}, {}, false};
     // F = std::optional<C> reads NULL as nullopt.
-    f.read = [member](S& s, const Value& v, std::string_view label) {
-      s.*member = v.template as<F>(label);
+    f.read = [member](S& s, const Value& v, bool take, std::string_view label) {
+      s.*member = get<F>(v, take, label);
     };
     f.write = [member](const S& s, bool given_only) -> std::optional<Expr> {
       const F& value = s.*member;
@@ -104,8 +104,8 @@ class Mapping {
     F S::*member = base_member;
     check_table(column);
     Field f{column.name(), &column.column(), Expr(column), {}, {}, false};
-    f.read = [member, when_null](S& s, const Value& v, std::string_view label) {
-      s.*member = v.template as<std::optional<F>>(label).value_or(when_null);
+    f.read = [member, when_null](S& s, const Value& v, bool take, std::string_view label) {
+      s.*member = get<std::optional<F>>(v, take, label).value_or(when_null);
     };
     f.write = [member](const S& s, bool) -> std::optional<Expr> { return Expr(s.*member); };
     fields_.push_back(std::move(f));
@@ -123,8 +123,8 @@ class Mapping {
                   "(for an outer join)");
     F S::*member = base_member;
     Field f{column.name(), &column.column(), Expr(column), {}, {}, true};
-    f.read = [member](S& s, const Value& v, std::string_view label) {
-      s.*member = v.template as<F>(label);
+    f.read = [member](S& s, const Value& v, bool take, std::string_view label) {
+      s.*member = get<F>(v, take, label);
     };
     f.write = [](const S&, bool) -> std::optional<Expr> { return std::nullopt; };
     fields_.push_back(std::move(f));
@@ -143,20 +143,11 @@ class Mapping {
 
   /// The struct a row holds (a row of select(), of RETURNING columns(), or any row that has
   /// the mapped columns by name). Fields the mapping does not name keep their default.
-  [[nodiscard]] S read(const Row& row) const {
-    S out{};
-    std::size_t i = 0;
-    try {
-      for (; i < fields_.size(); ++i) {
-        const Field& f = fields_[i];
-        const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
-        if (v) f.read(out, *v, f.column->name());  // no v: a joined column the row lacks
-      }
-    } catch (const ArgumentError& e) {
-      detail::throw_mapped_field_error(model_, fields_[i].name, *fields_[i].column, e);
-    }
-    return out;
-  }
+  [[nodiscard]] S read(const Row& row) const { return read_row(row, false); }
+  /// The same, moving text, blobs and JSON documents out of `row` instead of copying them: a
+  /// large value (a log, a response) is copied once, by the driver. `row` is left with those
+  /// values null.
+  [[nodiscard]] S read(Row&& row) const { return read_row(row, true); }
 
   /// Every field as a column assignment: an INSERT's values.
   [[nodiscard]] std::vector<Assignment> values(const S& s) const { return assignments(s, false); }
@@ -189,27 +180,27 @@ class Mapping {
 
   /// The one row `stmt` yields; NoResultFound / MultipleResultsFound otherwise.
   [[nodiscard]] S one(Connection& c, const Executable& stmt, const Params& params = {}) const {
-    return read(c.execute(stmt, params).one());
+    return read(c.execute(stmt, params).one());  // a temporary: its values move
   }
   /// The row `stmt` yields, or nullopt; MultipleResultsFound when it yields several.
   [[nodiscard]] std::optional<S> optional(Connection& c, const Executable& stmt,
                                           const Params& params = {}) const {
     auto row = c.execute(stmt, params).one_or_none();
     if (!row) return std::nullopt;
-    return read(*row);
+    return read(std::move(*row));
   }
   /// The first row `stmt` yields, or nullopt (order it).
   [[nodiscard]] std::optional<S> first(Connection& c, const Executable& stmt,
                                        const Params& params = {}) const {
     auto row = c.execute(stmt, params).first();
     if (!row) return std::nullopt;
-    return read(*row);
+    return read(std::move(*row));
   }
   /// Every row `stmt` yields, in its order.
   [[nodiscard]] std::vector<S> all(Connection& c, const Executable& stmt,
                                    const Params& params = {}) const {
     std::vector<S> out;
-    for (const Row& r : c.execute(stmt, params)) out.push_back(read(r));
+    c.execute(stmt, params).for_each([&](Row& r) { out.push_back(read(std::move(r))); });
     return out;
   }
 
@@ -218,10 +209,37 @@ class Mapping {
     std::string name;
     const Column* column;
     Expr expr;
-    std::function<void(S&, const Value&, std::string_view)> read;
+    // take: `v` belongs to a row the caller gave up, so it may be moved from.
+    std::function<void(S&, const Value&, bool take, std::string_view)> read;
     std::function<std::optional<Expr>(const S&, bool)> write;
     bool joined = false;
   };
+
+  // as<T>(), or take<T>() when the value's row was given up (read(Row&&)): that row is not
+  // const, only seen through a const reference, so moving out of it is sound.
+  template <class T>
+  static T get(const Value& v, bool take, std::string_view label) {
+    if (take) return const_cast<Value&>(v).template take<T>(label);  // NOLINT
+    return v.template as<T>(label);
+  }
+
+  S read_row(const Row& row, bool take) const {
+    S out{};
+    std::size_t i = 0;
+    try {
+      for (; i < fields_.size(); ++i) {
+        const Field& f = fields_[i];
+        const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
+        // Only a value found at the field's own position moves: one found by name might be
+        // another field's too.
+        const bool own = take && v == row.values().data() + i;
+        if (v) f.read(out, *v, own, f.column->name());  // no v: a joined column the row lacks
+      }
+    } catch (const ArgumentError& e) {
+      detail::throw_mapped_field_error(model_, fields_[i].name, *fields_[i].column, e);
+    }
+    return out;
+  }
 
   std::vector<Expr> column_list(bool with_joined) const {
     std::vector<Expr> out;

@@ -57,6 +57,13 @@ class Result {
   iterator begin() { return iterator(this); }
   iterator end() { return iterator(); }
 
+  /// Calls `fn(Row&)` for each remaining row. The row is reused for the next one, so `fn` may
+  /// move values out of it (Value::take) instead of copying them.
+  template <class F>
+  void for_each(F&& fn) {
+    while (fetch_into(current_)) fn(current_);
+  }
+
   /// The next row, or nullopt when none is left.
   [[nodiscard]] std::optional<Row> fetch_one();
   /// Every remaining row.

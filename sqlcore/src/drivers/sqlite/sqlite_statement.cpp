@@ -193,7 +193,11 @@ Execution SqliteConnection::execute(const std::string& sql, std::span<const Valu
   // Whether a statement returns rows never changes (a re-prepare keeps it a SELECT, or an
   // INSERT ... RETURNING), so the columns read at prepare time tell.
   const bool returns_rows = st.columns->size() > 0;
-  bind(st, params, /*copy=*/returns_rows);
+  // A query may read its parameters at every step, after `params` are gone: it binds copies. An
+  // INSERT / UPDATE / DELETE ... RETURNING makes all its changes and computes all its rows in its
+  // first step (SQLite buffers them), so it binds the values in place, like any write: a large
+  // value written is copied once, into the statement's Value.
+  bind(st, params, /*copy=*/returns_rows && sqlite3_stmt_readonly(st.stmt));
   int rc = sqlite3_step(st.stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
   Execution out;
