@@ -700,8 +700,7 @@ Mapping<S> slack_connection_fields(Mapping<S> m, const SlackLinkConnections& t) 
 
 Mapping<StoredSlackTeamConnection> slack_team_connection_mapping(const SlackLinkConnections& t,
                                                                  const AgentPublicLinks& l) {
-  return slack_connection_fields(
-             Mapping<StoredSlackTeamConnection>("SlackTeamConnection", t), t)
+  return slack_connection_fields(Mapping<StoredSlackTeamConnection>("SlackTeamConnection", t), t)
       .field(&SlackTeamConnection::slack_bot_token, t.slack_bot_token)
       .joined(&SlackTeamConnection::agent_name, l.agent_name)
       .joined(&StoredSlackTeamConnection::link_require_email, l.require_email);
@@ -828,8 +827,7 @@ Models::Models(const Schema& s)
           slack_team_connection_mapping(s.slack_link_connections, s.agent_public_links)),
       slack_connection_update(slack_connection_update_mapping(s.slack_link_connections)),
       slack_user_verification(slack_user_verification_mapping(s.slack_user_verifications)),
-      slack_pending_verification(
-          slack_pending_verification_mapping(s.slack_pending_verifications)),
+      slack_pending_verification(slack_pending_verification_mapping(s.slack_pending_verifications)),
       slack_pending_update(slack_pending_update_mapping(s.slack_pending_verifications)),
       slack_workspace(slack_workspace_mapping(s.slack_workspaces)),
       slack_channel_agent(slack_channel_agent_mapping(s.slack_channel_agents)) {}

@@ -14,9 +14,9 @@ namespace {
 
 constexpr std::string_view kTokenColumn = "slack_link_connections.slack_bot_token";
 
-/// When a pending verification made or updated now expires.
-Timestamp pending_expiry() {
-  return Timestamp(Timestamp::now().time_point() + kSlackPendingVerificationTtl);
+/// When a pending verification made or updated at `at` expires.
+Timestamp pending_expiry(Timestamp at = Timestamp::now()) {
+  return Timestamp(at.time_point() + kSlackPendingVerificationTtl);
 }
 
 /// The pending verifications of one Slack user in one team.
@@ -27,8 +27,8 @@ Expr pending_of(const SlackPendingVerifications& p, const std::string& user,
 
 /// The link's verifications, pending or done, go with its connection.
 void delete_link_verifications(Connection& c, const Schema& s, const std::string& link_id) {
-  c.execute(delete_from(s.slack_user_verifications)
-                .where(s.slack_user_verifications.link_id == link_id));
+  c.execute(
+      delete_from(s.slack_user_verifications).where(s.slack_user_verifications.link_id == link_id));
   c.execute(delete_from(s.slack_pending_verifications)
                 .where(s.slack_pending_verifications.link_id == link_id));
 }
@@ -93,7 +93,8 @@ std::optional<SlackConnection> SlackOperations::get_slack_connection_by_link(
 std::optional<SlackTeamConnection> SlackOperations::get_slack_connection_by_team(
     const std::string& slack_team_id) {
   const std::string team = checked_name(slack_team_id, "the Slack team id");
-  const auto& [t, l] = std::tie(db_.schema().slack_link_connections, db_.schema().agent_public_links);
+  const auto& [t, l] =
+      std::tie(db_.schema().slack_link_connections, db_.schema().agent_public_links);
   const auto& m = db_.models().slack_team_connection;
   auto row = db_.optional(m, m.select()
                                  .join(l, t.link_id == l.id)
@@ -113,9 +114,8 @@ std::optional<SlackConnection> SlackOperations::update_slack_connection(
   const auto& [t, m] = std::tie(db_.schema().slack_link_connections, db_.models().slack_connection);
   auto set = db_.models().slack_connection_update.changes(changes);
   if (set.empty()) return get_slack_connection(id);
-  return db_.run([&](Connection& c) {
-    return m.optional(c, m.update(std::move(set)).where(t.id == id));
-  });
+  return db_.run(
+      [&](Connection& c) { return m.optional(c, m.update(std::move(set)).where(t.id == id)); });
 }
 
 bool SlackOperations::delete_slack_connection(const std::string& connection_id) {
@@ -149,9 +149,8 @@ std::optional<SlackUserVerification> SlackOperations::get_user_verification(
 }
 
 SlackUserVerification SlackOperations::create_user_verification(
-    const std::string& link_id, const std::string& slack_user_id,
-    const std::string& slack_team_id, const std::string& verified_email,
-    const std::string& verification_method) {
+    const std::string& link_id, const std::string& slack_user_id, const std::string& slack_team_id,
+    const std::string& verified_email, const std::string& verification_method) {
   const auto& [v, m] =
       std::tie(db_.schema().slack_user_verifications, db_.models().slack_user_verification);
   const SlackUserVerification in{
@@ -187,9 +186,9 @@ std::optional<SlackPendingVerification> SlackOperations::get_pending_verificatio
 }
 
 SlackPendingVerification SlackOperations::create_pending_verification(
-    const std::string& link_id, const std::string& slack_user_id,
-    const std::string& slack_team_id, const std::optional<std::string>& email,
-    const std::optional<std::string>& code, const std::string& state) {
+    const std::string& link_id, const std::string& slack_user_id, const std::string& slack_team_id,
+    const std::optional<std::string>& email, const std::optional<std::string>& code,
+    const std::string& state) {
   const auto& [p, m] =
       std::tie(db_.schema().slack_pending_verifications, db_.models().slack_pending_verification);
   const Timestamp at = Timestamp::now();
@@ -201,7 +200,7 @@ SlackPendingVerification SlackOperations::create_pending_verification(
       .email = email ? std::optional(checked_email(*email)) : std::nullopt,
       .code = code,
       .created_at = at,
-      .expires_at = pending_expiry(),
+      .expires_at = pending_expiry(at),
       .state = checked_name(state, "the state")};
   const auto& l = db_.schema().agent_public_links;
   return db_.run([&](Connection& c) {
@@ -244,8 +243,9 @@ bool SlackOperations::delete_pending_verification(const std::string& slack_user_
 
 std::int64_t SlackOperations::cleanup_expired_pending_verifications() {
   const auto& p = db_.schema().slack_pending_verifications;
-  return db_.run(
-      [&](Connection& c) { return c.execute(delete_from(p).where(p.expires_at <= now())).rowcount(); });
+  return db_.run([&](Connection& c) {
+    return c.execute(delete_from(p).where(p.expires_at <= now())).rowcount();
+  });
 }
 
 }  // namespace trinity::db

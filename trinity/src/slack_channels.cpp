@@ -15,7 +15,9 @@ namespace {
 constexpr std::string_view kTokenColumn = "slack_workspaces.bot_token";
 
 /// The workspace is enabled (NULL, from before the column had its default, counts as enabled).
-Expr is_enabled(const SlackWorkspaces& w) { return w.enabled.is_null() || w.enabled == true; }
+Expr is_enabled(const SlackWorkspaces& w) {
+  return w.enabled.is_null() || w.enabled == true;
+}
 
 /// Locks the team's workspace row until commit (a no-op UPDATE), so that binds in one team take
 /// turns. NotFoundError when the team has no workspace.
@@ -84,15 +86,16 @@ SlackChannelAgent SlackChannelOperations::bind_channel_to_agent(
     const std::string& team_id, const std::string& slack_channel_id,
     const std::optional<std::string>& slack_channel_name, const std::string& agent_name,
     const std::optional<std::string>& created_by, bool is_dm_default) {
-  const auto& [a, m] = std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
+  const auto& [a, m] =
+      std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
   const SlackChannelAgent in{.id = new_id(),
-                            .team_id = checked_name(team_id, "the Slack team id"),
-                            .slack_channel_id = checked_name(slack_channel_id, "the channel id"),
-                            .slack_channel_name = slack_channel_name,
-                            .agent_name = checked_name(agent_name, "the agent name"),
-                            .is_dm_default = is_dm_default,
-                            .created_by = created_by,
-                            .created_at = Timestamp::now()};
+                             .team_id = checked_name(team_id, "the Slack team id"),
+                             .slack_channel_id = checked_name(slack_channel_id, "the channel id"),
+                             .slack_channel_name = slack_channel_name,
+                             .agent_name = checked_name(agent_name, "the agent name"),
+                             .is_dm_default = is_dm_default,
+                             .created_by = created_by,
+                             .created_at = Timestamp::now()};
   auto upsert = m.insert(m.values(in));
   upsert.on_conflict({a.team_id, a.slack_channel_id})
       .do_update({a.agent_name, a.slack_channel_name, a.is_dm_default});
@@ -149,7 +152,8 @@ std::optional<std::string> SlackChannelOperations::get_dm_default_agent(
 std::vector<SlackChannelAgent> SlackChannelOperations::get_agents_for_workspace(
     const std::string& team_id) {
   const std::string team = checked_name(team_id, "the Slack team id");
-  const auto& [a, m] = std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
+  const auto& [a, m] =
+      std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
   return db_.all(m, m.select().where(a.team_id == team).order_by({a.created_at, a.id}));
 }
 
@@ -157,10 +161,11 @@ std::optional<SlackChannelAgent> SlackChannelOperations::get_channel_for_agent(
     const std::string& team_id, const std::string& agent_name) {
   const std::string team = checked_name(team_id, "the Slack team id");
   const std::string agent = checked_name(agent_name, "the agent name");
-  const auto& [a, m] = std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
-  return db_.first(m, m.select()
-                          .where(a.team_id == team && a.agent_name == agent)
-                          .order_by({a.created_at, a.id}));
+  const auto& [a, m] =
+      std::tie(db_.schema().slack_channel_agents, db_.models().slack_channel_agent);
+  return db_.first(
+      m,
+      m.select().where(a.team_id == team && a.agent_name == agent).order_by({a.created_at, a.id}));
 }
 
 bool SlackChannelOperations::unbind_agent(const std::string& team_id,

@@ -36,6 +36,17 @@ namespace {
 constexpr const char* kToken = "xoxb-1111-2222-abcDEF";
 constexpr const char* kColumn = "slack_link_connections.slack_bot_token";
 
+/// The message of the SecretError `fn` throws ("" when it throws none).
+template <class F>
+std::string secret_error(F&& fn) {
+  try {
+    fn();
+  } catch (const SecretError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 class SlackTest : public trinity_test::TrinityTest {
  protected:
   void SetUp() override {
@@ -76,8 +87,8 @@ class SlackTest : public trinity_test::TrinityTest {
     std::string query = "pool_size=" + std::to_string(threads + 2);
     if (single_writer_file()) query += "&busy_timeout=120000";
     manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(trinity::db::ManagerOptions{
-        .url = url(query), .migrate = true, .secrets = test_secrets()});
+    manager_ = std::make_unique<trinity::db::DatabaseManager>(
+        trinity::db::ManagerOptions{.url = url(query), .migrate = true, .secrets = test_secrets()});
   }
   std::int64_t ada_ = 0, bob_ = 0;
   std::string link_, other_link_;
@@ -114,17 +125,20 @@ TEST_P(SlackTest, TheBotTokenIsSealedAtRest) {
 }
 
 TEST_P(SlackTest, AnotherKeyCannotOpenTheToken) {
-  connect(link_);
-  trinity::db::DatabaseManager other(trinity::db::ManagerOptions{
-      .url = url(), .migrate = true, .secrets = Secrets(SecretKey::generate())});
-  try {
-    (void)other.slack().get_slack_connection_by_team("T1");
-    FAIL() << "no SecretError";
-  } catch (const SecretError& e) {
-    const std::string what = e.what();
-    EXPECT_NE(what.find(kColumn), std::string::npos) << what;
-    EXPECT_EQ(what.find(kToken), std::string::npos) << what;
-  }
+  const auto made = connect(link_);
+  const Secrets other_key(SecretKey::generate());
+  const std::string direct =
+      secret_error([&] { (void)other_key.open(raw_token(made.id), kColumn); });
+  EXPECT_NE(direct.find(kColumn), std::string::npos) << direct;
+  EXPECT_EQ(direct.find(kToken), std::string::npos) << direct;
+  // A second manager on the same database (an in-memory one lives in its own manager's engine).
+  if (!many_connections()) return;
+  trinity::db::DatabaseManager other(
+      trinity::db::ManagerOptions{.url = url(), .migrate = true, .secrets = other_key});
+  const std::string what =
+      secret_error([&] { (void)other.slack().get_slack_connection_by_team("T1"); });
+  EXPECT_NE(what.find(kColumn), std::string::npos) << what;
+  EXPECT_EQ(what.find(kToken), std::string::npos) << what;
   // Reads that do not return the token work under any key.
   EXPECT_TRUE(other.slack().get_slack_connection_by_link(link_));
 }
@@ -184,7 +198,9 @@ TEST_P(SlackTest, BadInputIsRefusedWritingNothing) {
       ADD_FAILURE() << "accepted a malformed token";
     } catch (const std::invalid_argument& e) {
       EXPECT_NE(std::string(e.what()).find("Slack bot token"), std::string::npos);
-      if (!bad.empty()) EXPECT_EQ(std::string(e.what()).find(bad), std::string::npos);
+      if (bad.size() > 5) {
+        EXPECT_EQ(std::string(e.what()).find(bad), std::string::npos);
+      }
     }
   }
   EXPECT_THROW(connect("", "T1"), std::invalid_argument);
@@ -306,9 +322,7 @@ TEST_P(SlackTest, PendingVerificationLivesTenMinutes) {
   EXPECT_FALSE(p.email);
   EXPECT_FALSE(p.code);
   EXPECT_EQ(p.link_id, link_);
-  EXPECT_LE(p.expires_at.micros() - p.created_at.micros(),
-            std::chrono::microseconds(trinity::db::kSlackPendingVerificationTtl).count() + 1000000);
-  EXPECT_GE(p.expires_at.micros() - p.created_at.micros(),
+  EXPECT_EQ(p.expires_at.micros() - p.created_at.micros(),
             std::chrono::microseconds(trinity::db::kSlackPendingVerificationTtl).count());
   const auto got = ops().get_pending_verification("U1", "T1");
   ASSERT_TRUE(got);

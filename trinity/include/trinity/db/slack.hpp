@@ -123,8 +123,7 @@ class SlackOperations {
   /// The team's connection when it and its link are enabled (NULL counts as enabled), with the
   /// link's agent and the opened bot token; nullopt otherwise. SecretError when the token does
   /// not open.
-  std::optional<SlackTeamConnection> get_slack_connection_by_team(
-      const std::string& slack_team_id);
+  std::optional<SlackTeamConnection> get_slack_connection_by_team(const std::string& slack_team_id);
   /// Changes the fields given and returns the connection as stored; nullopt when there is none.
   /// With nothing given, the connection as it is (nothing written).
   std::optional<SlackConnection> update_slack_connection(const std::string& connection_id,

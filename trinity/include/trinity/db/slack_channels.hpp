@@ -85,12 +85,10 @@ class SlackChannelOperations {
   bool delete_workspace(const std::string& team_id);
 
   /// Binds the channel to `agent_name` (see above) and returns the binding as stored.
-  SlackChannelAgent bind_channel_to_agent(const std::string& team_id,
-                                          const std::string& slack_channel_id,
-                                          const std::optional<std::string>& slack_channel_name,
-                                          const std::string& agent_name,
-                                          const std::optional<std::string>& created_by = std::nullopt,
-                                          bool is_dm_default = false);
+  SlackChannelAgent bind_channel_to_agent(
+      const std::string& team_id, const std::string& slack_channel_id,
+      const std::optional<std::string>& slack_channel_name, const std::string& agent_name,
+      const std::optional<std::string>& created_by = std::nullopt, bool is_dm_default = false);
   std::optional<SlackChannelAgent> get_channel_agent(const std::string& team_id,
                                                      const std::string& slack_channel_id);
   /// The name of the agent bound to the channel, or nullopt.
