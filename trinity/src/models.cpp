@@ -686,6 +686,87 @@ Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
       .field(&AgentEvent::created_at, t.created_at);
 }
 
+// The columns of a link's Slack connection, for SlackConnection and the team's connection alike.
+template <class S>
+Mapping<S> slack_connection_fields(Mapping<S> m, const SlackLinkConnections& t) {
+  return m.field(&SlackConnection::id, t.id)
+      .field(&SlackConnection::link_id, t.link_id)
+      .field(&SlackConnection::slack_team_id, t.slack_team_id)
+      .field(&SlackConnection::slack_team_name, t.slack_team_name)
+      .field(&SlackConnection::connected_by, t.connected_by)
+      .field(&SlackConnection::connected_at, t.connected_at)
+      .field(&SlackConnection::enabled, t.enabled, true);
+}
+
+Mapping<StoredSlackTeamConnection> slack_team_connection_mapping(const SlackLinkConnections& t,
+                                                                 const AgentPublicLinks& l) {
+  return slack_connection_fields(Mapping<StoredSlackTeamConnection>("SlackTeamConnection", t), t)
+      .field(&SlackTeamConnection::slack_bot_token, t.slack_bot_token)
+      .joined(&SlackTeamConnection::agent_name, l.agent_name)
+      .joined(&StoredSlackTeamConnection::link_require_email, l.require_email);
+}
+
+Mapping<SlackConnectionUpdate> slack_connection_update_mapping(const SlackLinkConnections& t) {
+  return Mapping<SlackConnectionUpdate>("SlackConnectionUpdate", t)
+      .field(&SlackConnectionUpdate::enabled, t.enabled)
+      .field(&SlackConnectionUpdate::slack_team_name, t.slack_team_name);
+}
+
+Mapping<SlackUserVerification> slack_user_verification_mapping(const SlackUserVerifications& t) {
+  return Mapping<SlackUserVerification>("SlackUserVerification", t)
+      .field(&SlackUserVerification::id, t.id)
+      .field(&SlackUserVerification::link_id, t.link_id)
+      .field(&SlackUserVerification::slack_user_id, t.slack_user_id)
+      .field(&SlackUserVerification::slack_team_id, t.slack_team_id)
+      .field(&SlackUserVerification::verified_email, t.verified_email)
+      .field(&SlackUserVerification::verification_method, t.verification_method)
+      .field(&SlackUserVerification::verified_at, t.verified_at);
+}
+
+Mapping<SlackPendingVerification> slack_pending_verification_mapping(
+    const SlackPendingVerifications& t) {
+  return Mapping<SlackPendingVerification>("SlackPendingVerification", t)
+      .field(&SlackPendingVerification::id, t.id)
+      .field(&SlackPendingVerification::link_id, t.link_id)
+      .field(&SlackPendingVerification::slack_user_id, t.slack_user_id)
+      .field(&SlackPendingVerification::slack_team_id, t.slack_team_id)
+      .field(&SlackPendingVerification::email, t.email)
+      .field(&SlackPendingVerification::code, t.code)
+      .field(&SlackPendingVerification::created_at, t.created_at)
+      .field(&SlackPendingVerification::expires_at, t.expires_at)
+      .field(&SlackPendingVerification::state, t.state, std::string("awaiting_email"));
+}
+
+Mapping<SlackPendingUpdate> slack_pending_update_mapping(const SlackPendingVerifications& t) {
+  return Mapping<SlackPendingUpdate>("SlackPendingUpdate", t)
+      .field(&SlackPendingUpdate::email, t.email)
+      .field(&SlackPendingUpdate::code, t.code)
+      .field(&SlackPendingUpdate::state, t.state);
+}
+
+Mapping<SlackWorkspace> slack_workspace_mapping(const SlackWorkspaces& t) {
+  return Mapping<SlackWorkspace>("SlackWorkspace", t)
+      .field(&SlackWorkspace::id, t.id)
+      .field(&SlackWorkspace::team_id, t.team_id)
+      .field(&SlackWorkspace::team_name, t.team_name)
+      .field(&SlackWorkspace::connected_by, t.connected_by)
+      .field(&SlackWorkspace::connected_at, t.connected_at)
+      .field(&SlackWorkspace::enabled, t.enabled, true);
+}
+
+Mapping<SlackChannelAgent> slack_channel_agent_mapping(const SlackChannelAgents& t) {
+  return Mapping<SlackChannelAgent>("SlackChannelAgent", t)
+      .field(&SlackChannelAgent::id, t.id)
+      .field(&SlackChannelAgent::team_id, t.team_id)
+      .field(&SlackChannelAgent::slack_channel_id, t.slack_channel_id)
+      .field(&SlackChannelAgent::slack_channel_name, t.slack_channel_name)
+      .field(&SlackChannelAgent::agent_name, t.agent_name)
+      .field(&SlackChannelAgent::is_dm_default, t.is_dm_default, false)
+      .field(&SlackChannelAgent::created_by, t.created_by)
+      .field(&SlackChannelAgent::created_at, t.created_at)
+      .field(&SlackChannelAgent::allow_proactive, t.allow_proactive, false);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -738,6 +819,17 @@ Models::Models(const Schema& s)
       event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
       event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
       event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
-      agent_event(agent_event_mapping(s.agent_events)) {}
+      agent_event(agent_event_mapping(s.agent_events)),
+      slack_connection(slack_connection_fields(
+          Mapping<SlackConnection>("SlackConnection", s.slack_link_connections),
+          s.slack_link_connections)),
+      slack_team_connection(
+          slack_team_connection_mapping(s.slack_link_connections, s.agent_public_links)),
+      slack_connection_update(slack_connection_update_mapping(s.slack_link_connections)),
+      slack_user_verification(slack_user_verification_mapping(s.slack_user_verifications)),
+      slack_pending_verification(slack_pending_verification_mapping(s.slack_pending_verifications)),
+      slack_pending_update(slack_pending_update_mapping(s.slack_pending_verifications)),
+      slack_workspace(slack_workspace_mapping(s.slack_workspaces)),
+      slack_channel_agent(slack_channel_agent_mapping(s.slack_channel_agents)) {}
 
 }  // namespace trinity::db

@@ -24,6 +24,8 @@
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
+#include "trinity/db/slack.hpp"
+#include "trinity/db/slack_channels.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/users.hpp"
 
@@ -46,6 +48,12 @@ struct StoredSchedule : Schedule {
 /// A git configuration as stored: its sync paths as the column's JSON document.
 struct StoredGitConfig : GitConfig {
   std::optional<sqlcore::Json> sync_paths_json;
+};
+
+/// A team's Slack connection as read: the link's require_email as its nullable column, and the
+/// bot token sealed (slack.cpp opens it into SlackTeamConnection).
+struct StoredSlackTeamConnection : SlackTeamConnection {
+  std::optional<bool> link_require_email;
 };
 
 struct Models {
@@ -108,6 +116,15 @@ struct Models {
   Mapping<EventSubscriptionCreate> event_subscription_create;
   Mapping<EventSubscriptionUpdate> event_subscription_update;
   Mapping<AgentEvent> agent_event;
+  // Slack: link connections and verifications, workspaces and channel bindings
+  Mapping<SlackConnection> slack_connection;
+  Mapping<StoredSlackTeamConnection> slack_team_connection;
+  Mapping<SlackConnectionUpdate> slack_connection_update;
+  Mapping<SlackUserVerification> slack_user_verification;
+  Mapping<SlackPendingVerification> slack_pending_verification;
+  Mapping<SlackPendingUpdate> slack_pending_update;
+  Mapping<SlackWorkspace> slack_workspace;
+  Mapping<SlackChannelAgent> slack_channel_agent;
 };
 
 }  // namespace trinity::db

@@ -40,6 +40,8 @@
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
+#include "trinity/db/slack.hpp"
+#include "trinity/db/slack_channels.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/tags.hpp"
 #include "trinity/db/users.hpp"
@@ -113,6 +115,8 @@ class DatabaseManager {
   OperatorQueueOperations& operator_queue() { return operator_queue_; }
   EventSubscriptionOperations& event_subscriptions() { return event_subscriptions_; }
   NotificationOperations& notifications() { return notifications_; }
+  SlackOperations& slack() { return slack_; }
+  SlackChannelOperations& slack_channels() { return slack_channels_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -149,6 +153,8 @@ class DatabaseManager {
   OperatorQueueOperations operator_queue_;
   EventSubscriptionOperations event_subscriptions_;
   NotificationOperations notifications_;
+  SlackOperations slack_;
+  SlackChannelOperations slack_channels_;
   std::optional<AdoptionReport> adoption_;
 };
 
