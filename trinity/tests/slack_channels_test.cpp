@@ -75,16 +75,6 @@ class SlackChannelsTest : public trinity_test::TrinityTest {
       out.insert(r.get(a.agent_name));
     return out;
   }
-  /// A manager whose pool gives each of `threads` threads a connection (SQLite file writers
-  /// wait for the lock); an in-memory database keeps its one shared connection.
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true, .secrets = test_secrets()});
-  }
   std::int64_t ada_ = 0;
 };
 

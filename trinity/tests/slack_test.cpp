@@ -80,16 +80,6 @@ class SlackTest : public trinity_test::TrinityTest {
              .set({{p.expires_at, Timestamp(Timestamp::now().time_point() - d)}})
              .where(p.slack_user_id == user));
   }
-  /// A manager whose pool gives each of `threads` threads a connection (SQLite file writers
-  /// wait for the lock); an in-memory database keeps its one shared connection.
-  void reopen_for(int threads) {
-    if (!many_connections()) return;
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true, .secrets = test_secrets()});
-  }
   std::int64_t ada_ = 0, bob_ = 0;
   std::string link_, other_link_;
 };
