@@ -686,6 +686,37 @@ Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
       .field(&AgentEvent::created_at, t.created_at);
 }
 
+// The configuration's fields (the sealed key is StoredNeverminedConfig's own).
+template <class S>
+Mapping<S> nevermined_config_mapping(const char* model, const NeverminedAgentConfig& t) {
+  return Mapping<S>(model, t)
+      .field(&S::id, t.id)
+      .field(&S::agent_name, t.agent_name)
+      .field(&S::nvm_environment, t.nvm_environment)
+      .field(&S::nvm_agent_id, t.nvm_agent_id)
+      .field(&S::nvm_plan_id, t.nvm_plan_id)
+      .field(&S::credits_per_request, t.credits_per_request)
+      .field(&S::enabled, t.enabled)
+      .field(&S::created_at, t.created_at)
+      .field(&S::updated_at, t.updated_at);
+}
+
+Mapping<NeverminedPaymentLogEntry> nevermined_payment_mapping(const NeverminedPaymentLog& t) {
+  using E = NeverminedPaymentLogEntry;
+  return Mapping<E>("NeverminedPaymentLogEntry", t)
+      .field(&E::id, t.id)
+      .field(&E::agent_name, t.agent_name)
+      .field(&E::execution_id, t.execution_id)
+      .field(&E::action, t.action)
+      .field(&E::subscriber_address, t.subscriber_address)
+      .field(&E::credits_amount, t.credits_amount)
+      .field(&E::tx_hash, t.tx_hash)
+      .field(&E::remaining_balance, t.remaining_balance)
+      .field(&E::success, t.success)
+      .field(&E::error, t.error)
+      .field(&E::created_at, t.created_at);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -738,6 +769,14 @@ Models::Models(const Schema& s)
       event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
       event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
       event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
-      agent_event(agent_event_mapping(s.agent_events)) {}
+      agent_event(agent_event_mapping(s.agent_events)),
+      nevermined_config(nevermined_config_mapping<NeverminedConfig>("NeverminedConfig",
+                                                                    s.nevermined_agent_config)),
+      nevermined_config_stored(
+          nevermined_config_mapping<StoredNeverminedConfig>("StoredNeverminedConfig",
+                                                            s.nevermined_agent_config)
+              .field(&StoredNeverminedConfig::encrypted_credentials,
+                     s.nevermined_agent_config.encrypted_credentials)),
+      nevermined_payment(nevermined_payment_mapping(s.nevermined_payment_log)) {}
 
 }  // namespace trinity::db

@@ -13,6 +13,7 @@
 #include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/nevermined.hpp"
 #include "trinity/db/notifications.hpp"
 #include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
@@ -46,6 +47,11 @@ struct StoredSchedule : Schedule {
 /// A git configuration as stored: its sync paths as the column's JSON document.
 struct StoredGitConfig : GitConfig {
   std::optional<sqlcore::Json> sync_paths_json;
+};
+
+/// A Nevermined configuration as stored: with its sealed API key (nevermined.cpp opens it).
+struct StoredNeverminedConfig : NeverminedConfig {
+  std::string encrypted_credentials;
 };
 
 struct Models {
@@ -108,6 +114,10 @@ struct Models {
   Mapping<EventSubscriptionCreate> event_subscription_create;
   Mapping<EventSubscriptionUpdate> event_subscription_update;
   Mapping<AgentEvent> agent_event;
+  // Nevermined payments
+  Mapping<NeverminedConfig> nevermined_config;
+  Mapping<StoredNeverminedConfig> nevermined_config_stored;
+  Mapping<NeverminedPaymentLogEntry> nevermined_payment;
 };
 
 }  // namespace trinity::db

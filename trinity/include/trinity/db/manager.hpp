@@ -29,6 +29,7 @@
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/nevermined.hpp"
 #include "trinity/db/notifications.hpp"
 #include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
@@ -113,6 +114,7 @@ class DatabaseManager {
   OperatorQueueOperations& operator_queue() { return operator_queue_; }
   EventSubscriptionOperations& event_subscriptions() { return event_subscriptions_; }
   NotificationOperations& notifications() { return notifications_; }
+  NeverminedOperations& nevermined() { return nevermined_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -149,6 +151,7 @@ class DatabaseManager {
   OperatorQueueOperations operator_queue_;
   EventSubscriptionOperations event_subscriptions_;
   NotificationOperations notifications_;
+  NeverminedOperations nevermined_;
   std::optional<AdoptionReport> adoption_;
 };
 
