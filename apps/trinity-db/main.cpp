@@ -63,8 +63,7 @@ std::optional<RotateArgs> parse_rotate_args(const std::vector<std::string>& args
     return std::nullopt;
   }
   if (!out.generate && !out.dry_run && !out.new_key_file) {
-    err << "error: rotate-key: say --new-key-file PATH, --dry-run or --generate\n"
-        << kRotateUsage;
+    err << "error: rotate-key: say --new-key-file PATH, --dry-run or --generate\n" << kRotateUsage;
     return std::nullopt;
   }
   return out;

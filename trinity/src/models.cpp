@@ -772,11 +772,10 @@ Models::Models(const Schema& s)
       agent_event(agent_event_mapping(s.agent_events)),
       nevermined_config(nevermined_config_mapping<NeverminedConfig>("NeverminedConfig",
                                                                     s.nevermined_agent_config)),
-      nevermined_config_stored(
-          nevermined_config_mapping<StoredNeverminedConfig>("StoredNeverminedConfig",
-                                                            s.nevermined_agent_config)
-              .field(&StoredNeverminedConfig::encrypted_credentials,
-                     s.nevermined_agent_config.encrypted_credentials)),
+      nevermined_config_stored(nevermined_config_mapping<StoredNeverminedConfig>(
+                                   "StoredNeverminedConfig", s.nevermined_agent_config)
+                                   .field(&StoredNeverminedConfig::encrypted_credentials,
+                                          s.nevermined_agent_config.encrypted_credentials)),
       nevermined_payment(nevermined_payment_mapping(s.nevermined_payment_log)) {}
 
 }  // namespace trinity::db

@@ -44,11 +44,17 @@ std::optional<Expr> payment_key(const NeverminedPaymentLog& l, const NeverminedP
 NeverminedPaymentLogEntry record_payment(Connection& c, const Db& db,
                                          const NeverminedPaymentCreate& p) {
   const auto& [l, m] = std::tie(db.schema().nevermined_payment_log, db.models().nevermined_payment);
-  Dml ins = m.insert({{l.id, new_id()}, {l.agent_name, p.agent_name}, {l.execution_id, p.execution_id},
-                      {l.action, p.action}, {l.subscriber_address, p.subscriber_address},
-                      {l.credits_amount, p.credits_amount}, {l.tx_hash, p.tx_hash},
-                      {l.remaining_balance, p.remaining_balance}, {l.success, p.success},
-                      {l.error, p.error}, {l.created_at, now()}});
+  Dml ins = m.insert({{l.id, new_id()},
+                      {l.agent_name, p.agent_name},
+                      {l.execution_id, p.execution_id},
+                      {l.action, p.action},
+                      {l.subscriber_address, p.subscriber_address},
+                      {l.credits_amount, p.credits_amount},
+                      {l.tx_hash, p.tx_hash},
+                      {l.remaining_balance, p.remaining_balance},
+                      {l.success, p.success},
+                      {l.error, p.error},
+                      {l.created_at, now()}});
   const auto key = payment_key(l, p);
   if (!key) return m.one(c, ins);
   if (p.tx_hash) {
@@ -62,10 +68,12 @@ NeverminedPaymentLogEntry record_payment(Connection& c, const Db& db,
 
 }  // namespace
 
-NeverminedConfig NeverminedOperations::create_or_update_config(
-    const std::string& agent_name, const std::string& nvm_api_key,
-    const std::string& nvm_environment, const std::string& nvm_agent_id,
-    const std::string& nvm_plan_id, std::int64_t credits_per_request) {
+NeverminedConfig NeverminedOperations::create_or_update_config(const std::string& agent_name,
+                                                               const std::string& nvm_api_key,
+                                                               const std::string& nvm_environment,
+                                                               const std::string& nvm_agent_id,
+                                                               const std::string& nvm_plan_id,
+                                                               std::int64_t credits_per_request) {
   const std::string agent = checked_name(agent_name, "agent name");
   checked_text(nvm_api_key, "nvm_api_key");
   const std::string environment = checked_name(nvm_environment, "nvm_environment");
@@ -74,11 +82,17 @@ NeverminedConfig NeverminedOperations::create_or_update_config(
   if (credits_per_request < 1)
     throw std::invalid_argument("trinity-db: credits_per_request must be at least 1");
   const std::string sealed = secrets_.seal(nvm_api_key, kKeyColumn);
-  const auto& [t, m] = std::tie(db_.schema().nevermined_agent_config, db_.models().nevermined_config);
-  Dml upsert = m.insert({{t.id, new_id()}, {t.agent_name, agent}, {t.encrypted_credentials, sealed},
-                         {t.nvm_environment, environment}, {t.nvm_agent_id, nvm_agent},
-                         {t.nvm_plan_id, plan}, {t.credits_per_request, credits_per_request},
-                         {t.created_at, now()}, {t.updated_at, now()}});
+  const auto& [t, m] =
+      std::tie(db_.schema().nevermined_agent_config, db_.models().nevermined_config);
+  Dml upsert = m.insert({{t.id, new_id()},
+                         {t.agent_name, agent},
+                         {t.encrypted_credentials, sealed},
+                         {t.nvm_environment, environment},
+                         {t.nvm_agent_id, nvm_agent},
+                         {t.nvm_plan_id, plan},
+                         {t.credits_per_request, credits_per_request},
+                         {t.created_at, now()},
+                         {t.updated_at, now()}});
   upsert.on_conflict({t.agent_name})
       .do_update({t.encrypted_credentials, t.nvm_environment, t.nvm_agent_id, t.nvm_plan_id,
                   t.credits_per_request, t.updated_at});
@@ -115,10 +129,9 @@ bool NeverminedOperations::delete_config(const std::string& agent_name) {
 bool NeverminedOperations::set_enabled(const std::string& agent_name, bool enabled) {
   return db_.run([&](Connection& c) {
     const auto& t = db_.schema().nevermined_agent_config;
-    return c
-               .execute(update(t)
-                            .set({{t.enabled, enabled}, {t.updated_at, now()}})
-                            .where(t.agent_name == agent_name))
+    return c.execute(update(t)
+                         .set({{t.enabled, enabled}, {t.updated_at, now()}})
+                         .where(t.agent_name == agent_name))
                .rowcount() > 0;
   });
 }
@@ -147,7 +160,8 @@ NeverminedPaymentLogEntry NeverminedOperations::log_payment(
 std::vector<NeverminedPaymentLogEntry> NeverminedOperations::get_payment_log(
     const std::string& agent_name, std::int64_t limit) {
   const std::int64_t n = checked_count(limit, "limit");
-  const auto& [l, m] = std::tie(db_.schema().nevermined_payment_log, db_.models().nevermined_payment);
+  const auto& [l, m] =
+      std::tie(db_.schema().nevermined_payment_log, db_.models().nevermined_payment);
   return db_.all(m, m.select()
                         .where(l.agent_name == agent_name)
                         .order_by({l.created_at.desc(), l.id.desc()})
@@ -157,7 +171,8 @@ std::vector<NeverminedPaymentLogEntry> NeverminedOperations::get_payment_log(
 std::vector<NeverminedPaymentLogEntry> NeverminedOperations::get_settlement_failures(
     std::int64_t limit) {
   const std::int64_t n = checked_count(limit, "limit");
-  const auto& [l, m] = std::tie(db_.schema().nevermined_payment_log, db_.models().nevermined_payment);
+  const auto& [l, m] =
+      std::tie(db_.schema().nevermined_payment_log, db_.models().nevermined_payment);
   // idx_nvm_payment_log_outcome (action, success, created_at) serves it.
   return db_.all(m, m.select()
                         .where(l.action == std::string("settle") && l.success == false)
@@ -167,7 +182,8 @@ std::vector<NeverminedPaymentLogEntry> NeverminedOperations::get_settlement_fail
 
 std::optional<NeverminedPaymentLogEntry> NeverminedOperations::get_payment_log_entry(
     const std::string& log_id) {
-  return db_.find(db_.models().nevermined_payment, db_.schema().nevermined_payment_log.id == log_id);
+  return db_.find(db_.models().nevermined_payment,
+                  db_.schema().nevermined_payment_log.id == log_id);
 }
 
 }  // namespace trinity::db

@@ -82,7 +82,8 @@ std::int64_t SecretRotationReport::total() const {
 std::string SecretRotationReport::summary() const {
   std::ostringstream o;
   o << (dry_run ? "checked " : "re-sealed ") << total() << " secret value(s)"
-    << (dry_run ? ": every one opens with the configured keys\n" : " under key " + new_key_id + "\n");
+    << (dry_run ? ": every one opens with the configured keys\n"
+                : " under key " + new_key_id + "\n");
   for (const auto& c : columns) o << "  " << c.column << ": " << c.values << "\n";
   o << "sealed under key(s): ";
   for (std::size_t i = 0; i < old_key_ids.size(); ++i) o << (i ? ", " : "") << old_key_ids[i];

@@ -399,8 +399,7 @@ TEST_P(NeverminedTest, TheLogReadsUseIndexesOnPostgresql) {
                             .where(l.action == std::string("settle") && l.success == false)
                             .order_by({l.created_at.desc(), l.id.desc()})
                             .limit(50);
-  std::string plan =
-      trinity_test::postgres_plan(c, failures, {Value("settle"), Value(false)});
+  std::string plan = trinity_test::postgres_plan(c, failures, {Value("settle"), Value(false)});
   EXPECT_NE(plan.find("idx_nvm_payment_log_outcome"), std::string::npos) << plan;
   const auto log = select(l.id)
                        .select_from(l)

@@ -87,21 +87,21 @@ class SecretsRotationTest : public trinity_test::TrinityTest {
                            put("telegram_bindings.bot_token_encrypted", std::to_string(id))}})
                     .where(t.id == id));
       const auto& sub = sch.subscription_credentials;
-      c.execute(insert(sub).values(
-          {{sub.id, "sub-" + n},
-           {sub.name, "subscription " + n},
-           {sub.encrypted_credentials,
-            put("subscription_credentials.encrypted_credentials", "sub-" + n)},
-           {sub.owner_id, ada_}}));
+      c.execute(
+          insert(sub).values({{sub.id, "sub-" + n},
+                              {sub.name, "subscription " + n},
+                              {sub.encrypted_credentials,
+                               put("subscription_credentials.encrypted_credentials", "sub-" + n)},
+                              {sub.owner_id, ada_}}));
       const auto& nvm = sch.nevermined_agent_config;
-      c.execute(insert(nvm).values(
-          {{nvm.id, "nvm-" + n},
-           {nvm.agent_name, agent},
-           {nvm.encrypted_credentials,
-            put("nevermined_agent_config.encrypted_credentials", "nvm-" + n)},
-           {nvm.nvm_environment, std::string("sandbox")},
-           {nvm.nvm_agent_id, std::string("did")},
-           {nvm.nvm_plan_id, std::string("plan")}}));
+      c.execute(
+          insert(nvm).values({{nvm.id, "nvm-" + n},
+                              {nvm.agent_name, agent},
+                              {nvm.encrypted_credentials,
+                               put("nevermined_agent_config.encrypted_credentials", "nvm-" + n)},
+                              {nvm.nvm_environment, std::string("sandbox")},
+                              {nvm.nvm_agent_id, std::string("did")},
+                              {nvm.nvm_plan_id, std::string("plan")}}));
     }
     return plain;
   }
@@ -261,8 +261,8 @@ class SecretsRotationToolTest : public SecretsRotationTest {
   void SetUp() override {
     SecretsRotationTest::SetUp();
     if (in_memory()) GTEST_SKIP() << "another process cannot open this in-memory database";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("trinity-rotate-" + SecretKey::generate().id());
+    dir_ =
+        std::filesystem::temp_directory_path() / ("trinity-rotate-" + SecretKey::generate().id());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
@@ -284,8 +284,8 @@ TEST_P(SecretsRotationToolTest, RotateKeyEndToEnd) {
   const SecretKey old_key = SecretKey::generate(), older = SecretKey::generate();
   const SecretKey fresh = SecretKey::generate();
   const Values plain = seed(Secrets(old_key), Secrets(older));
-  const std::string env = "TRINITY_ENCRYPTION_KEY=" + old_key.hex() +
-                          " TRINITY_ENCRYPTION_OLD_KEYS=" + older.hex();
+  const std::string env =
+      "TRINITY_ENCRYPTION_KEY=" + old_key.hex() + " TRINITY_ENCRYPTION_OLD_KEYS=" + older.hex();
   const std::string fresh_file = key_file("new.key", fresh.hex());
 
   // The dry run: every value opens, nothing changes.

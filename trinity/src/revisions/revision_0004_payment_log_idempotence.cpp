@@ -17,6 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include <sqlcore/engine/connection.hpp>
+#include <sqlcore/engine/result.hpp>
+#include <sqlcore/engine/row.hpp>
 #include <sqlcore/migrate/migrate.hpp>
 #include <sqlcore/schema/metadata.hpp>
 #include <sqlcore/schema/table.hpp>
@@ -41,12 +44,14 @@ std::map<std::string, std::vector<std::string>> duplicated_payments(Connection& 
   const std::string by_execution =
       "SELECT 'execution ''' || \"execution_id\" || ''' action ''' || \"action\" || ''' "
       "(no tx_hash)' AS k, \"id\", \"created_at\" FROM " +
-      log + " p WHERE \"tx_hash\" IS NULL AND \"execution_id\" IS NOT NULL AND (SELECT COUNT(*) "
-      "FROM " + log + " q WHERE q.\"tx_hash\" IS NULL AND q.\"execution_id\" = p.\"execution_id\" "
+      log +
+      " p WHERE \"tx_hash\" IS NULL AND \"execution_id\" IS NOT NULL AND (SELECT COUNT(*) "
+      "FROM " +
+      log +
+      " q WHERE q.\"tx_hash\" IS NULL AND q.\"execution_id\" = p.\"execution_id\" "
       "AND q.\"action\" = p.\"action\") > 1";
   std::map<std::string, std::vector<std::string>> out;
-  for (const Row& r : c.execute(text(by_hash + " UNION ALL " + by_execution +
-                                     " ORDER BY 1, 3, 2")))
+  for (const Row& r : c.execute(text(by_hash + " UNION ALL " + by_execution + " ORDER BY 1, 3, 2")))
     out[r.get<std::string>("k")].push_back(r.get<std::string>("id"));
   return out;
 }
