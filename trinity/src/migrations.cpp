@@ -21,6 +21,11 @@ const sqlcore::migrate::History& history() {
        "an index on agent_dashboard_values.captured_at for the retention DELETE",
        revisions::upgrade_0003_dashboard_retention_index,
        revisions::downgrade_0003_dashboard_retention_index, "0002_double_precision"},
+      {"0004_payment_log_idempotence",
+       "a Nevermined payment is logged once: unique indexes on the payment log's tx_hash and "
+       "(execution_id, action) without one; an index of outcomes for failed settlements",
+       revisions::upgrade_0004_payment_log_idempotence,
+       revisions::downgrade_0004_payment_log_idempotence, "0003_dashboard_retention_index"},
   });
   return h;
 }

@@ -767,6 +767,37 @@ Mapping<SlackChannelAgent> slack_channel_agent_mapping(const SlackChannelAgents&
       .field(&SlackChannelAgent::allow_proactive, t.allow_proactive, false);
 }
 
+// The configuration's fields (the sealed key is StoredNeverminedConfig's own).
+template <class S>
+Mapping<S> nevermined_config_mapping(const char* model, const NeverminedAgentConfig& t) {
+  return Mapping<S>(model, t)
+      .field(&S::id, t.id)
+      .field(&S::agent_name, t.agent_name)
+      .field(&S::nvm_environment, t.nvm_environment)
+      .field(&S::nvm_agent_id, t.nvm_agent_id)
+      .field(&S::nvm_plan_id, t.nvm_plan_id)
+      .field(&S::credits_per_request, t.credits_per_request)
+      .field(&S::enabled, t.enabled)
+      .field(&S::created_at, t.created_at)
+      .field(&S::updated_at, t.updated_at);
+}
+
+Mapping<NeverminedPaymentLogEntry> nevermined_payment_mapping(const NeverminedPaymentLog& t) {
+  using E = NeverminedPaymentLogEntry;
+  return Mapping<E>("NeverminedPaymentLogEntry", t)
+      .field(&E::id, t.id)
+      .field(&E::agent_name, t.agent_name)
+      .field(&E::execution_id, t.execution_id)
+      .field(&E::action, t.action)
+      .field(&E::subscriber_address, t.subscriber_address)
+      .field(&E::credits_amount, t.credits_amount)
+      .field(&E::tx_hash, t.tx_hash)
+      .field(&E::remaining_balance, t.remaining_balance)
+      .field(&E::success, t.success)
+      .field(&E::error, t.error)
+      .field(&E::created_at, t.created_at);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -830,6 +861,13 @@ Models::Models(const Schema& s)
       slack_pending_verification(slack_pending_verification_mapping(s.slack_pending_verifications)),
       slack_pending_update(slack_pending_update_mapping(s.slack_pending_verifications)),
       slack_workspace(slack_workspace_mapping(s.slack_workspaces)),
-      slack_channel_agent(slack_channel_agent_mapping(s.slack_channel_agents)) {}
+      slack_channel_agent(slack_channel_agent_mapping(s.slack_channel_agents)),
+      nevermined_config(nevermined_config_mapping<NeverminedConfig>("NeverminedConfig",
+                                                                    s.nevermined_agent_config)),
+      nevermined_config_stored(nevermined_config_mapping<StoredNeverminedConfig>(
+                                   "StoredNeverminedConfig", s.nevermined_agent_config)
+                                   .field(&StoredNeverminedConfig::encrypted_credentials,
+                                          s.nevermined_agent_config.encrypted_credentials)),
+      nevermined_payment(nevermined_payment_mapping(s.nevermined_payment_log)) {}
 
 }  // namespace trinity::db

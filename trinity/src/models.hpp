@@ -13,6 +13,7 @@
 #include "trinity/db/event_subscriptions.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/nevermined.hpp"
 #include "trinity/db/notifications.hpp"
 #include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
@@ -54,6 +55,11 @@ struct StoredGitConfig : GitConfig {
 /// bot token sealed (slack.cpp opens it into SlackTeamConnection).
 struct StoredSlackTeamConnection : SlackTeamConnection {
   std::optional<bool> link_require_email;
+};
+
+/// A Nevermined configuration as stored: with its sealed API key (nevermined.cpp opens it).
+struct StoredNeverminedConfig : NeverminedConfig {
+  std::string encrypted_credentials;
 };
 
 struct Models {
@@ -125,6 +131,10 @@ struct Models {
   Mapping<SlackPendingUpdate> slack_pending_update;
   Mapping<SlackWorkspace> slack_workspace;
   Mapping<SlackChannelAgent> slack_channel_agent;
+  // Nevermined payments
+  Mapping<NeverminedConfig> nevermined_config;
+  Mapping<StoredNeverminedConfig> nevermined_config_stored;
+  Mapping<NeverminedPaymentLogEntry> nevermined_payment;
 };
 
 }  // namespace trinity::db

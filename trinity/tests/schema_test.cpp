@@ -119,9 +119,11 @@ TEST(TrinitySchemaDeclaration, HasTheTablesAndColumnsOfTheOriginal) {
       for (const auto& e : ix.expressions()) expression += e.empty() ? 0 : 1;
     }
   }
-  EXPECT_EQ(indexes, 119u);  // the original's 118, and idx_dashboard_values_captured_at (0003)
-  EXPECT_EQ(unique, 6u);
-  EXPECT_EQ(partial, 11u);
+  // The original's 118, idx_dashboard_values_captured_at (0003), and the payment log's two unique
+  // indexes (one partial) and its index of outcomes for the failed settlements (0004).
+  EXPECT_EQ(indexes, 122u);
+  EXPECT_EQ(unique, 8u);
+  EXPECT_EQ(partial, 12u);
   EXPECT_EQ(expression, 1u);
   EXPECT_NO_THROW(s.metadata.validate());
   EXPECT_EQ(s.metadata.sorted_tables().size(), Schema::kTableCount);
@@ -144,9 +146,9 @@ TEST(TrinitySchemaDeclaration, KeysJoinColumnsOfOneType) {
   EXPECT_EQ(keys, 33u);  // every foreign key of the original schema
 }
 
-TEST(TrinitySchemaDeclaration, HistoryHeadIsTheDashboardRetentionIndex) {
+TEST(TrinitySchemaDeclaration, HistoryHeadIsThePaymentLogIdempotence) {
   EXPECT_EQ(trinity::db::history().head(),
-            std::optional<std::string>("0003_dashboard_retention_index"));
+            std::optional<std::string>("0004_payment_log_idempotence"));
 }
 
 // ---- on every backend ------------------------------------------------------------------------
@@ -204,7 +206,7 @@ TEST_P(TrinitySchemaTest, CreateAllComparesEqualToTheMetadata) {
 TEST_P(TrinitySchemaTest, MigrationHistoryHeadComparesEqualToTheMetadata) {
   migrate::Migrator migrator(engine(), trinity::db::history());
   migrator.upgrade();
-  EXPECT_EQ(migrator.current(), std::optional<std::string>("0003_dashboard_retention_index"));
+  EXPECT_EQ(migrator.current(), std::optional<std::string>("0004_payment_log_idempotence"));
   const auto changes = compare();
   EXPECT_TRUE(changes.empty()) << dump(changes);
   EXPECT_EQ(live_tables(), declared_names(s()));

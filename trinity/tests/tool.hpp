@@ -19,9 +19,13 @@ struct ToolRun {
   std::string out;  // stdout and stderr
 };
 
-/// Runs trinity-db with `args` (shell words) and DATABASE_URL unset.
-inline ToolRun trinity_db(const std::string& args) {
-  const std::string cmd = "env -u DATABASE_URL " TRINITY_DB_EXE " " + args + " 2>&1";
+/// Runs trinity-db with `args` (shell words), DATABASE_URL and the TRINITY_ENCRYPTION_* keys
+/// unset, and then the variables `env` sets (shell words NAME=value).
+inline ToolRun trinity_db(const std::string& args, const std::string& env = "") {
+  const std::string cmd =
+      "env -u DATABASE_URL -u TRINITY_ENCRYPTION_KEY -u TRINITY_ENCRYPTION_KEY_FILE "
+      "-u TRINITY_ENCRYPTION_OLD_KEYS " +
+      env + " " TRINITY_DB_EXE " " + args + " 2>&1";
   ToolRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;

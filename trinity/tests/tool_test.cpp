@@ -55,7 +55,7 @@ TEST_P(TrinityToolTest, MigrateStatusCheckHistoryInspectEndToEnd) {
   r = tool("--json status");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["current"], "0003_dashboard_retention_index") << r.out;
+  EXPECT_EQ(j["current"], "0004_payment_log_idempotence") << r.out;
 
   r = tool("history");
   EXPECT_EQ(r.code, 0) << r.out;

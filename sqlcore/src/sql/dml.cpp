@@ -97,6 +97,7 @@ Dml& Dml::on_conflict(std::vector<ColumnRef> columns) {
   if (columns.empty()) throw ArgumentError("on_conflict(): give the conflicting columns");
   d.on_conflict = true;
   d.conflict_columns.clear();
+  d.conflict_target_where.clear();
   for (const ColumnRef& r : columns)
     d.conflict_columns.push_back(&r.resolve(*d.table, "on_conflict"));
   return *this;
@@ -105,6 +106,7 @@ Dml& Dml::on_conflict(std::vector<ColumnRef> columns) {
 Dml& Dml::on_conflict_constraint(std::string name) {
   const Table& t = *data_->table;
   std::vector<ColumnRef> cols;
+  std::string index_where;
   if (!t.primary_key().empty() && t.primary_key().name() == name) {
     for (const Column* c : t.primary_key().columns()) cols.emplace_back(*c);
   } else {
@@ -112,18 +114,23 @@ Dml& Dml::on_conflict_constraint(std::string name) {
       if (u.name() == name)
         for (const Column* c : u.columns()) cols.emplace_back(*c);
     for (const Index& ix : t.indexes())
-      if (cols.empty() && ix.is_unique() && ix.name() == name)
+      if (cols.empty() && ix.is_unique() && ix.name() == name) {
         for (const Column* c : ix.columns()) {
           if (!c) throw ArgumentError("on_conflict_constraint(): '" + name + "' is on expressions");
           cols.emplace_back(*c);
         }
+        index_where = ix.where();
+      }
   }
   if (cols.empty())
     throw ArgumentError("on_conflict_constraint(): table '" + t.name() +
                         "' has no primary key, unique constraint or unique index named '" + name +
                         "'");
-  // Compiled as the constraint's columns: one form both backends accept.
-  return on_conflict(std::move(cols));
+  // Compiled as the constraint's columns (and a partial index's predicate, which both backends
+  // need to infer that index): one form both backends accept.
+  on_conflict(std::move(cols));
+  mut().conflict_target_where = std::move(index_where);
+  return *this;
 }
 
 Dml& Dml::do_update(std::vector<ColumnRef> columns, std::optional<Expr> where) {

@@ -116,6 +116,8 @@ struct DmlData {
   // upsert
   bool on_conflict = false;
   std::vector<const Column*> conflict_columns;
+  // The predicate of the partial unique index on_conflict_constraint() named ("" for none).
+  std::string conflict_target_where;
   bool do_nothing = false;
   std::vector<std::pair<const Column*, NodePtr>> conflict_set;
   NodePtr conflict_where;

@@ -370,6 +370,7 @@ void Renderer::insert(std::string& o, const DmlData& s) {
     UpsertClause u;
     u.table = s.table;
     u.conflict_columns = s.conflict_columns;
+    u.target_where = s.conflict_target_where;
     u.do_nothing = s.do_nothing;
     u.set.assign(s.conflict_set.begin(), s.conflict_set.end());
     u.where = s.conflict_where;

@@ -61,6 +61,7 @@ class Walker {
     flag(d.on_conflict);
     num(d.conflict_columns.size());
     for (const Column* c : d.conflict_columns) column(c);
+    str(d.conflict_target_where);
     flag(d.do_nothing);
     assignments(d.conflict_set);
     node(d.conflict_where.get());

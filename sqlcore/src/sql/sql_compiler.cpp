@@ -75,6 +75,7 @@ void SqlCompiler::visit_upsert(std::string& out, const UpsertClause& u) {
     out += quote(u.conflict_columns[i]->name());
   }
   out += ')';
+  if (!u.target_where.empty()) out += " WHERE " + u.target_where;
   if (u.do_nothing) {
     out += " DO NOTHING";
     return;

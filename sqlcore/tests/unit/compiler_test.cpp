@@ -413,6 +413,35 @@ TEST_F(Golden, Upsert) {
       ArgumentError);
 }
 
+// A partial unique index as the conflict target: its predicate goes with its columns, which is
+// how both backends find that index.
+TEST_F(Golden, UpsertOnAPartialUniqueIndexNamesItsPredicate) {
+  struct Payments : Table {
+    Col<std::string> id = column("id", types::Text).primary_key();
+    Col<std::optional<std::string>> ref = column("ref", types::Text);
+    Col<std::string> kind = column("kind", types::Text);
+    explicit Payments(MetaData& m) : Table(m, "payments") {
+      index("uq_payments_ref_kind", {ref, kind}).unique().where(raw_sql("\"paid\" IS NULL"));
+    }
+  };
+  Payments p(md);
+  const auto stmt = insert(p)
+                        .values({{p.id, "1"}, {p.ref, "r"}, {p.kind, "k"}})
+                        .on_conflict_constraint("uq_payments_ref_kind")
+                        .do_nothing();
+  expect_same(stmt,
+              "INSERT INTO \"payments\" (\"id\", \"ref\", \"kind\") VALUES (?1, ?2, ?3) ON "
+              "CONFLICT (\"ref\", \"kind\") WHERE \"paid\" IS NULL DO NOTHING");
+  // The same columns named directly are another statement (no predicate).
+  EXPECT_EQ(insert(p)
+                .values({{p.id, "1"}, {p.ref, "r"}, {p.kind, "k"}})
+                .on_conflict({p.ref, p.kind})
+                .do_nothing()
+                .sql(lite())
+                .find("WHERE"),
+            std::string::npos);
+}
+
 TEST_F(Golden, UpdateDelete) {
   expect_same(
       update(users).set({{users.visits, users.visits + 1}}).where(users.id == 7),

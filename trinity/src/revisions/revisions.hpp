@@ -11,5 +11,7 @@ void upgrade_0002_double_precision(sqlcore::migrate::MigrationContext& m);
 void downgrade_0002_double_precision(sqlcore::migrate::MigrationContext& m);
 void upgrade_0003_dashboard_retention_index(sqlcore::migrate::MigrationContext& m);
 void downgrade_0003_dashboard_retention_index(sqlcore::migrate::MigrationContext& m);
+void upgrade_0004_payment_log_idempotence(sqlcore::migrate::MigrationContext& m);
+void downgrade_0004_payment_log_idempotence(sqlcore::migrate::MigrationContext& m);
 
 }  // namespace trinity::db::revisions

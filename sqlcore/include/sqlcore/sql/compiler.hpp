@@ -48,10 +48,12 @@ using LiteralIndex = std::unordered_map<const Value*, std::uint32_t>;
 }  // namespace detail
 
 /// An INSERT's conflict clause, for SqlCompiler::visit_upsert: on a conflict on
-/// `conflict_columns`, do nothing, or set each column of `set` to its value where `where` holds.
+/// `conflict_columns` (of the partial unique index whose predicate is `target_where`, when not
+/// empty), do nothing, or set each column of `set` to its value where `where` holds.
 struct UpsertClause {
   const Table* table = nullptr;
   std::vector<const Column*> conflict_columns;
+  std::string target_where;
   bool do_nothing = false;
   std::vector<std::pair<const Column*, std::shared_ptr<const detail::Node>>> set;
   std::shared_ptr<const detail::Node> where;

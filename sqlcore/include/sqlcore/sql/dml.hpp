@@ -52,7 +52,9 @@ class Dml final : public Executable {
 
   /// INSERT ... ON CONFLICT (columns): then do_update() or do_nothing().
   Dml& on_conflict(std::vector<ColumnRef> columns);
-  /// ON CONFLICT on the columns of a named unique constraint (or the primary key) of the table.
+  /// ON CONFLICT on the columns of a named unique constraint, unique index (or the primary key)
+  /// of the table. For a partial unique index the conflict target carries the index's predicate
+  /// (`ON CONFLICT (cols) WHERE predicate`), which both backends need to use that index.
   Dml& on_conflict_constraint(std::string name);
   /// DO UPDATE SET col = excluded.col for each column given.
   Dml& do_update(std::vector<ColumnRef> columns, std::optional<Expr> where = std::nullopt);

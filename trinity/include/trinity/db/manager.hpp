@@ -29,6 +29,7 @@
 #include "trinity/db/legacy.hpp"
 #include "trinity/db/mcp_keys.hpp"
 #include "trinity/db/monitoring.hpp"
+#include "trinity/db/nevermined.hpp"
 #include "trinity/db/notifications.hpp"
 #include "trinity/db/operator_queue.hpp"
 #include "trinity/db/permissions.hpp"
@@ -117,6 +118,7 @@ class DatabaseManager {
   NotificationOperations& notifications() { return notifications_; }
   SlackOperations& slack() { return slack_; }
   SlackChannelOperations& slack_channels() { return slack_channels_; }
+  NeverminedOperations& nevermined() { return nevermined_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -155,6 +157,7 @@ class DatabaseManager {
   NotificationOperations notifications_;
   SlackOperations slack_;
   SlackChannelOperations slack_channels_;
+  NeverminedOperations nevermined_;
   std::optional<AdoptionReport> adoption_;
 };
 

@@ -75,6 +75,15 @@ struct NeverminedPaymentLog : sqlcore::Table {
     // created_at DESC: see decision 7.
     index("idx_nvm_payment_log_agent", {agent_name, created_at});
     index("idx_nvm_payment_log_execution", {execution_id});
+    // Revision 0004: a payment is logged once (NeverminedOperations::log_payment is idempotent).
+    // By its transaction hash when it has one (NULLs never collide), else by execution and
+    // action; a retried call finds the first entry through these.
+    index("idx_nvm_payment_log_tx_hash", {tx_hash}).unique();
+    index("idx_nvm_payment_log_execution_action", {execution_id, action})
+        .unique()
+        .where(raw_sql(detail::q("tx_hash") + " IS NULL"));
+    // get_settlement_failures(): (action, success) bound, newest first.
+    index("idx_nvm_payment_log_outcome", {action, success, created_at});
   }
 };
 
