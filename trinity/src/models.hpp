@@ -25,6 +25,7 @@
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
 #include "trinity/db/system_views.hpp"
+#include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
@@ -108,6 +109,11 @@ struct Models {
   Mapping<EventSubscriptionCreate> event_subscription_create;
   Mapping<EventSubscriptionUpdate> event_subscription_update;
   Mapping<AgentEvent> agent_event;
+  // Telegram bindings, chat links and group configs
+  Mapping<TelegramBinding> telegram_binding;
+  Mapping<TelegramChatLink> telegram_chat_link;
+  Mapping<TelegramGroupConfig> telegram_group_config;
+  Mapping<TelegramGroupConfigUpdate> telegram_group_config_update;
 };
 
 }  // namespace trinity::db
