@@ -804,6 +804,7 @@ Models::Models(const Schema& s)
       telegram_binding(telegram_binding_mapping(s.telegram_bindings)),
       telegram_chat_link(telegram_chat_link_mapping(s.telegram_chat_links)),
       telegram_group_config(telegram_group_config_mapping(s.telegram_group_configs)),
-      telegram_group_config_update(telegram_group_config_update_mapping(s.telegram_group_configs)) {}
+      telegram_group_config_update(telegram_group_config_update_mapping(s.telegram_group_configs)) {
+}
 
 }  // namespace trinity::db

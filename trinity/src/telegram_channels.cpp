@@ -18,7 +18,9 @@ constexpr const char* kTokenColumn = "telegram_bindings.bot_token_encrypted";
 /// The shortest secret part of a Telegram bot token (after `<bot id>:`).
 constexpr std::size_t kMinTokenSecret = 35;
 
-bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_digit(char ch) {
+  return ch >= '0' && ch <= '9';
+}
 
 bool is_token_char(char ch) {
   return is_digit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||
@@ -95,14 +97,15 @@ TelegramBinding TelegramChannelOperations::create_binding(
                        {t.updated_at, at}});
   // Replacing keeps the webhook URL, and the last update id only for the same bot.
   stmt.on_conflict({t.agent_name})
-      .do_update({{t.bot_token_encrypted, excluded(t.bot_token_encrypted)},
-                  {t.bot_username, excluded(t.bot_username)},
-                  {t.bot_id, excluded(t.bot_id)},
-                  {t.webhook_secret, excluded(t.webhook_secret)},
-                  {t.telegram_secret_token, excluded(t.telegram_secret_token)},
-                  {t.last_update_id, sqlcore::case_({{t.bot_id == excluded(t.bot_id), t.last_update_id}},
-                                           Expr(std::int64_t{0}))},
-                  {t.updated_at, excluded(t.updated_at)}});
+      .do_update(
+          {{t.bot_token_encrypted, excluded(t.bot_token_encrypted)},
+           {t.bot_username, excluded(t.bot_username)},
+           {t.bot_id, excluded(t.bot_id)},
+           {t.webhook_secret, excluded(t.webhook_secret)},
+           {t.telegram_secret_token, excluded(t.telegram_secret_token)},
+           {t.last_update_id, sqlcore::case_({{t.bot_id == excluded(t.bot_id), t.last_update_id}},
+                                             Expr(std::int64_t{0}))},
+           {t.updated_at, excluded(t.updated_at)}});
   return db_.run([&](Connection& c) {
     // The upsert meets a unique bot_id either held by another agent (a DuplicateError) or, on
     // PostgreSQL, by a concurrent binder of this agent that has committed meanwhile: retried.
@@ -114,8 +117,7 @@ TelegramBinding TelegramChannelOperations::create_binding(
         const auto owner = c.execute(select(t.agent_name).where(t.bot_id == id))
                                .scalar<std::optional<std::string>>();
         if (owner && *owner != agent)
-          throw DuplicateError("trinity-db: the Telegram bot " + id +
-                               " is bound to another agent");
+          throw DuplicateError("trinity-db: the Telegram bot " + id + " is bound to another agent");
       }
     }
   });
@@ -180,8 +182,7 @@ void TelegramChannelOperations::update_last_update_id(const std::string& agent_n
 }
 
 bool TelegramChannelOperations::delete_binding(const std::string& agent_name) {
-  const auto& [t, l, g] = std::tie(db_.schema().telegram_bindings,
-                                   db_.schema().telegram_chat_links,
+  const auto& [t, l, g] = std::tie(db_.schema().telegram_bindings, db_.schema().telegram_chat_links,
                                    db_.schema().telegram_group_configs);
   return db_.run([&](Connection& c) {
     // Locked first: a chat link or group created meanwhile waits, then finds no binding.
@@ -269,14 +270,15 @@ std::vector<TelegramGroupConfig> TelegramChannelOperations::get_groups_for_bindi
     std::int64_t binding_id) {
   const auto& [g, m] =
       std::tie(db_.schema().telegram_group_configs, db_.models().telegram_group_config);
-  return db_.all(m, m.select().where(g.binding_id == binding_id && active(g)).order_by(group_order(g)));
+  return db_.all(
+      m, m.select().where(g.binding_id == binding_id && active(g)).order_by(group_order(g)));
 }
 
 std::vector<TelegramGroupConfig> TelegramChannelOperations::get_groups_for_agent(
     const std::string& agent_name) {
-  const auto& [g, b, m] = std::tie(db_.schema().telegram_group_configs,
-                                   db_.schema().telegram_bindings,
-                                   db_.models().telegram_group_config);
+  const auto& [g, b, m] =
+      std::tie(db_.schema().telegram_group_configs, db_.schema().telegram_bindings,
+               db_.models().telegram_group_config);
   auto q = m.select().join(b, b.id == g.binding_id).where(b.agent_name == agent_name && active(g));
   return db_.all(m, q.order_by(group_order(g)));
 }

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -102,10 +104,19 @@ TEST_P(TrinityTelegramChannelsTest, TheTokenIsSealedAtRestAndOnlyGetDecryptedBot
 TEST_P(TrinityTelegramChannelsTest, AnotherKeyCannotOpenTheToken) {
   const std::string plain = token("123456", 'q');
   ops().create_binding("helper", plain);
-  trinity::db::DatabaseManager other(trinity::db::ManagerOptions{
-      .url = url(), .secrets = trinity::db::Secrets(trinity::db::SecretKey::generate())});
+  const trinity::db::Secrets other_key(trinity::db::SecretKey::generate());
+  // A manager with another key; on the in-memory backend a new manager is a new database, so
+  // there the operations run on this manager's database with the other key.
+  std::unique_ptr<trinity::db::DatabaseManager> other;
+  std::unique_ptr<TelegramChannelOperations> in_memory_ops;
+  if (in_memory())
+    in_memory_ops = std::make_unique<TelegramChannelOperations>(dbm().db(), other_key);
+  else
+    other = std::make_unique<trinity::db::DatabaseManager>(
+        trinity::db::ManagerOptions{.url = url(), .secrets = other_key});
+  TelegramChannelOperations& other_ops = other ? other->telegram_channels() : *in_memory_ops;
   try {
-    (void)other.telegram_channels().get_decrypted_bot_token("helper");
+    (void)other_ops.get_decrypted_bot_token("helper");
     FAIL() << "no SecretError";
   } catch (const SecretError& e) {
     const std::string message = e.what();
@@ -114,7 +125,7 @@ TEST_P(TrinityTelegramChannelsTest, AnotherKeyCannotOpenTheToken) {
     EXPECT_EQ(message.find(std::string(30, 'q')), std::string::npos) << message;
   }
   // Reads that do not open the token work under any key.
-  EXPECT_TRUE(other.telegram_channels().get_binding_by_agent("helper"));
+  EXPECT_TRUE(other_ops.get_binding_by_agent("helper"));
 }
 
 TEST_P(TrinityTelegramChannelsTest, BindingLookups) {
@@ -213,7 +224,9 @@ TEST_P(TrinityTelegramChannelsTest, MalformedTokensAndBadInputAreRefusedBeforeAn
       ADD_FAILURE() << "accepted " << t;
     } catch (const std::invalid_argument& e) {
       EXPECT_NE(std::string(e.what()).find("bot token"), std::string::npos) << e.what();
-      if (t.size() > 10) EXPECT_EQ(std::string(e.what()).find(t), std::string::npos);
+      if (t.size() > 10) {
+        EXPECT_EQ(std::string(e.what()).find(t), std::string::npos);
+      }
     }
   }
   EXPECT_THROW(ops().create_binding("", token("1")), std::invalid_argument);
@@ -223,9 +236,9 @@ TEST_P(TrinityTelegramChannelsTest, MalformedTokensAndBadInputAreRefusedBeforeAn
                std::invalid_argument);
   EXPECT_EQ(rows("telegram_bindings"), 0);
   // Without an encryption key nothing can be stored.
-  trinity::db::DatabaseManager keyless(
-      trinity::db::ManagerOptions{.url = url(), .secrets = trinity::db::Secrets()});
-  EXPECT_THROW(keyless.telegram_channels().create_binding("helper", token("1")), SecretError);
+  const trinity::db::Secrets no_key;
+  TelegramChannelOperations keyless(dbm().db(), no_key);
+  EXPECT_THROW(keyless.create_binding("helper", token("1")), SecretError);
   EXPECT_EQ(rows("telegram_bindings"), 0);
 }
 
@@ -266,12 +279,10 @@ TEST_P(TrinityTelegramChannelsTest, ConcurrentBindersOfOneBotLeaveItWithOneAgent
 TEST_P(TrinityTelegramChannelsTest, WebhookUrl) {
   bind("helper", "111");
   ops().update_webhook_url("helper", "https://example.com/telegram/abc");
-  EXPECT_EQ(ops().get_binding_by_agent("helper")->webhook_url,
-            "https://example.com/telegram/abc");
+  EXPECT_EQ(ops().get_binding_by_agent("helper")->webhook_url, "https://example.com/telegram/abc");
   ops().update_webhook_url("nobody", "https://example.com/x");  // nothing to change
   EXPECT_THROW(ops().update_webhook_url("helper", ""), std::invalid_argument);
-  EXPECT_EQ(ops().get_binding_by_agent("helper")->webhook_url,
-            "https://example.com/telegram/abc");
+  EXPECT_EQ(ops().get_binding_by_agent("helper")->webhook_url, "https://example.com/telegram/abc");
   EXPECT_EQ(rows("telegram_bindings"), 1);
 }
 
@@ -374,8 +385,7 @@ TEST_P(TrinityTelegramChannelsTest, ConcurrentGetOrCreateChatLinkMakesOneRow) {
   if (!many_connections()) GTEST_SKIP() << "one connection: threads would share it";
   const TelegramBinding b = bind("helper", "111");
   std::vector<std::int64_t> ids(8);
-  EXPECT_EQ(on_8_threads([&](int i) { ids[i] = ops().get_or_create_chat_link(b.id, "42").id; }),
-            0);
+  EXPECT_EQ(on_8_threads([&](int i) { ids[i] = ops().get_or_create_chat_link(b.id, "42").id; }), 0);
   EXPECT_EQ(rows("telegram_chat_links"), 1);
   EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), 1u);
 }

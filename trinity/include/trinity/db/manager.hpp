@@ -41,8 +41,8 @@
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
 #include "trinity/db/system_views.hpp"
-#include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/tags.hpp"
+#include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
