@@ -798,6 +798,68 @@ Mapping<NeverminedPaymentLogEntry> nevermined_payment_mapping(const NeverminedPa
       .field(&E::created_at, t.created_at);
 }
 
+Mapping<TelegramBinding> telegram_binding_mapping(const TelegramBindings& t) {
+  using B = TelegramBinding;
+  return Mapping<B>("TelegramBinding", t)
+      .field(&B::id, t.id)
+      .field(&B::agent_name, t.agent_name)
+      .field(&B::bot_username, t.bot_username)
+      .field(&B::bot_id, t.bot_id)
+      .field(&B::webhook_secret, t.webhook_secret)
+      .field(&B::webhook_url, t.webhook_url)
+      .field(&B::telegram_secret_token, t.telegram_secret_token)
+      .field(&B::last_update_id, t.last_update_id, std::int64_t{0})
+      .field(&B::progress_indicator_enabled, t.progress_indicator_enabled, true)
+      .field(&B::can_read_all_group_messages, t.can_read_all_group_messages)
+      .field(&B::created_at, t.created_at)
+      .field(&B::updated_at, t.updated_at);
+}
+
+Mapping<TelegramChatLink> telegram_chat_link_mapping(const TelegramChatLinks& t) {
+  using L = TelegramChatLink;
+  return Mapping<L>("TelegramChatLink", t)
+      .field(&L::id, t.id)
+      .field(&L::binding_id, t.binding_id)
+      .field(&L::telegram_user_id, t.telegram_user_id)
+      .field(&L::telegram_username, t.telegram_username)
+      .field(&L::session_id, t.session_id)
+      .field(&L::message_count, t.message_count, std::int64_t{0})
+      .field(&L::created_at, t.created_at)
+      .field(&L::last_active, t.last_active)
+      .field(&L::verified_email, t.verified_email)
+      .field(&L::verified_at, t.verified_at);
+}
+
+Mapping<TelegramGroupConfig> telegram_group_config_mapping(const TelegramGroupConfigs& t) {
+  using G = TelegramGroupConfig;
+  return Mapping<G>("TelegramGroupConfig", t)
+      .field(&G::id, t.id)
+      .field(&G::binding_id, t.binding_id)
+      .field(&G::chat_id, t.chat_id)
+      .field(&G::chat_title, t.chat_title)
+      .field(&G::chat_type, t.chat_type, std::string("group"))
+      .field(&G::trigger_mode, t.trigger_mode, std::string("mention"))
+      .field(&G::welcome_enabled, t.welcome_enabled, false)
+      .field(&G::welcome_text, t.welcome_text)
+      .field(&G::is_active, t.is_active, true)
+      .field(&G::created_at, t.created_at)
+      .field(&G::updated_at, t.updated_at)
+      .field(&G::verified_by_email, t.verified_by_email)
+      .field(&G::verified_at, t.verified_at)
+      .field(&G::allow_proactive, t.allow_proactive, true)
+      .field(&G::last_untagged_seen_at, t.last_untagged_seen_at)
+      .field(&G::context_enabled, t.context_enabled, true);
+}
+
+Mapping<TelegramGroupConfigUpdate> telegram_group_config_update_mapping(
+    const TelegramGroupConfigs& t) {
+  using U = TelegramGroupConfigUpdate;
+  return Mapping<U>("TelegramGroupConfigUpdate", t)
+      .field(&U::trigger_mode, t.trigger_mode)
+      .field(&U::welcome_enabled, t.welcome_enabled)
+      .field(&U::welcome_text, t.welcome_text);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -868,6 +930,11 @@ Models::Models(const Schema& s)
                                    "StoredNeverminedConfig", s.nevermined_agent_config)
                                    .field(&StoredNeverminedConfig::encrypted_credentials,
                                           s.nevermined_agent_config.encrypted_credentials)),
-      nevermined_payment(nevermined_payment_mapping(s.nevermined_payment_log)) {}
+      nevermined_payment(nevermined_payment_mapping(s.nevermined_payment_log)),
+      telegram_binding(telegram_binding_mapping(s.telegram_bindings)),
+      telegram_chat_link(telegram_chat_link_mapping(s.telegram_chat_links)),
+      telegram_group_config(telegram_group_config_mapping(s.telegram_group_configs)),
+      telegram_group_config_update(telegram_group_config_update_mapping(s.telegram_group_configs)) {
+}
 
 }  // namespace trinity::db

@@ -28,6 +28,7 @@
 #include "trinity/db/slack.hpp"
 #include "trinity/db/slack_channels.hpp"
 #include "trinity/db/system_views.hpp"
+#include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
@@ -135,6 +136,11 @@ struct Models {
   Mapping<NeverminedConfig> nevermined_config;
   Mapping<StoredNeverminedConfig> nevermined_config_stored;
   Mapping<NeverminedPaymentLogEntry> nevermined_payment;
+  // Telegram bindings, chat links and group configs
+  Mapping<TelegramBinding> telegram_binding;
+  Mapping<TelegramChatLink> telegram_chat_link;
+  Mapping<TelegramGroupConfig> telegram_group_config;
+  Mapping<TelegramGroupConfigUpdate> telegram_group_config_update;
 };
 
 }  // namespace trinity::db

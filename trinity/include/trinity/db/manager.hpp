@@ -45,6 +45,7 @@
 #include "trinity/db/slack_channels.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/tags.hpp"
+#include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/users.hpp"
 
 namespace trinity::db {
@@ -119,6 +120,7 @@ class DatabaseManager {
   SlackOperations& slack() { return slack_; }
   SlackChannelOperations& slack_channels() { return slack_channels_; }
   NeverminedOperations& nevermined() { return nevermined_; }
+  TelegramChannelOperations& telegram_channels() { return telegram_channels_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -158,6 +160,7 @@ class DatabaseManager {
   SlackOperations slack_;
   SlackChannelOperations slack_channels_;
   NeverminedOperations nevermined_;
+  TelegramChannelOperations telegram_channels_;
   std::optional<AdoptionReport> adoption_;
 };
 
