@@ -90,7 +90,8 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       dashboard_history_(db_),
       operator_queue_(db_),
       event_subscriptions_(db_),
-      notifications_(db_) {
+      notifications_(db_),
+      subscriptions_(db_, secrets_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

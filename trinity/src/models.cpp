@@ -686,6 +686,22 @@ Mapping<AgentEvent> agent_event_mapping(const AgentEvents& t) {
       .field(&AgentEvent::created_at, t.created_at);
 }
 
+// owner_email: from users, joined by the select()s that read subscriptions; agent_count is read
+// by subscriptions.cpp; the token column is never read into a SubscriptionCredential.
+Mapping<SubscriptionCredential> subscription_mapping(const SubscriptionCredentials& t,
+                                                     const Users& u) {
+  using M = SubscriptionCredential;
+  return Mapping<M>("SubscriptionCredential", t)
+      .field(&M::id, t.id)
+      .field(&M::name, t.name)
+      .field(&M::subscription_type, t.subscription_type)
+      .field(&M::rate_limit_tier, t.rate_limit_tier)
+      .field(&M::owner_id, t.owner_id)
+      .field(&M::created_at, t.created_at)
+      .field(&M::updated_at, t.updated_at)
+      .joined(&M::owner_email, u.email);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -738,6 +754,7 @@ Models::Models(const Schema& s)
       event_subscription(event_subscription_mapping(s.agent_event_subscriptions)),
       event_subscription_create(event_subscription_create_mapping(s.agent_event_subscriptions)),
       event_subscription_update(event_subscription_update_mapping(s.agent_event_subscriptions)),
-      agent_event(agent_event_mapping(s.agent_events)) {}
+      agent_event(agent_event_mapping(s.agent_events)),
+      subscription(subscription_mapping(s.subscription_credentials, s.users)) {}
 
 }  // namespace trinity::db

@@ -24,6 +24,7 @@
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
+#include "trinity/db/subscriptions.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/users.hpp"
 
@@ -108,6 +109,8 @@ struct Models {
   Mapping<EventSubscriptionCreate> event_subscription_create;
   Mapping<EventSubscriptionUpdate> event_subscription_update;
   Mapping<AgentEvent> agent_event;
+  // subscriptions
+  Mapping<SubscriptionCredential> subscription;
 };
 
 }  // namespace trinity::db

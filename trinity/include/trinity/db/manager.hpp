@@ -40,6 +40,7 @@
 #include "trinity/db/settings.hpp"
 #include "trinity/db/shared_folders.hpp"
 #include "trinity/db/skills.hpp"
+#include "trinity/db/subscriptions.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/tags.hpp"
 #include "trinity/db/users.hpp"
@@ -113,6 +114,7 @@ class DatabaseManager {
   OperatorQueueOperations& operator_queue() { return operator_queue_; }
   EventSubscriptionOperations& event_subscriptions() { return event_subscriptions_; }
   NotificationOperations& notifications() { return notifications_; }
+  SubscriptionOperations& subscriptions() { return subscriptions_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -149,6 +151,7 @@ class DatabaseManager {
   OperatorQueueOperations operator_queue_;
   EventSubscriptionOperations event_subscriptions_;
   NotificationOperations notifications_;
+  SubscriptionOperations subscriptions_;
   std::optional<AdoptionReport> adoption_;
 };
 
