@@ -463,8 +463,10 @@ void register_benchmarks(Backend b) {
         ->UseRealTime()
         ->Iterations(kUsageCalls);
   if (b != Backend::sqlite && g_states.count(Backend::sqlite)) return;  // the secrets once
-  for (auto [name, fn] :
-       {std::pair{"secrets/seal_64B", seal_secret}, std::pair{"secrets/open_64B", open_secret}})
+  using Fn = void (*)(benchmark::State&);
+  const std::vector<std::pair<const char*, Fn>> secrets = {{"secrets/seal_64B", seal_secret},
+                                                           {"secrets/open_64B", open_secret}};
+  for (const auto& [name, fn] : secrets)
     benchmark::RegisterBenchmark(name, fn)
         ->Unit(benchmark::kMicrosecond)
         ->UseRealTime()
