@@ -118,14 +118,14 @@ std::string usage_sql(Backend b) {
              sum_int(col(t, "output_tokens")) + " AS \"" + prefix + "out_7d\"";
     return out;
   };
-  std::string chat = "SELECT " + sums("chat_messages", "timestamp", "chat_", true) +
-                     " FROM \"chat_messages\" WHERE " + col("chat_messages", "subscription_id") +
-                     " = " + p();
+  // One p() per statement: the parameters are numbered in the order of the calls.
+  std::string chat = "SELECT " + sums("chat_messages", "timestamp", "chat_", true);
+  chat += " FROM \"chat_messages\" WHERE " + col("chat_messages", "subscription_id") + " = " + p();
   chat += " AND " + col("chat_messages", "role") + " = " + p();
   chat += " AND " + col("chat_messages", "timestamp") + " >= " + p();
-  std::string exec = "SELECT " + sums("schedule_executions", "started_at", "exec_", false) +
-                     " FROM \"schedule_executions\" WHERE " +
-                     col("schedule_executions", "subscription_id") + " = " + p();
+  std::string exec = "SELECT " + sums("schedule_executions", "started_at", "exec_", false);
+  exec += " FROM \"schedule_executions\" WHERE " + col("schedule_executions", "subscription_id") +
+          " = " + p();
   exec += " AND " + col("schedule_executions", "started_at") + " >= " + p();
   exec += " AND " + col("schedule_executions", "status") + " NOT IN (" + p();
   exec += ", " + p() + ")";
