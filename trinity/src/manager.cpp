@@ -94,7 +94,8 @@ DatabaseManager::DatabaseManager(ManagerOptions options)
       slack_(db_, secrets_),
       slack_channels_(db_, secrets_),
       nevermined_(db_, secrets_),
-      telegram_channels_(db_, secrets_) {
+      telegram_channels_(db_, secrets_),
+      subscriptions_(db_, secrets_) {
   const std::string where = engine_.url().to_string();  // password hidden
   try {
     (void)engine_.connect();  // reachable?

@@ -860,6 +860,22 @@ Mapping<TelegramGroupConfigUpdate> telegram_group_config_update_mapping(
       .field(&U::welcome_text, t.welcome_text);
 }
 
+// owner_email: from users, joined by the select()s that read subscriptions; agent_count is read
+// by subscriptions.cpp; the token column is never read into a SubscriptionCredential.
+Mapping<SubscriptionCredential> subscription_mapping(const SubscriptionCredentials& t,
+                                                     const Users& u) {
+  using M = SubscriptionCredential;
+  return Mapping<M>("SubscriptionCredential", t)
+      .field(&M::id, t.id)
+      .field(&M::name, t.name)
+      .field(&M::subscription_type, t.subscription_type)
+      .field(&M::rate_limit_tier, t.rate_limit_tier)
+      .field(&M::owner_id, t.owner_id)
+      .field(&M::created_at, t.created_at)
+      .field(&M::updated_at, t.updated_at)
+      .joined(&M::owner_email, u.email);
+}
+
 }  // namespace
 
 Models::Models(const Schema& s)
@@ -934,7 +950,7 @@ Models::Models(const Schema& s)
       telegram_binding(telegram_binding_mapping(s.telegram_bindings)),
       telegram_chat_link(telegram_chat_link_mapping(s.telegram_chat_links)),
       telegram_group_config(telegram_group_config_mapping(s.telegram_group_configs)),
-      telegram_group_config_update(telegram_group_config_update_mapping(s.telegram_group_configs)) {
-}
+      telegram_group_config_update(telegram_group_config_update_mapping(s.telegram_group_configs)),
+      subscription(subscription_mapping(s.subscription_credentials, s.users)) {}
 
 }  // namespace trinity::db

@@ -27,6 +27,7 @@
 #include "trinity/db/skills.hpp"
 #include "trinity/db/slack.hpp"
 #include "trinity/db/slack_channels.hpp"
+#include "trinity/db/subscriptions.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/telegram_channels.hpp"
 #include "trinity/db/users.hpp"
@@ -141,6 +142,8 @@ struct Models {
   Mapping<TelegramChatLink> telegram_chat_link;
   Mapping<TelegramGroupConfig> telegram_group_config;
   Mapping<TelegramGroupConfigUpdate> telegram_group_config_update;
+  // subscriptions
+  Mapping<SubscriptionCredential> subscription;
 };
 
 }  // namespace trinity::db

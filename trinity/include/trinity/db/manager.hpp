@@ -43,6 +43,7 @@
 #include "trinity/db/skills.hpp"
 #include "trinity/db/slack.hpp"
 #include "trinity/db/slack_channels.hpp"
+#include "trinity/db/subscriptions.hpp"
 #include "trinity/db/system_views.hpp"
 #include "trinity/db/tags.hpp"
 #include "trinity/db/telegram_channels.hpp"
@@ -121,6 +122,7 @@ class DatabaseManager {
   SlackChannelOperations& slack_channels() { return slack_channels_; }
   NeverminedOperations& nevermined() { return nevermined_; }
   TelegramChannelOperations& telegram_channels() { return telegram_channels_; }
+  SubscriptionOperations& subscriptions() { return subscriptions_; }
 
   /// What adopting the original system's database did at start-up (backup path, kept columns,
   /// dangling references); nullopt when there was nothing to adopt.
@@ -161,6 +163,7 @@ class DatabaseManager {
   SlackChannelOperations slack_channels_;
   NeverminedOperations nevermined_;
   TelegramChannelOperations telegram_channels_;
+  SubscriptionOperations subscriptions_;
   std::optional<AdoptionReport> adoption_;
 };
 
