@@ -19,6 +19,17 @@ namespace trinity_test {
 /// One day in microseconds (sqlcore::Timestamp's unit).
 inline constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
 
+/// The message of the trinity::db::SecretError `fn` throws ("" when it throws none).
+template <class F>
+std::string secret_error(F&& fn) {
+  try {
+    fn();
+  } catch (const trinity::db::SecretError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 class TrinityTest : public sqlcore::test::BackendTest {
  protected:
   void SetUp() override {

@@ -9,7 +9,10 @@
 #include <set>
 #include <string>
 
+#include "fixture.hpp"
 #include "trinity/db/secrets.hpp"
+
+using trinity_test::secret_error;
 
 namespace {
 
@@ -19,17 +22,6 @@ using trinity::db::Secrets;
 
 constexpr const char* kColumn = "slack_workspaces.bot_token";
 constexpr const char* kHexKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-
-// The message of the SecretError `fn` throws ("" when it throws none).
-template <class F>
-std::string secret_error(F&& fn) {
-  try {
-    fn();
-  } catch (const SecretError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Sets (or unsets, for nullptr) an environment variable for one test, restoring it after.
 class ScopedEnv {

@@ -29,21 +29,12 @@ using trinity::db::SecretKey;
 using trinity::db::Secrets;
 using trinity::db::SlackChannelAgent;
 
+using trinity_test::secret_error;
+
 namespace {
 
 constexpr const char* kToken = "xoxb-9999-8888-wxyzWXYZ";
 constexpr const char* kColumn = "slack_workspaces.bot_token";
-
-/// The message of the SecretError `fn` throws ("" when it throws none).
-template <class F>
-std::string secret_error(F&& fn) {
-  try {
-    fn();
-  } catch (const SecretError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 class SlackChannelsTest : public trinity_test::TrinityTest {
  protected:

@@ -31,21 +31,12 @@ using trinity::db::Secrets;
 using trinity::db::SlackConnection;
 using trinity::db::SlackPendingUpdate;
 
+using trinity_test::secret_error;
+
 namespace {
 
 constexpr const char* kToken = "xoxb-1111-2222-abcDEF";
 constexpr const char* kColumn = "slack_link_connections.slack_bot_token";
-
-/// The message of the SecretError `fn` throws ("" when it throws none).
-template <class F>
-std::string secret_error(F&& fn) {
-  try {
-    fn();
-  } catch (const SecretError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 class SlackTest : public trinity_test::TrinityTest {
  protected:

@@ -48,6 +48,8 @@ using trinity::db::SubscriptionUsageWindow;
 using trinity::db::SubscriptionWithAgents;
 using Names = std::vector<std::string>;
 
+using trinity_test::secret_error;
+
 namespace {
 
 constexpr std::int64_t kDay = 24LL * 60 * 60 * 1'000'000;
@@ -55,20 +57,6 @@ constexpr const char* kColumn = "subscription_credentials.encrypted_credentials"
 
 std::string token(int i) {
   return "sk-ant-oat01-" + std::to_string(i) + "-Zq8Xw4Lr9Tn2Vb6Hk1Jm5Pc3Sd7Fg0";
-}
-
-Timestamp ago(std::chrono::microseconds d) {
-  return Timestamp(Timestamp::now().time_point() - d);
-}
-
-/// The message of the SecretError `fn` throws ("" when it throws none).
-std::string secret_error(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const SecretError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 /// A chat message or an execution billed to a subscription, as the usage test writes it.
@@ -137,14 +125,6 @@ class SubscriptionsTest : public trinity_test::TrinityTest {
                      .select_from(e)
                      .where(e.agent_name == agent && e.subscription_id == sub))
         .scalar<std::int64_t>();
-  }
-  /// Reopens the manager with a pool for `threads` threads (SQLite file writers queue).
-  void reopen_for(int threads) {
-    std::string query = "pool_size=" + std::to_string(threads + 2);
-    if (single_writer_file()) query += "&busy_timeout=120000";
-    manager_.reset();
-    manager_ = std::make_unique<trinity::db::DatabaseManager>(
-        trinity::db::ManagerOptions{.url = url(query), .migrate = true, .secrets = test_secrets()});
   }
   static Names names(const std::vector<SubscriptionCredential>& v) {
     Names out;
