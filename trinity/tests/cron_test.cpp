@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <sqlcore/testing/scoped_env.hpp>
+
 #include "../src/cron.hpp"
 
 using trinity::db::checked_cron_expression;
@@ -158,26 +160,6 @@ TEST(CronExpression, RefusesWhatCannotRunNamingTheField) {
   }
 }
 
-// Sets $TZDIR for the life of the guard (restoring what was there).
-class TzDir {
- public:
-  explicit TzDir(const std::filesystem::path& dir) {
-    if (const char* old = std::getenv("TZDIR")) old_ = old;
-    setenv("TZDIR", dir.c_str(), 1);
-  }
-  ~TzDir() {
-    if (old_)
-      setenv("TZDIR", old_->c_str(), 1);
-    else
-      unsetenv("TZDIR");
-  }
-  TzDir(const TzDir&) = delete;
-  TzDir& operator=(const TzDir&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
-
 bool system_has_tzdata() {
   const char* dir = std::getenv("TZDIR");
   return std::filesystem::exists(std::filesystem::path(dir && *dir ? dir : "/usr/share/zoneinfo") /
@@ -187,7 +169,7 @@ bool system_has_tzdata() {
 TEST(ScheduleTimezone, UtcIsAlwaysValid) {
   const auto empty = std::filesystem::temp_directory_path() / "trinity-tz-empty";
   std::filesystem::create_directories(empty);
-  TzDir tz(empty);
+  sqlcore::test::ScopedEnv tz("TZDIR", empty.c_str());
   EXPECT_EQ(checked_timezone("UTC"), "UTC");
   EXPECT_TRUE(refusal([] { checked_timezone("Europe/Berlin"); }));
   std::filesystem::remove_all(empty);
@@ -238,7 +220,7 @@ TEST(ScheduleTimezone, ReadsTheDatabaseNamedByTzdir) {
   std::ofstream(dir / "Mars/Short") << "TZ";
   std::filesystem::create_directories(dir / "Mars/Valley");
   {
-    TzDir tz(dir);
+    sqlcore::test::ScopedEnv tz("TZDIR", dir.c_str());
     EXPECT_EQ(checked_timezone("Mars/Olympus"), "Mars/Olympus");
     for (const char* zone : {"Mars/Text", "Mars/Short", "Mars/Valley", "Mars", "Europe/Berlin"})
       EXPECT_TRUE(refusal([&] { checked_timezone(zone); })) << zone;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <sqlcore/testing/backend.hpp>
+#include <sqlcore/testing/scoped_env.hpp>
 
 #include "trinity/db/manager.hpp"
 #include "trinity/db/migrations.hpp"
@@ -16,29 +17,7 @@ using namespace sqlcore;
 
 namespace {
 
-/// Sets an environment variable for the scope, restoring the previous value.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      setenv(name_, old_->c_str(), 1);
-    else
-      unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using sqlcore::test::ScopedEnv;
 
 std::string startup_error(const trinity::db::ManagerOptions& options) {
   try {

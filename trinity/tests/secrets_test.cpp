@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include <sqlcore/testing/scoped_env.hpp>
+
 #include "fixture.hpp"
 #include "trinity/db/secrets.hpp"
 
@@ -23,31 +25,7 @@ using trinity::db::Secrets;
 constexpr const char* kColumn = "slack_workspaces.bot_token";
 constexpr const char* kHexKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
-// Sets (or unsets, for nullptr) an environment variable for one test, restoring it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_.empty()) {
-      ::unsetenv(name_);
-    } else {
-      ::setenv(name_, old_.c_str(), 1);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::string old_{};
-};
+using sqlcore::test::ScopedEnv;
 
 TEST(Secrets, SealsAndOpens) {
   const Secrets secrets(SecretKey::generate());

@@ -12,6 +12,7 @@
 #include <sqlcore/cli/cli.hpp>
 
 #include <sqlcore/testing/backend.hpp>
+#include <sqlcore/testing/scoped_env.hpp>
 #include "common/sample_revisions.hpp"
 
 using namespace sqlcore;
@@ -48,31 +49,7 @@ struct Outcome {
   std::string err;
 };
 
-/// Sets an environment variable for a scope, restoring the previous value.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using sqlcore::test::ScopedEnv;
 
 class CliTest : public BackendTest {
  protected:
