@@ -135,7 +135,9 @@ TEST(JsonTextScanTest, RefusesWhatTheParserRefuses) {
                                 "{\"a\":1}}",
                                 "\xef\xbb\xbf{}"}) {
     EXPECT_EQ(scan_json_text(text).verdict, JsonTextVerdict::not_json) << text;
-    if (!text.starts_with("\xef\xbb\xbf")) EXPECT_FALSE(nlohmann_accepts(text)) << text;
+    if (!text.starts_with("\xef\xbb\xbf")) {
+      EXPECT_FALSE(nlohmann_accepts(text)) << text;
+    }
   }
   // nlohmann stops at a NUL byte between tokens; the scan does not take such text for JSON.
   EXPECT_EQ(scan_json_text(std::string_view("[1]\0[", 5)).verdict, JsonTextVerdict::not_json);
@@ -257,7 +259,9 @@ TEST(JsonTextScanTest, AgreesWithTheParserOnDamagedDocuments) {
       }
       const bool parser = nlohmann_accepts(damaged);
       const bool scan = scan_json_text(damaged).verdict == JsonTextVerdict::ok;
-      if (scan) ASSERT_TRUE(parser) << "the scan passed text the parser refuses: " << damaged;
+      if (scan) {
+        ASSERT_TRUE(parser) << "the scan passed text the parser refuses: " << damaged;
+      }
       if (parser && damaged.find('\0') == std::string::npos) {
         ASSERT_TRUE(scan) << "the scan refused text the parser takes: " << damaged;
       }

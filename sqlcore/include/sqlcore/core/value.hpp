@@ -87,8 +87,9 @@ class Value {
   /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one. The document is
   /// checked here without recursion: one nested deeper than kMaxJsonDepth is not kept (the Value
   /// remembers only that it was too deep, and binding or reading it throws DataError), and one
-  /// whose strings are not valid UTF-8 or hold a NUL is refused when bound. (JSON text becomes a
-  /// json value through text_to_json(), or by binding the string to a Json column.)
+  /// whose strings are not valid UTF-8 or hold a NUL is refused when bound. (JSON text needs no
+  /// document: bind the string itself to a Json column, or make it a json value with
+  /// text_to_json().)
   template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
   Value(J&& j) : v_(make_json(std::forward<J>(j))) {}  // NOLINT(google-explicit-constructor)
   template <class T, std::enable_if_t<std::is_constructible_v<Value, const T&>, int> = 0>
