@@ -2,15 +2,18 @@
 #include "sqlcore/core/value.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "core/utf8.hpp"
 #include "core/value_error.hpp"
 #include "sqlcore/core/error.hpp"
@@ -87,79 +90,137 @@ void walk_json(const Json& root, bool& too_deep, bool& bad_text) {
   }
 }
 
-const std::shared_ptr<const Json>& too_deep_placeholder() {
-  static const auto* p = new std::shared_ptr<const Json>(std::make_shared<const Json>());
+}  // namespace
+
+// Each form is written once: before the state is shared (by make_json / text_to_json), or under
+// `lock` on first use, after which its flag is set with release order; a reader that sees the
+// flag (acquire) reads the form without the lock. Forms are never changed once set, so a
+// reference to one stays valid as long as the state lives.
+struct detail::JsonState {
+  bool too_deep = false;  // nested deeper than kMaxJsonDepth: neither form is kept
+  bool bad_text = false;  // a string or key is not UTF-8 or holds a NUL
+  mutable std::atomic<bool> has_text{false};
+  mutable std::atomic<bool> has_doc{false};
+  mutable std::mutex lock;
+  mutable std::string text;
+  mutable Json doc;
+};
+
+namespace {
+
+using detail::JsonState;
+
+[[noreturn]] void too_deep(std::string_view what) {
+  detail::raise_json_too_deep(what);
+}
+
+const std::shared_ptr<const JsonState>& too_deep_placeholder() {
+  static const auto* p = new std::shared_ptr<const JsonState>([] {
+    auto st = std::make_shared<JsonState>();
+    st->too_deep = true;
+    st->has_doc.store(true);  // a JSON null, for json_unchecked()
+    return st;
+  }());
   return *p;
 }
 
-// The nesting depth of JSON text: brackets outside strings, counted without parsing. Stops
-// counting past kMaxJsonDepth. Malformed text is the parser's business.
-std::size_t json_text_depth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > deepest) {
-        deepest = depth;
-        if (deepest > kMaxJsonDepth) return deepest;
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
+// Text that passed scan_json_text(), parsed. The scan accepts only what the parser accepts, so
+// this succeeds; nlohmann's parser does not recurse, and neither does destroying the document.
+Json parse_scanned(const std::string& text) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    raise_value_error({}, "22P02", "JSON text that passed sqlcore's check failed to parse");
+  return j;
 }
 
-[[noreturn]] void too_deep(std::string_view what) {
-  raise_value_error(what, "22032",
-                    "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                        " levels (sqlcore::kMaxJsonDepth) is refused");
+// The document, parsed from the text under the lock the first time it is asked for.
+const Json& doc_of(const JsonState& st) {
+  if (!st.has_doc.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> guard(st.lock);
+    if (!st.has_doc.load(std::memory_order_relaxed)) {
+      st.doc = parse_scanned(st.text);
+      st.has_doc.store(true, std::memory_order_release);
+    }
+  }
+  return st.doc;
+}
+
+// The text, serialised from the document under the lock the first time it is asked for.
+// Throws DataError naming `what` for a document that cannot be written as JSON text (a string
+// that is not UTF-8).
+const std::string& text_of(const JsonState& st, std::string_view what) {
+  if (!st.has_text.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> guard(st.lock);
+    if (!st.has_text.load(std::memory_order_relaxed)) {
+      try {
+        st.text = st.doc.dump();
+      } catch (const Json::exception&) {
+        raise_value_error(what, "22021", "the JSON value cannot be written as JSON text");
+      }
+      st.has_text.store(true, std::memory_order_release);
+    }
+  }
+  return st.text;
 }
 
 }  // namespace
 
 Value::JsonRef Value::make_json(const Json& j) {
-  JsonRef r;
-  walk_json(j, r.too_deep, r.bad_text);
-  // A non-const document behind the const pointer: take<Json>() may move out of an unshared one.
-  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<Json>(j);
-  return r;
+  bool deep = false, bad = false;
+  walk_json(j, deep, bad);
+  if (deep) return JsonRef{too_deep_placeholder()};
+  // A non-const state behind the const pointer: take<Json>() may move out of an unshared one.
+  auto st = std::make_shared<JsonState>();
+  st->bad_text = bad;
+  st->doc = j;
+  st->has_doc.store(true, std::memory_order_relaxed);
+  return JsonRef{std::move(st)};
 }
 
 Value::JsonRef Value::make_json(Json&& j) {
-  JsonRef r;
-  walk_json(j, r.too_deep, r.bad_text);
-  // A document too deep is dropped here (nlohmann destroys nested values without recursion).
-  r.doc = r.too_deep ? too_deep_placeholder() : std::make_shared<Json>(std::move(j));
-  return r;
+  bool deep = false, bad = false;
+  walk_json(j, deep, bad);
+  // A document too deep is dropped with `j` (nlohmann destroys nested values without recursion).
+  if (deep) return JsonRef{too_deep_placeholder()};
+  auto st = std::make_shared<JsonState>();
+  st->bad_text = bad;
+  st->doc = std::move(j);
+  st->has_doc.store(true, std::memory_order_relaxed);
+  return JsonRef{std::move(st)};
+}
+
+bool Value::text_to_json(std::string_view what) {
+  auto* t = std::get_if<std::string>(&v_);
+  if (t == nullptr) return false;
+  const detail::JsonTextScan scan = detail::scan_json_text(*t);
+  if (scan.verdict == detail::JsonTextVerdict::too_deep) too_deep(what);
+  if (scan.verdict != detail::JsonTextVerdict::ok) return false;
+  auto st = std::make_shared<JsonState>();
+  st->bad_text = scan.has_nul;  // the scan refuses text that is not UTF-8
+  st->text = std::move(*t);
+  st->has_text.store(true, std::memory_order_relaxed);
+  v_ = JsonRef{std::move(st)};
+  return true;
+}
+
+const Json& Value::json_unchecked() const {
+  return doc_of(*std::get<JsonRef>(v_).state);
 }
 
 void Value::check_json(std::string_view what) const {
   const JsonRef* r = std::get_if<JsonRef>(&v_);
   if (r == nullptr) return;
-  if (r->too_deep) too_deep(what);
-  if (r->bad_text)
+  if (r->state->too_deep) too_deep(what);
+  if (r->state->bad_text)
     raise_value_error(
         what, "22021",
         "JSON strings must be valid UTF-8 without NUL characters (\\u0000): PostgreSQL "
         "refuses them, so sqlcore refuses them on every backend");
 }
 
-std::string Value::json_text(std::string_view what) const {
+const std::string& Value::json_text(std::string_view what) const {
   check_json(what);
-  try {
-    return json_unchecked().dump();
-  } catch (const Json::exception&) {
-    raise_value_error(what, "22021", "the JSON value cannot be written as JSON text");
-  }
+  return text_of(*std::get<JsonRef>(v_).state, what);
 }
 
 void Value::check_bindable(std::string_view what) const {
@@ -193,8 +254,8 @@ bool Value::bindable_slow() const {
     case Kind::real:
       return std::isfinite(real_unchecked());
     case Kind::json: {
-      const JsonRef& r = std::get<JsonRef>(v_);
-      return !r.too_deep && !r.bad_text;
+      const JsonState& st = *std::get<JsonRef>(v_).state;
+      return !st.too_deep && !st.bad_text;
     }
     case Kind::timestamp:
       return timestamp_unchecked().in_portable_range();
@@ -207,9 +268,11 @@ bool Value::bindable_slow() const {
 
 namespace {
 
-// JSON text parsed once its nesting is known to be within the limit; nullopt when not JSON.
+// JSON text parsed once it is known to be JSON within the nesting limit; nullopt when not JSON.
 std::optional<Json> parse_within_limit(std::string_view text, std::string_view what) {
-  if (json_text_depth(text) > kMaxJsonDepth) too_deep(what);
+  const detail::JsonTextScan scan = detail::scan_json_text(text);
+  if (scan.verdict == detail::JsonTextVerdict::too_deep) too_deep(what);
+  if (scan.verdict != detail::JsonTextVerdict::ok) return std::nullopt;
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   return j;
@@ -218,9 +281,9 @@ std::optional<Json> parse_within_limit(std::string_view text, std::string_view w
 }  // namespace
 
 bool parse_json_text(std::string_view text, Value& out, std::string_view what) {
-  std::optional<Json> j = parse_within_limit(text, what);
-  if (!j) return false;
-  out = Value(std::move(*j));
+  Value v{std::string(text)};
+  if (!v.text_to_json(what)) return false;
+  out = std::move(v);
   return true;
 }
 
@@ -292,9 +355,9 @@ std::string Value::debug_string() const {
     case Kind::date:
       return date_unchecked().to_string();
     case Kind::json: {
-      const JsonRef& r = std::get<JsonRef>(v_);
-      if (r.too_deep) return "json(nested deeper than the maximum)";
-      return r.bad_text ? "json(with invalid text)" : json_unchecked().dump();
+      const JsonState& st = *std::get<JsonRef>(v_).state;
+      if (st.too_deep) return "json(nested deeper than the maximum)";
+      return st.bad_text ? "json(with invalid text)" : text_of(st, {});
     }
     case Kind::decimal:
       return decimal_unchecked().text;
@@ -305,11 +368,17 @@ std::string Value::debug_string() const {
 bool operator==(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   if (a.kind() == Value::Kind::json) {
-    const auto& x = std::get<Value::JsonRef>(a.v_);
-    const auto& y = std::get<Value::JsonRef>(b.v_);
+    const JsonState& x = *std::get<Value::JsonRef>(a.v_).state;
+    const JsonState& y = *std::get<Value::JsonRef>(b.v_).state;
     // A document too deep was not kept: like NaN, it equals nothing.
     if (x.too_deep || y.too_deep) return false;
-    return a.json_unchecked() == b.json_unchecked();
+    if (&x == &y) return true;
+    // Equal documents, not equal text: `{"a": 1}` equals `{"a":1}`. The same text is the same
+    // document, though, and needs no parse.
+    if (x.has_text.load(std::memory_order_acquire) && y.has_text.load(std::memory_order_acquire) &&
+        x.text == y.text)
+      return true;
+    return doc_of(x) == doc_of(y);
   }
   return a.v_ == b.v_;
 }
@@ -407,6 +476,12 @@ std::string Value::as<std::string>(std::string_view what) const {
       return text_unchecked();
     case Kind::decimal:
       return decimal_unchecked().text;
+    case Kind::json: {
+      // Its JSON text: as read (byte for byte), or the document serialised.
+      const JsonState& st = *std::get<JsonRef>(v_).state;
+      if (st.too_deep) too_deep(what);
+      return text_of(st, what);
+    }
     default:
       break;
   }
@@ -415,6 +490,15 @@ std::string Value::as<std::string>(std::string_view what) const {
 
 template <>
 std::string Value::take<std::string>(std::string_view what) {
+  if (auto* r = std::get_if<JsonRef>(&v_)) {
+    // The text of a json value nothing else shares moves out (its state was made non-const).
+    if (r->state.use_count() != 1 || !r->state->has_text.load(std::memory_order_acquire))
+      return as<std::string>(what);
+    std::string out = std::move(
+        const_cast<JsonState&>(*r->state).text);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    v_ = std::monostate{};
+    return out;
+  }
   if (kind() != Kind::text) return as<std::string>(what);
   std::string out = std::move(std::get<std::string>(v_));
   v_ = std::monostate{};
@@ -432,10 +516,12 @@ Blob Value::take<Blob>(std::string_view what) {
 template <>
 Json Value::take<Json>(std::string_view what) {
   auto* r = std::get_if<JsonRef>(&v_);
-  if (r == nullptr || r->too_deep || r->doc.use_count() != 1) return as<Json>(what);
-  // make_json() created the document non-const and nothing else shares it: moving is safe.
+  if (r == nullptr || r->state->too_deep || r->state.use_count() != 1) return as<Json>(what);
+  // The state was made non-const and nothing else shares it: moving the document out is safe
+  // (and a document not parsed yet is parsed straight into the result).
+  auto& st = const_cast<JsonState&>(*r->state);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   Json out =
-      std::move(const_cast<Json&>(*r->doc));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+      st.has_doc.load(std::memory_order_acquire) ? std::move(st.doc) : parse_scanned(st.text);
   v_ = std::monostate{};
   return out;
 }
@@ -467,7 +553,7 @@ Date Value::as<Date>(std::string_view what) const {
 template <>
 Json Value::as<Json>(std::string_view what) const {
   if (kind() == Kind::json) {
-    if (std::get<JsonRef>(v_).too_deep) too_deep(what);
+    if (std::get<JsonRef>(v_).state->too_deep) too_deep(what);
     return json_unchecked();
   }
   if (kind() == Kind::text) {

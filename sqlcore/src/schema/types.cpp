@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/json_text.hpp"
 #include "core/utf8.hpp"
 #include "core/value_error.hpp"
 #include "sqlcore/core/error.hpp"
@@ -330,9 +331,9 @@ const Value& Type::bind_ref(const Value& v, std::string_view column, Value& scra
         case K::json:
           v.check_json(column);
           return v;
-        case K::text:  // a C++ string is a JSON string document, as in SQLAlchemy
-          check_text(column, v.text_unchecked());
-          return scratch = Value(sqlcore::Json(v.text_unchecked()));
+        case K::text:  // a C++ string is JSON text (docs/schema.md): checked, sent as it is
+          detail::check_json_text(v.text_unchecked(), column);
+          return v;
         case K::boolean:
           return scratch = Value(sqlcore::Json(v.bool_unchecked()));
         case K::integer:
@@ -375,6 +376,10 @@ bool Type::accepts(const Value& v, std::string_view column) const {
     case TypeKind::enumeration:
       if (k != Value::Kind::text) return false;
       check_string(v.text_unchecked(), column);
+      return true;
+    case TypeKind::json:
+      if (k != Value::Kind::text) return passes(v);
+      detail::check_json_text(v.text_unchecked(), column);
       return true;
     default:
       return passes(v);
@@ -459,10 +464,8 @@ Value Type::result(Value v, std::string_view column) const {
       }
       return v;
     case TypeKind::json:
-      if (k == K::text) {
-        Value parsed;
-        if (parse_json_text(v.text_unchecked(), parsed, column)) return parsed;
-      }
+      // The text is kept (moved) and parsed only when the document is read.
+      if (k == K::text) v.text_to_json(column);
       return v;
     case TypeKind::uuid:
       if (k == K::text || k == K::blob) {

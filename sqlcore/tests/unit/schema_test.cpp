@@ -167,7 +167,10 @@ TEST(Types, TimesAreCanonical) {
 }
 
 TEST(Types, JsonAndUuid) {
-  EXPECT_EQ(types::Json.bind("abc", "t.j").json_unchecked(), Json("abc"));
+  // A string is JSON text (docs/schema.md): checked, kept as it is; a JSON string is a Json.
+  EXPECT_EQ(types::Json.bind("\"abc\"", "t.j"), Value("\"abc\""));
+  EXPECT_THROW(types::Json.bind("abc", "t.j"), DataError);
+  EXPECT_EQ(types::Json.bind(Json("abc"), "t.j").json_unchecked(), Json("abc"));
   EXPECT_EQ(types::Json.bind(Json(nullptr), "t.j").kind(), Value::Kind::json);
   EXPECT_EQ(types::Json.result(Value("{\"a\":[1,2]}")).json_unchecked(),
             Json::parse("{\"a\":[1,2]}"));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,8 +49,14 @@ class Timestamp {
   constexpr TimePoint time_point() const { return tp_; }
 
   /// The canonical form: `YYYY-MM-DD HH:MM:SS.ffffff`, fixed width and UTC, so that text order is
-  /// time order (years 0000-9999). This is what sqlcore stores in SQLite.
+  /// time order (years 0000-9999). This is what sqlcore stores in SQLite. A year outside 0-9999
+  /// (never stored: binding refuses it) is written with a sign and at least four digits.
   std::string to_string() const;
+  /// The room to_chars() needs: 26 characters for the years 0 to 9999, a few more outside them.
+  static constexpr std::size_t kMaxChars = 32;
+  /// Writes to_string()'s text to `out` (room for kMaxChars characters, no terminating NUL) and
+  /// returns the end of it. Allocates nothing: the drivers format a bound timestamp with it.
+  char* to_chars(char* out) const;
   /// ISO-8601 with a `T` and a `Z`: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
   std::string to_iso8601() const;
 
@@ -78,8 +85,13 @@ class Date {
   int year() const;
   unsigned month() const;
   unsigned day() const;
-  /// `YYYY-MM-DD`.
+  /// `YYYY-MM-DD` (a year outside 0-9999 with a sign and at least four digits).
   std::string to_string() const;
+  /// The room to_chars() needs: 10 characters for the years 0 to 9999, more outside them.
+  static constexpr std::size_t kMaxChars = 32;
+  /// Writes to_string()'s text to `out` (room for kMaxChars characters, no terminating NUL) and
+  /// returns the end of it, without allocating.
+  char* to_chars(char* out) const;
 
   friend constexpr auto operator<=>(const Date&, const Date&) = default;
 

@@ -30,6 +30,10 @@ using Blob = std::vector<std::uint8_t>;
 /// that one backend takes, the other takes too.
 inline constexpr std::size_t kMaxJsonDepth = 512;
 
+namespace detail {
+struct JsonState;  // a json Value's shared text and document (defined in value.cpp)
+}  // namespace detail
+
 /// An exact decimal number kept as its canonical text (PostgreSQL NUMERIC). Read it as a string
 /// to keep every digit, or as a double / integer when that is precise enough for you.
 struct Decimal {
@@ -41,8 +45,15 @@ struct Decimal {
 ///
 /// Reading a value as a C++ type (`as<T>()`) converts only where nothing is lost or guessed:
 /// integers widen to double, 0/1 integers read as bool (SQLite stores booleans so), canonical text
-/// reads as Timestamp/Date/Json (SQLite stores those as text). Anything else throws ArgumentError
-/// naming both types; reading NULL as a non-optional type throws too.
+/// reads as Timestamp/Date/Json (SQLite stores those as text), a JSON value reads as its JSON text.
+/// Anything else throws ArgumentError naming both types; reading NULL as a non-optional type
+/// throws too.
+///
+/// A JSON value holds JSON text, a document, or both: one read from a row keeps the text the
+/// server sent and parses it only when its contents are read (as<Json>(), json_unchecked(),
+/// ==); one built from a Json is serialised only when it is bound or read as text. Either form is
+/// made once, from the other, on first use, and copies share it: reading copies of one Value from
+/// several threads at once is safe.
 class Value {
  public:
   enum class Kind { null, boolean, integer, real, text, blob, timestamp, date, json, decimal };
@@ -76,7 +87,9 @@ class Value {
   /// NULL). Takes any nlohmann::json; include <nlohmann/json.hpp> to build one. The document is
   /// checked here without recursion: one nested deeper than kMaxJsonDepth is not kept (the Value
   /// remembers only that it was too deep, and binding or reading it throws DataError), and one
-  /// whose strings are not valid UTF-8 or hold a NUL is refused when bound.
+  /// whose strings are not valid UTF-8 or hold a NUL is refused when bound. (JSON text needs no
+  /// document: bind the string itself to a Json column, or make it a json value with
+  /// text_to_json().)
   template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
   Value(J&& j) : v_(make_json(std::forward<J>(j))) {}  // NOLINT(google-explicit-constructor)
   template <class T, std::enable_if_t<std::is_constructible_v<Value, const T&>, int> = 0>
@@ -111,8 +124,9 @@ class Value {
   /// Throws ArgumentError on a mismatch; `what` names the column in the message when given.
   template <class T>
   T as(std::string_view what = {}) const;
-  /// as<T>(), moving instead of copying: text read as std::string, a blob, and a JSON document no
-  /// other Value shares leave this value null and hand their storage over (the one copy of a large
+  /// as<T>(), moving instead of copying: text (or a JSON value's text) read as std::string, a
+  /// blob, and a JSON document no other Value shares leave this value null and hand their storage
+  /// over (the one copy of a large
   /// value is the driver's). For every other T, or a shared document, the same as as<T>(). Reading
   /// a row into a struct uses it (Mapping::read of a row the caller gives up).
   template <class T>
@@ -126,16 +140,25 @@ class Value {
   const Blob& blob_unchecked() const { return std::get<Blob>(v_); }
   Timestamp timestamp_unchecked() const { return std::get<Timestamp>(v_); }
   Date date_unchecked() const { return std::get<Date>(v_); }
-  /// The document of a json value. For one deeper than kMaxJsonDepth this is a JSON null
-  /// placeholder: use json_text() or as<Json>(), which refuse it. (as<Json>() reads a document
-  /// whose strings hold a NUL: refusing stored data would lose it; only binding refuses that.)
-  const Json& json_unchecked() const { return *std::get<JsonRef>(v_).doc; }
+  /// The document of a json value, parsed from its text on first use (then kept, and shared by
+  /// copies). For one deeper than kMaxJsonDepth this is a JSON null placeholder: use json_text()
+  /// or as<Json>(), which refuse it. (as<Json>() reads a document whose strings hold a NUL:
+  /// refusing stored data would lose it; only binding refuses that.)
+  const Json& json_unchecked() const;
   /// A json value as JSON text, after the checks every backend needs: nesting within
   /// kMaxJsonDepth, strings of valid UTF-8 without NUL (PostgreSQL refuses \u0000; one rule for
-  /// both). Throws DataError naming `what` (a column or parameter) and never showing the value.
-  std::string json_text(std::string_view what) const;
+  /// both). The text is the one the value was read with (byte for byte), else the document
+  /// serialised on first use; it lives as long as this Value or a copy of it. Throws DataError
+  /// naming `what` (a column or parameter) and never showing the value.
+  const std::string& json_text(std::string_view what) const;
   /// Throws DataError naming `what` when this is a json value that json_text() would refuse.
   void check_json(std::string_view what) const;
+  /// Turns a text value that holds JSON into a json value keeping that text (moved, not copied),
+  /// parsed only when its contents are read; this is what a Json column's type does with the text
+  /// a driver reads. The text is scanned once, without recursion. Returns false, changing
+  /// nothing, for another kind or text that is not JSON; throws DataError naming `what` when the
+  /// text nests deeper than kMaxJsonDepth.
+  bool text_to_json(std::string_view what);
   /// The checks every bound value passes, typed column or not, so that what is stored reads back
   /// the same on every backend. Throws DataError naming `what` (a column or parameter name) for
   /// NaN or an infinity (a Float or Double holds finite numbers only; -0.0 is stored as 0.0),
@@ -164,13 +187,12 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  // A shared immutable document and what one walk over it found, so that binding checks it in
-  // constant time.
+  // A json value's shared state (detail::JsonState): its text and/or its document, the one
+  // missing made from the other on first use under a lock, and what the checks found when it was
+  // made (nesting, bad strings), so that binding checks it in constant time.
   struct JsonRef {
-    std::shared_ptr<const Json> doc;
-    bool too_deep = false;  // nested deeper than kMaxJsonDepth: doc is a null placeholder
-    bool bad_text = false;  // a string or key is not UTF-8 or holds a NUL
-    friend bool operator==(const JsonRef& a, const JsonRef& b) { return a.doc == b.doc; }
+    std::shared_ptr<const detail::JsonState> state;
+    friend bool operator==(const JsonRef& a, const JsonRef& b) { return a.state == b.state; }
   };
   bool bindable_slow() const;
   static JsonRef make_json(const Json& j);
@@ -195,10 +217,11 @@ class Value {
       v_;
 };
 
-/// Parses JSON text as sqlcore reads a JSON column: stores the document in `out` and returns
-/// true, or returns false (leaving `out` alone) when `text` is not JSON. Throws DataError naming
-/// `what` when the text nests deeper than kMaxJsonDepth; that is found by a scan of the text
-/// before any parsing, so no input can make it recurse.
+/// Reads JSON text as sqlcore reads a JSON column: stores a json value holding a copy of the text
+/// in `out` (parsed only when its contents are read) and returns true, or returns false (leaving
+/// `out` alone) when `text` is not JSON. Throws DataError naming `what` when the text nests
+/// deeper than kMaxJsonDepth; the text is checked by one scan that never recurses, so no input
+/// can exhaust the stack. Value::text_to_json() does the same without copying the text.
 bool parse_json_text(std::string_view text, Value& out, std::string_view what);
 
 /// One named parameter for a statement: `{"id", 42}`.
@@ -244,6 +267,7 @@ template <>
 Blob Value::take<Blob>(std::string_view);
 template <>
 Json Value::take<Json>(std::string_view);
+// (take<std::string>() of a json value no other Value shares moves its JSON text out.)
 
 namespace detail {
 template <class T>

@@ -61,9 +61,11 @@ class Type {
   /// Checks and converts a value bound to a column of this type, the same way on every backend:
   /// integers must fit (Integer is 32-bit everywhere), strings must fit String(n) (counted in
   /// characters), an Enum value must be one of its set, a Float is rounded to single precision,
-  /// text given for a DateTime/Date/Time/Uuid/Json/Numeric column must parse and is stored in
-  /// canonical form. `column` ("table.column") names the column in the error, which is a
-  /// DataError (never showing the value). NULL passes through.
+  /// text given for a DateTime/Date/Time/Uuid/Numeric column must parse and is stored in
+  /// canonical form, text given for a Json column is JSON text: checked by one scan (one
+  /// document, nested at most kMaxJsonDepth levels, no \u0000) and stored as it is.
+  /// `column` ("table.column") names the column in the error, which is a DataError (never
+  /// showing the value). NULL passes through.
   Value bind(Value v, std::string_view column) const;
   /// bind() without copying: returns `v` itself when it needs no conversion (only checks), else
   /// the converted value, stored in `scratch`.
@@ -121,7 +123,8 @@ class Type {
   /// Boolean, Timestamp for DateTime, Date, Json, Decimal for Numeric (at the declared scale),
   /// canonical text for Uuid and Time, a single-precision double for Float. Values this type
   /// cannot make sense of pass through unchanged (legacy data stays readable). JSON arrives as
-  /// text from every driver and is parsed here.
+  /// text from every driver and becomes a json value keeping that text (Value::text_to_json):
+  /// scanned here, parsed only when its document is read.
   /// `column` names the column in a DataError (a JSON document nested deeper than
   /// kMaxJsonDepth is refused, not parsed).
   Value result(Value v, std::string_view column = {}) const;

@@ -359,9 +359,7 @@ void Encoder::binary_value(std::string& out, const Value& v, std::size_t column)
     default:  // text, varchar, json, jsonb: the text (jsonb after its format version, 1)
       break;
   }
-  std::string json;
-  if (v.kind() == K::json) json = v.json_text({});
-  const std::string& text = v.kind() == K::json ? json : v.text_unchecked();
+  const std::string& text = v.kind() == K::json ? v.json_text({}) : v.text_unchecked();
   if (std::memchr(text.data(), '\0', text.size()) != nullptr)
     throw Refusal{column, "PostgreSQL text cannot contain NUL bytes (store it as a blob)"};
   const bool jsonb = type == kJsonb;

@@ -240,19 +240,26 @@ class ParamBuffer {
           formats_[i] = 1;
           break;
         }
-        case Value::Kind::timestamp:
+        case Value::Kind::timestamp: {
           types_[i] = kTimestamptz;
-          buf = v.timestamp_unchecked().to_string() + "+00";
+          char tmp[Timestamp::kMaxChars];
+          buf.assign(tmp, v.timestamp_unchecked().to_chars(tmp));
+          buf += "+00";
           values_[i] = buf.c_str();
           break;
-        case Value::Kind::date:
+        }
+        case Value::Kind::date: {
           types_[i] = kDate;
-          buf = v.date_unchecked().to_string();
+          char tmp[Date::kMaxChars];
+          buf.assign(tmp, v.date_unchecked().to_chars(tmp));
           values_[i] = buf.c_str();
           break;
+        }
         case Value::Kind::json:
-          buf = v.json_text({});
-          values_[i] = buf.c_str();
+          // The value's own JSON text (as read or given, or its document serialised once),
+          // sent without a copy: it lives as long as the value. It holds no NUL byte (a
+          // document's are escaped; text with one is not JSON).
+          values_[i] = v.json_text({}).c_str();
           break;
         case Value::Kind::decimal:
           buf = v.decimal_unchecked().text;

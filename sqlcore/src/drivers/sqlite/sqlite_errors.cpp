@@ -77,11 +77,15 @@ std::string sqlstate_for(int rc, std::string_view msg) {
   info.server_message = std::move(message);
   info.sql = std::string(sql);
   info.sqlstate = sqlstate_for(code, info.server_message);
-  // A Json column's CHECK (named <column>_json) is json_valid(): say what it refused.
-  if (code == SQLITE_CONSTRAINT_CHECK && info.server_message.ends_with("_json"))
+  // A Json column's CHECK (named <column>_json) is json_valid(): say what it refused, and
+  // refuse it as PostgreSQL refuses text that is not JSON (a DataError, 22P02), so that a string
+  // that is not JSON meets the same error on every backend.
+  if (code == SQLITE_CONSTRAINT_CHECK && info.server_message.ends_with("_json")) {
     info.server_message +=
         " (the value is not JSON that SQLite accepts: malformed text, or nested deeper than "
         "SQLite's own limit)";
+    info.sqlstate = "22P02";
+  }
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     info.transient = true;
     info.server_message += " (waited for busy_timeout)";

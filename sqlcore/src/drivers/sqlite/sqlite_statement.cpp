@@ -377,12 +377,24 @@ int SqliteConnection::bind_other(sqlite3_stmt* s, int i, const Value& v,
       return b.empty() ? sqlite3_bind_zeroblob(s, i, 0)
                        : sqlite3_bind_blob64(s, i, b.data(), b.size(), keep);
     }
-    case Value::Kind::timestamp:
-      return bind_text_copy(s, i, v.timestamp_unchecked().to_string());
-    case Value::Kind::date:
-      return bind_text_copy(s, i, v.date_unchecked().to_string());
-    case Value::Kind::json:
-      return bind_text_copy(s, i, v.json_text({}));
+    case Value::Kind::timestamp: {
+      char buf[Timestamp::kMaxChars];
+      const char* end = v.timestamp_unchecked().to_chars(buf);
+      return sqlite3_bind_text64(s, i, buf, static_cast<sqlite3_uint64>(end - buf),
+                                 SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    case Value::Kind::date: {
+      char buf[Date::kMaxChars];
+      const char* end = v.date_unchecked().to_chars(buf);
+      return sqlite3_bind_text64(s, i, buf, static_cast<sqlite3_uint64>(end - buf),
+                                 SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    case Value::Kind::json: {
+      // The value's own JSON text (the text it was read or built with, or its document
+      // serialised once): it lives as long as the value, as a text value's string does.
+      const std::string& t = v.json_text({});
+      return sqlite3_bind_text64(s, i, t.data(), t.size(), keep, SQLITE_UTF8);
+    }
     case Value::Kind::decimal:
       return bind_text_copy(s, i, v.decimal_unchecked().text);
   }
