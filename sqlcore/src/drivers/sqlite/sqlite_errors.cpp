@@ -82,6 +82,9 @@ std::string sqlstate_for(int rc, std::string_view msg) {
     info.server_message +=
         " (the value is not JSON that SQLite accepts: malformed text, or nested deeper than "
         "SQLite's own limit)";
+  // "attempt to write a readonly database": say which of the two ways that happens.
+  if (code == SQLITE_READONLY)
+    info.server_message += " (inside a read-only transaction, or on a database opened read-only)";
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     info.transient = true;
     info.server_message += " (waited for busy_timeout)";
