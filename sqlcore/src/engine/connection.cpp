@@ -85,12 +85,42 @@ void ConnectionState::on_error(const DatabaseError& e) noexcept {
   if (!tx_stack_.empty()) tx_lost_ = true;
 }
 
+void ConnectionState::forbid_writes() {
+  const std::string sql = engine_->dialect->forbid_writes_sql();
+  if (sql.empty()) return;
+  try {
+    simple(sql);
+  } catch (const Error&) {
+    try {
+      simple(engine_->dialect->rollback_sql());
+    } catch (const Error&) {
+    }
+    throw;
+  }
+  writes_forbidden_ = true;
+}
+
+void ConnectionState::allow_writes() noexcept {
+  if (!writes_forbidden_) return;
+  writes_forbidden_ = false;
+  if (!pc_) return;  // gone with its connection
+  try {
+    pc_->conn->execute_simple(engine_->dialect->allow_writes_sql());
+  } catch (...) {
+    engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+  }
+}
+
 void ConnectionState::release() noexcept {
   if (pc_) {
     bool discard = false;
     try {
       if (!tx_stack_.empty() || pc_->conn->in_transaction())
         pc_->conn->execute_simple(engine_->dialect->rollback_sql());
+      if (writes_forbidden_) {
+        writes_forbidden_ = false;
+        pc_->conn->execute_simple(engine_->dialect->allow_writes_sql());
+      }
       pc_->conn->detach_cursors();
     } catch (...) {
       discard = true;  // a connection that cannot roll back is not fit for reuse
@@ -99,6 +129,7 @@ void ConnectionState::release() noexcept {
   }
   tx_stack_.clear();
   tx_lost_ = false;
+  writes_forbidden_ = false;
 }
 
 void ConnectionState::invalidate() noexcept {
@@ -397,20 +428,25 @@ std::int64_t Connection::bulk_insert_rows(const Table& table, const std::vector<
   return run_many(stmt, compiled, values, row_starts.size(), method);
 }
 
-Transaction Connection::begin() {
-  return begin_with(state_ ? state_->dialect().begin_sql() : std::string());
+Transaction Connection::begin(TransactionAccess access) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  const bool read_only = access == TransactionAccess::read_only;
+  return begin_with(
+      read_only ? state_->dialect().begin_read_only_sql() : state_->dialect().begin_sql(),
+      read_only);
 }
 
 Transaction Connection::begin_snapshot() {
-  return begin_with(state_ ? state_->dialect().begin_snapshot_sql() : std::string());
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  return begin_with(state_->dialect().begin_snapshot_sql(), /*read_only=*/true);
 }
 
-Transaction Connection::begin_with(const std::string& begin_sql) {
-  if (!state_) throw ArgumentError("this Connection was moved from");
+Transaction Connection::begin_with(const std::string& begin_sql, bool read_only) {
   if (!state_->tx_stack().empty() || state_->tx_lost())
     throw ArgumentError(
         "a transaction is already open on this connection; use begin_nested() for a savepoint");
   state_->simple(begin_sql);
+  if (read_only) state_->forbid_writes();
   return Transaction(state_, state_->push_tx(), false);
 }
 

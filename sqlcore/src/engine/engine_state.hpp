@@ -59,6 +59,12 @@ class ConnectionState {
   bool tx_lost() const { return tx_lost_; }
   void clear_tx_lost() { tx_lost_ = false; }
   bool has_connection() const { return pc_ != nullptr; }
+  /// After a read-only transaction's BEGIN: forbids writes where BEGIN cannot (the dialect's
+  /// forbid_writes_sql); on failure rolls the transaction back and throws.
+  void forbid_writes();
+  /// Once the outer transaction has ended: allows writes again where forbid_writes() forbade
+  /// them. Never throws; a connection that cannot is discarded (not handed to anyone else).
+  void allow_writes() noexcept;
 
   void checkout() { pc_ = engine_->pool.checkout(); }
   /// Back to the pool: rolls back what is open, detaches cursors. Never throws.
@@ -78,6 +84,7 @@ class ConnectionState {
   std::uint64_t next_tx_id_ = 1;
   bool tx_lost_ = false;
   bool closed_ = false;
+  bool writes_forbidden_ = false;  // forbid_writes() ran; allow_writes() is due
 };
 
 /// Called with an error from a statement: when `e` is a lost connection and the statement was

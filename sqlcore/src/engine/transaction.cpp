@@ -47,6 +47,15 @@ bool Transaction::is_active() const {
 }
 
 namespace {
+// Ends a read-only transaction's ban on writes when the outer transaction ends, however it ends.
+struct AllowWritesAtEnd {
+  detail::ConnectionState& st;
+  bool outer;
+  ~AllowWritesAtEnd() {
+    if (outer) st.allow_writes();
+  }
+};
+
 std::size_t position(const detail::ConnectionState& st, std::uint64_t id) {
   const auto& stack = st.tx_stack();
   auto it = std::find(stack.begin(), stack.end(), id);
@@ -63,6 +72,7 @@ void Transaction::commit() {
   detail::ConnectionState& st = *conn_;
   std::size_t pos = position(st, id_);
   const Dialect& d = st.dialect();
+  const AllowWritesAtEnd allow{st, pos == 0};
   if (st.tx_lost()) {
     // Whatever is committed, the transaction is already gone with its connection.
     if (pos == 0) st.clear_tx_lost();
@@ -100,6 +110,7 @@ void Transaction::rollback() {
   if (!conn_) throw ArgumentError("this Transaction was moved from");
   detail::ConnectionState& st = *conn_;
   std::size_t pos = position(st, id_);
+  const AllowWritesAtEnd allow{st, pos == 0};
   st.end_tx_from(pos);
   if (st.tx_lost()) {
     if (pos == 0) st.clear_tx_lost();

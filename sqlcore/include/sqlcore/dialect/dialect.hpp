@@ -55,6 +55,14 @@ class Dialect : public DdlRules, public MigrationRules, public TransferRules {
   /// The statement that opens a transaction. SQLite uses BEGIN IMMEDIATE so that a writer waits
   /// for the lock up front (busy_timeout) instead of failing on a stale snapshot later.
   virtual std::string begin_sql() const { return "BEGIN"; }
+  /// The statement that opens a read-only transaction at the default isolation level
+  /// (TransactionAccess::read_only). SQLite: BEGIN DEFERRED, which takes no write lock.
+  virtual std::string begin_read_only_sql() const { return "BEGIN READ ONLY"; }
+  /// Where BEGIN cannot make a transaction read-only (SQLite): the statement that forbids writes
+  /// on the connection, run right after a read-only transaction's (or snapshot's) BEGIN, and the
+  /// one that allows them again once it has ended. Empty where BEGIN says it.
+  virtual std::string forbid_writes_sql() const { return {}; }
+  virtual std::string allow_writes_sql() const { return {}; }
   virtual std::string commit_sql() const { return "COMMIT"; }
   virtual std::string rollback_sql() const { return "ROLLBACK"; }
   virtual std::string savepoint_sql(std::string_view name) const;

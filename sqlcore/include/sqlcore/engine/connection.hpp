@@ -70,11 +70,14 @@ class Connection {
                            const std::vector<std::vector<Value>>& rows,
                            BulkInsertMethod method = BulkInsertMethod::automatic);
 
-  /// Opens a transaction. Throws ArgumentError when one is already open (use begin_nested()).
-  Transaction begin();
+  /// Opens a transaction: one that reads and writes (the default: on SQLite it takes the write
+  /// lock at BEGIN), or one that only reads (TransactionAccess::read_only: no write lock on
+  /// SQLite; writes in it are refused). Throws ArgumentError when one is already open (use
+  /// begin_nested()).
+  Transaction begin(TransactionAccess access = TransactionAccess::read_write);
   /// Opens a read-only transaction over one consistent snapshot of the database (PostgreSQL:
-  /// REPEATABLE READ READ ONLY; SQLite: DEFERRED, taking no write lock): every read in it sees
-  /// the database as of its first read, whatever other connections commit meanwhile.
+  /// REPEATABLE READ READ ONLY; SQLite: as begin(TransactionAccess::read_only)): every read in it
+  /// sees the database as of its first read, whatever other connections commit meanwhile.
   Transaction begin_snapshot();
   /// Opens a savepoint inside the open transaction; throws ArgumentError when none is open.
   Transaction begin_nested();
@@ -99,7 +102,7 @@ class Connection {
   DriverConnection& driver_connection();
 
  private:
-  Transaction begin_with(const std::string& begin_sql);
+  Transaction begin_with(const std::string& begin_sql, bool read_only);
   friend class Engine;
   explicit Connection(std::shared_ptr<detail::ConnectionState> state);
   /// execute() for statements whose placeholders take fixed, computed or typed values, or whose

@@ -72,8 +72,14 @@ class Engine {
   /// when it throws. Returns what `fn` returns.
   template <class F>
   auto begin(F&& fn) -> std::invoke_result_t<F, Connection&> {
+    return begin(TransactionAccess::read_write, std::forward<F>(fn));
+  }
+  /// begin(fn) in a transaction of the given access: `engine.begin(TransactionAccess::read_only,
+  /// fn)` reads without taking SQLite's write lock, and refuses writes.
+  template <class F>
+  auto begin(TransactionAccess access, F&& fn) -> std::invoke_result_t<F, Connection&> {
     Connection conn = connect();
-    Transaction tx = conn.begin();
+    Transaction tx = conn.begin(access);
     if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
       std::forward<F>(fn)(conn);
       tx.commit();

@@ -18,8 +18,12 @@ struct CompiledStatement;
 struct Execution;
 
 /// The rows (if any) and counts of one executed statement. Rows stream from the driver as they
-/// are iterated; a Result stays readable after its connection runs another statement or is
-/// closed (the driver buffers what is left). Move-only; not thread-safe.
+/// are iterated, on every backend (PostgreSQL: libpq's single-row mode), so a result of any size
+/// holds one row at a time. A Result stays readable after its connection runs another statement
+/// or is closed: the driver then reads what is left into memory. An error the statement raises
+/// after some rows is thrown by the fetch that reaches it. A Result destroyed half read lets go
+/// of the rest without reading it where it can (PostgreSQL cancels a read statement outside a
+/// transaction; docs/engine.md, "Results"). Move-only; not thread-safe.
 class Result {
  public:
   Result() = default;
@@ -98,7 +102,8 @@ class Result {
 
   /// True when the statement produces rows (SELECT, RETURNING), even zero of them.
   bool returns_rows() const;
-  /// Rows inserted, updated or deleted; -1 when the statement changes none.
+  /// Rows inserted, updated or deleted; -1 when the statement changes none. For a statement that
+  /// returns rows (RETURNING), known once they have all been read (-1 before).
   [[nodiscard]] std::int64_t rowcount() const;
   const std::vector<std::string>& columns() const;
   /// SQLite: rowid of the last inserted row. PostgreSQL: nullopt (use returning()).

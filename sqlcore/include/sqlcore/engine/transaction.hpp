@@ -10,6 +10,21 @@ namespace detail {
 class ConnectionState;
 }
 
+/// What a transaction may do (Connection::begin, Engine::begin).
+enum class TransactionAccess : std::uint8_t {
+  /// Reads and writes; the default. SQLite begins it IMMEDIATE: the write lock is taken at BEGIN,
+  /// where busy_timeout applies, so a transaction that reads and then writes never fails on a
+  /// stale snapshot. PostgreSQL: BEGIN.
+  read_write,
+  /// Reads only, at the backend's default isolation. SQLite begins it DEFERRED, taking no write
+  /// lock (in WAL mode it runs beside a writer; its first read fixes its snapshot), with PRAGMA
+  /// query_only on for its length; PostgreSQL: BEGIN READ ONLY (READ COMMITTED unless the server
+  /// says otherwise: each statement sees what was committed before it began). A write inside it
+  /// is refused with an OperationalError of SQLSTATE 25006 on both backends (PostgreSQL then
+  /// aborts the transaction, as after any failed statement).
+  read_only,
+};
+
 /// A transaction (Connection::begin) or a savepoint inside one (Connection::begin_nested).
 ///
 /// States: active -> committed | rolled back. Ending an outer transaction ends every savepoint

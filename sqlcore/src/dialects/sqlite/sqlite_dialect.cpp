@@ -30,6 +30,12 @@ class SqliteDialect final : public Dialect {
   // A DEFERRED transaction that only reads takes no write lock; its first read fixes the
   // snapshot (WAL readers see the database as of that moment until they end).
   std::string begin_snapshot_sql() const override { return "BEGIN DEFERRED"; }
+  // A reader takes no write lock either; BEGIN has no READ ONLY, so the connection refuses
+  // writes for the transaction's length (SQLITE_READONLY, mapped to SQLSTATE 25006 as
+  // PostgreSQL's read-only transactions report).
+  std::string begin_read_only_sql() const override { return "BEGIN DEFERRED"; }
+  std::string forbid_writes_sql() const override { return "PRAGMA query_only = ON"; }
+  std::string allow_writes_sql() const override { return "PRAGMA query_only = OFF"; }
   std::vector<std::string> defer_foreign_keys_sql() const override {
     return {"PRAGMA defer_foreign_keys = ON"};
   }

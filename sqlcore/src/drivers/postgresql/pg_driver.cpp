@@ -1,15 +1,18 @@
 // PgDriver: sqlcore's PostgreSQL backend over libpq (extended protocol, prepared statements,
-// pipeline mode for execute_many, COPY for bulk_insert). The only file that includes
-// <libpq-fe.h>. Errors are translated in one place (raise_pg).
+// rows streamed in single-row mode, pipeline mode for execute_many, COPY for bulk_insert). The
+// only file that includes <libpq-fe.h>. Errors are translated in one place (raise_pg).
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "pg_copy.hpp"
@@ -47,7 +50,8 @@ std::string redact_quoted_value(std::string msg) {
   return msg;
 }
 
-[[noreturn]] void raise_pg(PGconn* conn, const PGresult* res, std::string_view sql) {
+// The ErrorInfo of a failed call (`res` may be null: the connection's own message).
+ErrorInfo pg_error(PGconn* conn, const PGresult* res, std::string_view sql) {
   ErrorInfo info;
   info.backend = "postgresql";
   info.sql = std::string(sql);
@@ -71,7 +75,11 @@ std::string redact_quoted_value(std::string msg) {
     if (info.sqlstate.empty()) info.sqlstate = "08006";
   }
   if (info.sqlstate.empty()) info.sqlstate = "XX000";
-  raise_database_error(std::move(info));
+  return info;
+}
+
+[[noreturn]] void raise_pg(PGconn* conn, const PGresult* res, std::string_view sql) {
+  raise_database_error(pg_error(conn, res, sql));
 }
 
 // ---- values ---------------------------------------------------------------------------------
@@ -295,6 +303,7 @@ class ParamBuffer {
 
 struct Prepared {
   std::string name;
+  std::string sql;
   std::shared_ptr<const Columns> columns;  // set by the first execution that returns rows
 };
 
@@ -309,41 +318,92 @@ std::int64_t rows_affected_of(PGresult* res) {
   return -1;
 }
 
-// Rows of a PGresult; independent of the connection once created.
+// A statement that only reads, by its first keyword (a function it calls may still write): one
+// abandoned half-read outside a transaction may be cancelled.
+bool starts_as_read(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size() &&
+         (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
+    ++i;
+  std::size_t j = i;
+  while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) ++j;
+  std::string kw(sql.substr(i, j - i));
+  for (char& c : kw) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return kw == "SELECT" || kw == "VALUES" || kw == "TABLE";
+}
+
+// An abandoned result reads at most this many more rows of what has already arrived before it
+// cancels the statement: a result that is nearly complete ends without a cancel request.
+constexpr int kReadBeforeCancel = 1000;
+
+class PgConnection;
+
+// The rows of one statement, read from the connection as they arrive (libpq's single-row mode),
+// so a result of any size holds one row at a time.
+//
+// States: streaming (the connection's active cursor: its next results are this statement's) ->
+// ended; or streaming -> detached (detach(): what was left is read into `buffered_`, and the
+// connection is free) -> ended. A statement whose results came whole (no rows) starts ended.
+// An error the statement raises after some rows (a division by zero at row n) is raised by the
+// fetch that would have returned row n; the connection is free again by then.
 class PgCursor final : public DriverCursor {
  public:
-  PgCursor(ResultPtr res, std::shared_ptr<const Columns> columns)
-      : res_(std::move(res)), columns_(std::move(columns)) {
-    returns_rows_ = PQresultStatus(res_.get()) == PGRES_TUPLES_OK;
-    rows_ = PQntuples(res_.get());
-    affected_ = rows_affected_of(res_.get());
-    const int nf = PQnfields(res_.get());
+  // Streaming from `conn`; `first` holds the first row (PGRES_SINGLE_TUPLE). `sql` is the
+  // statement, kept by the connection's cache while this streams. `cancellable`: abandoning the
+  // statement half-read may cancel it (it reads only, outside a transaction).
+  PgCursor(PgConnection* conn, ResultPtr first, std::shared_ptr<const Columns> columns,
+           const std::string* sql, bool cancellable)
+      : conn_(conn),
+        pending_(std::move(first)),
+        columns_(std::move(columns)),
+        sql_(sql),
+        cancellable_(cancellable) {
+    const int nf = PQnfields(pending_.get());
     types_.reserve(static_cast<std::size_t>(nf));
-    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(res_.get(), i));
+    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(pending_.get(), i));
   }
+  // Ended: `final` is the statement's result without rows (PGRES_TUPLES_OK).
+  PgCursor(PGresult* final, std::shared_ptr<const Columns> columns)
+      : columns_(std::move(columns)), affected_(rows_affected_of(final)) {}
+  ~PgCursor() override;
+  PgCursor(const PgCursor&) = delete;
+  PgCursor& operator=(const PgCursor&) = delete;
+
   const std::shared_ptr<const Columns>& columns() const override { return columns_; }
-  bool returns_rows() const override { return returns_rows_; }
-  bool fetch(std::vector<Value>& row) override {
-    if (next_ >= rows_) {
-      res_.reset();
-      return false;
-    }
-    row.resize(types_.size());
-    for (std::size_t c = 0; c < types_.size(); ++c)
-      row[c] = read_value(res_.get(), next_, static_cast<int>(c), types_[c]);
-    ++next_;
-    return true;
-  }
+  bool returns_rows() const override { return true; }
+  bool fetch(std::vector<Value>& row) override;
+  // Known once every row is read (PostgreSQL reports it after the last one).
   std::int64_t rows_affected() const override { return affected_; }
 
+  // Reads every row not fetched yet into memory and lets go of the connection.
+  void detach();
+
  private:
-  ResultPtr res_;
+  void read_row(const PGresult* res, std::vector<Value>& row) const {
+    const std::size_t n = types_.size();
+    if (row.size() != n) row.resize(n);
+    for (std::size_t c = 0; c < n; ++c) row[c] = read_value(res, 0, static_cast<int>(c), types_[c]);
+  }
+  // The next result of the statement (the row received first, then the connection's).
+  ResultPtr next_result();
+  // Takes the statement's last result (`res`: the final PGRES_TUPLES_OK, an error, or null for a
+  // lost connection), reads the connection up to its end and lets go of it.
+  void end_stream(ResultPtr res);
+  // Ends a stream nobody will read: what has arrived is discarded; a statement still sending is
+  // cancelled when `cancellable_`, else read to its end.
+  void abandon() noexcept;
+  bool fetch_buffered(std::vector<Value>& row);
+
+  PgConnection* conn_ = nullptr;  // while streaming
+  ResultPtr pending_;             // a row received, not fetched yet
   std::shared_ptr<const Columns> columns_;
   std::vector<Oid> types_;
-  bool returns_rows_ = false;
-  int rows_ = 0;
-  int next_ = 0;
+  const std::string* sql_ = nullptr;  // while streaming
+  std::deque<Value> buffered_;        // detached rows, back to back
+  std::size_t buffered_rows_ = 0;
+  std::optional<ErrorInfo> error_;  // met after the buffered rows; raised once they are read
   std::int64_t affected_ = -1;
+  bool cancellable_ = false;
 };
 
 std::shared_ptr<const Columns> columns_of(const PGresult* res) {
@@ -376,29 +436,51 @@ class PgConnection final : public DriverConnection {
   explicit PgConnection(PGconn* conn) : conn_(conn) {
     PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
   }
-  ~PgConnection() override { PQfinish(conn_); }
+  ~PgConnection() override {
+    detach_cursors();  // never throws: a failure is kept in the cursor, raised where it is read
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
+    PQfinish(conn_);
+  }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
 
+  // Every statement runs in single-row mode: a statement that returns rows hands them over as
+  // they arrive (PgCursor); any other returns its one result, read to the end here.
   Execution execute(const std::string& sql, std::span<const Value* const> params) override {
+    detach_cursors();
     params_.fill(params, sql);
     Prepared* p = &prepare(sql);
-    ResultPtr res(PQexecPrepared(conn_, p->name.c_str(), params_.size(), params_.values(),
-                                 params_.lengths(), params_.formats(), 0));
+    ResultPtr res = start(*p, sql);
     if (plan_went_stale(res.get())) {
       // A table the statement reads changed shape (ALTER TABLE): forget the statement and, when
       // no transaction was aborted by the failure, prepare it again and retry once.
+      read_to_end();
       forget(*p);
       if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
         p = &prepare(sql);
-        res.reset(PQexecPrepared(conn_, p->name.c_str(), params_.size(), params_.values(),
-                                 params_.lengths(), params_.formats(), 0));
+        res = start(*p, sql);
       }
     }
-    check(res.get(), sql);
     Execution out;
-    if (PQresultStatus(res.get()) == PGRES_TUPLES_OK) {
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) {
       if (!p->columns || p->columns->size() != static_cast<std::size_t>(PQnfields(res.get())))
         p->columns = columns_of(res.get());
-      out.cursor = std::make_unique<PgCursor>(std::move(res), p->columns);
+    }
+    if (status == PGRES_SINGLE_TUPLE) {
+      // Cancelling a statement inside a transaction would abort the transaction, and one that
+      // writes would undo its writes: those are read to their end when abandoned.
+      const bool cancellable = tx_before_ == PQTRANS_IDLE && starts_as_read(sql);
+      auto cursor =
+          std::make_unique<PgCursor>(this, std::move(res), p->columns, &p->sql, cancellable);
+      active_ = cursor.get();
+      out.cursor = std::move(cursor);
+      return out;
+    }
+    read_to_end();
+    check(res.get(), sql);
+    if (status == PGRES_TUPLES_OK) {
+      out.cursor = std::make_unique<PgCursor>(res.get(), p->columns);
     } else {
       out.rows_affected = rows_affected_of(res.get());
     }
@@ -408,6 +490,7 @@ class PgConnection final : public DriverConnection {
   // Pipeline mode: send a batch of executions, one sync, read the batch's results; repeat.
   std::int64_t execute_many(const std::string& sql, std::span<const Value* const> params,
                             std::size_t rows) override {
+    detach_cursors();
     if (rows == 0) return 0;
     const std::size_t n = params.size() / rows;
     // One prepared statement serves every row, so its parameter types must fit them all: the
@@ -471,6 +554,7 @@ class PgConnection final : public DriverConnection {
   std::int64_t bulk_insert(const BulkInsert& load, std::span<const Value* const> values,
                            std::size_t rows) override {
     using M = BulkInsertMethod;
+    detach_cursors();
     if (rows == 0) return 0;
     if (load.method == M::insert || (load.method == M::automatic && rows < kCopyMinRows))
       return DriverConnection::bulk_insert(load, values, rows);
@@ -519,13 +603,17 @@ class PgConnection final : public DriverConnection {
   }
 
   void execute_simple(const std::string& sql) override {
+    detach_cursors();
     ResultPtr res(PQexec(conn_, sql.c_str()));
     check(res.get(), sql);
   }
 
-  void detach_cursors() override {}  // a PgCursor owns its PGresult
+  void detach_cursors() override {
+    if (active_ != nullptr) active_->detach();  // which ends the stream (active_ = nullptr)
+  }
 
   bool ping() override {
+    detach_cursors();
     ResultPtr res(PQexec(conn_, ""));
     return res && PQresultStatus(res.get()) == PGRES_EMPTY_QUERY &&
            PQstatus(conn_) == CONNECTION_OK;
@@ -535,6 +623,7 @@ class PgConnection final : public DriverConnection {
   // what is waiting on the socket (no round trip) reveals it.
   bool is_alive() override {
     if (fatal_seen_ || PQstatus(conn_) != CONNECTION_OK) return false;
+    if (active_ != nullptr) return true;  // a statement's rows are arriving: not idle
     pollfd pfd{PQsocket(conn_), POLLIN, 0};
     if (pfd.fd < 0) return false;
     // A terminated backend sends a FATAL message, then closes: read until nothing is waiting
@@ -558,11 +647,47 @@ class PgConnection final : public DriverConnection {
   }
 
   bool in_transaction() const override {
-    return PQtransactionStatus(conn_) != PQTRANS_IDLE &&
-           PQtransactionStatus(conn_) != PQTRANS_UNKNOWN;
+    // While a statement streams the status is "active"; what counts is what it ran in.
+    const PGTransactionStatusType status =
+        active_ != nullptr ? tx_before_ : PQtransactionStatus(conn_);
+    return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
+  }
+
+  PGconn* pg() const { return conn_; }
+  // Called by the streaming cursor once the connection is free again.
+  void stream_ended(const PgCursor* c) {
+    if (active_ == c) active_ = nullptr;
+  }
+  // Asks the server to cancel the statement running on this connection (a request on a
+  // connection of its own; the statement then ends with an error, or normally if it had
+  // finished). Never throws.
+  void cancel() noexcept {
+    if (cancel_ == nullptr) cancel_ = PQgetCancel(conn_);
+    char message[256];
+    if (cancel_ != nullptr) PQcancel(cancel_, message, sizeof message);
   }
 
  private:
+  // Sends one execution of `p` with the bound parameters in single-row mode and returns its
+  // first result: a row (PGRES_SINGLE_TUPLE), or the statement's only result.
+  ResultPtr start(const Prepared& p, const std::string& sql) {
+    tx_before_ = PQtransactionStatus(conn_);
+    if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
+                            params_.lengths(), params_.formats(), 0) != 1)
+      raise_pg(conn_, nullptr, sql);
+    PQsetSingleRowMode(conn_);
+    return ResultPtr(PQgetResult(conn_));
+  }
+
+  // Reads (and drops) the results of the statement under way up to its end. A COPY (sent as a
+  // statement) has no end this way: its state result repeats; check() then refuses it.
+  void read_to_end() {
+    while (ResultPtr r{PQgetResult(conn_)}) {
+      const ExecStatusType status = PQresultStatus(r.get());
+      if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) return;
+    }
+  }
+
   void check(const PGresult* res, const std::string& sql) {
     if (res == nullptr) raise_pg(conn_, nullptr, sql);
     switch (PQresultStatus(res)) {
@@ -676,6 +801,7 @@ class PgConnection final : public DriverConnection {
     }
     Prepared p;
     p.name = "sqlcore_" + std::to_string(++counter_);
+    p.sql = sql;
     ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
     check(res.get(), sql);
     return cache_.emplace(key_, std::move(p)).first->second;
@@ -689,7 +815,109 @@ class PgConnection final : public DriverConnection {
   std::vector<std::string> stale_;  // prepared statements to deallocate once idle
   std::uint64_t counter_ = 0;
   bool fatal_seen_ = false;
+  PgCursor* active_ = nullptr;  // the cursor whose statement's rows are still arriving
+  PGTransactionStatusType tx_before_ = PQTRANS_IDLE;  // the status the last statement began in
+  PGcancel* cancel_ = nullptr;                        // made at the first cancel
 };
+
+// ---- PgCursor (needs PgConnection) -------------------------------------------------------
+
+PgCursor::~PgCursor() {
+  if (conn_ != nullptr) abandon();
+}
+
+ResultPtr PgCursor::next_result() {
+  if (pending_) return std::move(pending_);
+  return ResultPtr(PQgetResult(conn_->pg()));
+}
+
+bool PgCursor::fetch(std::vector<Value>& row) {
+  if (conn_ == nullptr) return fetch_buffered(row);
+  ResultPtr res = next_result();
+  if (res && PQresultStatus(res.get()) == PGRES_SINGLE_TUPLE) {
+    read_row(res.get(), row);
+    return true;
+  }
+  end_stream(std::move(res));
+  return fetch_buffered(row);  // raises the error the statement ended with, if any
+}
+
+void PgCursor::end_stream(ResultPtr res) {
+  PGconn* pg = conn_->pg();
+  const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_TUPLES_OK) {
+    affected_ = rows_affected_of(res.get());
+  } else {
+    error_ = pg_error(pg, res.get(), *sql_);
+  }
+  res.reset();
+  while (ResultPtr r{PQgetResult(pg)}) {
+  }
+  conn_->stream_ended(this);
+  conn_ = nullptr;
+  sql_ = nullptr;
+}
+
+void PgCursor::detach() {
+  if (conn_ == nullptr) return;
+  std::vector<Value> row;
+  while (true) {
+    ResultPtr res = next_result();
+    if (!res || PQresultStatus(res.get()) != PGRES_SINGLE_TUPLE) {
+      end_stream(std::move(res));
+      return;
+    }
+    read_row(res.get(), row);
+    for (Value& v : row) buffered_.push_back(std::move(v));
+    ++buffered_rows_;
+  }
+}
+
+bool PgCursor::fetch_buffered(std::vector<Value>& row) {
+  if (buffered_rows_ == 0) {
+    if (error_) {
+      ErrorInfo info = std::move(*error_);
+      error_.reset();
+      raise_database_error(std::move(info));
+    }
+    return false;
+  }
+  const std::size_t n = types_.size();
+  if (row.size() != n) row.resize(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    row[c] = std::move(buffered_.front());
+    buffered_.pop_front();
+  }
+  --buffered_rows_;
+  return true;
+}
+
+void PgCursor::abandon() noexcept {
+  PGconn* pg = conn_->pg();
+  pending_.reset();
+  // What has already arrived is read without waiting, up to a budget.
+  bool ended = false;
+  int budget = kReadBeforeCancel;
+  while (!ended && budget > 0) {
+    while (!ended && budget > 0 && PQisBusy(pg) == 0) {
+      PGresult* r = PQgetResult(pg);
+      if (r == nullptr) ended = true;
+      PQclear(r);
+      --budget;
+    }
+    if (ended || budget <= 0) break;
+    pollfd pfd{PQsocket(pg), POLLIN, 0};
+    if (pfd.fd < 0 || ::poll(&pfd, 1, 0) <= 0 || PQconsumeInput(pg) == 0) break;
+  }
+  if (!ended) {
+    // The statement is still sending: cancel it where that changes nothing (a read outside a
+    // transaction), then read what is left (what was in flight, then the cancel's error).
+    if (cancellable_) conn_->cancel();
+    while (PGresult* r = PQgetResult(pg)) PQclear(r);
+  }
+  conn_->stream_ended(this);
+  conn_ = nullptr;
+}
 
 class PgDriver final : public Driver {
  public:

@@ -86,6 +86,9 @@ std::string sqlstate_for(int rc, std::string_view msg) {
         "SQLite's own limit)";
     info.sqlstate = "22P02";
   }
+  // "attempt to write a readonly database": say which of the two ways that happens.
+  if (code == SQLITE_READONLY)
+    info.server_message += " (inside a read-only transaction, or on a database opened read-only)";
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
     info.transient = true;
     info.server_message += " (waited for busy_timeout)";

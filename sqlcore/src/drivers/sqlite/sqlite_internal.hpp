@@ -106,7 +106,9 @@ class SqliteCursor final : public DriverCursor {
   std::int64_t rows_affected() const override { return rows_affected_; }
   std::optional<std::int64_t> last_insert_id() const override { return last_insert_id_; }
 
-  void detach();  // buffer every remaining row and let go of the statement
+  // Buffers every remaining row and lets go of the statement. An error met on the way is kept
+  // and raised by the fetch that reaches it (not by the statement that caused the detach).
+  void detach();
 
  private:
   void finish();
@@ -122,6 +124,7 @@ class SqliteCursor final : public DriverCursor {
   std::optional<std::int64_t> last_insert_id_;
   std::vector<std::vector<Value>> buffered_;  // filled by detach()
   std::size_t next_buffered_ = 0;
+  std::optional<ErrorInfo> error_;  // met by detach() after the buffered rows
 };
 
 class SqliteConnection final : public DriverConnection {

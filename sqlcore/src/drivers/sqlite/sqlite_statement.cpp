@@ -441,7 +441,14 @@ void SqliteCursor::read_row(std::vector<Value>& row) {
 
 bool SqliteCursor::fetch(std::vector<Value>& row) {
   if (stmt_ == nullptr) {
-    if (next_buffered_ >= buffered_.size()) return false;
+    if (next_buffered_ >= buffered_.size()) {
+      if (error_) {
+        ErrorInfo info = std::move(*error_);
+        error_.reset();
+        raise_database_error(std::move(info));
+      }
+      return false;
+    }
     row = std::move(buffered_[next_buffered_++]);
     return true;
   }
@@ -481,7 +488,11 @@ void SqliteCursor::finish() {
 
 void SqliteCursor::detach() {
   std::vector<Value> row;
-  while (stmt_ != nullptr && fetch(row)) buffered_.push_back(std::move(row));
+  try {
+    while (stmt_ != nullptr && fetch(row)) buffered_.push_back(std::move(row));
+  } catch (const DatabaseError& e) {
+    error_ = e.info();  // fetch() has finished the statement
+  }
 }
 
 }  // namespace sqlcore::sqlite_driver
