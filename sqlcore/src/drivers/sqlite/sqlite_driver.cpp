@@ -23,6 +23,85 @@ SqliteConnection::~SqliteConnection() {
   }
   cache_.clear();
   sqlite3_close_v2(db_);
+  // A connection discarded in a write transaction: closing rolled it back and let go of the lock.
+  if (holds_turn_) file_->writers().release();
+}
+
+// ---- the writer queue and checkpoints -------------------------------------------------------
+
+void SqliteConnection::join_writers(std::shared_ptr<SharedFile> file, int busy_ms) {
+  file_ = std::move(file);
+  busy_ms_ = busy_ms;
+}
+
+void SqliteConnection::checkpoint_by(std::shared_ptr<Checkpointer> checkpointer, int pages) {
+  checkpointer_ = std::move(checkpointer);
+  checkpoint_pages_ = pages;
+  // Replaces SQLite's auto-checkpoint, which is a WAL hook too.
+  sqlite3_wal_hook(db_, &SqliteConnection::on_wal_commit, this);
+}
+
+void SqliteConnection::take_turn(const std::string& sql) {
+  const int state = sqlite3_txn_state(db_, nullptr);
+  if (state == SQLITE_TXN_WRITE) return;  // took the lock without the queue (below) and keeps it
+  WriterQueue& queue = file_->writers();
+  if (state == SQLITE_TXN_READ) {
+    // A transaction that has read and now writes. Waiting in the queue while holding a read
+    // lock could keep the holder from committing (in rollback-journal mode a commit waits for
+    // readers to finish): take a free turn, else meet SQLite's lock directly, as before.
+    holds_turn_ = queue.try_acquire();
+    return;
+  }
+  const auto start = Clock::now();
+  const auto busy = std::chrono::milliseconds(busy_ms_);
+  if (!queue.acquire(start + busy))
+    raise_code(SQLITE_BUSY, "database is locked by another writer of this process", sql);
+  holds_turn_ = true;
+  // SQLite's lock (other processes) gets what is left of busy_timeout.
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  if (waited.count() > 0) {
+    sqlite3_busy_timeout(db_, static_cast<int>(std::max<std::int64_t>((busy - waited).count(), 0)));
+    shortened_ = true;
+  }
+}
+
+void SqliteConnection::settle() {
+  if (shortened_) {
+    sqlite3_busy_timeout(db_, busy_ms_);
+    shortened_ = false;
+  }
+  end_turn_if_done();
+}
+
+void SqliteConnection::end_turn_if_done() {
+  if (holds_turn_ && sqlite3_txn_state(db_, nullptr) != SQLITE_TXN_WRITE) {
+    holds_turn_ = false;
+    file_->writers().release();
+  }
+}
+
+void SqliteConnection::refresh_busy() {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA busy_timeout", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    busy_ms_ = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+}
+
+int SqliteConnection::on_wal_commit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* conn = static_cast<SqliteConnection*>(self);
+  if (conn->checkpointer_ == nullptr) {
+    // SQLite's way, in the committing request, before the next writer of this process starts:
+    // it then finds the WAL copied and starts it over.
+    if (frames >= conn->checkpoint_pages_)
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    conn->end_turn_if_done();
+  } else {
+    // The commit is over and SQLite's lock released: the next writer goes now.
+    conn->end_turn_if_done();
+    conn->checkpointer_->wal_grew(frames);
+  }
+  return SQLITE_OK;
 }
 
 bool SqliteConnection::ping() {
@@ -97,9 +176,11 @@ std::string journal_mode_of(sqlite3* db) {
 // another connection writes (several threads or processes opening a new file at once), the
 // switch fails at once with SQLITE_BUSY. So it is retried here until busy_timeout has passed.
 // A file already in the mode asked for (WAL is kept in the file) needs no switch at all.
-void set_journal_mode(SqliteConnection& conn, const std::string& journal,
-                      std::chrono::milliseconds busy) {
-  if (journal_mode_of(conn.db()) == lower(journal)) return;
+// Returns the mode in effect (lower case).
+std::string set_journal_mode(SqliteConnection& conn, const std::string& journal,
+                             std::chrono::milliseconds busy) {
+  const std::string mode = journal_mode_of(conn.db());
+  if (mode == lower(journal)) return mode;
   const std::string sql = "PRAGMA journal_mode = " + journal;
   const auto start = std::chrono::steady_clock::now();
   auto pause = std::chrono::milliseconds(1);
@@ -107,7 +188,7 @@ void set_journal_mode(SqliteConnection& conn, const std::string& journal,
     char* err = nullptr;
     const int rc = sqlite3_exec(conn.db(), sql.c_str(), nullptr, nullptr, &err);
     sqlite3_free(err);
-    if (rc == SQLITE_OK) return;
+    if (rc == SQLITE_OK) return journal_mode_of(conn.db());
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
     if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
@@ -126,6 +207,16 @@ bool schema_readable(sqlite3* db) {
       sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
   return ok;
+}
+
+// The file's path with every symbolic link resolved, so that every name of one file finds one
+// writer queue.
+std::string canonical_path(sqlite3* db, const std::string& path) {
+  const char* opened = sqlite3_db_filename(db, "main");
+  std::string name = opened != nullptr && *opened != '\0' ? opened : path;
+  std::error_code ec;
+  auto canonical = std::filesystem::canonical(name, ec);
+  return ec ? name : canonical.string();
 }
 
 // `path` for a file: URI (percent-encoding what a URI gives meaning to).
@@ -154,6 +245,8 @@ class SqliteDriver final : public Driver {
     auto busy = options.busy_timeout;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     std::string journal = "WAL", synchronous = "NORMAL";
+    bool background_checkpoints = true;
+    int checkpoint_pages = 1000;  // SQLite's own default for its auto-checkpoint
     for (const auto& [key, value] : url.query()) {
       if (key == "busy_timeout") {
         char* end = nullptr;
@@ -182,10 +275,22 @@ class SqliteDriver final : public Driver {
         if (std::none_of(std::begin(kModes), std::end(kModes),
                          [&](const char* m) { return lower(value) == m; }))
           throw ArgumentError("invalid database URL setting synchronous: '" + value + "'");
+      } else if (key == "checkpoint") {
+        if (value != "background" && value != "inline")
+          throw ArgumentError("invalid database URL setting checkpoint: '" + value +
+                              "' (expected background or inline)");
+        background_checkpoints = value == "background";
+      } else if (key == "checkpoint_pages") {
+        char* end = nullptr;
+        long pages = std::strtol(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0' || pages < 1 || pages > 1000000)
+          throw ArgumentError("invalid database URL setting checkpoint_pages: '" + value +
+                              "' is not a number of pages from 1 to 1000000");
+        checkpoint_pages = static_cast<int>(pages);
       } else {
         throw ArgumentError("unknown sqlite URL setting '" + key +
-                            "' (known: busy_timeout, mode, journal_mode, synchronous, and the "
-                            "pool settings)");
+                            "' (known: busy_timeout, mode, journal_mode, synchronous, checkpoint, "
+                            "checkpoint_pages, and the pool settings)");
       }
     }
     const bool memory = url.is_memory();
@@ -222,8 +327,17 @@ class SqliteDriver final : public Driver {
     // A file opened read-only (mode=ro, or a file or folder this process cannot write) is read
     // in whatever journal mode it has: switching it would be a write.
     if (!memory && (flags & SQLITE_OPEN_READONLY) == 0 && sqlite3_db_readonly(db, "main") != 1) {
-      set_journal_mode(*conn, journal, busy);
+      const std::string mode = set_journal_mode(*conn, journal, busy);
       if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
+      // The writers of this process on this file wait for each other in order (whatever the
+      // URL that named the file); in WAL mode, checkpoints run as the URL says.
+      const int busy_ms = static_cast<int>(std::min<std::int64_t>(busy.count(), INT32_MAX));
+      auto file = shared_file(canonical_path(db, path));
+      if (mode == "wal")
+        conn->checkpoint_by(
+            background_checkpoints ? file->checkpointer(checkpoint_pages, busy) : nullptr,
+            checkpoint_pages);
+      conn->join_writers(std::move(file), busy_ms);
     }
     // A WAL file read by a process that can create neither its -shm file nor its -wal file (a
     // read-only folder) cannot be read the ordinary way ("attempt to write a readonly

@@ -14,6 +14,7 @@
 
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/driver.hpp"
+#include "sqlite_writers.hpp"
 
 namespace sqlcore::sqlite_driver {
 
@@ -40,15 +41,23 @@ enum class Decl : std::uint8_t { plain, boolean, timestamp, date };
 // The Decl a column's declared type asks for (sqlite_statement.cpp).
 Decl decl_of(const char* decltype_text);
 
+// True when `sql` begins a transaction that takes the write lock at once (BEGIN IMMEDIATE or
+// EXCLUSIVE), which sqlite3_stmt_readonly() does not tell (sqlite_statement.cpp).
+bool begins_write_transaction(std::string_view sql);
+// True when `sql` is a PRAGMA that may set busy_timeout (sqlite_statement.cpp).
+bool mentions_busy_timeout(std::string_view sql);
+
 struct Stmt {
   sqlite3_stmt* stmt = nullptr;
   std::shared_ptr<const Columns> columns;
   std::vector<Decl> decl;
   bool readonly = false;
-  bool dml = false;     // INSERT / UPDATE / DELETE / REPLACE (rowcount applies)
-  bool insert = false;  // last_insert_id applies
-  bool in_use = false;  // a cursor is reading it
-  int reprepared = 0;   // SQLITE_STMTSTATUS_REPREPARE when columns were last described
+  bool takes_lock = false;  // takes the write lock when run without one (a write, BEGIN IMMEDIATE)
+  bool sets_busy = false;   // PRAGMA busy_timeout: the connection's timeout is read again after
+  bool dml = false;         // INSERT / UPDATE / DELETE / REPLACE (rowcount applies)
+  bool insert = false;      // last_insert_id applies
+  bool in_use = false;      // a cursor is reading it
+  int reprepared = 0;       // SQLITE_STMTSTATUS_REPREPARE when columns were last described
   ~Stmt() { sqlite3_finalize(stmt); }
 
   // Reads the result columns' names and declared types.
@@ -127,6 +136,14 @@ class SqliteCursor final : public DriverCursor {
   std::optional<ErrorInfo> error_;  // met by detach() after the buffered rows
 };
 
+// One SQLite connection. A connection to a database file that it may write joins the file's
+// writer queue (sqlite_writers.hpp): before a statement that takes the write lock while the
+// connection holds no lock (BEGIN IMMEDIATE or EXCLUSIVE, an INSERT / UPDATE / DELETE / DDL in
+// autocommit or as the first statement of a deferred transaction), it waits for its turn, up to
+// busy_timeout, and then meets SQLite's lock with what is left of busy_timeout. It keeps the turn
+// while it holds the write lock (sqlite3_txn_state() says so) and gives it up after the statement
+// that ends the write transaction: COMMIT, ROLLBACK, an autocommit statement completing or
+// failing, the last row of an INSERT ... RETURNING read, the connection closing.
 class SqliteConnection final : public DriverConnection {
  public:
   SqliteConnection(sqlite3* db) : db_(db) {}
@@ -135,6 +152,7 @@ class SqliteConnection final : public DriverConnection {
   sqlite3* db() const { return db_; }
   void cursor_done(SqliteCursor* c) {
     if (active_ == c) active_ = nullptr;
+    after_statement();
   }
 
   Execution execute(const std::string& sql, std::span<const Value* const> params) override;
@@ -147,7 +165,37 @@ class SqliteConnection final : public DriverConnection {
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   void backup_to(const std::string& path) override;
 
+  /// Joins the writer queue of `file` (sqlite_driver.cpp); `busy_ms` is the busy_timeout set.
+  void join_writers(std::shared_ptr<SharedFile> file, int busy_ms);
+  /// In WAL mode: checkpoints by `checkpointer` (background), or null: on the committing
+  /// connection once the WAL holds `pages` frames (SQLite's own way), after the writer's turn
+  /// has passed on in both cases.
+  void checkpoint_by(std::shared_ptr<Checkpointer> checkpointer, int pages);
+
+  /// After every statement (and every cursor that finishes): restores busy_timeout if a wait in
+  /// the queue shortened it, and ends the turn once the write transaction is over.
+  void after_statement() {
+    if (holds_turn_ || shortened_) [[unlikely]]
+      settle();
+  }
+
  private:
+  // Ends this connection's turn (and what a wait shortened) at the end of a scope.
+  struct TurnScope {
+    SqliteConnection& conn;
+    explicit TurnScope(SqliteConnection& c) : conn(c) {}
+    TurnScope(const TurnScope&) = delete;
+    TurnScope& operator=(const TurnScope&) = delete;
+    ~TurnScope() { conn.after_statement(); }
+  };
+  // True when running a statement that takes the write lock must first wait for the turn.
+  bool needs_turn(bool takes_lock) const { return takes_lock && file_ != nullptr && !holds_turn_; }
+  [[gnu::noinline]] void take_turn(const std::string& sql);
+  [[gnu::noinline]] void settle();
+  void end_turn_if_done();
+  void refresh_busy();
+  static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
+
   [[noreturn]] void fail(Stmt& st, int rc, const std::string& sql);
   Stmt& prepare(const std::string& sql);
   [[gnu::noinline]] Stmt& lookup_or_prepare(const std::string& sql);
@@ -164,6 +212,13 @@ class SqliteConnection final : public DriverConnection {
   SqliteCursor* active_ = nullptr;
   const std::string* last_key_ = nullptr;  // the most recently used cache entry
   Stmt* last_ = nullptr;
+
+  std::shared_ptr<SharedFile> file_;  // null: no queue (in-memory, read-only)
+  std::shared_ptr<Checkpointer> checkpointer_;
+  int checkpoint_pages_ = 0;
+  int busy_ms_ = 0;          // busy_timeout as last set
+  bool holds_turn_ = false;  // this connection's turn in file_'s writer queue
+  bool shortened_ = false;   // busy_timeout cut to what a wait in the queue left of it
 };
 
 }  // namespace sqlcore::sqlite_driver

@@ -20,21 +20,11 @@ namespace sqlcore::sqlite_driver {
 
 // ---- statements -----------------------------------------------------------------------------
 
-Decl decl_of(const char* decltype_text) {
-  if (decltype_text == nullptr) return Decl::plain;
-  std::string d(decltype_text);
-  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return std::toupper(c); });
-  if (contains(d, "BOOL")) return Decl::boolean;
-  if (contains(d, "TIMESTAMP") || contains(d, "DATETIME")) return Decl::timestamp;
-  if (d == "DATE") return Decl::date;
-  return Decl::plain;
-}
-
 namespace {
 
-// The first keyword of a statement, upper-cased.
-std::string first_keyword(std::string_view sql) {
-  std::size_t i = 0;
+// The keyword of a statement that starts at `i` (after spaces and comments), upper-cased; `i`
+// moves past it.
+std::string keyword_at(std::string_view sql, std::size_t& i) {
   while (i < sql.size()) {
     if (std::isspace(static_cast<unsigned char>(sql[i]))) {
       ++i;
@@ -53,6 +43,42 @@ std::string first_keyword(std::string_view sql) {
     kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
   return kw;
 }
+
+// The first keyword of a statement, upper-cased.
+std::string first_keyword(std::string_view sql) {
+  std::size_t i = 0;
+  return keyword_at(sql, i);
+}
+
+}  // namespace
+
+Decl decl_of(const char* decltype_text) {
+  if (decltype_text == nullptr) return Decl::plain;
+  std::string d(decltype_text);
+  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (contains(d, "BOOL")) return Decl::boolean;
+  if (contains(d, "TIMESTAMP") || contains(d, "DATETIME")) return Decl::timestamp;
+  if (d == "DATE") return Decl::date;
+  return Decl::plain;
+}
+
+bool begins_write_transaction(std::string_view sql) {
+  std::size_t i = 0;
+  if (keyword_at(sql, i) != "BEGIN") return false;
+  const std::string mode = keyword_at(sql, i);
+  return mode == "IMMEDIATE" || mode == "EXCLUSIVE";
+}
+
+bool mentions_busy_timeout(std::string_view sql) {
+  std::size_t i = 0;
+  if (keyword_at(sql, i) != "PRAGMA") return false;
+  std::string rest(sql.substr(i));
+  std::transform(rest.begin(), rest.end(), rest.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return contains(rest, "busy_timeout");
+}
+
+namespace {
 
 // Reads text, blob and NULL values into `out` where the declared type asks for a conversion
 // (timestamp, date) or the value is a blob: the less common cases, out of line.
@@ -190,6 +216,8 @@ void release(void* p, std::size_t size, std::size_t block) {
 Execution SqliteConnection::execute(const std::string& sql, std::span<const Value* const> params) {
   detach_cursors();
   Stmt& st = prepare(sql);
+  TurnScope scope{*this};
+  if (needs_turn(st.takes_lock)) take_turn(sql);
   // Whether a statement returns rows never changes (a re-prepare keeps it a SELECT, or an
   // INSERT ... RETURNING), so the columns read at prepare time tell.
   const bool returns_rows = st.columns->size() > 0;
@@ -199,6 +227,8 @@ Execution SqliteConnection::execute(const std::string& sql, std::span<const Valu
   // value written is copied once, into the statement's Value.
   bind(st, params, /*copy=*/returns_rows && sqlite3_stmt_readonly(st.stmt));
   int rc = sqlite3_step(st.stmt);
+  if (st.sets_busy) [[unlikely]]
+    refresh_busy();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(st, rc, sql);
   Execution out;
   if (!returns_rows && rc == SQLITE_DONE) {
@@ -220,6 +250,8 @@ std::int64_t SqliteConnection::execute_many(const std::string& sql,
                                             std::size_t rows) {
   detach_cursors();
   Stmt& st = prepare(sql);
+  TurnScope scope{*this};
+  if (rows > 0 && needs_turn(st.takes_lock)) take_turn(sql);
   const std::size_t n = rows == 0 ? 0 : params.size() / rows;
   std::int64_t total = 0;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -237,10 +269,31 @@ std::int64_t SqliteConnection::execute_many(const std::string& sql,
 
 void SqliteConnection::execute_simple(const std::string& sql) {
   detach_cursors();
-  char* err = nullptr;
-  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
-  sqlite3_free(err);
-  if (rc != SQLITE_OK) raise_sqlite(db_, rc, sql);
+  TurnScope scope{*this};
+  // Statement by statement, as sqlite3_exec() runs them, so that one that takes the write lock
+  // waits for its turn first.
+  const char* next = sql.c_str();
+  while (*next != '\0') {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db_, next, -1, &raw, &tail);
+    if (rc != SQLITE_OK) raise_sqlite(db_, rc, sql);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+    const std::string_view text(next, static_cast<std::size_t>(tail - next));
+    next = tail;
+    if (!st) continue;  // only spaces or a comment
+    if (needs_turn(sqlite3_stmt_readonly(raw) == 0 || begins_write_transaction(text)))
+      take_turn(sql);
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    }
+    if (mentions_busy_timeout(text)) refresh_busy();
+    if (rc != SQLITE_DONE) {
+      const int ext = sqlite3_extended_errcode(db_);
+      std::string msg = sqlite3_errmsg(db_);
+      st.reset();
+      raise_code((ext & 0xff) == (rc & 0xff) ? ext : rc, std::move(msg), sql);
+    }
+  }
 }
 
 void SqliteConnection::detach_cursors() {
@@ -305,6 +358,8 @@ Stmt& SqliteConnection::lookup_or_prepare(const std::string& sql) {
   }
   st->describe();
   st->readonly = sqlite3_stmt_readonly(st->stmt) != 0;
+  st->takes_lock = !st->readonly || begins_write_transaction(sql);
+  st->sets_busy = mentions_busy_timeout(sql);
   std::string kw = first_keyword(sql);
   st->insert = kw == "INSERT" || kw == "REPLACE";
   st->dml = st->insert || kw == "UPDATE" || kw == "DELETE" || kw == "WITH";
