@@ -1,9 +1,9 @@
 // Helpers shared by the benchmark programs (sqlcore_bench, trinity_bench, agents_bench,
-// transfer_bench): Google Benchmark's set-up, the backends and sides of a comparison, raw sqlite3 /
-// libpq connections opened as sqlcore's drivers open theirs, a raw COPY, timestamps as a raw
-// program handles them, latency percentiles of a run, whole-run timings with their spread, a
-// reporter that keeps each benchmark's figures for a summary table, and the throwaway PostgreSQL
-// database a benchmark runs in.
+// transfer_bench, messages_bench, tpcb_bench): Google Benchmark's set-up, the backends and sides of
+// a comparison, raw sqlite3 / libpq connections opened as sqlcore's drivers open theirs, a raw
+// COPY, timestamps as a raw program handles them, latency percentiles of a run, whole-run timings
+// with their spread, a reporter that keeps each benchmark's figures (and the spread of its
+// repetitions) for a summary table, and the throwaway PostgreSQL database a benchmark runs in.
 #pragma once
 
 #include <libpq-fe.h>
@@ -535,6 +535,30 @@ void measure_latency(benchmark::State& state, RunSamples& samples, int warmup, O
       state, samples, warmup, [](std::size_t) {}, std::forward<Op>(op), setup_error);
 }
 
+/// Runs `body` and turns an exception into the benchmark's error (SkipWithError): the run goes
+/// on with the other benchmarks.
+template <class F>
+void guarded(benchmark::State& state, F&& body) {
+  try {
+    std::forward<F>(body)();
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+/// Adds the statistics "min" and "max" to `bm`'s repetitions (beside Google Benchmark's mean,
+/// median, stddev and cv), so that RecordingReporter::spread_of() gives the fastest and slowest
+/// repetition of each figure. Returns `bm`.
+inline benchmark::internal::Benchmark* with_spread(benchmark::internal::Benchmark* bm) {
+  bm->ComputeStatistics("min", [](const std::vector<double>& v) {
+    return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+  });
+  bm->ComputeStatistics("max", [](const std::vector<double>& v) {
+    return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
+  });
+  return bm;
+}
+
 // ---- whole-run timings -------------------------------------------------------------------------
 
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -580,6 +604,8 @@ class RecordingReporter final : public benchmark::ConsoleReporter {
       Figures f{counter(run, "p50_us"), counter(run, "p99_us"), counter(run, "items_per_second")};
       if (run.run_type == Run::RT_Aggregate) {
         if (run.aggregate_name == "median") medians_[key] = f;
+        if (run.aggregate_name == "min") mins_[key] = f;
+        if (run.aggregate_name == "max") maxs_[key] = f;
       } else {
         plain_[key].push_back(f);
       }
@@ -601,12 +627,23 @@ class RecordingReporter final : public benchmark::ConsoleReporter {
     return Figures{median(&Figures::p50), median(&Figures::p99), median(&Figures::ops)};
   }
 
+  /// The smallest and the largest value of each figure over the repetitions (each figure on its
+  /// own: the slowest repetition has the smallest ops), when the benchmark has the statistics
+  /// with_spread() adds.
+  std::optional<std::pair<Figures, Figures>> spread_of(const std::string& name, int threads) const {
+    const std::string key = name + "#" + std::to_string(threads);
+    auto lo = mins_.find(key);
+    auto hi = maxs_.find(key);
+    if (lo == mins_.end() || hi == maxs_.end()) return std::nullopt;
+    return std::pair(lo->second, hi->second);
+  }
+
  private:
   static double counter(const Run& run, const char* name) {
     auto it = run.counters.find(name);
     return it == run.counters.end() ? 0.0 : it->second.value;
   }
-  std::map<std::string, Figures> medians_;
+  std::map<std::string, Figures> medians_, mins_, maxs_;
   std::map<std::string, std::vector<Figures>> plain_;
 };
 
