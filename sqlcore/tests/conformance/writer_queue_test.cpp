@@ -417,8 +417,10 @@ TEST_P(SqliteWriterQueueTest, TheWalStaysBoundedUnderManyCommits) {
       });
     }
     for (auto& t : threads) t.join();
-    // 4,000 rows of 2 KB fill 2,000 pages or more, each commit one frame at least.
-    EXPECT_LE(largest.load(), 512u * (4096 + 24) + 32);
+    // 4,000 rows of 2 KB: with no checkpoint the WAL reaches some 30 MB (every commit appends
+    // its own frames). The bound leaves room for checkpoints (and their fsyncs) that a busy
+    // machine delays while four writers keep appending.
+    EXPECT_LE(largest.load(), 12u * 1024 * 1024);
     EXPECT_GT(largest.load(), 0u);
   }
 }
