@@ -33,7 +33,7 @@
 // randomly interleaved); the table after Google Benchmark's output gives per workload and form
 // the median time per statement (per row for execute_many) of each side, with the fastest and
 // slowest repetition, and the ratio sqlcore/raw of the medians, beside the targets
-// (reported, never asserted). The whole run takes about 2 minutes.
+// (reported, never asserted).
 //
 // Run (release build):
 //   cmake --preset release && cmake --build --preset release --target messages_bench
