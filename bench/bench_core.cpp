@@ -15,6 +15,11 @@
 //                         transaction over a table that holds half of the keys
 //   W4_executemany        100,000 rows: sqlcore execute_many() against the raw one-statement-per-
 //                         row loop in a transaction (target: sqlcore no slower)
+//   W4t_executemany_text  100,000 rows: execute_many() of a text() INSERT against the raw loop of
+//                         a prepared 100-row INSERT ... VALUES in a transaction (target: no slower)
+// Named binds given in another order than the statement's (the Params reversed):
+//   W1o_insert_any_order  W1 (text()) with the Params reversed
+//   W1eo_expr_any_order  W1e with the Params reversed
 //   W5_group_by           GROUP BY over 100,000 rows into 100 groups (count, sum), every group read
 //
 // Fairness:
@@ -385,6 +390,19 @@ void set_row_params(sqlcore::Params& p, int i) {
   p[3].second = flag_of(i);
 }
 
+// The same with the entries in reverse order (flag, score, name, id): not the statement's.
+sqlcore::Params row_params_reversed(int i) {
+  sqlcore::Params p = row_params(i);
+  std::reverse(p.begin(), p.end());
+  return p;
+}
+void set_row_params_reversed(sqlcore::Params& p, int i) {
+  p[3].second = i;
+  p[2].second = name_of(i);
+  p[1].second = score_of(i);
+  p[0].second = flag_of(i);
+}
+
 // Runs `body` and turns an exception into a benchmark error (the run goes on with the others).
 template <class F>
 void guarded(benchmark::State& state, F&& body) {
@@ -398,7 +416,9 @@ void guarded(benchmark::State& state, F&& body) {
 // ---- W1 / W6: single-row INSERTs, in one transaction (W1) or each autocommitted (W6) -------
 
 void insert_sqlcore(benchmark::State& state, Backend b, const std::string& table, int rows,
-                    bool one_tx, bool expression = false) {
+                    bool one_tx, bool expression = false, bool reversed = false) {
+  auto params_of = reversed ? row_params_reversed : row_params;
+  auto set_params = reversed ? set_row_params_reversed : set_row_params;
   guarded(state, [&] {
     Connection conn = g_config.engine(b).connect();
     std::unique_ptr<sqlcore::Executable> stmt;
@@ -408,22 +428,22 @@ void insert_sqlcore(benchmark::State& state, Backend b, const std::string& table
       stmt = std::make_unique<sqlcore::TextClause>(insert_sql(table, b, /*named=*/true));
     const sqlcore::Executable& insert = *stmt;
     clear_sqlcore(conn, b, table);
-    conn.execute(insert, row_params(0));  // prepares (sqlcore caches it); cleared below
+    conn.execute(insert, params_of(0));  // prepares (sqlcore caches it); cleared below
     for (auto _ : state) {
       state.PauseTiming();
       clear_sqlcore(conn, b, table);
       state.ResumeTiming();
-      sqlcore::Params params = row_params(0);
+      sqlcore::Params params = params_of(0);
       if (one_tx) {
         sqlcore::Transaction tx = conn.begin();
         for (int i = 0; i < rows; ++i) {
-          set_row_params(params, i);
+          set_params(params, i);
           conn.execute(insert, params);
         }
         tx.commit();
       } else {
         for (int i = 0; i < rows; ++i) {
-          set_row_params(params, i);
+          set_params(params, i);
           conn.execute(insert, params);
         }
       }
@@ -700,6 +720,96 @@ void executemany_raw(benchmark::State& state, Backend b) {
   insert_raw(state, b, "sqlcore_bench_w4", kW4Rows, true);
 }
 
+// W4t: the text() INSERT a program writes, against the fastest plain loop of the C APIs (one
+// prepared 100-row INSERT ... VALUES, bound and run for each 100 rows, in a transaction).
+constexpr int kW4BatchRows = 100;
+
+void executemany_text_sqlcore(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    Connection conn = g_config.engine(b).connect();
+    const sqlcore::TextClause stmt = text(insert_sql("sqlcore_bench_w4", b, /*named=*/true));
+    const auto& rows = w4_rows();
+    for (auto _ : state) {
+      state.PauseTiming();
+      clear_sqlcore(conn, b, "sqlcore_bench_w4");
+      state.ResumeTiming();
+      if (conn.execute_many(stmt, rows) != kW4Rows) {
+        state.SkipWithError("execute_many wrote another number of rows");
+        break;
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * kW4Rows);
+  });
+}
+
+std::string multi_row_insert_sql(Backend b) {
+  std::string sql = "INSERT INTO sqlcore_bench_w4 (id, name, score, flag) VALUES ";
+  for (int r = 0; r < kW4BatchRows; ++r) {
+    if (r) sql += ", ";
+    sql += '(';
+    for (int k = 1; k <= 4; ++k) {
+      if (k > 1) sql += ", ";
+      sql += (b == Backend::sqlite ? "?" : "$") + std::to_string(r * 4 + k);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+void executemany_text_raw(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    static_assert(kW4Rows % kW4BatchRows == 0);
+    const std::string table = "sqlcore_bench_w4";
+    if (b == Backend::sqlite) {
+      RawSqlite db;
+      RawSqliteStmt ins(db.db, multi_row_insert_sql(b));
+      for (auto _ : state) {
+        state.PauseTiming();
+        clear_raw_sqlite(db, table);
+        state.ResumeTiming();
+        db.exec("BEGIN IMMEDIATE");
+        for (int start = 0; start < kW4Rows; start += kW4BatchRows) {
+          for (int r = 0; r < kW4BatchRows; ++r) {
+            const int i = start + r;
+            const std::string& name = name_of(i);
+            sqlite3_bind_int64(ins.st, r * 4 + 1, i);
+            sqlite3_bind_text(ins.st, r * 4 + 2, name.data(), static_cast<int>(name.size()),
+                              SQLITE_STATIC);
+            sqlite3_bind_double(ins.st, r * 4 + 3, score_of(i));
+            sqlite3_bind_int(ins.st, r * 4 + 4, flag_of(i) ? 1 : 0);
+          }
+          if (sqlite3_step(ins.st) != SQLITE_DONE) sqlite_fail(db.db, "insert");
+          sqlite3_reset(ins.st);
+        }
+        db.exec("COMMIT");
+      }
+    } else {
+      RawPg pg;
+      pg.prepare("ins_many", multi_row_insert_sql(b), 4 * kW4BatchRows);
+      std::vector<PgRowParams> rows(kW4BatchRows);
+      std::vector<const char*> values(4 * kW4BatchRows);
+      for (auto _ : state) {
+        state.PauseTiming();
+        clear_raw_pg(pg, table);
+        state.ResumeTiming();
+        pg.exec("BEGIN");
+        for (int start = 0; start < kW4Rows; start += kW4BatchRows) {
+          for (int r = 0; r < kW4BatchRows; ++r) {
+            rows[static_cast<std::size_t>(r)].fill(start + r);
+            std::copy_n(rows[static_cast<std::size_t>(r)].values, 4,
+                        values.begin() + static_cast<std::ptrdiff_t>(r * 4));
+          }
+          pg.check(PQexecPrepared(pg.conn, "ins_many", 4 * kW4BatchRows, values.data(), nullptr,
+                                  nullptr, 0),
+                   PGRES_COMMAND_OK, "insert");
+        }
+        pg.exec("COMMIT");
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * kW4Rows);
+  });
+}
+
 // ---- W5: GROUP BY over 100,000 rows ------------------------------------------------------------
 
 struct GroupSums {
@@ -894,6 +1004,20 @@ const std::vector<Workload>& workloads() {
        executemany_sqlcore, executemany_raw, 2, 1, 5},
       {"W5_group_by", "GROUP BY over 100,000 rows into 100 groups, read", 1.15, group_by_sqlcore,
        group_by_raw, 10, 5},
+      {"W4t_executemany_text", "100,000 rows: execute_many(text INSERT) vs raw 100-row VALUES",
+       1.00, executemany_text_sqlcore, executemany_text_raw, 2, 1, 5},
+      {"W1o_insert_any_order", "W1 with the Params reversed", 1.15,
+       [](benchmark::State& s, Backend b) {
+         insert_sqlcore(s, b, "sqlcore_bench_w1", kW1Rows, true, false, /*reversed=*/true);
+       },
+       [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
+       20, 2},
+      {"W1eo_expr_any_order", "W1e with the Params reversed", 1.15,
+       [](benchmark::State& s, Backend b) {
+         insert_sqlcore(s, b, "sqlcore_bench_w1", kW1Rows, true, true, /*reversed=*/true);
+       },
+       [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
+       20, 2},
   };
   return kAll;
 }

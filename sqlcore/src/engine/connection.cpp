@@ -164,7 +164,9 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
                           ")\n[SQL: " + abbreviate_sql(sql) + "]");
     }
     const Value*& slot = out[offset + static_cast<std::size_t>(it - names.begin())];
-    if (slot != nullptr) throw ArgumentError("bind parameter ':" + name + "' is given twice");
+    if (slot != nullptr)
+      throw ArgumentError("bind parameter ':" + name + "' is given twice\n[SQL: " +
+                          abbreviate_sql(sql) + "]");
     slot = &value;
   }
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -173,16 +175,43 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
                           "'\n[SQL: " + abbreviate_sql(sql) + "]");
 }
 
-// The usual case: `params` names exactly the statement's parameters, in the statement's order.
-// Then each value goes to its own position and every parameter has one (the names of a compiled
-// statement are distinct), so none of bind_by_name's checks can fail: fill `out` and say so.
-// Otherwise leave the work (and the error messages) to bind_by_name.
-bool in_statement_order(const std::vector<std::string>& names, const Params& params,
+// `params` from position `from` on, in another order than the statement's: each to the position
+// of its name among names[from..n). Off the hot path of the common (in-order) call; still no
+// allocation and no hashing: a scan from just after the previous match, so a list that is
+// shuffled by blocks (or rotated) costs one comparison per parameter, and any order at most n.
+[[gnu::noinline]] bool bind_out_of_order(const std::vector<std::string>& names,
+                                         const Params& params, const Value** out,
+                                         std::size_t from) {
+  const std::size_t n = names.size();
+  std::fill(out + from, out + n, nullptr);
+  std::size_t next = from;  // where the scan for the next name starts
+  for (std::size_t k = from; k < n; ++k) {
+    const std::string& name = params[k].first;
+    std::size_t j = next;
+    std::size_t left = n - from;
+    while (left > 0 && !detail::same_short_text(names[j], name)) {
+      if (++j == n) j = from;
+      --left;
+    }
+    if (left == 0 || out[j] != nullptr) return false;  // unknown here, or given twice
+    out[j] = &params[k].second;
+    next = j + 1 == n ? from : j + 1;
+  }
+  return true;
+}
+
+// The values of `params` laid out in the statement's placeholder order (pointers into `params`),
+// whatever the order of `params`: true when it names exactly the statement's parameters (whose
+// names are distinct), each once. Otherwise false, leaving the error messages to the caller.
+// The statement's order costs one comparison per parameter; another order is resolved by name
+// without allocating.
+inline bool bind_params(const std::vector<std::string>& names, const Params& params,
                         const Value** out) {
   const std::size_t n = names.size();
   if (params.size() != n) return false;
   for (std::size_t k = 0; k < n; ++k) {
-    if (!detail::same_short_text(names[k], params[k].first)) return false;
+    if (!detail::same_short_text(names[k], params[k].first)) [[unlikely]]
+      return bind_out_of_order(names, params, out, k);
     out[k] = &params[k].second;
   }
   return true;
@@ -247,28 +276,25 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   constexpr std::size_t kInline = 32;
   std::array<const Value*, kInline> inline_values;  // only the first n are used
   std::vector<const Value*> heap_values;
-  std::span<const Value*> values;
+  const Value** out = inline_values.data();
+  if (n > kInline) [[unlikely]] {
+    heap_values.resize(n);
+    out = heap_values.data();
+  }
   const bool typed_results = !compiled->result_types.empty();
   if (!compiled->slots.empty() || typed_results) {
-    // Expression statements. The common one (bindparam()s given in order, values that their
-    // column types take as they are) goes the plain way; anything else the typed way.
-    if (n > kInline || (!compiled->slots.empty() && !compiled->params_only) ||
-        !in_statement_order(names, params, inline_values.data()) ||
-        (!compiled->slots.empty() && !pass_unchanged(*compiled, inline_values.data())))
+    // Expression statements. The common one (bindparam()s given by name in any order, values
+    // that their column types take as they are) goes the plain way; one with values written
+    // into it, now() or client-side defaults, or values to convert, goes the typed way.
+    if ((!compiled->slots.empty() && !compiled->params_only) || !bind_params(names, params, out) ||
+        (!compiled->slots.empty() && !pass_unchanged(*compiled, out)))
       return execute_typed(stmt, compiled, params);
-    values = std::span<const Value*>(inline_values.data(), n);
-  } else if (n <= kInline && in_statement_order(names, params, inline_values.data())) {
-    values = std::span<const Value*>(inline_values.data(), n);
-  } else {
-    if (n <= kInline) {
-      values = std::span<const Value*>(inline_values.data(), n);
-      std::fill(values.begin(), values.end(), nullptr);
-    } else {
-      heap_values.assign(n, nullptr);
-      values = heap_values;
-    }
-    bind_by_name(names, params, values, 0, compiled->sql);
+  } else if (!bind_params(names, params, out)) {
+    // An unknown, missing or repeated name: bind_by_name says which.
+    std::fill(out, out + n, nullptr);
+    bind_by_name(names, params, std::span<const Value*>(out, n), 0, compiled->sql);
   }
+  const std::span<const Value*> values(out, n);
   DriverConnection& c = state_->conn();
   // Outside sqlcore's transactions (a BEGIN sent as text() is taken for autocommit too: that
   // only errs toward "in doubt").
@@ -297,7 +323,11 @@ std::int64_t Connection::execute_many(const Executable& stmt, const std::vector<
   const std::size_t n = compiled->param_names.size();
   std::vector<const Value*> values(n * param_sets.size(), nullptr);
   for (std::size_t r = 0; r < param_sets.size(); ++r)
-    bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
+    if (!bind_params(compiled->param_names, param_sets[r], values.data() + r * n)) {
+      std::fill(values.begin() + static_cast<std::ptrdiff_t>(r * n),
+                values.begin() + static_cast<std::ptrdiff_t>((r + 1) * n), nullptr);
+      bind_by_name(compiled->param_names, param_sets[r], values, r * n, compiled->sql);
+    }
   return run_many(stmt, *compiled, values, param_sets.size(), method);
 }
 

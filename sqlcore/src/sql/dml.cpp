@@ -177,7 +177,7 @@ std::span<const Value* const> Dml::literals() const {
 std::shared_ptr<const CompiledStatement> Dml::compile_batch(const Dialect& dialect,
                                                             std::size_t rows) const {
   const DmlData& d = *data_;
-  if (!detail::plain_single_row_insert(d) || rows < 2) return nullptr;
+  if (!detail::batchable_insert(d) || rows < 2) return nullptr;
   // The rows share the one row's value nodes: their fixed slots take the statement's literals.
   auto batch = [&] {
     const detail::Shape shape = detail::shape_of(d);
@@ -213,6 +213,29 @@ std::vector<const Column*> insert_columns(const DmlData& d) {
     if (given || c->has_client_default()) cols.push_back(c);
   }
   return cols;
+}
+
+namespace {
+// True when `n` holds a query (a subquery, EXISTS, IN (SELECT ...)): it could read the table
+// written, and would see one multi-row INSERT differently from one INSERT per row.
+bool holds_query(const Node& n) {
+  if (n.select) return true;
+  auto any = [](const std::vector<NodePtr>& v) {
+    return std::any_of(v.begin(), v.end(), [](const NodePtr& a) { return a && holds_query(*a); });
+  };
+  return any(n.args) || any(n.partition_by) || any(n.order_by);
+}
+}  // namespace
+
+bool batchable_insert(const DmlData& d) {
+  if (d.kind != Dml::Kind::insert || d.rows.size() != 1 || d.select || !d.returning.empty())
+    return false;
+  // DO NOTHING keeps its meaning over many rows (a key met twice in one batch is skipped the
+  // second time, as the second single-row INSERT would skip it); DO UPDATE does not (PostgreSQL
+  // refuses to update one row twice in one statement).
+  if (d.on_conflict && !(d.do_nothing && d.conflict_set.empty())) return false;
+  return std::none_of(d.rows[0].begin(), d.rows[0].end(),
+                      [](const auto& a) { return holds_query(*a.second); });
 }
 
 bool plain_single_row_insert(const DmlData& d) {

@@ -129,6 +129,10 @@ std::vector<const Column*> insert_columns(const DmlData& d);
 /// An INSERT of exactly one row of values, without RETURNING or ON CONFLICT (the shape
 /// execute_many() can run in batches or bulk).
 bool plain_single_row_insert(const DmlData& d);
+/// A one-row INSERT whose row can be repeated in one statement for many parameter sets with the
+/// effect of one statement per row (Dml::compile_batch): no RETURNING, no SELECT, no DO UPDATE,
+/// no subquery in the row.
+bool batchable_insert(const DmlData& d);
 
 /// Makes a node of `kind`.
 inline std::shared_ptr<Node> make_node(NodeKind kind) {

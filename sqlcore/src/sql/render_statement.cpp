@@ -170,32 +170,51 @@ NodePtr Renderer::foreign_key_on(const FromData& target, const std::vector<const
   return found[0];
 }
 
+namespace {
+
+// The names of result columns, the same on every backend: a column keeps its name (no label is
+// written), a label() is written as given, and any other expression gets a label: its function's
+// name (count, max, row_number for a window function ...), else col_N (N its position from 1). A
+// label another result column already has (a column's name, a label(), an earlier automatic
+// label) takes the first free suffix _1, _2, ... (count, count_1).
+std::vector<std::string> result_labels(const std::vector<NodePtr>& columns) {
+  std::set<std::string> used;
+  for (const NodePtr& c : columns) {
+    if (c->kind == NodeKind::column) used.insert(c->column ? c->column->name() : c->text);
+    if (c->kind == NodeKind::label) used.insert(c->text);
+  }
+  std::vector<std::string> labels(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Node& c = *columns[i];
+    if (c.kind == NodeKind::column) continue;
+    if (c.kind == NodeKind::label) {
+      labels[i] = c.text;
+      continue;
+    }
+    const Node* f = c.kind == NodeKind::over ? c.args[0].get() : &c;
+    std::string base = f->kind != NodeKind::func ? "col_" + std::to_string(i + 1)
+                       : f->text[0] == '\x01'   ? f->text.substr(1)
+                                                : f->text;
+    std::string label = base;
+    for (std::size_t k = 1; !used.insert(label).second; ++k) label = base + "_" + std::to_string(k);
+    labels[i] = std::move(label);
+  }
+  return labels;
+}
+
+}  // namespace
+
 void Renderer::select_columns(std::string& o, const SelectData& s, const Scope& scope, bool top) {
   if (s.columns.empty()) {
     o += '*';
     return;
   }
-  std::set<std::string> used;
+  const std::vector<std::string> labels = result_labels(s.columns);
   for (std::size_t i = 0; i < s.columns.size(); ++i) {
     if (i) o += ", ";
     const Node& c = *s.columns[i];
     expr(o, c, {}, scope);
-    std::string label;
-    if (c.kind == NodeKind::label) {
-      label = c.text;
-    } else if (c.kind != NodeKind::column) {
-      // Name computed columns the same on every backend (they would otherwise be named by
-      // the expression text on SQLite and "?column?" on PostgreSQL).
-      const Node* f = c.kind == NodeKind::over ? c.args[0].get() : &c;
-      if (f->kind == NodeKind::func && f->text[0] != '\x01')
-        label = f->text;
-      else if (f->kind == NodeKind::func)
-        label = "string_agg";
-      else
-        label = "col_" + std::to_string(i + 1);
-      if (!used.insert(label).second) label = "col_" + std::to_string(i + 1);
-    }
-    if (!label.empty()) o += " AS " + q(label);
+    if (!labels[i].empty()) o += " AS " + q(labels[i]);
     if (top) out_->result_types.push_back(result_type(c.type));
   }
 }
@@ -394,11 +413,12 @@ void Renderer::update(std::string& o, const DmlData& s) {
 void Renderer::returning(std::string& o, const DmlData& s) {
   if (s.returning.empty()) return;
   o += " RETURNING ";
+  const std::vector<std::string> labels = result_labels(s.returning);
   for (std::size_t i = 0; i < s.returning.size(); ++i) {
     if (i) o += ", ";
     const Node& c = *s.returning[i];
     expr(o, c, {}, {});
-    if (c.kind == NodeKind::label) o += " AS " + q(c.text);
+    if (!labels[i].empty()) o += " AS " + q(labels[i]);
     out_->result_types.push_back(result_type(c.type));
   }
 }

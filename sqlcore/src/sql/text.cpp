@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sql/text_batch.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 
@@ -17,6 +18,8 @@ std::shared_ptr<const CompiledStatement> Executable::compile_batch(const Dialect
                                                                    std::size_t) const {
   return nullptr;
 }
+
+using detail::BatchShape;
 
 struct TextClause::State {
   std::string sql;
@@ -31,47 +34,25 @@ struct TextClause::State {
   // use one dialect): `first` is written before `first_dialect` is stored with release order.
   std::shared_ptr<const CompiledStatement> first;
   std::atomic<const Dialect*> first_dialect{nullptr};
+
+  // compile_batch (under `mu`): whether the statement is a one-row INSERT ... VALUES that takes
+  // many rows as one statement (decided at the first call), where its row is, and the batch
+  // forms made so far.
+  enum class Batchable : std::uint8_t { unknown, no, yes };
+  Batchable batchable = Batchable::unknown;
+  BatchShape shape;
+  struct Batch {
+    const Dialect* dialect;
+    std::size_t rows;
+    std::shared_ptr<const CompiledStatement> compiled;
+  };
+  std::vector<Batch> batches;
 };
 
-namespace {
-
-bool ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-bool ident_char(char c) {
-  return ident_start(c) || (c >= '0' && c <= '9');
-}
-
-// Index just past a quoted run starting at `i` (s[i] is the quote); doubled quotes stay inside.
-std::size_t skip_quoted(std::string_view s, std::size_t i, char q, bool backslash_escapes) {
-  for (++i; i < s.size(); ++i) {
-    if (backslash_escapes && s[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (s[i] == q) {
-      if (i + 1 < s.size() && s[i + 1] == q) {
-        ++i;
-        continue;
-      }
-      return i + 1;
-    }
-  }
-  return s.size();
-}
-
-// PostgreSQL dollar quoting: $tag$ ... $tag$. Returns `i` unchanged when s[i] starts none.
-std::size_t skip_dollar_quoted(std::string_view s, std::size_t i) {
-  std::size_t j = i + 1;
-  while (j < s.size() && ident_char(s[j]) && !(s[j] >= '0' && s[j] <= '9' && j == i + 1)) ++j;
-  if (j >= s.size() || s[j] != '$') return i;
-  std::string_view tag = s.substr(i, j - i + 1);
-  auto end = s.find(tag, j + 1);
-  return end == s.npos ? s.size() : end + tag.size();
-}
-
-}  // namespace
+using detail::ident_char;
+using detail::ident_start;
+using detail::skip_dollar_quoted;
+using detail::skip_quoted;
 
 TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>()) {
   State& st = *state_;
@@ -84,9 +65,7 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
     char c = s[i];
     std::size_t next = i + 1;
     if (c == '\'') {
-      bool escapes =
-          i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') && (i < 2 || !ident_char(s[i - 2]));
-      next = skip_quoted(s, i, '\'', escapes);
+      next = skip_quoted(s, i, '\'', detail::escape_string_at(s, i));
     } else if (c == '"' || c == '`') {
       next = skip_quoted(s, i, c, false);
     } else if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
@@ -161,6 +140,50 @@ std::shared_ptr<const CompiledStatement> TextClause::compile(const Dialect& dial
     st.first = out;
     st.first_dialect.store(&dialect, std::memory_order_release);
   }
+  return out;
+}
+
+std::shared_ptr<const CompiledStatement> TextClause::compile_batch(const Dialect& dialect,
+                                                                   std::size_t rows) const {
+  State& st = *state_;
+  if (rows < 2 || st.names.empty()) return nullptr;
+  std::lock_guard lock(st.mu);
+  if (st.batchable == State::Batchable::unknown) {
+    std::vector<std::string_view> binds;  // the names of the binds in order, as the parser saw
+    binds.reserve(st.binds.size());
+    for (std::size_t b : st.binds) binds.emplace_back(st.names[b]);
+    st.batchable = detail::find_batch_shape(st.sql, binds, st.shape) ? State::Batchable::yes
+                                                                    : State::Batchable::no;
+  }
+  if (st.batchable == State::Batchable::no) return nullptr;
+  for (const State::Batch& b : st.batches)
+    if (b.dialect == &dialect && b.rows == rows) return b.compiled;
+  const std::size_t n = st.names.size();
+  if (rows * n > dialect.max_parameters()) return nullptr;
+  // The statement up to its row, the row once per parameter set (the binds of set r numbered
+  // after those of the sets before it), then the rest.
+  const BatchShape& sh = st.shape;
+  auto out = std::make_shared<CompiledStatement>();
+  std::string& sql = out->sql;
+  sql.reserve(st.sql.size() + (rows - 1) * (sh.row_end - sh.row_begin + 8));
+  sql.append(st.sql, 0, sh.row_begin);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r) sql += ", ";
+    std::size_t at = sh.row_begin;
+    for (std::size_t k = 0; k < st.binds.size(); ++k) {
+      sql.append(st.sql, at, sh.bind_begin[k] - at);
+      dialect.append_placeholder(sql, r * n + st.binds[k] + 1);
+      at = sh.bind_end[k];
+    }
+    sql.append(st.sql, at, sh.row_end - at);
+  }
+  sql.append(st.sql, sh.row_end, std::string::npos);
+  out->param_names.reserve(rows * n);
+  for (std::size_t r = 0; r < rows; ++r)
+    out->param_names.insert(out->param_names.end(), st.names.begin(), st.names.end());
+  // Few sizes are ever asked for (one per dialect from execute_many); keep a handful.
+  if (st.batches.size() >= 4) st.batches.erase(st.batches.begin());
+  st.batches.push_back({&dialect, rows, out});
   return out;
 }
 

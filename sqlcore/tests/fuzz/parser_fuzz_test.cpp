@@ -99,4 +99,35 @@ TEST(ParserFuzz, TextBindsNeverCrashAndNumberEveryBind) {
   }
 }
 
+
+const char* kInsertSeeds[] = {
+    "INSERT INTO t (a, b) VALUES (:a, lower(:b)::text) ON CONFLICT (a) DO NOTHING",
+    "INSERT INTO \"s\".\"t\" AS x VALUES (:a, 'x)', E'\\')', $$)$$, CAST(:b AS varchar(3))) -- )",
+    "/* ( */ INSERT INTO t VALUES (:b, :a, :b, now(), CASE WHEN :a IS NULL THEN (1) END);",
+};
+
+TEST(ParserFuzz, TextBatchFormsNeverCrashAndRepeatEveryBindPerRow) {
+  std::mt19937 rng(11);
+  auto sqlite = find_dialect("sqlite");
+  auto pg = find_dialect("postgresql");
+  int batched = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    std::string input = mutate(kInsertSeeds[i % std::size(kInsertSeeds)], rng);
+    TextClause t(input);
+    auto b = t.compile_batch(*pg, 3);
+    auto a = t.compile_batch(*sqlite, 3);
+    ASSERT_EQ(a == nullptr, b == nullptr) << input;
+    if (!b) continue;
+    ++batched;
+    const std::size_t n = t.bind_names().size();
+    ASSERT_EQ(b->param_names.size(), 3 * n) << input;
+    for (std::size_t k = 0; k < 3 * n; ++k) {
+      ASSERT_EQ(b->param_names[k], t.bind_names()[k % n]) << input;
+      EXPECT_NE(b->sql.find("$" + std::to_string(k + 1)), std::string::npos) << input;
+      EXPECT_NE(a->sql.find("?" + std::to_string(k + 1)), std::string::npos) << input;
+    }
+  }
+  EXPECT_GT(batched, 0);
+}
+
 }  // namespace

@@ -181,8 +181,19 @@ TEST_F(Golden, Functions) {
   expect_same(select(case_({{users.active, 1}})),
               "SELECT CASE WHEN \"users\".\"active\" THEN ?1 END AS \"col_1\" FROM \"users\"");
   expect_same(select(users.id, count(), count()).select_from(users).group_by({users.id}),
-              "SELECT \"users\".\"id\", count(*) AS \"count\", count(*) AS \"col_3\" FROM "
+              "SELECT \"users\".\"id\", count(*) AS \"count\", count(*) AS \"count_1\" FROM "
               "\"users\" GROUP BY \"users\".\"id\"");
+  // A label another column has (a column's name, a label()) takes the next free suffix.
+  expect_same(select(users.name.label("max"), max(users.id), count().label("count_1"), count(),
+                     count())
+                  .select_from(users)
+                  .group_by({users.name}),
+              "SELECT \"users\".\"name\" AS \"max\", max(\"users\".\"id\") AS \"max_1\", count(*) "
+              "AS \"count_1\", count(*) AS \"count\", count(*) AS \"count_2\" FROM \"users\" "
+              "GROUP BY \"users\".\"name\"");
+  expect_same(update(users).set({{users.visits, 1}}).returning({users.id, users.visits + 1}),
+              "UPDATE \"users\" SET \"visits\" = ?1 RETURNING \"users\".\"id\", "
+              "\"users\".\"visits\" + ?2 AS \"col_2\"");
 }
 
 TEST_F(Golden, GroupByHaving) {
@@ -497,8 +508,17 @@ TEST_F(Golden, ExecuteManyBatchForm) {
   EXPECT_EQ(b->param_names, (std::vector<std::string>{"k", "v", "k", "v", "k", "v"}));
   EXPECT_EQ(ins.compile_batch(pg(), 2)->sql,
             "INSERT INTO \"settings\" (\"key\", \"value\") VALUES ($1, $2), ($3, $4)");
+  // DO NOTHING keeps its meaning over many rows.
+  EXPECT_EQ(Dml(ins).on_conflict({settings.key}).do_nothing().compile_batch(lite(), 2)->sql,
+            "INSERT INTO \"settings\" (\"key\", \"value\") VALUES (?1, ?2), (?3, ?4) ON "
+            "CONFLICT (\"key\") DO NOTHING");
   // No batch form where rows could interact or come back.
-  EXPECT_FALSE(Dml(ins).on_conflict({settings.key}).do_nothing().compile_batch(lite(), 3));
+  EXPECT_FALSE(Dml(ins).on_conflict({settings.key}).do_update({settings.value}).compile_batch(
+      lite(), 3));
+  EXPECT_FALSE(insert(settings)
+                   .values({{settings.key, bindparam("k")},
+                            {settings.value, scalar(select(max(settings.value)))}})
+                   .compile_batch(lite(), 3));
   EXPECT_FALSE(Dml(ins).returning({settings.key}).compile_batch(lite(), 3));
   EXPECT_FALSE(update(settings).set({{settings.value, "x"}}).compile_batch(lite(), 3));
 }

@@ -301,5 +301,78 @@ TEST_F(TextTest, RepeatedBindsCountOnceTowardTheParameterLimit) {
   EXPECT_EQ(text(sql).compile(*sqlite_)->param_names, (Names{"a"}));
 }
 
+
+// ---- compile_batch: one-row INSERT ... VALUES as a multi-row statement ----
+
+class TextBatchTest : public TextTest {
+ protected:
+  // The batch form for `rows` rows on SQLite, or "" when the statement has none.
+  std::string batch(std::string_view sql, std::size_t rows = 2) const {
+    auto c = text(sql).compile_batch(*sqlite_, rows);
+    return c ? c->sql : std::string();
+  }
+};
+
+TEST_F(TextBatchTest, ARowOfBindsIsRepeatedWithItsOwnPlaceholders) {
+  const char* sql = "INSERT INTO t (a, b) VALUES (:a, :b)";
+  EXPECT_EQ(batch(sql, 3), "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4), (?5, ?6)");
+  auto pg = text(sql).compile_batch(*pg_, 2);
+  ASSERT_NE(pg, nullptr);
+  EXPECT_EQ(pg->sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+  EXPECT_EQ(pg->param_names, (Names{"a", "b", "a", "b"}));
+  // A name used twice keeps one placeholder per row; names in any order.
+  EXPECT_EQ(batch("insert into t values (:b, :a, :b)"),
+            "insert into t values (?1, ?2, ?1), (?3, ?4, ?3)");
+  EXPECT_EQ(text("INSERT INTO t VALUES (:b, :a, :b)").compile_batch(*sqlite_, 2)->param_names,
+            (Names{"b", "a", "b", "a"}));
+}
+
+TEST_F(TextBatchTest, QuotesCommentsCastsAndRowFunctionsAreKept) {
+  EXPECT_EQ(batch("/* VALUES ( */ INSERT INTO \"s\".\"t\" AS x (a, \"b c\") -- (\n"
+                  "VALUES (lower(:a), ') VALUES (:z'  || E'\\')' || $q$)$q$) -- ) :y\n;"),
+            "/* VALUES ( */ INSERT INTO \"s\".\"t\" AS x (a, \"b c\") -- (\n"
+            "VALUES (lower(?1), ') VALUES (:z'  || E'\\')' || $q$)$q$), (lower(?2), "
+            "') VALUES (:z'  || E'\\')' || $q$)$q$) -- ) :y\n;");
+  EXPECT_NE(batch("INSERT INTO t VALUES (:a::timestamp with time zone, CAST(:b AS "
+                  "varchar(10)), :c::numeric(10, 2), now(), CURRENT_TIMESTAMP, -:d * 2, NULL, "
+                  "DEFAULT, TRUE, CASE WHEN :e IS NULL THEN (1) ELSE 2 END, :f IN (1, 2))"),
+            "");
+  EXPECT_NE(batch("INSERT INTO t (a) VALUES (:a) ON CONFLICT (a) DO NOTHING"), "");
+  EXPECT_EQ(batch("INSERT INTO t (a) VALUES (:a) ON CONFLICT DO NOTHING;"),
+            "INSERT INTO t (a) VALUES (?1), (?2) ON CONFLICT DO NOTHING;");
+}
+
+TEST_F(TextBatchTest, WhatCannotBeProvedTheSameGoesRowByRow) {
+  for (const char* sql : {
+           "INSERT INTO t (a) VALUES (:a) ON CONFLICT (a) DO UPDATE SET a = excluded.a",
+           "INSERT INTO t (a) VALUES (:a) RETURNING id",
+           "INSERT INTO t (a) VALUES (:a), (:b)",
+           "INSERT INTO t (a) SELECT :a",
+           "INSERT INTO t (a) VALUES ((SELECT max(a) FROM t) + :a)",
+           "INSERT INTO t (a) VALUES (next_id(:a))",
+           "INSERT INTO t (a) VALUES (\"f\"(:a))",
+           "INSERT INTO t (a) VALUES (:a) ON CONFLICT (a) WHERE a > :b DO NOTHING",
+           "INSERT INTO t (a) VALUES (:a); DELETE FROM t",
+           "INSERT INTO t (a) VALUES (:a, \\:b)",
+           "INSERT INTO t (a) VALUES (:a, $1)",
+           "INSERT INTO t (a) VALUES (:a, ?)",
+           "INSERT INTO t (a) VALUES (:a, t.b)",
+           "INSERT INTO t (a) VALUES (:a /* /* nested */ */)",
+           "INSERT OR REPLACE INTO t (a) VALUES (:a)",
+           "REPLACE INTO t (a) VALUES (:a)",
+           "WITH x AS (SELECT 1) INSERT INTO t (a) VALUES (:a)",
+           "UPDATE t SET a = :a",
+           "INSERT INTO t DEFAULT VALUES",
+           "INSERT INTO t (a) VALUES (1)",
+           "INSERT INTO t (a) VALUES (:a",
+       })
+    EXPECT_EQ(batch(sql), "") << sql;
+  // Not for one row, nor beyond the dialect's parameter limit.
+  EXPECT_EQ(text("INSERT INTO t (a) VALUES (:a)").compile_batch(*sqlite_, 1), nullptr);
+  EXPECT_EQ(text("INSERT INTO t (a) VALUES (:a)")
+                .compile_batch(*sqlite_, sqlite_->max_parameters() + 1),
+            nullptr);
+}
+
 }  // namespace
 }  // namespace sqlcore

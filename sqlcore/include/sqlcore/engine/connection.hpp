@@ -38,14 +38,22 @@ class Connection {
   Connection& operator=(Connection&&) noexcept;
   ~Connection();
 
-  /// Executes one statement. `params` supplies every bind by name; a missing or unknown name
-  /// throws ArgumentError before anything is sent. Throws DatabaseError on failure.
+  /// Executes one statement. `params` supplies every bind by name, in any order (the
+  /// statement's own order is matched first; any other is resolved by name without allocating,
+  /// at about the same cost); a missing, unknown or repeated name throws ArgumentError, naming
+  /// the parameter and showing the SQL, before anything is sent. Throws DatabaseError on failure.
+  /// An expression statement with values written into it, now(), client-side defaults, or a
+  /// value its column's type converts goes a typed path that computes and converts them
+  /// (docs/engine.md, "Binding paths").
   Result execute(const Executable& stmt, const Params& params = {});
   /// Executes one statement for each parameter set, as one prepared statement on the backend's
   /// fastest path. Atomic: outside a transaction it runs in one of its own. Returns the total of
-  /// rows affected. A plain INSERT (insert(t).values() of bound values, without RETURNING or ON
-  /// CONFLICT) goes the way bulk_insert() goes: on PostgreSQL, COPY from 50 rows; `method`
-  /// forces a path for such a statement (others ignore it).
+  /// rows affected. A one-row INSERT ... VALUES, text() or insert(), without RETURNING and
+  /// with no conflict clause or ON CONFLICT ... DO NOTHING, goes as multi-row INSERTs of up to
+  /// 100 rows (compile_batch()), the rest row by row. A plain INSERT (insert(t).values() of
+  /// bound values, without RETURNING or ON CONFLICT) goes the way bulk_insert() goes: on
+  /// PostgreSQL, COPY from 50 rows; `method` forces a path for such a statement (others ignore
+  /// it).
   std::int64_t execute_many(const Executable& stmt, const std::vector<Params>& param_sets,
                             BulkInsertMethod method = BulkInsertMethod::automatic);
 

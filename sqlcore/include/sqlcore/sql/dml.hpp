@@ -66,8 +66,10 @@ class Dml final : public Executable {
       const Dialect& dialect) const override;
   [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
   std::span<const Value* const> literals() const override;
-  /// A plain single-row INSERT (no RETURNING, no ON CONFLICT: a multi-row upsert could meet one
-  /// key twice) as a `rows`-row INSERT, for execute_many().
+  /// A single-row INSERT as a `rows`-row INSERT, for execute_many(): without RETURNING, with no
+  /// subquery among its values, and with no conflict clause or ON CONFLICT ... DO NOTHING (DO
+  /// UPDATE stays one row per statement: a multi-row upsert could meet one key twice, which
+  /// PostgreSQL refuses). nullptr for any other statement.
   [[nodiscard]] std::shared_ptr<const CompiledStatement> compile_batch(
       const Dialect& dialect, std::size_t rows) const override;
   /// A plain single-row INSERT's columns, in placeholder order (see Executable).

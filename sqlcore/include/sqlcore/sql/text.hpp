@@ -113,6 +113,15 @@ class TextClause final : public Executable {
   [[nodiscard]] std::shared_ptr<const CompiledStatement> compile(
       const Dialect& dialect) const override;
   [[nodiscard]] const CompiledStatement& compiled(const Dialect& dialect) const override;
+  /// The statement for `rows` parameter sets at once, when it is a one-row
+  /// `INSERT INTO t [(columns)] VALUES (row)`, optionally followed by
+  /// `ON CONFLICT [target] DO NOTHING`: the row repeated `rows` times, each copy with its own
+  /// placeholders. Only a row of binds, literals, casts, operators and functions that read no
+  /// table qualifies (docs/sql.md lists them); any other statement (RETURNING, DO UPDATE, a
+  /// subquery, INSERT ... SELECT, several statements) returns nullptr and execute_many() runs
+  /// it once per parameter set.
+  [[nodiscard]] std::shared_ptr<const CompiledStatement> compile_batch(
+      const Dialect& dialect, std::size_t rows) const override;
 
  private:
   struct State;
