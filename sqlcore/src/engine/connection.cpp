@@ -165,8 +165,8 @@ void bind_by_name(const std::vector<std::string>& names, const Params& params,
     }
     const Value*& slot = out[offset + static_cast<std::size_t>(it - names.begin())];
     if (slot != nullptr)
-      throw ArgumentError("bind parameter ':" + name + "' is given twice\n[SQL: " +
-                          abbreviate_sql(sql) + "]");
+      throw ArgumentError("bind parameter ':" + name +
+                          "' is given twice\n[SQL: " + abbreviate_sql(sql) + "]");
     slot = &value;
   }
   for (std::size_t i = 0; i < names.size(); ++i)

@@ -193,8 +193,8 @@ std::vector<std::string> result_labels(const std::vector<NodePtr>& columns) {
     }
     const Node* f = c.kind == NodeKind::over ? c.args[0].get() : &c;
     std::string base = f->kind != NodeKind::func ? "col_" + std::to_string(i + 1)
-                       : f->text[0] == '\x01'   ? f->text.substr(1)
-                                                : f->text;
+                       : f->text[0] == '\x01'    ? f->text.substr(1)
+                                                 : f->text;
     std::string label = base;
     for (std::size_t k = 1; !used.insert(label).second; ++k) label = base + "_" + std::to_string(k);
     labels[i] = std::move(label);

@@ -153,7 +153,7 @@ std::shared_ptr<const CompiledStatement> TextClause::compile_batch(const Dialect
     binds.reserve(st.binds.size());
     for (std::size_t b : st.binds) binds.emplace_back(st.names[b]);
     st.batchable = detail::find_batch_shape(st.sql, binds, st.shape) ? State::Batchable::yes
-                                                                    : State::Batchable::no;
+                                                                     : State::Batchable::no;
   }
   if (st.batchable == State::Batchable::no) return nullptr;
   for (const State::Batch& b : st.batches)

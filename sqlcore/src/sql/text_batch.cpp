@@ -138,24 +138,72 @@ std::string upper(std::string_view w) {
 // Functions a row may call: they read no table, and each row's call is its own (a volatile one
 // such as random() is called once per row either way).
 bool row_function(std::string_view upper_name) {
-  static constexpr std::string_view kNames[] = {
-      "ABS", "CAST", "CEIL", "CEILING", "CHAR_LENGTH", "COALESCE", "CONCAT", "CURRENT_DATE",
-      "CURRENT_TIME", "CURRENT_TIMESTAMP", "DATE", "DATETIME", "DECODE", "ENCODE", "FLOOR",
-      "FORMAT", "GEN_RANDOM_UUID", "GREATEST", "HEX", "IFNULL", "JSON", "JSONB",
-      "JSONB_BUILD_ARRAY", "JSONB_BUILD_OBJECT", "JSON_ARRAY", "JSON_BUILD_ARRAY",
-      "JSON_BUILD_OBJECT", "JSON_OBJECT", "JULIANDAY", "LEAST", "LENGTH", "LOCALTIME",
-      "LOCALTIMESTAMP", "LOWER", "LTRIM", "MAKE_DATE", "MAKE_TIMESTAMP", "MAKE_TIMESTAMPTZ", "MD5",
-      "NOW", "NULLIF", "PRINTF", "RANDOM", "REPLACE", "ROUND", "RTRIM", "STRFTIME", "SUBSTR",
-      "SUBSTRING", "TIME", "TO_JSON", "TO_JSONB", "TO_TIMESTAMP", "TRIM", "UNHEX", "UNIXEPOCH",
-      "UPPER", "UUID_GENERATE_V4"};
+  static constexpr std::string_view kNames[] = {"ABS",
+                                                "CAST",
+                                                "CEIL",
+                                                "CEILING",
+                                                "CHAR_LENGTH",
+                                                "COALESCE",
+                                                "CONCAT",
+                                                "CURRENT_DATE",
+                                                "CURRENT_TIME",
+                                                "CURRENT_TIMESTAMP",
+                                                "DATE",
+                                                "DATETIME",
+                                                "DECODE",
+                                                "ENCODE",
+                                                "FLOOR",
+                                                "FORMAT",
+                                                "GEN_RANDOM_UUID",
+                                                "GREATEST",
+                                                "HEX",
+                                                "IFNULL",
+                                                "JSON",
+                                                "JSONB",
+                                                "JSONB_BUILD_ARRAY",
+                                                "JSONB_BUILD_OBJECT",
+                                                "JSON_ARRAY",
+                                                "JSON_BUILD_ARRAY",
+                                                "JSON_BUILD_OBJECT",
+                                                "JSON_OBJECT",
+                                                "JULIANDAY",
+                                                "LEAST",
+                                                "LENGTH",
+                                                "LOCALTIME",
+                                                "LOCALTIMESTAMP",
+                                                "LOWER",
+                                                "LTRIM",
+                                                "MAKE_DATE",
+                                                "MAKE_TIMESTAMP",
+                                                "MAKE_TIMESTAMPTZ",
+                                                "MD5",
+                                                "NOW",
+                                                "NULLIF",
+                                                "PRINTF",
+                                                "RANDOM",
+                                                "REPLACE",
+                                                "ROUND",
+                                                "RTRIM",
+                                                "STRFTIME",
+                                                "SUBSTR",
+                                                "SUBSTRING",
+                                                "TIME",
+                                                "TO_JSON",
+                                                "TO_JSONB",
+                                                "TO_TIMESTAMP",
+                                                "TRIM",
+                                                "UNHEX",
+                                                "UNIXEPOCH",
+                                                "UPPER",
+                                                "UUID_GENERATE_V4"};
   return std::find(std::begin(kNames), std::end(kNames), upper_name) != std::end(kNames);
 }
 
 // Keywords a parenthesis may follow without making a call: `x IN (...)`, `THEN (...)`.
 bool operator_word(std::string_view upper_word) {
   static constexpr std::string_view kWords[] = {
-      "AND",  "ANY", "ARRAY", "BETWEEN", "CASE", "COLLATE", "ELSE", "ESCAPE", "ILIKE", "IN",
-      "IS",   "LIKE", "NOT",  "OR",      "SOME", "THEN",    "WHEN", "ALL",    "END"};
+      "AND", "ANY",  "ARRAY", "BETWEEN", "CASE", "COLLATE", "ELSE", "ESCAPE", "ILIKE", "IN",
+      "IS",  "LIKE", "NOT",   "OR",      "SOME", "THEN",    "WHEN", "ALL",    "END"};
   return std::find(std::begin(kWords), std::end(kWords), upper_word) != std::end(kWords);
 }
 

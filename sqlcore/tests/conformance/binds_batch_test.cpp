@@ -49,8 +49,8 @@ class BindsBatchTest : public BackendTest {
 
   std::vector<Stored> stored(Connection& c) {
     std::vector<Stored> out;
-    for (const Row& r : c.execute(select(items.id, items.name, items.qty, items.price, items.ok)
-                                      .order_by({items.id})))
+    for (const Row& r : c.execute(
+             select(items.id, items.name, items.qty, items.price, items.ok).order_by({items.id})))
       out.push_back({r.get<std::int64_t>("id"), r.get<std::string>("name"),
                      r.get<std::int32_t>("qty"), r.get<double>("price"), r.get<bool>("ok")});
     return out;
@@ -158,8 +158,8 @@ TEST_P(BindsBatchTest, UnknownMissingAndRepeatedNamesAreRefusedWithoutValues) {
                                          {items.qty, bindparam("qty")},
                                          {items.price, bindparam("price")},
                                          {items.ok, bindparam("ok")}});
-  for (const Executable* stmt : {static_cast<const Executable*>(&ins),
-                                 static_cast<const Executable*>(&expr)}) {
+  for (const Executable* stmt :
+       {static_cast<const Executable*>(&ins), static_cast<const Executable*>(&expr)}) {
     Params unknown = row(1, 1);
     unknown.push_back({"colour", secret});
     std::string msg = argument_error([&] { c.execute(*stmt, unknown); });
@@ -257,8 +257,7 @@ TEST_P(BindsBatchTest, OnConflictDoNothingSkipsKeysRepeatedInsideOneBatch) {
   // 120 keys, one of them stored already: the first row of each other key is stored.
   EXPECT_EQ(c.execute_many(ins, rows), 119);
   EXPECT_EQ(count(c, "items"), 120);
-  for (const Stored& s : stored(c))
-    EXPECT_EQ(s.name, s.id == 5 ? name_of(5) : "round-0") << s.id;
+  for (const Stored& s : stored(c)) EXPECT_EQ(s.name, s.id == 5 ? name_of(5) : "round-0") << s.id;
   // Without a conflict target too.
   const TextClause any = text(std::string(insert_sql_) + " ON CONFLICT DO NOTHING");
   EXPECT_EQ(c.execute_many(any, rows), 0);
@@ -273,8 +272,8 @@ TEST_P(BindsBatchTest, StatementsThatMustNotBeBatchedRunRowByRow) {
     p[2].second = i;  // qty: the last one written wins
     rows.push_back(std::move(p));
   }
-  const TextClause upsert = text(std::string(insert_sql_) +
-                                 " ON CONFLICT (id) DO UPDATE SET qty = excluded.qty");
+  const TextClause upsert =
+      text(std::string(insert_sql_) + " ON CONFLICT (id) DO UPDATE SET qty = excluded.qty");
   EXPECT_EQ(c.execute_many(upsert, rows), 250);
   EXPECT_EQ(count(c, "items"), 100);
   EXPECT_EQ(c.execute(text("SELECT qty FROM items WHERE id = 1")).scalar<std::int32_t>(), 200);
@@ -347,10 +346,10 @@ TEST_P(BindsBatchTest, ComputedColumnsAreNamedAlikeOnEveryBackend) {
   EXPECT_EQ(first.get<std::int64_t>("col_5"), 4);
   EXPECT_EQ(first.get<std::int32_t>("count_1"), 3);
   // A computed column named like another column of the select.
-  Result clash =
-      c.execute(select(items.qty.label("max"), max(items.qty), items.name, func("upper", {items.name}))
-                    .group_by({items.qty, items.name})
-                    .order_by({items.qty}));
+  Result clash = c.execute(
+      select(items.qty.label("max"), max(items.qty), items.name, func("upper", {items.name}))
+          .group_by({items.qty, items.name})
+          .order_by({items.qty}));
   EXPECT_EQ(clash.columns(), (std::vector<std::string>{"max", "max_1", "name", "upper"}));
   // RETURNING's computed columns too.
   Result ret = c.execute(update(items)

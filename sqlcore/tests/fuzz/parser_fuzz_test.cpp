@@ -99,7 +99,6 @@ TEST(ParserFuzz, TextBindsNeverCrashAndNumberEveryBind) {
   }
 }
 
-
 const char* kInsertSeeds[] = {
     "INSERT INTO t (a, b) VALUES (:a, lower(:b)::text) ON CONFLICT (a) DO NOTHING",
     "INSERT INTO \"s\".\"t\" AS x VALUES (:a, 'x)', E'\\')', $$)$$, CAST(:b AS varchar(3))) -- )",

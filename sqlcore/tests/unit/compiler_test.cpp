@@ -184,13 +184,13 @@ TEST_F(Golden, Functions) {
               "SELECT \"users\".\"id\", count(*) AS \"count\", count(*) AS \"count_1\" FROM "
               "\"users\" GROUP BY \"users\".\"id\"");
   // A label another column has (a column's name, a label()) takes the next free suffix.
-  expect_same(select(users.name.label("max"), max(users.id), count().label("count_1"), count(),
-                     count())
-                  .select_from(users)
-                  .group_by({users.name}),
-              "SELECT \"users\".\"name\" AS \"max\", max(\"users\".\"id\") AS \"max_1\", count(*) "
-              "AS \"count_1\", count(*) AS \"count\", count(*) AS \"count_2\" FROM \"users\" "
-              "GROUP BY \"users\".\"name\"");
+  expect_same(
+      select(users.name.label("max"), max(users.id), count().label("count_1"), count(), count())
+          .select_from(users)
+          .group_by({users.name}),
+      "SELECT \"users\".\"name\" AS \"max\", max(\"users\".\"id\") AS \"max_1\", count(*) "
+      "AS \"count_1\", count(*) AS \"count\", count(*) AS \"count_2\" FROM \"users\" "
+      "GROUP BY \"users\".\"name\"");
   expect_same(update(users).set({{users.visits, 1}}).returning({users.id, users.visits + 1}),
               "UPDATE \"users\" SET \"visits\" = ?1 RETURNING \"users\".\"id\", "
               "\"users\".\"visits\" + ?2 AS \"col_2\"");
@@ -513,8 +513,8 @@ TEST_F(Golden, ExecuteManyBatchForm) {
             "INSERT INTO \"settings\" (\"key\", \"value\") VALUES (?1, ?2), (?3, ?4) ON "
             "CONFLICT (\"key\") DO NOTHING");
   // No batch form where rows could interact or come back.
-  EXPECT_FALSE(Dml(ins).on_conflict({settings.key}).do_update({settings.value}).compile_batch(
-      lite(), 3));
+  EXPECT_FALSE(
+      Dml(ins).on_conflict({settings.key}).do_update({settings.value}).compile_batch(lite(), 3));
   EXPECT_FALSE(insert(settings)
                    .values({{settings.key, bindparam("k")},
                             {settings.value, scalar(select(max(settings.value)))}})

@@ -301,7 +301,6 @@ TEST_F(TextTest, RepeatedBindsCountOnceTowardTheParameterLimit) {
   EXPECT_EQ(text(sql).compile(*sqlite_)->param_names, (Names{"a"}));
 }
 
-
 // ---- compile_batch: one-row INSERT ... VALUES as a multi-row statement ----
 
 class TextBatchTest : public TextTest {
@@ -369,9 +368,9 @@ TEST_F(TextBatchTest, WhatCannotBeProvedTheSameGoesRowByRow) {
     EXPECT_EQ(batch(sql), "") << sql;
   // Not for one row, nor beyond the dialect's parameter limit.
   EXPECT_EQ(text("INSERT INTO t (a) VALUES (:a)").compile_batch(*sqlite_, 1), nullptr);
-  EXPECT_EQ(text("INSERT INTO t (a) VALUES (:a)")
-                .compile_batch(*sqlite_, sqlite_->max_parameters() + 1),
-            nullptr);
+  EXPECT_EQ(
+      text("INSERT INTO t (a) VALUES (:a)").compile_batch(*sqlite_, sqlite_->max_parameters() + 1),
+      nullptr);
 }
 
 }  // namespace
