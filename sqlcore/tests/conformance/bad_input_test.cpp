@@ -10,6 +10,7 @@
 
 #include <sqlcore/testing/backend.hpp>
 #include <sqlcore/testing/small_stack.hpp>
+#include "common/data_error.hpp"
 
 using namespace sqlcore;
 
@@ -31,19 +32,7 @@ std::string nested_array_text(std::size_t depth) {
   return std::string(depth, '[') + std::string(depth, ']');
 }
 
-// The message of the DataError `fn` throws (empty, with a test failure, when it throws none).
-std::string data_error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const DataError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected DataError, got: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "expected DataError";
-  return {};
-}
+using sqlcore::test::data_error_of;
 
 class BadInputTest : public BackendTest {
  protected:

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <sqlcore/testing/backend.hpp>
+#include "common/data_error.hpp"
 
 using namespace sqlcore;
 
@@ -35,19 +36,7 @@ struct RawNotes : Table {
   Col<std::optional<Json>> body = column("body", types::Json);
 };
 
-std::string data_error_of(const std::function<void()>& fn, std::string* sqlstate = nullptr) {
-  try {
-    fn();
-  } catch (const DataError& e) {
-    if (sqlstate != nullptr) *sqlstate = e.sqlstate();
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected DataError, got: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "expected DataError";
-  return {};
-}
+using sqlcore::test::data_error_of;
 
 class JsonTextTest : public BackendTest {
  protected:
