@@ -384,10 +384,15 @@ class FreshDatabases {
   FreshDatabases& operator=(const FreshDatabases&) = delete;
 
   /// The sqlcore URL of a new SQLite file; nullopt when SQLCORE_TEST_BACKENDS leaves SQLite out.
+  /// SQLCORE_BENCH_SQLITE_QUERY, when set, is the URL's query (to compare settings, e.g.
+  /// "writer_queue=off" or "checkpoint=inline").
   std::optional<std::string> sqlite_url() {
     if (!wanted("sqlite")) return std::nullopt;
     sqlite_dir_ = temp_dir("/tmp/" + name_);
-    return "sqlite:///" + (sqlite_dir_ / (name_ + ".db")).string();
+    std::string url = "sqlite:///" + (sqlite_dir_ / (name_ + ".db")).string();
+    if (const char* q = std::getenv("SQLCORE_BENCH_SQLITE_QUERY"); q != nullptr && *q != '\0')
+      url += std::string("?") + q;
+    return url;
   }
 
   /// The sqlcore URL (with the password) of the new PostgreSQL database; nullopt when not wanted

@@ -12,6 +12,8 @@
 
 #include <sqlcore/testing/backend.hpp>
 
+#include "common/workers.hpp"
+
 using namespace sqlcore;
 using namespace std::chrono_literals;
 
@@ -96,22 +98,14 @@ TEST_P(ConcurrencyTest, FourThreadsOfTransactionalInsertsLoseNothing) {
   exec(*std::make_unique<Connection>(engine.connect()),
        "CREATE TABLE events (id " + t_pk() + ", worker BIGINT NOT NULL, seq BIGINT NOT NULL)");
   constexpr int kThreads = 4, kPerThread = 1000;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kThreads; ++w) {
-    threads.emplace_back([&, w] {
-      try {
-        auto insert = text("INSERT INTO events (worker, seq) VALUES (:w, :s)");
-        for (int i = 0; i < kPerThread; ++i)
-          engine.begin([&](Connection& c) { c.execute(insert, {{"w", w}, {"s", i}}); });
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << "worker " << w << ": " << e.what();
-        ++failures;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(
+      run_workers(kThreads,
+                  [&](int w) {
+                    auto insert = text("INSERT INTO events (worker, seq) VALUES (:w, :s)");
+                    for (int i = 0; i < kPerThread; ++i)
+                      engine.begin([&](Connection& c) { c.execute(insert, {{"w", w}, {"s", i}}); });
+                  }),
+      0);
   auto c = engine.connect();
   EXPECT_EQ(count(c, "events"), kThreads * kPerThread);
   EXPECT_EQ(c.execute(text("SELECT COUNT(DISTINCT worker * 100000 + seq) FROM events"))

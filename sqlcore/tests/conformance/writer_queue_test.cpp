@@ -17,6 +17,8 @@
 
 #include <sqlcore/testing/backend.hpp>
 
+#include "common/workers.hpp"
+
 using namespace sqlcore;
 using namespace std::chrono_literals;
 
@@ -28,6 +30,22 @@ namespace {
 
 class WriterQueueTest : public BackendTest {
  protected:
+  // `n` writes by worker `w` into q(worker, seq), back to back, every other one in a transaction
+  // that holds the lock for milliseconds and the rest in autocommit statements.
+  static void write_back_to_back(Engine& engine, int w, int n) {
+    const auto insert = text("INSERT INTO q (worker, seq) VALUES (:w, :s)");
+    for (int i = 0; i < n; ++i) {
+      if (i % 2 == 0) {
+        engine.begin([&](Connection& c) {
+          c.execute(insert, {{"w", w}, {"s", i}});
+          std::this_thread::sleep_for(3ms);  // the lock is held meanwhile
+        });
+      } else {
+        auto c = engine.connect();
+        c.execute(insert, {{"w", w}, {"s", i}});
+      }
+    }
+  }
   // A connection that fails to write within `busy_timeout` tells: the turn was not given back.
   void expect_writable(Engine& engine) {
     EXPECT_NO_THROW(
@@ -44,31 +62,7 @@ TEST_P(WriterQueueTest, ManyThreadsWritingAtOnceAllSucceedWithinAShortBusyTimeou
   exec(*std::make_unique<Connection>(engine.connect()),
        "CREATE TABLE q (id " + t_pk() + ", worker BIGINT, seq BIGINT, v BIGINT)");
   constexpr int kThreads = 8, kPerThread = 12;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kThreads; ++w) {
-    threads.emplace_back([&, w] {
-      const auto insert = text("INSERT INTO q (worker, seq) VALUES (:w, :s)");
-      try {
-        for (int i = 0; i < kPerThread; ++i) {
-          if (i % 2 == 0) {
-            engine.begin([&](Connection& c) {
-              c.execute(insert, {{"w", w}, {"s", i}});
-              std::this_thread::sleep_for(3ms);  // the lock is held meanwhile
-            });
-          } else {
-            auto c = engine.connect();
-            c.execute(insert, {{"w", w}, {"s", i}});
-          }
-        }
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << "worker " << w << ": " << e.what();
-        ++failures;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(run_workers(kThreads, [&](int w) { write_back_to_back(engine, w, kPerThread); }), 0);
   auto c = engine.connect();
   EXPECT_EQ(count(c, "q"), kThreads * kPerThread);
 }
@@ -139,7 +133,7 @@ TEST_P(WriterQueueTest, FailuresAndAbandonedTransactionsGiveTheLockBack) {
       0);
 }
 
-class SqliteWriterQueueTest : public BackendTest {
+class SqliteWriterQueueTest : public WriterQueueTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
@@ -282,25 +276,16 @@ TEST_P(SqliteWriterQueueTest, EnginesOnOneFileUnderTwoNamesShareOneQueue) {
   const std::string link = file_dir_ + "/link.db";
   std::filesystem::create_symlink(db_path(), link);
   auto other = create_engine("sqlite:///" + link, {.pool_size = 4, .busy_timeout = 300ms});
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int w = 0; w < 8; ++w) {
-    threads.emplace_back([&, w] {
-      Engine& e = w % 2 == 0 ? engine : other;
-      try {
-        for (int i = 0; i < 8; ++i)
-          e.begin([&](Connection& c) {
-            c.execute(text("INSERT INTO q (v) VALUES (:v)"), {{"v", w}});
-            std::this_thread::sleep_for(3ms);
-          });
-      } catch (const std::exception& ex) {
-        ADD_FAILURE() << "worker " << w << ": " << ex.what();
-        ++failures;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(run_workers(8,
+                        [&](int w) {
+                          Engine& e = w % 2 == 0 ? engine : other;
+                          for (int i = 0; i < 8; ++i)
+                            e.begin([&](Connection& c) {
+                              c.execute(text("INSERT INTO q (v) VALUES (:v)"), {{"v", w}});
+                              std::this_thread::sleep_for(3ms);
+                            });
+                        }),
+            0);
   auto c = engine.connect();
   EXPECT_EQ(count(c, "q"), 64);
 }
@@ -359,6 +344,60 @@ TEST_P(SqliteWriterQueueTest, CheckpointSettingsAreChecked) {
   EXPECT_THROW(make_engine({}, "checkpoint_pages=many").connect(), ArgumentError);
   EXPECT_NO_THROW(make_engine({}, "checkpoint=inline&checkpoint_pages=50").connect());
   EXPECT_NO_THROW(make_engine({}, "checkpoint=background&checkpoint_pages=50").connect());
+}
+
+TEST_P(SqliteWriterQueueTest, TheWriterQueueSettingIsChecked) {
+  EXPECT_THROW(make_engine({}, "writer_queue=sometimes").connect(), ArgumentError);
+  EXPECT_THROW(make_engine({}, "writer_queue=").connect(), ArgumentError);
+  EXPECT_NO_THROW(make_engine({}, "writer_queue=fair").connect());
+  EXPECT_NO_THROW(make_engine({}, "writer_queue=off").connect());
+}
+
+// The OperationalError a writer gets while `holder` keeps the write lock past busy_timeout.
+static std::string locked_error(Engine& engine) {
+  try {
+    auto c = engine.connect();
+    auto tx = c.begin();
+  } catch (const OperationalError& e) {
+    EXPECT_TRUE(e.is_transient()) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "the second writer began while the first held the lock";
+  return {};
+}
+
+// With the queue a second writer of the process waits in it and gives up after busy_timeout
+// saying so; with writer_queue=off it waits in SQLite's busy handler instead, which says only
+// that the database is locked. Either way it writes once the lock is free.
+TEST_P(SqliteWriterQueueTest, WithTheQueueOffAWriterWaitsInSqlitesBusyHandler) {
+  for (const char* setting : {"fair", "off"}) {
+    SCOPED_TRACE(setting);
+    auto engine = make_engine({.pool_size = 2, .busy_timeout = 150ms},
+                              std::string("writer_queue=") + setting);
+    exec(*std::make_unique<Connection>(engine.connect()),
+         "CREATE TABLE IF NOT EXISTS q (id " + t_pk() + ", worker BIGINT, seq BIGINT, v BIGINT)");
+    {
+      auto holder = engine.connect();
+      auto tx = holder.begin();
+      const std::string message = locked_error(engine);
+      EXPECT_NE(message.find("database is locked"), std::string::npos) << message;
+      EXPECT_EQ(message.find("another writer of this process") != std::string::npos,
+                std::string(setting) == "fair")
+          << message;
+    }
+    expect_writable(engine);
+  }
+}
+
+// Without the queue, many writers still all commit (SQLite's busy handler makes them wait) when
+// busy_timeout is long enough for the unluckiest.
+TEST_P(SqliteWriterQueueTest, WithTheQueueOffManyWritersStillAllCommit) {
+  auto engine = make_engine({.pool_size = 8, .busy_timeout = 30s}, "writer_queue=off");
+  exec(*std::make_unique<Connection>(engine.connect()),
+       "CREATE TABLE q (id " + t_pk() + ", worker BIGINT, seq BIGINT, v BIGINT)");
+  EXPECT_EQ(run_workers(8, [&](int w) { write_back_to_back(engine, w, 12); }), 0);
+  auto c = engine.connect();
+  EXPECT_EQ(count(c, "q"), 8 * 12);
 }
 
 // One transaction writes fewer frames than would make the committing connection checkpoint by

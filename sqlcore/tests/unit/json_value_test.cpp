@@ -331,6 +331,25 @@ TEST(LazyJsonValueTest, EqualityIsOfDocumentsNotOfText) {
   EXPECT_EQ(v, copy);
 }
 
+// A reused Params object takes a new document per row by plain assignment, as a string or a
+// number would be assigned (nlohmann::json converts to those too, which once made it ambiguous).
+TEST(LazyJsonValueTest, ADocumentIsAssignedToAValueInPlace) {
+  Params params{{"id", 1}, {"meta", Value()}};
+  const Json doc{{"k", 1}};
+  params[1].second = doc;
+  EXPECT_EQ(params[1].second.kind(), Value::Kind::json);
+  EXPECT_TRUE(params[1].second.as<Json>() == doc);
+  params[1].second = Json::array({1, 2});
+  EXPECT_EQ(params[1].second.as<std::string>(), "[1,2]");
+  Value text_first("not json");
+  text_first = Json("a string");
+  EXPECT_EQ(text_first.kind(), Value::Kind::json);
+  EXPECT_EQ(text_first.as<std::string>(), R"("a string")");
+  Value deep;
+  deep = Json::parse(nested(kMaxJsonDepth + 1));
+  EXPECT_EQ(data_error_state([&] { (void)deep.as<std::string>("t.j"); }), "22032");
+}
+
 TEST(LazyJsonValueTest, ADocumentIsSerialisedOnceAndReadAsText) {
   Value v(Json{{"a", 1}});
   const std::string& text = v.json_text("t.j");

@@ -116,6 +116,13 @@ class Value {
   Value& operator=(unsigned long long v) { return *this = Value(v); }
   Value& operator=(std::nullptr_t) { return assign(std::monostate{}); }
   Value& operator=(char) = delete;
+  /// A JSON document, as the constructor takes it (an exact match: nlohmann::json converts to
+  /// bool, numbers and strings too, which made `value = doc` ambiguous).
+  template <class J, std::enable_if_t<std::is_same_v<std::decay_t<J>, Json>, int> = 0>
+  Value& operator=(J&& j) {
+    v_ = make_json(std::forward<J>(j));
+    return *this;
+  }
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }

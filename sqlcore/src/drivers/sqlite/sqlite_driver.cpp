@@ -246,6 +246,7 @@ class SqliteDriver final : public Driver {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     std::string journal = "WAL", synchronous = "NORMAL";
     bool background_checkpoints = true;
+    bool writer_queue = true;
     int checkpoint_pages = 1000;  // SQLite's own default for its auto-checkpoint
     for (const auto& [key, value] : url.query()) {
       if (key == "busy_timeout") {
@@ -280,6 +281,11 @@ class SqliteDriver final : public Driver {
           throw ArgumentError("invalid database URL setting checkpoint: '" + value +
                               "' (expected background or inline)");
         background_checkpoints = value == "background";
+      } else if (key == "writer_queue") {
+        if (value != "fair" && value != "off")
+          throw ArgumentError("invalid database URL setting writer_queue: '" + value +
+                              "' (expected fair or off)");
+        writer_queue = value == "fair";
       } else if (key == "checkpoint_pages") {
         char* end = nullptr;
         long pages = std::strtol(value.c_str(), &end, 10);
@@ -288,9 +294,10 @@ class SqliteDriver final : public Driver {
                               "' is not a number of pages from 1 to 1000000");
         checkpoint_pages = static_cast<int>(pages);
       } else {
-        throw ArgumentError("unknown sqlite URL setting '" + key +
-                            "' (known: busy_timeout, mode, journal_mode, synchronous, checkpoint, "
-                            "checkpoint_pages, and the pool settings)");
+        throw ArgumentError(
+            "unknown sqlite URL setting '" + key +
+            "' (known: busy_timeout, mode, journal_mode, synchronous, writer_queue, "
+            "checkpoint, checkpoint_pages, and the pool settings)");
       }
     }
     const bool memory = url.is_memory();
@@ -330,14 +337,15 @@ class SqliteDriver final : public Driver {
       const std::string mode = set_journal_mode(*conn, journal, busy);
       if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
       // The writers of this process on this file wait for each other in order (whatever the
-      // URL that named the file); in WAL mode, checkpoints run as the URL says.
+      // URL that named the file), unless the URL says writer_queue=off; in WAL mode, checkpoints
+      // run as the URL says.
       const int busy_ms = static_cast<int>(std::min<std::int64_t>(busy.count(), INT32_MAX));
       auto file = shared_file(canonical_path(db, path));
       if (mode == "wal")
         conn->checkpoint_by(
             background_checkpoints ? file->checkpointer(checkpoint_pages, busy) : nullptr,
             checkpoint_pages);
-      conn->join_writers(std::move(file), busy_ms);
+      if (writer_queue) conn->join_writers(std::move(file), busy_ms);
     }
     // A WAL file read by a process that can create neither its -shm file nor its -wal file (a
     // read-only folder) cannot be read the ordinary way ("attempt to write a readonly

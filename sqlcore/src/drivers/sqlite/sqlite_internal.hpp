@@ -213,7 +213,7 @@ class SqliteConnection final : public DriverConnection {
   const std::string* last_key_ = nullptr;  // the most recently used cache entry
   Stmt* last_ = nullptr;
 
-  std::shared_ptr<SharedFile> file_;  // null: no queue (in-memory, read-only)
+  std::shared_ptr<SharedFile> file_;  // null: no queue (in-memory, read-only, writer_queue=off)
   std::shared_ptr<Checkpointer> checkpointer_;
   int checkpoint_pages_ = 0;
   int busy_ms_ = 0;          // busy_timeout as last set

@@ -107,7 +107,15 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::wal_grew(int frames) noexcept {
-  if (frames < pages_ || due_.exchange(true)) return;
+  // Due when `pages` frames have been written since the last checkpoint copied the WAL (the
+  // size of the WAL alone would ask for one at every commit while the WAL does not start over).
+  int copied = copied_.load(std::memory_order_relaxed);
+  if (frames < copied) {
+    // The WAL started over (a writer found every frame copied and no reader in it).
+    copied_.compare_exchange_strong(copied, 0, std::memory_order_relaxed);
+    copied = 0;
+  }
+  if (frames - copied < pages_ || due_.exchange(true)) return;
   std::lock_guard lock(mu_);  // no lost wake-up: the thread checks due_ under this lock
   cv_.notify_one();
 }
@@ -149,9 +157,11 @@ void Checkpointer::checkpoint() {
   if (!open()) return;
   // SQLITE_BUSY: another connection (of another process) is checkpointing; the next request
   // tries again.
-  if (sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) !=
-      SQLITE_OK)
+  int log = 0;
+  int copied = 0;
+  if (sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK)
     return;
+  copied_.store(copied, std::memory_order_relaxed);
   std::error_code ec;
   const auto size = std::filesystem::file_size(file_->path() + "-wal", ec);
   const auto frames =

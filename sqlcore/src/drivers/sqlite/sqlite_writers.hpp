@@ -87,7 +87,8 @@ std::shared_ptr<SharedFile> shared_file(const std::string& canonical_path);
 /// the fsyncs of a checkpoint never land on a request. Connections that use it switch SQLite's
 /// own auto-checkpoint off and report each commit's WAL size through wal_grew().
 ///
-/// When a commit leaves `pages` frames or more in the WAL, the thread runs a PASSIVE checkpoint
+/// When a commit leaves `pages` frames or more in the WAL that the last checkpoint had not copied
+/// (frames written since), the thread runs a PASSIVE checkpoint
 /// (it takes no lock that writers or readers wait for; commits meanwhile are folded into one
 /// request). A writer starts the WAL over from its beginning only when it finds every frame
 /// copied and no reader using the WAL; while requests keep coming that moment rarely comes (a
@@ -127,6 +128,7 @@ class Checkpointer {
   Clock::time_point next_truncate_{};  // no TRUNCATE before (after one failed)
   std::chrono::milliseconds truncate_pause_{1000};
   std::atomic<bool> due_{false};  // a checkpoint is asked for
+  std::atomic<int> copied_{0};    // frames of the WAL the last checkpoint had copied
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
