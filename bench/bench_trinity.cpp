@@ -46,7 +46,8 @@
 // repetitions (default 3, randomly interleaved) the table shows the median repetition.
 //
 // Environment: SQLCORE_BENCH_POSTGRES_URL (without it only SQLite runs, with a note on stderr),
-// SQLCORE_TEST_BACKENDS (as for the tests, e.g. "sqlite"; default: all).
+// SQLCORE_TEST_BACKENDS (as for the tests, e.g. "sqlite"; default: all),
+// SQLCORE_BENCH_SQLITE_QUERY (the SQLite URL's query, e.g. "writer_queue=off").
 #include <libpq-fe.h>
 #include <sqlite3.h>
 

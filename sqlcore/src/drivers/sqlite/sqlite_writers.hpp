@@ -6,6 +6,9 @@
 // in, and the slowest wait far longer than the average. Here the writers of one process wait in
 // order instead (WriterQueue); only the connection at the head of the queue meets SQLite's lock,
 // and with it busy_timeout, which still rules the wait for writers of other processes.
+// Connections opened with writer_queue=off are not in it (they meet SQLite's lock directly): in
+// order, each write lands on a connection whose page cache another's commit made stale, which
+// costs throughput (docs/engine.md has the figures).
 //
 // Invariants:
 //   - one SharedFile per canonical file path in this process (shared_file());
