@@ -553,8 +553,12 @@ Date Value::as<Date>(std::string_view what) const {
 template <>
 Json Value::as<Json>(std::string_view what) const {
   if (kind() == Kind::json) {
-    if (std::get<JsonRef>(v_).state->too_deep) too_deep(what);
-    return json_unchecked();
+    const JsonState& st = *std::get<JsonRef>(v_).state;
+    if (st.too_deep) too_deep(what);
+    // A document not parsed yet is parsed straight into the result: keeping it too would cost
+    // a copy as large as the parse. json_unchecked() and == keep theirs.
+    if (!st.has_doc.load(std::memory_order_acquire)) return parse_scanned(st.text);
+    return st.doc;
   }
   if (kind() == Kind::text) {
     if (std::optional<Json> j = parse_within_limit(text_unchecked(), what)) return std::move(*j);

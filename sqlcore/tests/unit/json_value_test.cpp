@@ -333,6 +333,21 @@ TEST(LazyJsonValueTest, EqualityIsOfDocumentsNotOfText) {
 
 // A reused Params object takes a new document per row by plain assignment, as a string or a
 // number would be assigned (nlohmann::json converts to those too, which once made it ambiguous).
+// as<Json>() gives a document of its own (parsed from the text when none is kept, else a copy of
+// the kept one); json_unchecked() keeps one, shared by copies. Both agree, however often asked.
+TEST(LazyJsonValueTest, AsJsonGivesADocumentOfItsOwnAndJsonUncheckedKeepsOne) {
+  const Value v = json_from_text(R"({"a": [1, 2, {"b": null}]})");
+  const Json want = Json::parse(R"({"a": [1, 2, {"b": null}]})");
+  Json first = v.as<Json>();
+  first["a"] = 0;  // the caller's own document
+  EXPECT_TRUE(v.as<Json>() == want);
+  const Json& kept = v.json_unchecked();
+  EXPECT_TRUE(kept == want);
+  EXPECT_EQ(&v.json_unchecked(), &kept) << "kept once";
+  EXPECT_TRUE(v.as<Json>() == want);
+  EXPECT_EQ(v.as<std::string>(), R"({"a": [1, 2, {"b": null}]})") << "the text as read";
+}
+
 TEST(LazyJsonValueTest, ADocumentIsAssignedToAValueInPlace) {
   Params params{{"id", 1}, {"meta", Value()}};
   const Json doc{{"k", 1}};
@@ -405,6 +420,9 @@ TEST(LazyJsonValueTest, CopiesReadFromManyThreadsAtOnceAgree) {
         ++ready;
         while (ready.load() < 8) {
         }
+        // Half the threads parse a document of their own first (as<Json>() reads the text
+        // while others may be keeping the shared document).
+        if (t % 2 == 0 && !(copy.as<Json>() == want)) ++failures;
         const Json& doc = copy.json_unchecked();
         seen[t] = &doc;
         if (!(doc == want)) ++failures;

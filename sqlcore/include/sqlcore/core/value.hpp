@@ -49,11 +49,11 @@ struct Decimal {
 /// Anything else throws ArgumentError naming both types; reading NULL as a non-optional type
 /// throws too.
 ///
-/// A JSON value holds JSON text, a document, or both: one read from a row keeps the text the
-/// server sent and parses it only when its contents are read (as<Json>(), json_unchecked(),
-/// ==); one built from a Json is serialised only when it is bound or read as text. Either form is
-/// made once, from the other, on first use, and copies share it: reading copies of one Value from
-/// several threads at once is safe.
+/// A JSON value holds JSON text, a document, or both: one read from a row keeps the text the server
+/// sent and parses it when its contents are read: as<Json>() into the document it returns (no
+/// copy kept), json_unchecked() and == once, keeping it. One built from a Json is serialised only
+/// when it is bound or read as text. A kept form is made once, from the other, and copies share
+/// it: reading copies of one Value from several threads at once is safe.
 class Value {
  public:
   enum class Kind { null, boolean, integer, real, text, blob, timestamp, date, json, decimal };
