@@ -403,15 +403,7 @@ void set_row_params_reversed(sqlcore::Params& p, int i) {
   p[0].second = flag_of(i);
 }
 
-// Runs `body` and turns an exception into a benchmark error (the run goes on with the others).
-template <class F>
-void guarded(benchmark::State& state, F&& body) {
-  try {
-    body();
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
+using bench::guarded;
 
 // ---- W1 / W6: single-row INSERTs, in one transaction (W1) or each autocommitted (W6) -------
 
@@ -698,22 +690,25 @@ const std::vector<sqlcore::Params>& w4_rows() {
   return kRows;
 }
 
-void executemany_sqlcore(benchmark::State& state, Backend b) {
-  guarded(state, [&] {
-    Connection conn = g_config.engine(b).connect();
-    const sqlcore::Dml stmt = insert_expr(bench_schema().w4);
-    const auto& rows = w4_rows();  // the input, built before timing (as the raw side's data)
-    for (auto _ : state) {
-      state.PauseTiming();
-      clear_sqlcore(conn, b, "sqlcore_bench_w4");
-      state.ResumeTiming();
-      if (conn.execute_many(stmt, rows) != kW4Rows) {
-        state.SkipWithError("execute_many wrote another number of rows");
-        break;
-      }
+// execute_many of `stmt` over the W4 rows (built before timing, as the raw side's data), into an
+// emptied table each iteration.
+void run_executemany(benchmark::State& state, Backend b, const sqlcore::Executable& stmt) {
+  Connection conn = g_config.engine(b).connect();
+  const auto& rows = w4_rows();
+  for (auto _ : state) {
+    state.PauseTiming();
+    clear_sqlcore(conn, b, "sqlcore_bench_w4");
+    state.ResumeTiming();
+    if (conn.execute_many(stmt, rows) != kW4Rows) {
+      state.SkipWithError("execute_many wrote another number of rows");
+      break;
     }
-    state.SetItemsProcessed(state.iterations() * kW4Rows);
-  });
+  }
+  state.SetItemsProcessed(state.iterations() * kW4Rows);
+}
+
+void executemany_sqlcore(benchmark::State& state, Backend b) {
+  guarded(state, [&] { run_executemany(state, b, insert_expr(bench_schema().w4)); });
 }
 
 void executemany_raw(benchmark::State& state, Backend b) {
@@ -726,19 +721,7 @@ constexpr int kW4BatchRows = 100;
 
 void executemany_text_sqlcore(benchmark::State& state, Backend b) {
   guarded(state, [&] {
-    Connection conn = g_config.engine(b).connect();
-    const sqlcore::TextClause stmt = text(insert_sql("sqlcore_bench_w4", b, /*named=*/true));
-    const auto& rows = w4_rows();
-    for (auto _ : state) {
-      state.PauseTiming();
-      clear_sqlcore(conn, b, "sqlcore_bench_w4");
-      state.ResumeTiming();
-      if (conn.execute_many(stmt, rows) != kW4Rows) {
-        state.SkipWithError("execute_many wrote another number of rows");
-        break;
-      }
-    }
-    state.SetItemsProcessed(state.iterations() * kW4Rows);
+    run_executemany(state, b, text(insert_sql("sqlcore_bench_w4", b, /*named=*/true)));
   });
 }
 

@@ -84,14 +84,7 @@ void fill(sqlcore::Engine& engine) {
   c.bulk_insert(t, {"id", "created_at", "meta"}, rows);
 }
 
-template <class F>
-void guarded(benchmark::State& state, F&& body) {
-  try {
-    body();
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
+using bench::guarded;
 
 enum class Read { json_as_doc, json_unread, json_as_text };
 
