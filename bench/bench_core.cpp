@@ -21,6 +21,15 @@
 //   W1o_insert_any_order  W1 (text()) with the Params reversed
 //   W1eo_expr_any_order  W1e with the Params reversed
 //   W5_group_by           GROUP BY over 100,000 rows into 100 groups (count, sum), every group read
+// The cost of engine events (docs/engine.md, "Events and the statement log"): compare with W1/W2
+//   W1h_empty_hook / W2h  W1 / W2 with an empty listener on every event kind
+//   W1l_log_devnull / W2l W1 / W2 on an engine with echo on, its log written to /dev/null
+// Pooled sessions (docs/engine.md, "Clean pooled sessions"), against the raw side running the
+// same statement on one connection it keeps:
+//   W7_checkout           1,000 x (connect(), SELECT 1, back to the pool): the default
+//                         session_reset, nothing to reset
+//   W7r_checkout_reset    the same with session_reset=always: every checkin resets the session
+//                         (PostgreSQL: DISCARD ALL; SQLite: the connection is replaced)
 //
 // Fairness:
 //   - The table written by W1/W6 is emptied before every iteration with the timer paused (SQLite:
@@ -85,6 +94,7 @@ constexpr int kW3Keys = 1'000;  // upserted per iteration; half of them exist be
 constexpr int kW4Rows = 100'000;
 constexpr int kW5Rows = 100'000;
 constexpr int kW5Groups = 100;
+constexpr int kW7Checkouts = 1'000;
 constexpr int kDefaultRepetitions = 15;
 
 // ---- data -----------------------------------------------------------------------------------
@@ -146,9 +156,52 @@ struct Config {
   std::string sqlite_path;
   std::string pg_url;
   std::optional<Engine> sqlite_engine, pg_engine;
+  // The same databases through engines with echo on, logging to /dev/null (made when needed).
+  std::optional<Engine> sqlite_logged, pg_logged;
+  // The same databases through engines with session_reset=always (made when needed).
+  std::optional<Engine> sqlite_resetting, pg_resetting;
+  std::FILE* devnull = nullptr;
   Engine& engine(Backend b) { return b == Backend::sqlite ? *sqlite_engine : *pg_engine; }
+  Engine& logged(Backend b) {
+    std::optional<Engine>& e = b == Backend::sqlite ? sqlite_logged : pg_logged;
+    if (!e) {
+      if (devnull == nullptr) devnull = std::fopen("/dev/null", "w");
+      e = sqlcore::create_engine(engine(b).url(),
+                                 {.echo = true, .logger = sqlcore::stream_logger(devnull)});
+    }
+    return *e;
+  }
+  Engine& resetting(Backend b) {
+    std::optional<Engine>& e = b == Backend::sqlite ? sqlite_resetting : pg_resetting;
+    if (!e)
+      e = sqlcore::create_engine(engine(b).url(), {.session_reset = sqlcore::SessionReset::always});
+    return *e;
+  }
 };
 Config g_config;
+
+// What listens to the engine while a workload runs.
+enum class Hooks { none, empty, log };
+
+// The engine a workload with `hooks` uses; with Hooks::empty, an empty listener on every kind
+// until the returned guard goes.
+struct HookScope {
+  Engine& engine;
+  sqlcore::ListenerId id = 0;
+  HookScope(Backend b, Hooks hooks)
+      : engine(hooks == Hooks::log ? g_config.logged(b) : g_config.engine(b)) {
+    using K = sqlcore::EventKind;
+    if (hooks == Hooks::empty)
+      id = engine.listen({K::connect, K::checkout, K::checkin, K::before_execute, K::after_execute,
+                          K::commit, K::rollback, K::error},
+                         [](const sqlcore::Event&) {});
+  }
+  HookScope(const HookScope&) = delete;
+  HookScope& operator=(const HookScope&) = delete;
+  ~HookScope() {
+    if (id != 0) engine.unlisten(id);
+  }
+};
 
 const char* kCreateSqlite[] = {
     "CREATE TABLE sqlcore_bench_w1 (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -408,11 +461,13 @@ using bench::guarded;
 // ---- W1 / W6: single-row INSERTs, in one transaction (W1) or each autocommitted (W6) -------
 
 void insert_sqlcore(benchmark::State& state, Backend b, const std::string& table, int rows,
-                    bool one_tx, bool expression = false, bool reversed = false) {
+                    bool one_tx, bool expression = false, bool reversed = false,
+                    Hooks hooks = Hooks::none) {
   auto params_of = reversed ? row_params_reversed : row_params;
   auto set_params = reversed ? set_row_params_reversed : set_row_params;
   guarded(state, [&] {
-    Connection conn = g_config.engine(b).connect();
+    HookScope scope(b, hooks);
+    Connection conn = scope.engine.connect();
     std::unique_ptr<sqlcore::Executable> stmt;
     if (expression)
       stmt = std::make_unique<sqlcore::Dml>(insert_expr(bench_schema().w1));
@@ -478,11 +533,65 @@ void insert_raw(benchmark::State& state, Backend b, const std::string& table, in
   });
 }
 
+// ---- W7: checkouts, one statement each ------------------------------------------------------
+
+void checkout_sqlcore(benchmark::State& state, Backend b, bool reset_always) {
+  guarded(state, [&] {
+    Engine& engine = reset_always ? g_config.resetting(b) : g_config.engine(b);
+    const sqlcore::TextClause q = text("SELECT 1");
+    engine.connect().execute(q).all();
+    for (auto _ : state) {
+      std::int64_t sum = 0;
+      for (int i = 0; i < kW7Checkouts; ++i) {
+        Connection conn = engine.connect();
+        for (const Row& row : conn.execute(q)) sum += row.get<std::int64_t>(0);
+      }
+      if (sum != kW7Checkouts) {
+        state.SkipWithError("sqlcore W7 read other values than expected");
+        break;
+      }
+    }
+    state.SetItemsProcessed(state.iterations() * kW7Checkouts);
+  });
+}
+
+void checkout_raw(benchmark::State& state, Backend b) {
+  guarded(state, [&] {
+    std::int64_t sum = 0;
+    if (b == Backend::sqlite) {
+      RawSqlite db;
+      RawSqliteStmt q(db.db, "SELECT 1");
+      for (auto _ : state) {
+        for (int i = 0; i < kW7Checkouts; ++i) {
+          if (sqlite3_step(q.st) != SQLITE_ROW) sqlite_fail(db.db, "SELECT 1");
+          sum += sqlite3_column_int64(q.st, 0);
+          sqlite3_reset(q.st);
+        }
+      }
+    } else {
+      RawPg pg;
+      pg.prepare("one", "SELECT 1", 0);
+      for (auto _ : state) {
+        for (int i = 0; i < kW7Checkouts; ++i) {
+          PGresult* res = PQexecPrepared(pg.conn, "one", 0, nullptr, nullptr, nullptr, 0);
+          if (PQresultStatus(res) != PGRES_TUPLES_OK) pg.check(res, PGRES_TUPLES_OK, "SELECT 1");
+          sum += std::strtoll(PQgetvalue(res, 0, 0), nullptr, 10);
+          PQclear(res);
+        }
+      }
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetItemsProcessed(state.iterations() * kW7Checkouts);
+  });
+}
+
 // ---- W2: primary-key SELECTs reading every column -------------------------------------------
 
-void select_sqlcore(benchmark::State& state, Backend b, bool expression = false) {
+void select_sqlcore(benchmark::State& state, Backend b, bool expression = false,
+                    Hooks hooks = Hooks::none) {
   guarded(state, [&] {
-    Connection conn = g_config.engine(b).connect();
+    HookScope scope(b, hooks);
+    Connection conn = scope.engine.connect();
     std::unique_ptr<sqlcore::Executable> stmt;
     if (expression) {
       const BenchTable& t = bench_schema().w2;
@@ -1001,6 +1110,28 @@ const std::vector<Workload>& workloads() {
        },
        [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
        20, 2},
+      {"W1h_empty_hook", "W1 with an empty listener on every event", 1.15,
+       [](benchmark::State& s, Backend b) {
+         insert_sqlcore(s, b, "sqlcore_bench_w1", kW1Rows, true, false, false, Hooks::empty);
+       },
+       [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
+       20, 2},
+      {"W1l_log_devnull", "W1 with echo on, logging to /dev/null", std::nullopt,
+       [](benchmark::State& s, Backend b) {
+         insert_sqlcore(s, b, "sqlcore_bench_w1", kW1Rows, true, false, false, Hooks::log);
+       },
+       [](benchmark::State& s, Backend b) { insert_raw(s, b, "sqlcore_bench_w1", kW1Rows, true); },
+       20, 2},
+      {"W2h_empty_hook", "W2 with an empty listener on every event", 1.15,
+       [](benchmark::State& s, Backend b) { select_sqlcore(s, b, false, Hooks::empty); },
+       select_raw, 10, 2},
+      {"W2l_log_devnull", "W2 with echo on, logging to /dev/null", std::nullopt,
+       [](benchmark::State& s, Backend b) { select_sqlcore(s, b, false, Hooks::log); }, select_raw,
+       10, 2},
+      {"W7_checkout", "1,000 x (connect, SELECT 1, checkin) vs raw SELECT 1", std::nullopt,
+       [](benchmark::State& s, Backend b) { checkout_sqlcore(s, b, false); }, checkout_raw, 20, 5},
+      {"W7r_checkout_reset", "W7 with session_reset=always", std::nullopt,
+       [](benchmark::State& s, Backend b) { checkout_sqlcore(s, b, true); }, checkout_raw, 5, 5},
   };
   return kAll;
 }
@@ -1168,8 +1299,13 @@ int main(int argc, char** argv) {
       std::cerr << "sqlcore_bench: cleanup: " << e.what() << '\n';
     }
   }
+  g_config.sqlite_logged.reset();
+  g_config.pg_logged.reset();
+  g_config.sqlite_resetting.reset();
+  g_config.pg_resetting.reset();
   g_config.sqlite_engine.reset();
   g_config.pg_engine.reset();
+  if (g_config.devnull != nullptr) std::fclose(g_config.devnull);
   if (!g_config.sqlite_dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(g_config.sqlite_dir, ec);

@@ -120,8 +120,12 @@ int run(const Application& app, int argc, const char* const* argv, std::ostream&
                 "Go ahead when the downgrade drops tables that hold rows (else it asks on a "
                 "terminal, and refuses otherwise)");
   }
-  add("status", "Show the current revision, head and pending revisions", cmd_status)
-      ->add_flag("--check", o.check, "Exit 2 when revisions are pending");
+  {
+    CLI::App* s =
+        add("status", "Show the current revision, head and pending revisions", cmd_status);
+    s->add_flag("--check", o.check, "Exit 2 when revisions are pending");
+    s->add_flag("--verbose,-v", o.verbose, "Also print the connection pool's metrics");
+  }
   add("check", "Exit 0 at head with no schema drift, 2 otherwise (listing what)", cmd_check);
   add("history", "List every revision, which are applied and which can be undone", cmd_history);
   add("stamp", "Record REV (or base) as the current revision without running anything", cmd_stamp)

@@ -78,6 +78,7 @@ struct Options {
   bool yes = false;  // downgrade: drop tables that hold rows without asking
   // status
   bool check = false;
+  bool verbose = false;  // status: the engine's pool metrics too
   // diff
   bool cpp = false, diff_sql = false;
   // inspect

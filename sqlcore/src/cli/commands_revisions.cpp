@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <exception>
 #include <iostream>
 
@@ -167,6 +169,49 @@ int cmd_downgrade(Context& ctx, const Options& o) {
   return k_exit_ok;
 }
 
+namespace {
+
+std::int64_t us_of(std::chrono::microseconds d) {
+  return d.count();
+}
+
+json pool_json(const PoolStatus& s) {
+  return json{{"pool_size", s.pool_size},
+              {"max_overflow", s.max_overflow},
+              {"open", s.open},
+              {"idle", s.idle},
+              {"checked_out", s.checked_out},
+              {"overflow", s.overflow},
+              {"waiting", s.waiting},
+              {"connects", s.connects},
+              {"discarded", s.discarded},
+              {"checkouts", s.checkouts},
+              {"waited", s.waited},
+              {"timeouts", s.timeouts},
+              {"wait_p50_us", us_of(s.wait_p50)},
+              {"wait_p95_us", us_of(s.wait_p95)},
+              {"wait_p99_us", us_of(s.wait_p99)},
+              {"wait_max_us", us_of(s.wait_max)}};
+}
+
+// The pool's metrics, as `status --verbose` prints them.
+void print_pool(std::ostream& out, const PoolStatus& s) {
+  auto ms = [](std::chrono::microseconds d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(d.count()) / 1000.0);
+    return std::string(buf);
+  };
+  out << "pool      size " << s.pool_size << " + overflow " << s.max_overflow << "; open " << s.open
+      << " (idle " << s.idle << ", checked out " << s.checked_out << ", overflow " << s.overflow
+      << "), waiting " << s.waiting << '\n';
+  out << "          connects " << s.connects << ", replaced " << s.discarded << ", checkouts "
+      << s.checkouts << ", waited " << s.waited << ", timed out " << s.timeouts << '\n';
+  out << "          wait p50 " << ms(s.wait_p50) << ", p95 " << ms(s.wait_p95) << ", p99 "
+      << ms(s.wait_p99) << ", max " << ms(s.wait_max) << " (last 1,024 checkouts)" << '\n';
+}
+
+}  // namespace
+
 int cmd_status(Context& ctx, const Options& o) {
   const auto& h = *ctx.app().history;
   auto m = migrator(ctx);
@@ -176,13 +221,13 @@ int cmd_status(Context& ctx, const Options& o) {
   if (ctx.json()) {
     json p = json::array();
     for (const auto& id : pending) p.push_back(revision_json(h, id));
-    ctx.out() << json{{"url", ctx.display_url()},
-                      {"current", opt_json(current)},
-                      {"head", opt_json(h.head())},
-                      {"at_head", pending.empty()},
-                      {"pending", p}}
-                     .dump(2)
-              << '\n';
+    json out{{"url", ctx.display_url()},
+             {"current", opt_json(current)},
+             {"head", opt_json(h.head())},
+             {"at_head", pending.empty()},
+             {"pending", p}};
+    if (o.verbose) out["pool"] = pool_json(ctx.engine().pool_status());
+    ctx.out() << out.dump(2) << '\n';
     return code;
   }
   const bool c = ctx.color();
@@ -205,6 +250,7 @@ int cmd_status(Context& ctx, const Options& o) {
     }
     ctx.out() << dim(c, "run the migrate command to apply them") << '\n';
   }
+  if (o.verbose) print_pool(ctx.out(), ctx.engine().pool_status());
   return code;
 }
 

@@ -64,6 +64,11 @@ void raise_database_error(ErrorInfo info) {
     info.transient = false;
     throw InDoubtError(std::move(info));
   }
+  if (info.timed_out) {
+    info.sqlstate = "57014";
+    info.transient = true;
+    throw TimeoutError(std::move(info));
+  }
   if (cls == "40") info.transient = true;   // serialization failure, deadlock
   if (s == "55P03") info.transient = true;  // lock not available / database busy
   if (cls == "08" || s == "57P01" || s == "57P02" || s == "57P03") info.disconnect = true;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <optional>
@@ -68,20 +69,112 @@ DriverConnection& ConnectionState::conn() {
   return *pc_->conn;
 }
 
+void ConnectionState::checkout() {
+  std::chrono::nanoseconds waited{0};
+  auto pc = engine_->pool.checkout(&waited);
+  const std::uint32_t mask = engine_->events.mask();
+  if (mask != 0) [[unlikely]] {
+    Event e = statement_event(EventKind::connect, {}, nullptr, 1);
+    e.connection_id = pc->id;
+    e.in_transaction = false;
+    if (pc->fresh) {
+      e.duration = pc->connect_time;
+      engine_->events.fire(e);
+    }
+    e.kind = EventKind::checkout;
+    e.duration = waited;
+    engine_->events.fire(e);
+  }
+  pc->fresh = false;
+  {
+    std::lock_guard lock(cancel_mu_);
+    pc_ = std::move(pc);
+  }
+  if (!own_timeout_) timeout_ = engine_->statement_timeout;
+  try {
+    apply_timeout(timeout_);
+  } catch (...) {
+    give_back(/*discard=*/true);
+    throw;
+  }
+}
+
+void ConnectionState::give_back(bool discard) noexcept {
+  std::unique_ptr<PooledConnection> pc;
+  {
+    std::lock_guard lock(cancel_mu_);
+    pc = std::move(pc_);
+  }
+  if (!pc) return;
+  if (engine_->events.wants(EventKind::checkin)) [[unlikely]] {
+    Event e = statement_event(EventKind::checkin, {}, nullptr, 1);
+    e.connection_id = pc->id;
+    e.in_transaction = false;
+    engine_->events.fire(e);
+  }
+  engine_->pool.checkin(std::move(pc), discard);
+}
+
+Event ConnectionState::statement_event(EventKind kind, std::string_view sql,
+                                       const std::vector<std::string>* names,
+                                       std::size_t sets) const {
+  Event e{};
+  e.kind = kind;
+  e.backend = engine_->dialect->name();
+  e.sql = sql;
+  e.param_names = names;
+  e.param_sets = sets;
+  e.connection_id = pc_ ? pc_->id : 0;
+  e.in_transaction = !tx_stack_.empty();
+  return e;
+}
+
+void ConnectionState::transaction_ended(EventKind kind, std::string_view sql,
+                                        std::chrono::nanoseconds duration) {
+  if (!engine_->events.wants(kind)) [[likely]]
+    return;
+  Event e = statement_event(kind, sql, nullptr, 1);
+  e.duration = duration;
+  engine_->events.fire(e);
+}
+
+void ConnectionState::set_timeout(std::chrono::milliseconds t) {
+  own_timeout_ = true;
+  timeout_ = t;
+  if (pc_) apply_timeout(t);
+}
+
+void ConnectionState::apply_timeout(std::chrono::milliseconds t) {
+  if (pc_->timeout_set == t) [[likely]]
+    return;
+  pc_->conn->set_statement_timeout(t);
+  pc_->timeout_set = t;
+}
+
+bool ConnectionState::cancel() noexcept {
+  std::lock_guard lock(cancel_mu_);
+  return pc_ && pc_->conn->cancel();
+}
+
 void ConnectionState::simple(const std::string& sql) {
   DriverConnection& c = conn();
   try {
-    c.execute_simple(sql);
+    observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
   } catch (const DatabaseError& e) {
     on_error(e);
     throw;
   }
 }
 
+// A statement sent on the way to the pool, where nothing may throw: observed like any other.
+static void send_quietly(ConnectionState& st, DriverConnection& c, const std::string& sql) {
+  st.observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
+}
+
 void ConnectionState::on_error(const DatabaseError& e) noexcept {
   if (!e.is_disconnect() || !pc_) return;
   engine_->pool.note_disconnect();
-  engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+  give_back(/*discard=*/true);
   if (!tx_stack_.empty()) tx_lost_ = true;
 }
 
@@ -105,9 +198,9 @@ void ConnectionState::allow_writes() noexcept {
   writes_forbidden_ = false;
   if (!pc_) return;  // gone with its connection
   try {
-    pc_->conn->execute_simple(engine_->dialect->allow_writes_sql());
+    send_quietly(*this, *pc_->conn, engine_->dialect->allow_writes_sql());
   } catch (...) {
-    engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+    give_back(/*discard=*/true);
   }
 }
 
@@ -115,21 +208,41 @@ void ConnectionState::release() noexcept {
   if (pc_) {
     bool discard = false;
     try {
-      if (!tx_stack_.empty() || pc_->conn->in_transaction())
-        pc_->conn->execute_simple(engine_->dialect->rollback_sql());
+      if (!tx_stack_.empty() || pc_->conn->in_transaction()) {
+        const auto start = std::chrono::steady_clock::now();
+        send_quietly(*this, *pc_->conn, engine_->dialect->rollback_sql());
+        transaction_ended(EventKind::rollback, engine_->dialect->rollback_sql(), since(start));
+      }
       if (writes_forbidden_) {
         writes_forbidden_ = false;
-        pc_->conn->execute_simple(engine_->dialect->allow_writes_sql());
+        send_quietly(*this, *pc_->conn, engine_->dialect->allow_writes_sql());
       }
       pc_->conn->detach_cursors();
+      if (!reset_session()) discard = true;
     } catch (...) {
       discard = true;  // a connection that cannot roll back is not fit for reuse
     }
-    engine_->pool.checkin(std::move(pc_), discard);
+    give_back(discard);
   }
   tx_stack_.clear();
   tx_lost_ = false;
   writes_forbidden_ = false;
+  own_timeout_ = false;
+  session_changed_ = false;
+}
+
+bool ConnectionState::reset_session() {
+  const SessionReset mode = engine_->session_reset;
+  const bool due =
+      mode == SessionReset::always || (mode == SessionReset::automatic && session_changed_);
+  // The one connection of an in-memory SQLite database is the database: it is never closed,
+  // and its session is the program's own.
+  if (!due || engine_->pool.config().single_shared) return true;
+  session_changed_ = false;
+  const std::string sql = pc_->conn->session_reset_sql();
+  if (sql.empty()) return false;
+  send_quietly(*this, *pc_->conn, sql);
+  return true;
 }
 
 void ConnectionState::invalidate() noexcept {
@@ -138,7 +251,7 @@ void ConnectionState::invalidate() noexcept {
       pc_->conn->detach_cursors();
     } catch (...) {
     }
-    engine_->pool.checkin(std::move(pc_), /*discard=*/true);
+    give_back(/*discard=*/true);
   }
   if (!tx_stack_.empty()) tx_lost_ = true;
 }
@@ -282,6 +395,8 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
     out = heap_values.data();
   }
   const bool typed_results = !compiled->result_types.empty();
+  if (compiled->changes_session) [[unlikely]]
+    state_->session_changed();
   if (!compiled->slots.empty() || typed_results) {
     // Expression statements. The common one (bindparam()s given by name in any order, values
     // that their column types take as they are) goes the plain way; one with values written
@@ -302,8 +417,9 @@ Result Connection::execute(const Executable& stmt, const Params& params) {
   try {
     // A typed Result reads through the types, kept alive with it (the statement may be a
     // temporary). Both returns construct in place: no Result is moved.
-    if (!typed_results) return Result(c.execute(compiled->sql, values));
-    return Result(c.execute(compiled->sql, values), stmt.compile(state_->dialect()));
+    auto send = [&] { return c.execute(compiled->sql, values); };
+    if (!typed_results) return Result(state_->observe(compiled->sql, &names, 1, send));
+    return Result(state_->observe(compiled->sql, &names, 1, send), stmt.compile(state_->dialect()));
   } catch (const DatabaseError& e) {
     // A driver refuses a value it cannot store alike (Value::check_bindable) before sending
     // anything; say which column or parameter it was.
@@ -360,21 +476,35 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
     for (const Column* col : target) load.columns.push_back(col->name());
   }
   DriverConnection& c = state_->conn();
+  if (compiled.changes_session) [[unlikely]]
+    state_->session_changed();
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
   bool committing = false;
+  detail::ConnectionState& st = *state_;
+  auto simple = [&](const std::string& sql) {
+    st.observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
+  };
   try {
-    if (own_tx) c.execute_simple(state_->dialect().begin_sql());
-    const std::int64_t total =
-        load.columns.empty()
-            ? c.execute_batched(load.insert_sql, load.batch_sql, load.batch_rows, values, rows)
-            : c.bulk_insert(load, values, rows);
+    if (own_tx) simple(st.dialect().begin_sql());
+    const std::int64_t total = st.observe(compiled.sql, &compiled.param_names, rows, [&] {
+      return load.columns.empty()
+                 ? c.execute_batched(load.insert_sql, load.batch_sql, load.batch_rows, values, rows)
+                 : c.bulk_insert(load, values, rows);
+    });
     committing = own_tx;
-    if (own_tx) c.execute_simple(state_->dialect().commit_sql());
+    if (own_tx) {
+      const auto start = std::chrono::steady_clock::now();
+      simple(st.dialect().commit_sql());
+      st.transaction_ended(EventKind::commit, st.dialect().commit_sql(), detail::since(start));
+    }
     return total;
   } catch (const DatabaseError& e) {
     if (own_tx && !e.is_disconnect()) {
       try {
-        c.execute_simple(state_->dialect().rollback_sql());
+        const auto start = std::chrono::steady_clock::now();
+        simple(st.dialect().rollback_sql());
+        st.transaction_ended(EventKind::rollback, st.dialect().rollback_sql(),
+                             detail::since(start));
       } catch (...) {
       }
     }
@@ -518,6 +648,54 @@ void Connection::invalidate() {
   if (state_) state_->invalidate();
 }
 
+namespace {
+std::chrono::milliseconds checked_timeout(std::chrono::milliseconds t) {
+  if (t.count() <= 0)
+    throw ArgumentError("a statement timeout must be positive, not " + std::to_string(t.count()) +
+                        " ms (nullopt: none)");
+  return t;
+}
+}  // namespace
+
+void Connection::set_statement_timeout(std::optional<std::chrono::milliseconds> timeout) {
+  if (!state_) throw ArgumentError("this Connection is closed");
+  state_->set_timeout(timeout ? checked_timeout(*timeout) : std::chrono::milliseconds(0));
+}
+
+std::optional<std::chrono::milliseconds> Connection::statement_timeout() const {
+  if (!state_) throw ArgumentError("this Connection is closed");
+  const auto t = state_->timeout();
+  return t.count() == 0 ? std::nullopt : std::optional(t);
+}
+
+bool Connection::cancel() noexcept {
+  return state_ && state_->cancel();
+}
+
+Result Connection::execute(const Executable& stmt, const Params& params,
+                           std::chrono::milliseconds timeout) {
+  if (!state_) throw ArgumentError("this Connection was moved from");
+  checked_timeout(timeout);
+  state_->conn();  // a connection to set the timeout on
+  const std::chrono::milliseconds before = state_->timeout();
+  // The driver's timeout for this statement only; the connection's again after it (a cursor
+  // still reading keeps the deadline its statement started with).
+  struct Restore {
+    detail::ConnectionState& st;
+    std::chrono::milliseconds t;
+    ~Restore() {
+      if (st.has_connection()) {
+        try {
+          st.apply_timeout(t);
+        } catch (...) {
+        }
+      }
+    }
+  } restore{*state_, before};
+  state_->apply_timeout(timeout);
+  return execute(stmt, params);
+}
+
 const Dialect& Connection::dialect() const {
   if (!state_) throw ArgumentError("this Connection is closed");
   return state_->dialect();
@@ -568,8 +746,11 @@ Result Connection::execute_typed(const Executable& stmt, const CompiledStatement
   // only errs toward "in doubt").
   const bool autocommit = state_->tx_stack().empty();
   try {
-    return Result(c.execute(compiled->sql, std::span<const Value* const>(values, n)),
-                  std::move(keep));
+    return Result(
+        state_->observe(
+            compiled->sql, &compiled->param_names, 1,
+            [&] { return c.execute(compiled->sql, std::span<const Value* const>(values, n)); }),
+        std::move(keep));
   } catch (const DatabaseError& e) {
     // A value the driver refused before sending anything: name its column or parameter.
     if (e.backend() == "sqlcore")

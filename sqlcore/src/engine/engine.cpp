@@ -15,12 +15,15 @@ namespace detail {
 
 EngineState::EngineState(Url url_, Url driver_url_, std::shared_ptr<const Dialect> dialect_,
                          std::shared_ptr<Driver> driver_, DriverOptions driver_options_,
-                         PoolConfig pool_)
+                         PoolConfig pool_, std::chrono::milliseconds statement_timeout_,
+                         SessionReset session_reset_)
     : url(std::move(url_)),
       driver_url(std::move(driver_url_)),
       dialect(std::move(dialect_)),
       driver(std::move(driver_)),
       driver_options(std::move(driver_options_)),
+      statement_timeout(statement_timeout_),
+      session_reset(session_reset_),
       pool(
           pool_, [this] { return driver->connect(driver_url, driver_options); },
           std::string(dialect->name())) {}
@@ -41,12 +44,42 @@ long parse_long(const std::string& key, const std::string& v) {
   return out;
 }
 
-std::chrono::milliseconds parse_seconds(const std::string& key, const std::string& v) {
+// A duration: a number with an optional unit (us, ms, s, min); a bare number is in `unit`.
+std::chrono::microseconds parse_duration(const std::string& key, const std::string& v,
+                                         std::string_view unit) {
   char* end = nullptr;
-  double s = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end != '\0' || !std::isfinite(s))
-    bad_setting(key, "'" + v + "' is not a number of seconds");
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(s * 1000)));
+  errno = 0;
+  const double x = std::strtod(v.c_str(), &end);
+  std::string u = end != nullptr ? std::string(end) : std::string();
+  while (!u.empty() && u.front() == ' ') u.erase(0, 1);
+  if (v.empty() || end == v.c_str() || errno != 0 || !std::isfinite(x))
+    bad_setting(key, "'" + v + "' is not a duration (a number, with a unit: us, ms, s or min)");
+  if (u.empty()) u = std::string(unit);
+  double scale = 0;
+  if (u == "us")
+    scale = 1;
+  else if (u == "ms")
+    scale = 1e3;
+  else if (u == "s")
+    scale = 1e6;
+  else if (u == "min")
+    scale = 60e6;
+  else
+    bad_setting(key, "'" + v + "' has an unknown unit '" + u + "' (us, ms, s or min)");
+  const double us = x * scale;
+  if (us > 1e15) bad_setting(key, "'" + v + "' is too long");
+  return std::chrono::microseconds(static_cast<std::int64_t>(std::llround(us)));
+}
+
+// A number of seconds (fractions allowed), or a duration with its unit.
+std::chrono::milliseconds parse_seconds(const std::string& key, const std::string& v) {
+  return std::chrono::round<std::chrono::milliseconds>(parse_duration(key, v, "s"));
+}
+
+// A timeout: positive, whole milliseconds (rounded up).
+std::chrono::milliseconds positive_ms(const std::string& key, std::chrono::microseconds d) {
+  if (d.count() <= 0) bad_setting(key, "must be positive (leave it out for none)");
+  return std::chrono::ceil<std::chrono::milliseconds>(d);
 }
 
 bool parse_bool(const std::string& key, const std::string& v) {
@@ -77,6 +110,16 @@ void Engine::dispose() {
 }
 PoolStatus Engine::pool_status() const {
   return state_->pool.status();
+}
+
+ListenerId Engine::listen(EventKind kind, Listener fn) {
+  return state_->events.add({kind}, std::move(fn));
+}
+ListenerId Engine::listen(std::initializer_list<EventKind> kinds, Listener fn) {
+  return state_->events.add(kinds, std::move(fn));
+}
+void Engine::unlisten(ListenerId id) {
+  state_->events.remove(id);
 }
 
 Engine create_engine(std::string_view url, const EngineOptions& options) {
@@ -111,8 +154,46 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
   if (auto v = url.query_value("create_database"))
     create_database = parse_bool("create_database", *v);
 
+  std::chrono::milliseconds statement_timeout{0};
+  if (options.statement_timeout)
+    statement_timeout = positive_ms("statement_timeout", *options.statement_timeout);
+  if (auto v = url.query_value("statement_timeout"))
+    statement_timeout =
+        positive_ms("statement_timeout", parse_duration("statement_timeout", *v, "ms"));
+  std::chrono::milliseconds connect_timeout{0};
+  if (options.connect_timeout)
+    connect_timeout = positive_ms("connect_timeout", *options.connect_timeout);
+  if (auto v = url.query_value("connect_timeout"))
+    connect_timeout = positive_ms("connect_timeout", parse_duration("connect_timeout", *v, "s"));
+  bool echo = options.echo.value_or(false);
+  if (auto v = url.query_value("echo")) echo = parse_bool("echo", *v);
+  std::optional<std::chrono::microseconds> slow_query = options.slow_query;
+  if (auto v = url.query_value("slow_query")) slow_query = parse_duration("slow_query", *v, "ms");
+  if (slow_query && slow_query->count() < 0) bad_setting("slow_query", "must not be negative");
+  SessionReset session_reset = options.session_reset.value_or(SessionReset::automatic);
+  if (auto v = url.query_value("session_reset")) {
+    if (*v == "auto")
+      session_reset = SessionReset::automatic;
+    else if (*v == "always")
+      session_reset = SessionReset::always;
+    else if (*v == "rollback")
+      session_reset = SessionReset::rollback_only;
+    else
+      bad_setting("session_reset", "'" + *v + "' (expected auto, always or rollback)");
+  }
+  LogLevel log_level = options.log_level.value_or(LogLevel::info);
+  if (auto v = url.query_value("log_level")) {
+    try {
+      log_level = parse_log_level(*v);
+    } catch (const ArgumentError& e) {
+      bad_setting("log_level", e.what());
+    }
+  }
+
   Url driver_url = url.without_query_keys({"pool_size", "max_overflow", "pool_timeout",
-                                           "pool_recycle", "pool_pre_ping", "create_database"});
+                                           "pool_recycle", "pool_pre_ping", "create_database",
+                                           "statement_timeout", "connect_timeout", "echo",
+                                           "slow_query", "log_level", "session_reset"});
   if (driver->shares_one_connection(driver_url)) {
     // Every connection would be a database of its own: keep exactly one, shared in turn.
     pool.size = 1;
@@ -124,9 +205,13 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
   if (options.busy_timeout) dopts.busy_timeout = *options.busy_timeout;
   if (options.application_name) dopts.application_name = *options.application_name;
   dopts.create_database = create_database;
+  dopts.connect_timeout = connect_timeout;
 
-  return Engine(std::make_shared<detail::EngineState>(url, std::move(driver_url), dialect, driver,
-                                                      std::move(dopts), pool));
+  auto state = std::make_shared<detail::EngineState>(url, std::move(driver_url), dialect, driver,
+                                                     std::move(dopts), pool, statement_timeout,
+                                                     session_reset);
+  detail::install_statement_log(state->events, echo, slow_query, log_level, options.logger);
+  return Engine(std::move(state));
 }
 
 }  // namespace sqlcore

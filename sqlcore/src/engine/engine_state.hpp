@@ -1,11 +1,15 @@
 // EngineState and ConnectionState: the shared state behind Engine, Connection and Transaction.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "engine/event_hub.hpp"
 #include "engine/pool.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/core/url.hpp"
@@ -18,13 +22,17 @@ namespace sqlcore::detail {
 class EngineState {
  public:
   EngineState(Url url, Url driver_url, std::shared_ptr<const Dialect> dialect,
-              std::shared_ptr<Driver> driver, DriverOptions driver_options, PoolConfig pool);
+              std::shared_ptr<Driver> driver, DriverOptions driver_options, PoolConfig pool,
+              std::chrono::milliseconds statement_timeout, SessionReset session_reset);
 
   const Url url;
   const Url driver_url;  // the URL without the engine's own settings
   const std::shared_ptr<const Dialect> dialect;
   const std::shared_ptr<Driver> driver;
   const DriverOptions driver_options;
+  const std::chrono::milliseconds statement_timeout;  // zero: none
+  const SessionReset session_reset;
+  EventHub events;
   Pool pool;
 };
 
@@ -66,7 +74,38 @@ class ConnectionState {
   /// them. Never throws; a connection that cannot is discarded (not handed to anyone else).
   void allow_writes() noexcept;
 
-  void checkout() { pc_ = engine_->pool.checkout(); }
+  /// Checks a connection out of the pool (connect and checkout events, the engine's statement
+  /// timeout).
+  void checkout();
+  /// Hands the connection back to the pool (checkin event); `discard` closes it.
+  void give_back(bool discard) noexcept;
+
+  /// Runs `send()`, which sends `sql` through the driver; with listeners, tells them before and
+  /// after (or on error). Without, costs one load and a branch.
+  template <class Send>
+  auto observe(std::string_view sql, const std::vector<std::string>* names, std::size_t sets,
+               Send&& send) -> decltype(send()) {
+    if ((engine_->events.mask() & EventHub::kStatementEvents) == 0) [[likely]]
+      return send();
+    return observed(sql, names, sets, std::forward<Send>(send));
+  }
+  /// The event of a statement on this connection (kind, SQL and names set; the rest default).
+  Event statement_event(EventKind kind, std::string_view sql, const std::vector<std::string>* names,
+                        std::size_t sets) const;
+  /// Tells the listeners that the transaction ended (commit or rollback) after `duration`.
+  void transaction_ended(EventKind kind, std::string_view sql, std::chrono::nanoseconds duration);
+
+  /// The statement timeout of this checkout: the engine's unless set_statement_timeout() changed
+  /// it (zero: none). Applied to the driver connection at once and at every checkout.
+  void set_timeout(std::chrono::milliseconds t);
+  std::chrono::milliseconds timeout() const { return timeout_; }
+  /// Sets the driver connection's timeout to `t` if it has another (no round trip).
+  void apply_timeout(std::chrono::milliseconds t);
+  /// Connection::cancel(): thread-safe against the owner checking connections in and out.
+  bool cancel() noexcept;
+  /// A statement that may leave session state ran (CompiledStatement::changes_session): the
+  /// connection is reset when it returns to the pool (SessionReset::automatic).
+  void session_changed() { session_changed_ = true; }
   /// Back to the pool: rolls back what is open, detaches cursors. Never throws.
   void release() noexcept;
   void invalidate() noexcept;
@@ -78,14 +117,60 @@ class ConnectionState {
   bool closed() const { return closed_; }
 
  private:
+  template <class Send>
+  [[gnu::noinline]] auto observed(std::string_view sql, const std::vector<std::string>* names,
+                                  std::size_t sets, Send&& send) -> decltype(send());
+  static std::int64_t rows_of(const Execution& e) {
+    return e.cursor ? e.cursor->rows_affected() : e.rows_affected;
+  }
+  static std::int64_t rows_of(std::int64_t n) { return n; }
+
   std::shared_ptr<EngineState> engine_;
-  std::unique_ptr<PooledConnection> pc_;
+  std::unique_ptr<PooledConnection> pc_;  // changed only under cancel_mu_
+  mutable std::mutex cancel_mu_;          // pc_ against cancel() from another thread
+  std::chrono::milliseconds timeout_{0};
+  bool own_timeout_ = false;  // set_statement_timeout() was called in this checkout
+  bool session_changed_ = false;
+  /// At checkin: resets the session where session_reset asks; false when the connection must
+  /// be closed instead (the backend has no reset statement). May throw.
+  bool reset_session();
   std::vector<std::uint64_t> tx_stack_;
   std::uint64_t next_tx_id_ = 1;
   bool tx_lost_ = false;
   bool closed_ = false;
   bool writes_forbidden_ = false;  // forbid_writes() ran; allow_writes() is due
 };
+
+template <class Send>
+auto ConnectionState::observed(std::string_view sql, const std::vector<std::string>* names,
+                               std::size_t sets, Send&& send) -> decltype(send()) {
+  auto listeners = engine_->events.snapshot();
+  if (!listeners) return send();
+  if (engine_->events.wants(EventKind::before_execute))
+    EventHub::fire(*listeners, statement_event(EventKind::before_execute, sql, names, sets));
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    if constexpr (std::is_void_v<decltype(send())>) {
+      send();
+      Event e = statement_event(EventKind::after_execute, sql, names, sets);
+      e.duration = since(start);
+      EventHub::fire(*listeners, e);
+    } else {
+      auto out = send();
+      Event e = statement_event(EventKind::after_execute, sql, names, sets);
+      e.duration = since(start);
+      e.rows = rows_of(out);
+      EventHub::fire(*listeners, e);
+      return out;
+    }
+  } catch (const DatabaseError& err) {
+    Event e = statement_event(EventKind::error, sql, names, sets);
+    e.duration = since(start);
+    e.error = &err;
+    EventHub::fire(*listeners, e);
+    throw;
+  }
+}
 
 /// Called with an error from a statement: when `e` is a lost connection and the statement was
 /// COMMIT (`commit`) or may write and ran outside a transaction (`autocommit`), throws

@@ -1,6 +1,10 @@
 // Pool: checkout with timeout, liveness checks, overflow and invalidation.
 #include "engine/pool.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
 #include "sqlcore/core/error.hpp"
 
 namespace sqlcore::detail {
@@ -19,8 +23,23 @@ bool Pool::stale(const PooledConnection& pc) const {
   return config_.recycle && Clock::now() - pc.created > *config_.recycle;
 }
 
-std::unique_ptr<PooledConnection> Pool::checkout() {
-  const auto deadline = Clock::now() + config_.timeout;
+void Pool::record_wait(std::chrono::nanoseconds waited) {
+  ++checkouts_;
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(waited).count();
+  const auto v = static_cast<std::uint32_t>(std::min<std::int64_t>(us, UINT32_MAX));
+  if (waits_us_.size() < kWaitWindow) {
+    waits_us_.push_back(v);
+  } else {
+    waits_us_[next_wait_] = v;
+    next_wait_ = (next_wait_ + 1) % kWaitWindow;
+  }
+}
+
+std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waited) {
+  const auto start = Clock::now();
+  const auto deadline = start + config_.timeout;
+  Clock::time_point wait_end = start;  // when a wait for a free connection ended
+  bool did_wait = false;
   std::unique_lock lock(mu_);
   if (config_.single_shared && checked_out_ > 0 && holder_ == std::this_thread::get_id())
     throw ArgumentError(
@@ -35,10 +54,13 @@ std::unique_ptr<PooledConnection> Pool::checkout() {
       lock.unlock();
       bool ok = !is_stale && pc->conn->is_alive() && (!config_.pre_ping || pc->conn->ping());
       if (ok) {
-        if (config_.single_shared) {
+        const auto w = wait_end - start;
+        {
           std::lock_guard relock(mu_);
-          holder_ = std::this_thread::get_id();
+          if (config_.single_shared) holder_ = std::this_thread::get_id();
+          record_wait(w);
         }
+        if (waited) *waited = w;
         return pc;
       }
       pc.reset();  // closes it
@@ -54,6 +76,7 @@ std::unique_ptr<PooledConnection> Pool::checkout() {
       std::uint64_t gen = generation_;
       lock.unlock();
       auto pc = std::make_unique<PooledConnection>();
+      const auto connect_start = Clock::now();
       try {
         pc->conn = connect_();
       } catch (...) {
@@ -65,13 +88,27 @@ std::unique_ptr<PooledConnection> Pool::checkout() {
       }
       pc->created = Clock::now();
       pc->generation = gen;
+      pc->connect_time = pc->created - connect_start;
+      pc->fresh = true;
       lock.lock();
-      ++connects_;
+      pc->id = ++connects_;
       if (config_.single_shared) holder_ = std::this_thread::get_id();
+      record_wait(wait_end - start);
+      if (waited) *waited = wait_end - start;
       return pc;
     }
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+    if (!did_wait) {
+      did_wait = true;
+      ++waited_;
+    }
+    ++waiting_;
+    const auto status = cv_.wait_until(lock, deadline);
+    --waiting_;
+    wait_end = Clock::now();
+    if (status == std::cv_status::timeout && idle_.empty() &&
         open_ >= config_.size + config_.max_overflow) {
+      ++timeouts_;
+      record_wait(wait_end - start);
       ErrorInfo info;
       info.backend = backend_;
       info.sqlstate = "HYT00";
@@ -133,6 +170,23 @@ PoolStatus Pool::status() const {
   s.checked_out = checked_out_;
   s.connects = connects_;
   s.discarded = discarded_;
+  s.overflow = std::max(0, open_ - config_.size);
+  s.waiting = waiting_;
+  s.checkouts = checkouts_;
+  s.waited = waited_;
+  s.timeouts = timeouts_;
+  if (!waits_us_.empty()) {
+    std::vector<std::uint32_t> w = waits_us_;
+    std::sort(w.begin(), w.end());
+    auto at = [&](double q) {
+      auto i = static_cast<std::size_t>(q * static_cast<double>(w.size() - 1) + 0.5);
+      return std::chrono::microseconds(w[std::min(i, w.size() - 1)]);
+    };
+    s.wait_p50 = at(0.50);
+    s.wait_p95 = at(0.95);
+    s.wait_p99 = at(0.99);
+    s.wait_max = std::chrono::microseconds(w.back());
+  }
   return s;
 }
 

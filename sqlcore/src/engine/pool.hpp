@@ -41,6 +41,10 @@ struct PooledConnection {
   std::unique_ptr<DriverConnection> conn;
   std::chrono::steady_clock::time_point created;
   std::uint64_t generation = 0;
+  std::uint64_t id = 0;                      // 1, 2, ... in the order the pool opened them
+  std::chrono::nanoseconds connect_time{0};  // how long opening it took
+  bool fresh = false;                        // opened by this checkout (cleared by the engine)
+  std::chrono::milliseconds timeout_set{0};  // the driver's statement timeout as last set
 };
 
 class Pool {
@@ -50,7 +54,8 @@ class Pool {
   ~Pool();
 
   /// A live connection; throws OperationalError on timeout, or what the connector throws.
-  std::unique_ptr<PooledConnection> checkout();
+  /// `waited` receives how long the call waited for a connection to come free.
+  std::unique_ptr<PooledConnection> checkout(std::chrono::nanoseconds* waited = nullptr);
   /// Returns a connection; `discard` closes it (it failed with a disconnect or was invalidated).
   void checkin(std::unique_ptr<PooledConnection> pc, bool discard) noexcept;
   /// A disconnect was seen: connections opened before now are closed when next touched.
@@ -61,6 +66,7 @@ class Pool {
 
  private:
   bool stale(const PooledConnection& pc) const;
+  void record_wait(std::chrono::nanoseconds waited);  // under mu_
 
   const PoolConfig config_;
   const Connector connect_;
@@ -75,6 +81,13 @@ class Pool {
   std::uint64_t generation_ = 0;
   std::chrono::steady_clock::time_point invalidated_before_{};
   std::thread::id holder_{};  // single_shared: the thread holding the connection
+  int waiting_ = 0;
+  std::uint64_t checkouts_ = 0;
+  std::uint64_t waited_ = 0;
+  std::uint64_t timeouts_ = 0;
+  static constexpr std::size_t kWaitWindow = 1024;
+  std::vector<std::uint32_t> waits_us_;  // the last kWaitWindow waits, a ring
+  std::size_t next_wait_ = 0;
 };
 
 }  // namespace sqlcore::detail

@@ -2,6 +2,7 @@
 #include "sqlcore/engine/transaction.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "engine/engine_state.hpp"
 #include "sqlcore/core/error.hpp"
@@ -88,7 +89,9 @@ void Transaction::commit() {
   st.end_tx_from(pos);
   if (pos == 0) {
     try {
+      const auto start = std::chrono::steady_clock::now();
       st.simple(d.commit_sql());
+      st.transaction_ended(EventKind::commit, d.commit_sql(), detail::since(start));
     } catch (const DatabaseError& e) {
       // The connection failed during COMMIT: the server may have committed or not.
       detail::raise_if_in_doubt(e, d.commit_sql(), true, false);
@@ -118,7 +121,9 @@ void Transaction::rollback() {
   }
   const Dialect& d = st.dialect();
   if (pos == 0) {
+    const auto start = std::chrono::steady_clock::now();
     st.simple(d.rollback_sql());
+    st.transaction_ended(EventKind::rollback, d.rollback_sql(), detail::since(start));
   } else {
     std::string name = "sp_" + std::to_string(pos);
     st.simple(d.rollback_to_savepoint_sql(name));

@@ -35,6 +35,8 @@ std::shared_ptr<const CompiledStatement> Renderer::dml_statement(const DmlData& 
 
 std::shared_ptr<const CompiledStatement> Renderer::finish(std::string sql) {
   out_->sql = std::move(sql);
+  // Only a function (func("set_config", ...)) can make an expression statement change the session.
+  out_->changes_session = may_change_session(out_->sql);
   // Plain named parameters only: leave `slots` empty so execution takes the fast path.
   bool plain = std::all_of(out_->slots.begin(), out_->slots.end(), [](const BindSlot& s) {
     return s.source == BindSlot::Source::param && !s.type.has_value();

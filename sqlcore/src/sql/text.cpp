@@ -2,7 +2,9 @@
 // in each dialect's placeholder style, once per dialect.
 #include "sqlcore/sql/text.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -105,6 +107,83 @@ TextClause::TextClause(std::string_view sql) : state_(std::make_shared<State>())
   st.literals.push_back(std::move(cur));
 }
 
+namespace {
+
+// The next keyword at or after `i` (upper case, letters and underscores), skipping blanks,
+// comments and opening parentheses; empty at the end or before anything else.
+std::string next_keyword(std::string_view sql, std::size_t& i) {
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(') {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) i = sql.size();
+    } else if (sql.substr(i, 2) == "/*") {
+      i = sql.find("*/", i + 2);
+      i = i == std::string_view::npos ? sql.size() : i + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < sql.size() && (std::isalpha(static_cast<unsigned char>(sql[i])) != 0 || sql[i] == '_'))
+    kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
+  return kw;
+}
+
+bool contains_ci(std::string_view hay, std::string_view needle) {
+  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         }) != hay.end();
+}
+
+}  // namespace
+
+bool may_change_session(std::string_view sql) {
+  std::size_t i = 0;
+  const std::string first = next_keyword(sql, i);
+  if (first == "SET") {
+    // SET LOCAL, SET TRANSACTION and SET CONSTRAINTS last as long as the transaction.
+    const std::string second = next_keyword(sql, i);
+    return second != "LOCAL" && second != "TRANSACTION" && second != "CONSTRAINTS";
+  }
+  if (first == "RESET" || first == "DISCARD" || first == "PREPARE" || first == "DECLARE" ||
+      first == "LISTEN" || first == "UNLISTEN" || first == "LOAD" || first == "ATTACH" ||
+      first == "DETACH" || first == "DO" || first == "CALL")
+    return true;
+  if (first == "CREATE") {
+    for (int k = 0; k < 4; ++k) {
+      const std::string kw = next_keyword(sql, i);
+      if (kw == "TEMP" || kw == "TEMPORARY") return true;
+      if (kw != "OR" && kw != "REPLACE" && kw != "GLOBAL" && kw != "LOCAL" && kw != "UNLOGGED")
+        break;
+    }
+    return false;
+  }
+  if (first == "PRAGMA") {
+    // `PRAGMA name` reads a setting; `PRAGMA name = v` and `PRAGMA name(v)` set one, except the
+    // pragmas that only read (table_info(t) ...).
+    std::string name = next_keyword(sql, i);
+    if (i < sql.size() && sql[i] == '.') name = next_keyword(sql, ++i);  // schema.name
+    std::size_t j = i;
+    while (j < sql.size() && (sql[j] == ' ' || sql[j] == '\t' || sql[j] == '\n')) ++j;
+    if (j >= sql.size() || sql[j] == ';') return false;
+    if (sql[j] == '=') return true;
+    static const char* const kReadOnly[] = {
+        "TABLE_INFO",      "TABLE_XINFO", "TABLE_LIST",       "INDEX_LIST",
+        "INDEX_INFO",      "INDEX_XINFO", "FOREIGN_KEY_LIST", "FOREIGN_KEY_CHECK",
+        "INTEGRITY_CHECK", "QUICK_CHECK", "DATABASE_LIST",    "COLLATION_LIST",
+        "FUNCTION_LIST",   "MODULE_LIST", "PRAGMA_LIST",      "COMPILE_OPTIONS"};
+    for (const char* ro : kReadOnly)
+      if (name == ro) return false;
+    return true;
+  }
+  // A query can call a function that changes the session.
+  return contains_ci(sql, "advisory_lock") || contains_ci(sql, "set_config") ||
+         contains_ci(sql, "load_extension");
+}
+
 const CompiledStatement& TextClause::compiled(const Dialect& dialect) const {
   State& st = *state_;
   if (st.first_dialect.load(std::memory_order_acquire) == &dialect) return *st.first;
@@ -131,6 +210,7 @@ std::shared_ptr<const CompiledStatement> TextClause::compile(const Dialect& dial
     dialect.append_placeholder(out->sql, st.binds[k] + 1);
   }
   out->sql += st.literals.back();
+  out->changes_session = may_change_session(out->sql);
   if (out->param_names.size() > dialect.max_parameters())
     throw CompileError("statement has " + std::to_string(out->param_names.size()) +
                        " parameters; " + std::string(dialect.name()) + " allows at most " +

@@ -153,6 +153,21 @@ TEST_P(CliTest, MigrateThenStatusShowsHead) {
   EXPECT_TRUE(s["pending"].empty());
 }
 
+TEST_P(CliTest, StatusVerbosePrintsThePoolMetrics) {
+  const Outcome o = cli({"status", "--verbose"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(has(o.out, "pool      size ")) << o.out;
+  EXPECT_TRUE(has(o.out, "checkouts ")) << o.out;
+  EXPECT_TRUE(has(o.out, "wait p50 ")) << o.out;
+  EXPECT_FALSE(has(cli({"status"}).out, "pool ")) << "only with --verbose";
+  const json s = cli_json({"status", "--verbose"});
+  ASSERT_TRUE(s.contains("pool")) << s.dump();
+  EXPECT_GE(s["pool"]["checkouts"].get<int>(), 1);
+  EXPECT_GE(s["pool"]["connects"].get<int>(), 1);
+  EXPECT_TRUE(s["pool"].contains("wait_p99_us"));
+  EXPECT_FALSE(cli_json({"status"}).contains("pool"));
+}
+
 TEST_P(CliTest, MigrateToStopsThereAndStatusCheckReportsPending) {
   const json m = cli_json({"migrate", "--to", "r1"});
   ASSERT_EQ(m["applied"].size(), 1u) << m.dump();

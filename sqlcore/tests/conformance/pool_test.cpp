@@ -209,6 +209,101 @@ TEST_P(ServerKillTest, PrePingReplacesADeadConnection) {
   EXPECT_NE(pid(c), first);
 }
 
+TEST_P(PoolTest, PoolMetricsCountWaitsOverflowAndTimeouts) {
+  if (!many_connections()) GTEST_SKIP() << "in-memory SQLite keeps exactly one connection";
+  auto engine = make_engine({.pool_size = 1, .max_overflow = 1, .pool_timeout = 2s});
+  {
+    auto a = engine.connect();
+    auto b = engine.connect();
+    PoolStatus s = engine.pool_status();
+    EXPECT_EQ(s.overflow, 1);
+    EXPECT_EQ(s.checked_out, 2);
+    // A third waits until one comes back.
+    auto waiter = std::async(std::launch::async, [&] { return engine.connect(); });
+    const auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (engine.pool_status().waiting == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(engine.pool_status().waiting, 1);
+    std::this_thread::sleep_for(100ms);
+    a.close();
+    auto c = waiter.get();
+  }
+  PoolStatus s = engine.pool_status();
+  EXPECT_EQ(s.waiting, 0);
+  EXPECT_EQ(s.checkouts, 3u);
+  EXPECT_EQ(s.waited, 1u);
+  EXPECT_GE(s.wait_max, 90ms);
+  EXPECT_LE(s.wait_p50, s.wait_max);
+  EXPECT_EQ(s.timeouts, 0u);
+
+  auto quick = make_engine({.pool_size = 1, .max_overflow = 0, .pool_timeout = 50ms});
+  auto held = quick.connect();
+  EXPECT_THROW((void)quick.connect(), OperationalError);
+  EXPECT_EQ(quick.pool_status().timeouts, 1u);
+}
+
+// ---- clean pooled sessions ---------------------------------------------------------------
+
+// True when a temporary table named `name` is visible on `conn`.
+bool sees_temp_table(Connection& conn, const std::string& name) {
+  try {
+    (void)conn.execute(text("SELECT count(*) FROM " + name)).all();
+    return true;
+  } catch (const ProgrammingError&) {
+    return false;
+  }
+}
+
+TEST_P(PoolTest, SessionStateIsClearedBeforeTheNextUser) {
+  if (!many_connections()) GTEST_SKIP() << "in-memory SQLite: its one connection is the database";
+  auto engine = make_engine({.pool_size = 1, .max_overflow = 0});
+  {
+    auto c = engine.connect();
+    c.execute(text("CREATE TEMP TABLE tmp_left_behind (a INTEGER)"));
+    c.execute(text("INSERT INTO tmp_left_behind (a) VALUES (1)"));
+    EXPECT_TRUE(sees_temp_table(c, "tmp_left_behind"));
+  }
+  auto next = engine.connect();
+  EXPECT_FALSE(sees_temp_table(next, "tmp_left_behind"));
+  EXPECT_EQ(next.execute(text("SELECT 1")).scalar<std::int64_t>(), 1);
+}
+
+TEST_P(PoolTest, SessionResetRollbackKeepsStateAndAlwaysClearsWhatWasNotSeen) {
+  if (!many_connections()) GTEST_SKIP() << "in-memory SQLite: its one connection is the database";
+  {
+    auto engine = make_engine({.pool_size = 1, .max_overflow = 0}, "session_reset=rollback");
+    engine.connect().execute(text("CREATE TEMP TABLE tmp_kept (a INTEGER)"));
+    auto next = engine.connect();
+    EXPECT_TRUE(sees_temp_table(next, "tmp_kept"));
+  }
+  // A change sqlcore cannot see (sent through the driver connection): only `always` clears it.
+  for (SessionReset mode : {SessionReset::automatic, SessionReset::always}) {
+    auto engine = make_engine({.pool_size = 1, .max_overflow = 0, .session_reset = mode});
+    engine.connect().driver_connection().execute_simple("CREATE TEMP TABLE tmp_unseen (a INTEGER)");
+    auto next = engine.connect();
+    EXPECT_EQ(sees_temp_table(next, "tmp_unseen"), mode == SessionReset::automatic);
+  }
+}
+
+TEST_P(PoolTest, ACheckoutThatChangedNothingCostsNoReset) {
+  if (!many_connections()) GTEST_SKIP() << "in-memory SQLite: its one connection is the database";
+  auto engine = make_engine({.pool_size = 1, .max_overflow = 0});
+  engine.connect().execute(text("CREATE TABLE plain_rows (a INTEGER)"));
+  std::vector<std::string> sent;
+  engine.listen(EventKind::before_execute, [&](const Event& e) { sent.emplace_back(e.sql); });
+  const auto before = engine.pool_status();
+  {
+    auto c = engine.connect();
+    c.execute(text("INSERT INTO plain_rows (a) VALUES (:a)"), {{"a", 1}});
+    (void)c.execute(text("SELECT a FROM plain_rows")).all();
+  }
+  const auto after = engine.pool_status();
+  EXPECT_EQ(sent.size(), 2u) << "only the checkout's own statements";
+  EXPECT_EQ(after.connects, before.connects) << "the connection was kept, not replaced";
+  EXPECT_EQ(after.discarded, before.discarded);
+  EXPECT_THROW((void)make_engine({}, "session_reset=sometimes"), ArgumentError);
+}
+
 SQLCORE_BACKEND_TEST_SUITE(PoolTest);
 SQLCORE_BACKEND_TEST_SUITE(ServerKillTest);
 

@@ -373,5 +373,40 @@ TEST_F(TextBatchTest, WhatCannotBeProvedTheSameGoesRowByRow) {
       nullptr);
 }
 
+TEST(SessionChangeTest, StatementsThatLeaveSessionStateAreRecognised) {
+  for (const char* sql : {"SET search_path TO other",
+                          "set application_name = 'x'",
+                          "SET SESSION timezone = 'UTC'",
+                          "RESET ALL",
+                          "CREATE TEMP TABLE t (a INT)",
+                          "create temporary table t (a int)",
+                          "CREATE OR REPLACE TEMP VIEW v AS SELECT 1",
+                          "CREATE GLOBAL TEMPORARY TABLE t (a INT)",
+                          "  -- note\n  LISTEN channel",
+                          "PREPARE p AS SELECT 1",
+                          "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+                          "SELECT pg_advisory_lock(42)",
+                          "SELECT pg_try_advisory_lock_shared(1, 2)",
+                          "SELECT set_config('app.user', 'x', false)",
+                          "PRAGMA foreign_keys = OFF",
+                          "PRAGMA main.cache_size = 100",
+                          "PRAGMA cache_size(100)",
+                          "ATTACH 'x.db' AS x",
+                          "DO $$ BEGIN PERFORM 1; END $$",
+                          "/* c */ (SET work_mem = '1MB')"})
+    EXPECT_TRUE(may_change_session(sql)) << sql;
+  for (const char* sql :
+       {"SELECT 1", "INSERT INTO t (a) VALUES (1)", "UPDATE t SET a = 1", "DELETE FROM t",
+        "WITH x AS (SELECT 1) SELECT * FROM x", "SET LOCAL work_mem = '1MB'",
+        "SET TRANSACTION READ ONLY", "SET CONSTRAINTS ALL DEFERRED", "CREATE TABLE t (a INT)",
+        "CREATE INDEX ix ON t (a)", "SELECT pg_advisory_xact_lock(1)", "PRAGMA table_info(t)",
+        "PRAGMA foreign_key_list('t')", "PRAGMA user_version", "BEGIN", "COMMIT", ""})
+    EXPECT_FALSE(may_change_session(sql)) << sql;
+  // Compiled statements carry the answer.
+  auto sqlite = find_dialect("sqlite");
+  EXPECT_TRUE(text("SET search_path TO x").compile(*sqlite)->changes_session);
+  EXPECT_FALSE(text("SELECT :a").compile(*sqlite)->changes_session);
+}
+
 }  // namespace
 }  // namespace sqlcore

@@ -58,6 +58,7 @@ struct ErrorInfo {
   bool transient = false;      // retrying the transaction may succeed (busy, deadlock, ...)
   bool disconnect = false;     // the connection is unusable and must be discarded
   bool in_doubt = false;       // the outcome of a commit is unknown (SQLSTATE 08007)
+  bool timed_out = false;      // cancelled by the statement timeout (SQLSTATE 57014)
 };
 
 class DatabaseError : public Error {
@@ -107,6 +108,14 @@ class OperationalError : public DatabaseError {
 /// "transaction resolution unknown"; libpqxx calls it in_doubt_error). is_transient() is false,
 /// is_disconnect() and is_in_doubt() are true.
 class InDoubtError : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+
+/// The statement ran longer than its statement timeout and was cancelled (SQLSTATE 57014).
+/// Transient: the transaction may succeed when retried. The connection stays usable (inside a
+/// transaction, PostgreSQL has aborted the transaction: roll it back).
+class TimeoutError : public OperationalError {
  public:
   using OperationalError::OperationalError;
 };

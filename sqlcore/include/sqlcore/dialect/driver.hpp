@@ -51,6 +51,7 @@ struct DriverOptions {
   std::chrono::milliseconds busy_timeout{5000};  // SQLite: how long a writer waits for the lock
   std::string application_name = "sqlcore";      // PostgreSQL: shown in pg_stat_activity
   bool create_database = true;                   // SQLite: create a missing file and its folder
+  std::chrono::milliseconds connect_timeout{0};  // how long connecting may take; 0: the default
 };
 
 /// How DriverConnection::bulk_insert loads rows.
@@ -113,6 +114,26 @@ class DriverConnection {
   /// Buffers the rows an open cursor has not read yet, so the cursor no longer needs this
   /// connection. Called before the connection returns to the pool.
   virtual void detach_cursors() = 0;
+
+  /// Statements sent from now on are cancelled once they have run for `timeout` (zero: never),
+  /// raising a DatabaseError with ErrorInfo::timed_out set; the clock runs while their rows are
+  /// read. Called by the engine at checkout and around a statement that has its own timeout, so
+  /// it must cost no round trip. A driver that cannot throws ArgumentError.
+  virtual void set_statement_timeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() != 0)
+      throw ArgumentError("this database driver does not support statement timeouts");
+  }
+  /// Cancels the statement running on this connection; callable from any thread while another
+  /// uses the connection. Does nothing when none runs. False when the driver cannot cancel.
+  virtual bool cancel() noexcept { return false; }
+
+  /// The statement that clears what the session holds beyond transactions (settings, temporary
+  /// objects, session locks, listeners, statements the caller prepared) so that the connection's
+  /// next user finds it as new. The engine runs it through execute_simple() between users,
+  /// outside a transaction; the driver forgets what it clears (its own prepared statements).
+  /// Empty when the backend has no such statement: the pool then closes the connection instead
+  /// (the default).
+  virtual std::string session_reset_sql() const { return {}; }
 
   /// A round trip to the server; false when the connection is unusable.
   virtual bool ping() = 0;

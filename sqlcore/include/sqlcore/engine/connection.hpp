@@ -1,8 +1,10 @@
 // Connection: one pooled database connection checked out of an Engine.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +48,9 @@ class Connection {
   /// value its column's type converts goes a typed path that computes and converts them
   /// (docs/engine.md, "Binding paths").
   Result execute(const Executable& stmt, const Params& params = {});
+  /// execute() with a statement timeout for this statement only (instead of the connection's):
+  /// TimeoutError when it runs longer than `timeout` (which must be positive).
+  Result execute(const Executable& stmt, const Params& params, std::chrono::milliseconds timeout);
   /// Executes one statement for each parameter set, as one prepared statement on the backend's
   /// fastest path. Atomic: outside a transaction it runs in one of its own. Returns the total of
   /// rows affected. A one-row INSERT ... VALUES, text() or insert(), without RETURNING and
@@ -97,6 +102,17 @@ class Connection {
   bool closed() const;
   /// Discards the underlying database connection instead of returning it to the pool.
   void invalidate();
+
+  /// The statement timeout of this connection's statements (EngineOptions::statement_timeout):
+  /// a positive duration, or nullopt for none. Lasts until the Connection goes back to the pool,
+  /// which restores the engine's. Costs no round trip.
+  void set_statement_timeout(std::optional<std::chrono::milliseconds> timeout);
+  std::optional<std::chrono::milliseconds> statement_timeout() const;
+  /// Cancels the statement this Connection is running, from any other thread: it fails with an
+  /// OperationalError (SQLSTATE 57014) and the connection stays usable. Does nothing when none
+  /// is running (PostgreSQL: a statement that ends just as the cancel arrives is not affected).
+  /// Returns false when the backend cannot cancel. The Connection must outlive the call.
+  bool cancel() noexcept;
 
   /// Writes a consistent copy of the whole database to a new file at `path` while other
   /// connections go on working (SQLite: the online backup API, waiting out writers up to

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,10 +13,24 @@
 
 #include "sqlcore/core/url.hpp"
 #include "sqlcore/engine/connection.hpp"
+#include "sqlcore/engine/events.hpp"
 
 namespace sqlcore {
 
 class Dialect;
+
+/// What a connection returning to the pool is cleared of (EngineOptions::session_reset).
+enum class SessionReset : std::uint8_t {
+  /// The default: an open transaction is rolled back, and a connection on which a statement
+  /// that can leave session state ran (SET, temporary objects, session advisory locks, LISTEN,
+  /// PREPARE, set_config(), PRAGMA, ATTACH ...) is reset (docs/engine.md, "Clean pooled
+  /// sessions"). A checkout that ran only queries and DML costs nothing more.
+  automatic,
+  /// Every returning connection is reset, whatever ran on it.
+  always,
+  /// Only the rollback: session state stays with the connection for its next user.
+  rollback_only,
+};
 
 /// Engine settings. Each may also come from the URL's query (`?pool_size=2&pool_timeout=5`); a
 /// URL setting wins, since the URL is what an operator changes per deployment.
@@ -42,6 +57,31 @@ struct EngineOptions {
   /// as PostgreSQL says of a missing database) and nothing is created: for tools that only
   /// look. Servers never create a database. URL `create_database`.
   std::optional<bool> create_database{};
+  /// A statement still running after this long is cancelled and raises TimeoutError (an
+  /// OperationalError, transient); the connection stays usable. The clock starts when the
+  /// statement is sent and runs while its rows are read. Default: none. Per connection:
+  /// Connection::set_statement_timeout(); per statement: execute(stmt, params, timeout). URL
+  /// `statement_timeout`: milliseconds, or a number with a unit (`250ms`, `1.5s`, `2min`).
+  std::optional<std::chrono::milliseconds> statement_timeout{};
+  /// How long opening a connection may take before OperationalError (PostgreSQL: libpq's
+  /// connect_timeout, rounded up to whole seconds, at least 2). Default 10 s. SQLite opens a
+  /// local file and checks only that it is positive. URL `connect_timeout`: seconds, or a
+  /// number with a unit.
+  std::optional<std::chrono::milliseconds> connect_timeout{};
+  /// The statement log: every statement with its duration and rows, at level info (URL `echo`).
+  std::optional<bool> echo{};
+  /// The slow-statement log: statements that took at least this long, at level warning, echo or
+  /// not. URL `slow_query`: milliseconds, or a number with a unit (`0.5ms`, `2s`).
+  std::optional<std::chrono::microseconds> slow_query{};
+  /// The lowest level the log writes: debug (adds pool events: connect, checkout, checkin),
+  /// info (the default), warning, error, off. URL `log_level`.
+  std::optional<LogLevel> log_level{};
+  /// Where the log goes; the default writes lines to stderr (stream_logger(stderr)). Log lines
+  /// show SQL with placeholders and parameter names, never values.
+  Logger logger{};
+  /// What a returning connection is cleared of. Default automatic. URL `session_reset`:
+  /// `auto`, `always` or `rollback`.
+  std::optional<SessionReset> session_reset{};
 };
 
 /// A snapshot of the pool's counters.
@@ -53,6 +93,13 @@ struct PoolStatus {
   int checked_out = 0;          // in use
   std::uint64_t connects = 0;   // connections opened since creation
   std::uint64_t discarded = 0;  // connections closed because dead, recycled or invalidated
+  int overflow = 0;             // open beyond pool_size now
+  int waiting = 0;              // threads waiting for a free connection now
+  std::uint64_t checkouts = 0;  // checkouts since creation
+  std::uint64_t waited = 0;     // checkouts that found no free connection and waited
+  std::uint64_t timeouts = 0;   // checkouts that gave up after pool_timeout
+  /// The wait for a connection over the last 1,024 checkouts (0 when none waited).
+  std::chrono::microseconds wait_p50{0}, wait_p95{0}, wait_p99{0}, wait_max{0};
 };
 
 /// A database: its URL, dialect, driver and pool. Cheap to copy (copies share one pool);
@@ -94,6 +141,15 @@ class Engine {
   /// usable and opens new connections on demand.
   void dispose();
   PoolStatus pool_status() const;
+
+  /// Calls `fn` on every event of `kind` (events.hpp) from now on, on the thread that does the
+  /// work. Any number of listeners; each costs only when its kind happens, and an engine with
+  /// none pays one load and a branch per statement. Thread-safe; meant for setup, not per call.
+  ListenerId listen(EventKind kind, Listener fn);
+  /// listen() to several kinds with one function.
+  ListenerId listen(std::initializer_list<EventKind> kinds, Listener fn);
+  /// Stops a listener. A call under way on another thread may still finish.
+  void unlisten(ListenerId id);
 
  private:
   friend Engine create_engine(const Url& url, const EngineOptions& options);

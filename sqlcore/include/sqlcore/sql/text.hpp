@@ -59,7 +59,16 @@ struct CompiledStatement {
   std::vector<std::uint8_t> slot_pass;
   /// Per result column, the type that reads it (Type::result); empty when none is known.
   std::vector<std::optional<Type>> result_types;
+  /// The statement may leave state in the database session beyond its transaction (SET,
+  /// temporary objects, session advisory locks, LISTEN, PREPARE, PRAGMA, ATTACH ...): a pooled
+  /// connection that ran it is reset when it returns (EngineOptions::session_reset).
+  bool changes_session = false;
 };
+
+/// True when `sql` may leave state in the session beyond its transaction (see
+/// CompiledStatement::changes_session): a look at its first keywords and at the names of the
+/// functions that do, on every backend. Errs toward true.
+bool may_change_session(std::string_view sql);
 
 /// Anything a Connection can execute. compile() is called once per dialect and cached by the
 /// implementation; it must be thread-safe.

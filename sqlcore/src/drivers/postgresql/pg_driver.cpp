@@ -4,8 +4,11 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -50,6 +53,10 @@ std::string redact_quoted_value(std::string msg) {
   return msg;
 }
 
+// Set when this thread's statement timeout sent a cancel (the timeout in ms); read and cleared by
+// pg_error(), which then reports the server's "canceling statement" as a timeout.
+thread_local std::int64_t t_timed_out_ms = 0;
+
 // The ErrorInfo of a failed call (`res` may be null: the connection's own message).
 ErrorInfo pg_error(PGconn* conn, const PGresult* res, std::string_view sql) {
   ErrorInfo info;
@@ -75,11 +82,33 @@ ErrorInfo pg_error(PGconn* conn, const PGresult* res, std::string_view sql) {
     if (info.sqlstate.empty()) info.sqlstate = "08006";
   }
   if (info.sqlstate.empty()) info.sqlstate = "XX000";
+  if (info.sqlstate == "57014" && t_timed_out_ms != 0) {
+    info.timed_out = true;
+    info.server_message = "the statement ran longer than its statement timeout (" +
+                          std::to_string(t_timed_out_ms) + " ms) and was cancelled (" +
+                          info.server_message + ")";
+    t_timed_out_ms = 0;
+  }
   return info;
 }
 
 [[noreturn]] void raise_pg(PGconn* conn, const PGresult* res, std::string_view sql) {
   raise_database_error(pg_error(conn, res, sql));
+}
+
+// True when `sql` deallocates every prepared statement of the session (DISCARD ALL,
+// DEALLOCATE ALL).
+bool drops_prepared(std::string_view sql) {
+  std::string head;
+  for (char c : sql.substr(0, 32)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (!head.empty() && head.back() != ' ') head.push_back(' ');
+    } else {
+      head.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+  }
+  return head.starts_with("DISCARD ALL") || head.starts_with("DEALLOCATE ALL") ||
+         head.starts_with("DEALLOCATE PREPARE ALL");
 }
 
 // ---- values ---------------------------------------------------------------------------------
@@ -433,7 +462,7 @@ std::string quote_name(std::string_view name) {
 
 class PgConnection final : public DriverConnection {
  public:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {
+  explicit PgConnection(PGconn* conn) : conn_(conn), cancel_(PQgetCancel(conn)) {
     PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
   }
   ~PgConnection() override {
@@ -448,6 +477,7 @@ class PgConnection final : public DriverConnection {
   // they arrive (PgCursor); any other returns its one result, read to the end here.
   Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     detach_cursors();
+    arm_deadline();
     params_.fill(params, sql);
     Prepared* p = &prepare(sql);
     ResultPtr res = start(*p, sql);
@@ -492,6 +522,7 @@ class PgConnection final : public DriverConnection {
                             std::size_t rows) override {
     detach_cursors();
     if (rows == 0) return 0;
+    arm_deadline();
     const std::size_t n = params.size() / rows;
     // One prepared statement serves every row, so its parameter types must fit them all: the
     // first non-NULL type of each column, widened int4 -> int8 -> float8 where rows differ.
@@ -526,6 +557,7 @@ class PgConnection final : public DriverConnection {
       }
       // Read until the sync: one result (then a null) per query, then PGRES_PIPELINE_SYNC.
       while (true) {
+        await_result();
         ResultPtr res(PQgetResult(conn_));
         if (!res) {
           if (PQstatus(conn_) == CONNECTION_BAD) {
@@ -606,7 +638,16 @@ class PgConnection final : public DriverConnection {
     detach_cursors();
     ResultPtr res(PQexec(conn_, sql.c_str()));
     check(res.get(), sql);
+    if (drops_prepared(sql)) {
+      // The server has forgotten every prepared statement: so does the cache.
+      cache_.clear();
+      stale_.clear();
+    }
   }
+
+  // DISCARD ALL: the session as new (settings, temporary tables, session advisory locks,
+  // LISTEN, cursors, prepared statements), in one round trip.
+  std::string session_reset_sql() const override { return "DISCARD ALL"; }
 
   void detach_cursors() override {
     if (active_ != nullptr) active_->detach();  // which ends the stream (active_ = nullptr)
@@ -660,11 +701,20 @@ class PgConnection final : public DriverConnection {
   }
   // Asks the server to cancel the statement running on this connection (a request on a
   // connection of its own; the statement then ends with an error, or normally if it had
-  // finished). Never throws.
-  void cancel() noexcept {
-    if (cancel_ == nullptr) cancel_ = PQgetCancel(conn_);
+  // finished). Never throws; thread-safe (PQcancel on an object made at connect). The server
+  // ignores a cancel that reaches an idle session.
+  bool cancel() noexcept override {
     char message[256];
-    if (cancel_ != nullptr) PQcancel(cancel_, message, sizeof message);
+    return cancel_ != nullptr && PQcancel(cancel_, message, sizeof message) == 1;
+  }
+
+  void set_statement_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+
+  // With a statement timeout: waits until PQgetResult would not block, sending a cancel when
+  // the deadline passes (the server then ends the statement with 57014, or it had finished).
+  void await_result() {
+    if (armed_) [[unlikely]]
+      await_slow();
   }
 
  private:
@@ -676,13 +726,50 @@ class PgConnection final : public DriverConnection {
                             params_.lengths(), params_.formats(), 0) != 1)
       raise_pg(conn_, nullptr, sql);
     PQsetSingleRowMode(conn_);
+    await_result();
     return ResultPtr(PQgetResult(conn_));
+  }
+
+  // Starts the statement timeout's clock for the statement about to be sent (or ends the last
+  // statement's).
+  void arm_deadline() {
+    if (timeout_.count() != 0 || armed_) [[unlikely]] {
+      armed_ = timeout_.count() != 0;
+      deadline_ = std::chrono::steady_clock::now() + timeout_;
+      cancel_sent_ = false;
+      t_timed_out_ms = 0;
+    }
+  }
+
+  [[gnu::noinline]] void await_slow() {
+    while (PQisBusy(conn_) != 0) {
+      int wait_ms = -1;
+      if (!cancel_sent_) {
+        const auto left = deadline_ - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+          cancel_sent_ = true;
+          t_timed_out_ms = timeout_.count() > 0 ? timeout_.count() : 1;
+          cancel();
+          continue;
+        }
+        wait_ms = static_cast<int>(std::min<std::int64_t>(
+            std::chrono::ceil<std::chrono::milliseconds>(left).count(), INT_MAX));
+      }
+      pollfd pfd{PQsocket(conn_), POLLIN, 0};
+      if (pfd.fd < 0) return;
+      const int r = ::poll(&pfd, 1, wait_ms);
+      if (r < 0 && errno != EINTR) return;
+      if (r > 0 && PQconsumeInput(conn_) == 0) return;  // PQgetResult reports the failure
+    }
   }
 
   // Reads (and drops) the results of the statement under way up to its end. A COPY (sent as a
   // statement) has no end this way: its state result repeats; check() then refuses it.
   void read_to_end() {
-    while (ResultPtr r{PQgetResult(conn_)}) {
+    while (true) {
+      await_result();
+      ResultPtr r{PQgetResult(conn_)};
+      if (!r) break;
       const ExecStatusType status = PQresultStatus(r.get());
       if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) return;
     }
@@ -817,7 +904,11 @@ class PgConnection final : public DriverConnection {
   bool fatal_seen_ = false;
   PgCursor* active_ = nullptr;  // the cursor whose statement's rows are still arriving
   PGTransactionStatusType tx_before_ = PQTRANS_IDLE;  // the status the last statement began in
-  PGcancel* cancel_ = nullptr;                        // made at the first cancel
+  PGcancel* const cancel_;                            // for cancel(), from any thread
+  std::chrono::milliseconds timeout_{0};              // the statement timeout; zero: none
+  std::chrono::steady_clock::time_point deadline_{};
+  bool armed_ = false;        // the statement under way has a deadline
+  bool cancel_sent_ = false;  // its deadline passed and a cancel was sent
 };
 
 // ---- PgCursor (needs PgConnection) -------------------------------------------------------
@@ -828,6 +919,7 @@ PgCursor::~PgCursor() {
 
 ResultPtr PgCursor::next_result() {
   if (pending_) return std::move(pending_);
+  conn_->await_result();
   return ResultPtr(PQgetResult(conn_->pg()));
 }
 
@@ -959,7 +1051,12 @@ class PgDriver final : public Driver {
     kv.emplace_back("options", session);
     kv.emplace_back("client_encoding", "UTF8");
     if (!has_app) kv.emplace_back("application_name", options.application_name);
-    if (!has_timeout) kv.emplace_back("connect_timeout", "10");
+    if (!has_timeout) {
+      // libpq counts whole seconds and takes less than 2 as 2.
+      const auto ms = options.connect_timeout.count() > 0 ? options.connect_timeout.count() : 10000;
+      kv.emplace_back("connect_timeout",
+                      std::to_string(std::max<std::int64_t>(2, (ms + 999) / 1000)));
+    }
 
     std::vector<const char*> keys, values;
     for (const auto& [k, v] : kv) {

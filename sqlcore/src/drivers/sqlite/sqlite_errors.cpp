@@ -93,6 +93,16 @@ std::string sqlstate_for(int rc, std::string_view msg) {
     info.transient = true;
     info.server_message += " (waited for busy_timeout)";
   }
+  if ((code & 0xff) == SQLITE_INTERRUPT) {
+    if (t_timed_out_ms != 0) {
+      info.timed_out = true;
+      info.server_message = "the statement ran longer than its statement timeout (" +
+                            std::to_string(t_timed_out_ms) + " ms) and was interrupted";
+      t_timed_out_ms = 0;
+    } else {
+      info.server_message += " (cancelled by Connection::cancel())";
+    }
+  }
   raise_database_error(std::move(info));
 }
 

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -164,6 +165,11 @@ class SqliteConnection final : public DriverConnection {
   bool is_alive() override { return db_ != nullptr; }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   void backup_to(const std::string& path) override;
+  void set_statement_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+  bool cancel() noexcept override {
+    sqlite3_interrupt(db_);
+    return true;
+  }
 
   /// Joins the writer queue of `file` (sqlite_driver.cpp); `busy_ms` is the busy_timeout set.
   void join_writers(std::shared_ptr<SharedFile> file, int busy_ms);
@@ -196,6 +202,15 @@ class SqliteConnection final : public DriverConnection {
   void refresh_busy();
   static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
 
+  // Starts the statement timeout's clock for the statement about to run (or turns the progress
+  // handler off when there is no timeout any more).
+  void arm_deadline() {
+    if (timeout_.count() != 0 || handler_on_) [[unlikely]]
+      arm_deadline_slow();
+  }
+  [[gnu::noinline]] void arm_deadline_slow();
+  static int on_progress(void* self);
+
   [[noreturn]] void fail(Stmt& st, int rc, const std::string& sql);
   Stmt& prepare(const std::string& sql);
   [[gnu::noinline]] Stmt& lookup_or_prepare(const std::string& sql);
@@ -219,6 +234,14 @@ class SqliteConnection final : public DriverConnection {
   int busy_ms_ = 0;          // busy_timeout as last set
   bool holds_turn_ = false;  // this connection's turn in file_'s writer queue
   bool shortened_ = false;   // busy_timeout cut to what a wait in the queue left of it
+
+  std::chrono::milliseconds timeout_{0};  // the statement timeout; zero: none
+  std::chrono::steady_clock::time_point deadline_{};
+  bool handler_on_ = false;  // the progress handler that checks deadline_ is installed
 };
+
+// Set by the progress handler when it interrupts a statement for its timeout (the timeout in
+// ms), read and cleared by raise_code(): the interrupt is then a timeout, not a cancel().
+extern thread_local std::int64_t t_timed_out_ms;
 
 }  // namespace sqlcore::sqlite_driver

@@ -213,8 +213,35 @@ void release(void* p, std::size_t size, std::size_t block) {
 
 // ---- SqliteConnection: executing statements ----------------------------------------------
 
+thread_local std::int64_t t_timed_out_ms = 0;
+
+// SQLite calls the handler every this many virtual machine instructions (some microseconds).
+constexpr int kProgressSteps = 1000;
+
+void SqliteConnection::arm_deadline_slow() {
+  t_timed_out_ms = 0;
+  if (timeout_.count() == 0) {
+    sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+    handler_on_ = false;
+    return;
+  }
+  deadline_ = std::chrono::steady_clock::now() + timeout_;
+  if (!handler_on_) {
+    sqlite3_progress_handler(db_, kProgressSteps, &SqliteConnection::on_progress, this);
+    handler_on_ = true;
+  }
+}
+
+int SqliteConnection::on_progress(void* self) {
+  auto* c = static_cast<SqliteConnection*>(self);
+  if (std::chrono::steady_clock::now() < c->deadline_) return 0;
+  t_timed_out_ms = c->timeout_.count() > 0 ? c->timeout_.count() : 1;
+  return 1;  // SQLITE_INTERRUPT
+}
+
 Execution SqliteConnection::execute(const std::string& sql, std::span<const Value* const> params) {
   detach_cursors();
+  arm_deadline();
   Stmt& st = prepare(sql);
   TurnScope scope{*this};
   if (needs_turn(st.takes_lock)) take_turn(sql);
@@ -249,6 +276,7 @@ std::int64_t SqliteConnection::execute_many(const std::string& sql,
                                             std::span<const Value* const> params,
                                             std::size_t rows) {
   detach_cursors();
+  arm_deadline();
   Stmt& st = prepare(sql);
   TurnScope scope{*this};
   if (rows > 0 && needs_turn(st.takes_lock)) take_turn(sql);
@@ -269,6 +297,7 @@ std::int64_t SqliteConnection::execute_many(const std::string& sql,
 
 void SqliteConnection::execute_simple(const std::string& sql) {
   detach_cursors();
+  arm_deadline();
   TurnScope scope{*this};
   // Statement by statement, as sqlite3_exec() runs them, so that one that takes the write lock
   // waits for its turn first.

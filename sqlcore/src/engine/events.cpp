@@ -1,0 +1,209 @@
+// Engine events: the listener hub and the statement log built on it.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "engine/event_hub.hpp"
+#include "sqlcore/core/error.hpp"
+
+namespace sqlcore {
+
+const char* to_string(EventKind k) {
+  switch (k) {
+    case EventKind::connect:
+      return "connect";
+    case EventKind::checkout:
+      return "checkout";
+    case EventKind::checkin:
+      return "checkin";
+    case EventKind::before_execute:
+      return "before_execute";
+    case EventKind::after_execute:
+      return "after_execute";
+    case EventKind::commit:
+      return "commit";
+    case EventKind::rollback:
+      return "rollback";
+    case EventKind::error:
+      return "error";
+  }
+  return "unknown";
+}
+
+const char* to_string(LogLevel l) {
+  switch (l) {
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warning:
+      return "warning";
+    case LogLevel::error:
+      return "error";
+    case LogLevel::off:
+      return "off";
+  }
+  return "unknown";
+}
+
+LogLevel parse_log_level(std::string_view text) {
+  std::string l(text);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (LogLevel v :
+       {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error, LogLevel::off})
+    if (l == to_string(v)) return v;
+  if (l == "warn") return LogLevel::warning;
+  throw ArgumentError("unknown log level '" + std::string(text) +
+                      "' (the levels are debug, info, warning, error and off)");
+}
+
+Logger stream_logger(std::FILE* out) {
+  return [out](const LogRecord& r) {
+    // One fwrite per line: stdio locks the stream for the call, so lines never interleave.
+    std::string line;
+    line.reserve(r.message.size() + 16);
+    line += to_string(r.level);
+    line += ' ';
+    line += r.message;
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), out);
+  };
+}
+
+namespace detail {
+
+void EventHub::fire(const Snapshot& s, const Event& e) noexcept {
+  for (const auto& [id, fn] : s.by_kind[static_cast<unsigned>(e.kind)]) {
+    try {
+      fn(e);
+    } catch (...) {
+      // A listener never makes the work fail.
+    }
+  }
+}
+
+void EventHub::publish(std::shared_ptr<const Snapshot> s) {
+  std::uint32_t mask = 0;
+  for (int k = 0; k < kEventKinds; ++k)
+    if (!s->by_kind[k].empty()) mask |= 1u << k;
+  current_.store(std::move(s), std::memory_order_release);
+  mask_.store(mask, std::memory_order_relaxed);
+}
+
+ListenerId EventHub::add(std::initializer_list<EventKind> kinds, Listener fn) {
+  if (!fn) throw ArgumentError("listen(): the listener is empty");
+  std::lock_guard lock(mu_);
+  auto old = current_.load(std::memory_order_acquire);
+  auto next = old ? std::make_shared<Snapshot>(*old) : std::make_shared<Snapshot>();
+  const ListenerId id = next_id_++;
+  for (EventKind k : kinds) next->by_kind[static_cast<unsigned>(k)].emplace_back(id, fn);
+  publish(std::move(next));
+  return id;
+}
+
+void EventHub::remove(ListenerId id) {
+  std::lock_guard lock(mu_);
+  auto old = current_.load(std::memory_order_acquire);
+  if (!old) return;
+  auto next = std::make_shared<Snapshot>(*old);
+  for (auto& v : next->by_kind) std::erase_if(v, [id](const auto& p) { return p.first == id; });
+  publish(std::move(next));
+}
+
+namespace {
+
+void add_ms(std::string& out, std::chrono::nanoseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(d.count()) / 1e6);
+  out += buf;
+}
+
+// The SQL on one line, cut to a length fit for a log.
+void add_sql(std::string& out, std::string_view sql) {
+  const std::string s = abbreviate_sql(sql);
+  for (char c : s) out += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
+}
+
+std::string head(const Event& e) {
+  std::string out = "sqlcore[";
+  out += e.backend;
+  out += "]";
+  if (e.connection_id != 0) out += " #" + std::to_string(e.connection_id);
+  out += ' ';
+  return out;
+}
+
+void add_statement(std::string& out, const Event& e) {
+  if (e.param_sets != 1) out += ", " + std::to_string(e.param_sets) + " parameter sets";
+  if (e.rows >= 0) out += ", " + std::to_string(e.rows) + (e.rows == 1 ? " row" : " rows");
+  out += ": ";
+  add_sql(out, e.sql);
+  if (e.param_names && !e.param_names->empty()) {
+    out += " [params";
+    for (std::size_t i = 0; i < e.param_names->size(); ++i)
+      out += (i == 0 ? " :" : ", :") + (*e.param_names)[i];
+    out += ']';
+  }
+}
+
+}  // namespace
+
+void install_statement_log(EventHub& hub, bool echo,
+                           std::optional<std::chrono::microseconds> slow_query, LogLevel level,
+                           Logger logger) {
+  if (level == LogLevel::off) return;
+  const bool debug = level == LogLevel::debug;
+  const bool statements = (echo && level <= LogLevel::info) || slow_query.has_value();
+  if (!echo && !slow_query && !debug) return;
+  if (!logger) logger = stream_logger(stderr);
+  auto emit = [logger](LogLevel l, const std::string& message, const Event& e) {
+    logger(LogRecord{l, message, e});
+  };
+  if (statements || debug) {
+    hub.add({EventKind::error}, [emit, level](const Event& e) {
+      if (level > LogLevel::error) return;
+      std::string m = head(e) + "failed after ";
+      add_ms(m, e.duration);
+      m += ": ";
+      std::string what = e.error ? e.error->what() : std::string(e.sql);
+      for (char c : what) m += c == '\n' ? ' ' : c;
+      emit(LogLevel::error, m, e);
+    });
+  }
+  if (statements || debug) {
+    const bool log_all = (echo || debug) && level <= LogLevel::info;
+    const auto threshold = slow_query;
+    hub.add({EventKind::after_execute, EventKind::commit, EventKind::rollback},
+            [emit, log_all, threshold, level](const Event& e) {
+              const bool slow = threshold && e.duration >= *threshold;
+              if (slow && level <= LogLevel::warning) {
+                std::string m = head(e) + "slow statement ";
+                add_ms(m, e.duration);
+                m += " (slow_query ";
+                add_ms(m, *threshold);
+                m += ')';
+                add_statement(m, e);
+                emit(LogLevel::warning, m, e);
+              } else if (log_all) {
+                std::string m = head(e);
+                add_ms(m, e.duration);
+                add_statement(m, e);
+                emit(LogLevel::info, m, e);
+              }
+            });
+  }
+  if (debug) {
+    hub.add({EventKind::connect, EventKind::checkout, EventKind::checkin}, [emit](const Event& e) {
+      std::string m = head(e) + to_string(e.kind);
+      if (e.kind != EventKind::checkin) {
+        m += e.kind == EventKind::connect ? " in " : " after waiting ";
+        add_ms(m, e.duration);
+      }
+      emit(LogLevel::debug, m, e);
+    });
+  }
+}
+
+}  // namespace detail
+
+}  // namespace sqlcore
