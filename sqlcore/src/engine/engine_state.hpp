@@ -144,28 +144,32 @@ class ConnectionState {
 template <class Send>
 auto ConnectionState::observed(std::string_view sql, const std::vector<std::string>* names,
                                std::size_t sets, Send&& send) -> decltype(send()) {
-  auto listeners = engine_->events.snapshot();
+  const EventHub::Snapshot* listeners = engine_->events.snapshot();
   if (!listeners) return send();
-  if (engine_->events.wants(EventKind::before_execute))
-    EventHub::fire(*listeners, statement_event(EventKind::before_execute, sql, names, sets));
-  const auto start = std::chrono::steady_clock::now();
+  Event e = statement_event(EventKind::before_execute, sql, names, sets);
+  EventHub::fire(*listeners, e);
+  // The clock only when someone reads the duration.
+  const bool timed = (engine_->events.mask() &
+                      (event_bit(EventKind::after_execute) | event_bit(EventKind::error))) != 0;
+  const auto start =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   try {
     if constexpr (std::is_void_v<decltype(send())>) {
       send();
-      Event e = statement_event(EventKind::after_execute, sql, names, sets);
-      e.duration = since(start);
+      e.kind = EventKind::after_execute;
+      if (timed) e.duration = since(start);
       EventHub::fire(*listeners, e);
     } else {
       auto out = send();
-      Event e = statement_event(EventKind::after_execute, sql, names, sets);
-      e.duration = since(start);
+      e.kind = EventKind::after_execute;
+      if (timed) e.duration = since(start);
       e.rows = rows_of(out);
       EventHub::fire(*listeners, e);
       return out;
     }
   } catch (const DatabaseError& err) {
-    Event e = statement_event(EventKind::error, sql, names, sets);
-    e.duration = since(start);
+    e.kind = EventKind::error;
+    if (timed) e.duration = since(start);
     e.error = &err;
     EventHub::fire(*listeners, e);
     throw;

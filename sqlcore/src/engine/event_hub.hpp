@@ -1,8 +1,11 @@
 // EventHub: an engine's listeners, read on every statement without a lock (internal).
 //
 // The listeners live in an immutable snapshot, replaced whole by listen()/unlisten() (rare) and
-// read through an atomic shared_ptr. A bit mask of the kinds that have listeners sits beside it,
-// so that an engine with none pays one relaxed load per statement and nothing else.
+// read through an atomic pointer: no lock and no reference count on the statement path. A
+// replaced snapshot may still be in use by another thread, so every snapshot is kept until the
+// engine goes (a few hundred bytes per listen() or unlisten() call: meant for setup). A bit mask
+// of the kinds that have listeners sits beside it, so that an engine with none pays one relaxed
+// load per statement and nothing else.
 #pragma once
 
 #include <atomic>
@@ -36,27 +39,27 @@ class EventHub {
   /// The kinds with listeners now.
   std::uint32_t mask() const { return mask_.load(std::memory_order_relaxed); }
   bool wants(EventKind k) const { return (mask() & bit(k)) != 0; }
-  std::shared_ptr<const Snapshot> snapshot() const {
-    return current_.load(std::memory_order_acquire);
-  }
+  /// The current listeners; null before the first listen(). Valid as long as the hub.
+  const Snapshot* snapshot() const { return current_.load(std::memory_order_acquire); }
 
   /// Calls the listeners of `e.kind` in `s`; an exception from one is dropped.
   static void fire(const Snapshot& s, const Event& e) noexcept;
   /// fire() on the current snapshot, if any listens to `e.kind`.
   void fire(const Event& e) const noexcept {
     if (!wants(e.kind)) return;
-    if (auto s = snapshot()) fire(*s, e);
+    if (const Snapshot* s = snapshot()) fire(*s, e);
   }
 
   ListenerId add(std::initializer_list<EventKind> kinds, Listener fn);
   void remove(ListenerId id);
 
  private:
-  void publish(std::shared_ptr<const Snapshot> s);
+  void publish(std::unique_ptr<Snapshot> s);  // under mu_
 
   std::atomic<std::uint32_t> mask_{0};
-  std::atomic<std::shared_ptr<const Snapshot>> current_;
-  std::mutex mu_;  // serialises add/remove
+  std::atomic<const Snapshot*> current_{nullptr};
+  std::mutex mu_;                                      // serialises add/remove
+  std::vector<std::unique_ptr<const Snapshot>> kept_;  // every snapshot published
   ListenerId next_id_ = 1;
 };
 

@@ -82,19 +82,20 @@ void EventHub::fire(const Snapshot& s, const Event& e) noexcept {
   }
 }
 
-void EventHub::publish(std::shared_ptr<const Snapshot> s) {
+void EventHub::publish(std::unique_ptr<Snapshot> s) {
   std::uint32_t mask = 0;
   for (int k = 0; k < kEventKinds; ++k)
     if (!s->by_kind[k].empty()) mask |= 1u << k;
-  current_.store(std::move(s), std::memory_order_release);
+  current_.store(s.get(), std::memory_order_release);
   mask_.store(mask, std::memory_order_relaxed);
+  kept_.push_back(std::move(s));
 }
 
 ListenerId EventHub::add(std::initializer_list<EventKind> kinds, Listener fn) {
   if (!fn) throw ArgumentError("listen(): the listener is empty");
   std::lock_guard lock(mu_);
-  auto old = current_.load(std::memory_order_acquire);
-  auto next = old ? std::make_shared<Snapshot>(*old) : std::make_shared<Snapshot>();
+  const Snapshot* old = current_.load(std::memory_order_acquire);
+  auto next = old ? std::make_unique<Snapshot>(*old) : std::make_unique<Snapshot>();
   const ListenerId id = next_id_++;
   for (EventKind k : kinds) next->by_kind[static_cast<unsigned>(k)].emplace_back(id, fn);
   publish(std::move(next));
@@ -103,9 +104,9 @@ ListenerId EventHub::add(std::initializer_list<EventKind> kinds, Listener fn) {
 
 void EventHub::remove(ListenerId id) {
   std::lock_guard lock(mu_);
-  auto old = current_.load(std::memory_order_acquire);
+  const Snapshot* old = current_.load(std::memory_order_acquire);
   if (!old) return;
-  auto next = std::make_shared<Snapshot>(*old);
+  auto next = std::make_unique<Snapshot>(*old);
   for (auto& v : next->by_kind) std::erase_if(v, [id](const auto& p) { return p.first == id; });
   publish(std::move(next));
 }
