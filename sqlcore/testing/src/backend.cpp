@@ -96,6 +96,9 @@ std::string BackendTest::url(const std::string& query) const {
     u = postgres_url();
     std::string opt = "options=-c%20search_path%3D" + schema_;
     q = q.empty() ? opt : q + "&" + opt;
+    // Settings for every test's URL (before the test's own, which a driver key then overrides).
+    if (const char* extra = std::getenv("SQLCORE_TEST_POSTGRES_QUERY"); extra && *extra != '\0')
+      q = std::string(extra) + "&" + q;
   }
   if (!q.empty()) u += (u.find('?') == std::string::npos ? "?" : "&") + q;
   return u;

@@ -40,6 +40,34 @@ class StatementCacheTest : public BackendTest {
   sample::Posts posts{md_};
 };
 
+TEST_P(StatementCacheTest, UnnamedStatementsLeaveNothingPreparedOnTheServer) {
+  if (!server_sessions()) GTEST_SKIP() << "prepare= is a PostgreSQL setting";
+  // prepare=unnamed: for a pooler that hands each transaction another server session.
+  auto engine = make_engine({.pool_size = 1}, "prepare=unnamed");
+  Connection c = engine.connect();
+  const TextClause by_id = text("SELECT name FROM users WHERE id = :id");
+  for (int round = 0; round < 3; ++round)
+    EXPECT_EQ(c.execute(by_id, {{"id", 2}}).scalar<std::string>(), "grace");
+  std::vector<Params> rows;
+  for (int i = 0; i < 120; ++i)
+    rows.push_back({{"id", 100 + i}, {"name", "u" + std::to_string(i)}, {"visits", i}});
+  EXPECT_EQ(
+      c.execute_many(
+          text("INSERT INTO users (id, name, visits, profile) VALUES (:id, :name, :visits, '{}')"),
+          rows),
+      120);
+  EXPECT_EQ(c.execute(select(users.name).where(users.id == 150)).scalar<std::string>(), "u50");
+  EXPECT_EQ(c.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar<std::int64_t>(),
+            0);
+  // prepare=named (the default) prepares them by name, once per connection.
+  auto named_engine = make_engine({}, "prepare=named");
+  Connection named = named_engine.connect();
+  (void)named.execute(by_id, {{"id", 1}}).all();
+  EXPECT_GE(
+      named.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar<std::int64_t>(), 1);
+  EXPECT_THROW((void)make_engine({}, "prepare=sometimes").connect(), ArgumentError);
+}
+
 TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {
   Connection c = engine_->connect();
   const Dialect& d = c.dialect();

@@ -462,7 +462,10 @@ std::string quote_name(std::string_view name) {
 
 class PgConnection final : public DriverConnection {
  public:
-  explicit PgConnection(PGconn* conn) : conn_(conn), cancel_(PQgetCancel(conn)) {
+  // `named`: statements are prepared once per connection under a name (the default); without,
+  // every execution parses its statement anew as the unnamed statement, which a pooler that
+  // shares server sessions between transactions (PgBouncer's transaction mode) can carry.
+  PgConnection(PGconn* conn, bool named) : conn_(conn), cancel_(PQgetCancel(conn)), named_(named) {
     PQsetNoticeReceiver(conn_, &PgConnection::on_notice, this);
   }
   ~PgConnection() override {
@@ -545,8 +548,7 @@ class PgConnection final : public DriverConnection {
           abandon_pipeline();  // a value refused: end the batch sent so far, then raise
           throw;
         }
-        if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
-                                params_.lengths(), params_.formats(), 0) != 1) {
+        if (send(p) != 1) {
           leave_pipeline();
           raise_pg(conn_, nullptr, sql);
         }
@@ -722,12 +724,19 @@ class PgConnection final : public DriverConnection {
   // first result: a row (PGRES_SINGLE_TUPLE), or the statement's only result.
   ResultPtr start(const Prepared& p, const std::string& sql) {
     tx_before_ = PQtransactionStatus(conn_);
-    if (PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
-                            params_.lengths(), params_.formats(), 0) != 1)
-      raise_pg(conn_, nullptr, sql);
+    if (send(p) != 1) raise_pg(conn_, nullptr, sql);
     PQsetSingleRowMode(conn_);
     await_result();
     return ResultPtr(PQgetResult(conn_));
+  }
+
+  // Sends one execution of `p` with the bound parameters: by name, or (unnamed) with its text.
+  int send(const Prepared& p) {
+    if (p.name.empty())
+      return PQsendQueryParams(conn_, p.sql.c_str(), params_.size(), params_.types(),
+                               params_.values(), params_.lengths(), params_.formats(), 0);
+    return PQsendQueryPrepared(conn_, p.name.c_str(), params_.size(), params_.values(),
+                               params_.lengths(), params_.formats(), 0);
   }
 
   // Starts the statement timeout's clock for the statement about to be sent (or ends the last
@@ -799,6 +808,11 @@ class PgConnection final : public DriverConnection {
   // Drops one prepared statement, here and on the server (when the session can still run it).
   void forget(const Prepared& p) {
     std::string name = p.name;
+    if (name.empty()) {  // unnamed: only the columns kept here
+      const std::string sql = p.sql;
+      std::erase_if(cache_, [&](const auto& kv) { return kv.second.sql == sql; });
+      return;
+    }
     std::erase_if(cache_, [&](const auto& kv) { return kv.second.name == name; });
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       ResultPtr d(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
@@ -882,9 +896,17 @@ class PgConnection final : public DriverConnection {
     }
     if (cache_.size() >= kCacheCapacity) {
       // Forget the whole cache, server side too, so a long session does not grow without bound.
-      ResultPtr d(PQexec(conn_, "DEALLOCATE ALL"));
-      check(d.get(), "DEALLOCATE ALL");
+      if (named_) {
+        ResultPtr d(PQexec(conn_, "DEALLOCATE ALL"));
+        check(d.get(), "DEALLOCATE ALL");
+      }
       cache_.clear();
+    }
+    if (!named_) {
+      // Nothing is prepared on the server; the entry keeps the result's columns.
+      Prepared p;
+      p.sql = sql;
+      return cache_.emplace(key_, std::move(p)).first->second;
     }
     Prepared p;
     p.name = "sqlcore_" + std::to_string(++counter_);
@@ -905,7 +927,8 @@ class PgConnection final : public DriverConnection {
   PgCursor* active_ = nullptr;  // the cursor whose statement's rows are still arriving
   PGTransactionStatusType tx_before_ = PQTRANS_IDLE;  // the status the last statement began in
   PGcancel* const cancel_;                            // for cancel(), from any thread
-  std::chrono::milliseconds timeout_{0};              // the statement timeout; zero: none
+  const bool named_;  // statements prepared under a name (else the unnamed statement)
+  std::chrono::milliseconds timeout_{0};  // the statement timeout; zero: none
   std::chrono::steady_clock::time_point deadline_{};
   bool armed_ = false;        // the statement under way has a deadline
   bool cancel_sent_ = false;  // its deadline passed and a cancel was sent
@@ -1038,10 +1061,17 @@ class PgDriver final : public Driver {
     // ours and so may add to them.
     std::string session =
         "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3";
-    bool has_app = false, has_timeout = false;
+    bool has_app = false, has_timeout = false, named = true;
     for (const auto& [k, v] : url.query()) {
       if (k == "options") {
         session += " " + v;
+        continue;
+      }
+      if (k == "prepare") {
+        if (v != "named" && v != "unnamed")
+          throw ArgumentError("invalid database URL setting prepare: '" + v +
+                              "' (expected named or unnamed)");
+        named = v == "named";
         continue;
       }
       if (k == "application_name") has_app = true;
@@ -1084,7 +1114,7 @@ class PgDriver final : public Driver {
       info.server_message = "cannot connect to " + url.to_string() + ": " + msg;
       raise_database_error(std::move(info));
     }
-    return std::make_unique<PgConnection>(conn);
+    return std::make_unique<PgConnection>(conn, named);
   }
 };
 
