@@ -131,8 +131,6 @@ Event ConnectionState::statement_event(EventKind kind, std::string_view sql,
 
 void ConnectionState::transaction_ended(EventKind kind, std::string_view sql,
                                         std::chrono::nanoseconds duration) {
-  if (!engine_->events.wants(kind)) [[likely]]
-    return;
   Event e = statement_event(kind, sql, nullptr, 1);
   e.duration = duration;
   engine_->events.fire(e);
@@ -159,16 +157,11 @@ bool ConnectionState::cancel() noexcept {
 void ConnectionState::simple(const std::string& sql) {
   DriverConnection& c = conn();
   try {
-    observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
+    send_simple(c, sql);
   } catch (const DatabaseError& e) {
     on_error(e);
     throw;
   }
-}
-
-// A statement sent on the way to the pool, where nothing may throw: observed like any other.
-static void send_quietly(ConnectionState& st, DriverConnection& c, const std::string& sql) {
-  st.observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
 }
 
 void ConnectionState::on_error(const DatabaseError& e) noexcept {
@@ -198,7 +191,7 @@ void ConnectionState::allow_writes() noexcept {
   writes_forbidden_ = false;
   if (!pc_) return;  // gone with its connection
   try {
-    send_quietly(*this, *pc_->conn, engine_->dialect->allow_writes_sql());
+    send_simple(*pc_->conn, engine_->dialect->allow_writes_sql());
   } catch (...) {
     give_back(/*discard=*/true);
   }
@@ -208,14 +201,13 @@ void ConnectionState::release() noexcept {
   if (pc_) {
     bool discard = false;
     try {
-      if (!tx_stack_.empty() || pc_->conn->in_transaction()) {
-        const auto start = std::chrono::steady_clock::now();
-        send_quietly(*this, *pc_->conn, engine_->dialect->rollback_sql());
-        transaction_ended(EventKind::rollback, engine_->dialect->rollback_sql(), since(start));
-      }
+      DriverConnection& c = *pc_->conn;
+      if (!tx_stack_.empty() || c.in_transaction())
+        end_transaction(EventKind::rollback, engine_->dialect->rollback_sql(),
+                        [&](const std::string& sql) { send_simple(c, sql); });
       if (writes_forbidden_) {
         writes_forbidden_ = false;
-        send_quietly(*this, *pc_->conn, engine_->dialect->allow_writes_sql());
+        send_simple(c, engine_->dialect->allow_writes_sql());
       }
       pc_->conn->detach_cursors();
       if (!reset_session()) discard = true;
@@ -241,7 +233,7 @@ bool ConnectionState::reset_session() {
   session_changed_ = false;
   const std::string sql = pc_->conn->session_reset_sql();
   if (sql.empty()) return false;
-  send_quietly(*this, *pc_->conn, sql);
+  send_simple(*pc_->conn, sql);
   return true;
 }
 
@@ -481,30 +473,21 @@ std::int64_t Connection::run_many(const Executable& stmt, const CompiledStatemen
   const bool own_tx = state_->tx_stack().empty() && !c.in_transaction();
   bool committing = false;
   detail::ConnectionState& st = *state_;
-  auto simple = [&](const std::string& sql) {
-    st.observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
-  };
+  auto send = [&](const std::string& sql) { st.send_simple(c, sql); };
   try {
-    if (own_tx) simple(st.dialect().begin_sql());
+    if (own_tx) send(st.dialect().begin_sql());
     const std::int64_t total = st.observe(compiled.sql, &compiled.param_names, rows, [&] {
       return load.columns.empty()
                  ? c.execute_batched(load.insert_sql, load.batch_sql, load.batch_rows, values, rows)
                  : c.bulk_insert(load, values, rows);
     });
     committing = own_tx;
-    if (own_tx) {
-      const auto start = std::chrono::steady_clock::now();
-      simple(st.dialect().commit_sql());
-      st.transaction_ended(EventKind::commit, st.dialect().commit_sql(), detail::since(start));
-    }
+    if (own_tx) st.end_transaction(EventKind::commit, st.dialect().commit_sql(), send);
     return total;
   } catch (const DatabaseError& e) {
     if (own_tx && !e.is_disconnect()) {
       try {
-        const auto start = std::chrono::steady_clock::now();
-        simple(st.dialect().rollback_sql());
-        st.transaction_ended(EventKind::rollback, st.dialect().rollback_sql(),
-                             detail::since(start));
+        st.end_transaction(EventKind::rollback, st.dialect().rollback_sql(), send);
       } catch (...) {
       }
     }

@@ -55,6 +55,12 @@ class ConnectionState {
   DriverConnection& conn();
   /// Runs a parameterless statement (BEGIN, SAVEPOINT ...) with error handling.
   void simple(const std::string& sql);
+  /// Sends a parameterless statement on `c` (this state's driver connection), seen by the
+  /// listeners like any other, without simple()'s error handling: for the callers that handle
+  /// errors themselves (run_many) or may not lose the connection midway (release()).
+  void send_simple(DriverConnection& c, const std::string& sql) {
+    observe(sql, nullptr, 1, [&] { c.execute_simple(sql); });
+  }
   /// Call on every DatabaseError from the driver: a disconnect discards the connection.
   void on_error(const DatabaseError& e) noexcept;
 
@@ -92,8 +98,18 @@ class ConnectionState {
   /// The event of a statement on this connection (kind, SQL and names set; the rest default).
   Event statement_event(EventKind kind, std::string_view sql, const std::vector<std::string>* names,
                         std::size_t sets) const;
-  /// Tells the listeners that the transaction ended (commit or rollback) after `duration`.
-  void transaction_ended(EventKind kind, std::string_view sql, std::chrono::nanoseconds duration);
+  /// Ends a transaction by `run(sql)`, its COMMIT or ROLLBACK, and tells the listeners of `kind`
+  /// (commit or rollback) how long it took; without any, reads no clock.
+  template <class Run>
+  void end_transaction(EventKind kind, const std::string& sql, Run&& run) {
+    if (!engine_->events.wants(kind)) [[likely]] {
+      run(sql);
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    run(sql);
+    transaction_ended(kind, sql, since(start));
+  }
 
   /// The statement timeout of this checkout: the engine's unless set_statement_timeout() changed
   /// it (zero: none). Applied to the driver connection at once and at every checkout.
@@ -124,6 +140,7 @@ class ConnectionState {
     return e.cursor ? e.cursor->rows_affected() : e.rows_affected;
   }
   static std::int64_t rows_of(std::int64_t n) { return n; }
+  void transaction_ended(EventKind kind, std::string_view sql, std::chrono::nanoseconds duration);
 
   std::shared_ptr<EngineState> engine_;
   std::unique_ptr<PooledConnection> pc_;  // changed only under cancel_mu_

@@ -119,10 +119,9 @@ void add_ms(std::string& out, std::chrono::nanoseconds d) {
   out += buf;
 }
 
-// The SQL on one line, cut to a length fit for a log.
-void add_sql(std::string& out, std::string_view sql) {
-  const std::string s = abbreviate_sql(sql);
-  for (char c : s) out += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
+// `text` on one line: line breaks and tabs become spaces.
+void add_one_line(std::string& out, std::string_view text) {
+  for (char c : text) out += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
 }
 
 std::string head(const Event& e) {
@@ -138,7 +137,7 @@ void add_statement(std::string& out, const Event& e) {
   if (e.param_sets != 1) out += ", " + std::to_string(e.param_sets) + " parameter sets";
   if (e.rows >= 0) out += ", " + std::to_string(e.rows) + (e.rows == 1 ? " row" : " rows");
   out += ": ";
-  add_sql(out, e.sql);
+  add_one_line(out, abbreviate_sql(e.sql));  // the SQL cut to a length fit for a log
   if (e.param_names && !e.param_names->empty()) {
     out += " [params";
     for (std::size_t i = 0; i < e.param_names->size(); ++i)
@@ -152,32 +151,26 @@ void add_statement(std::string& out, const Event& e) {
 void install_statement_log(EventHub& hub, bool echo,
                            std::optional<std::chrono::microseconds> slow_query, LogLevel level,
                            Logger logger) {
-  if (level == LogLevel::off) return;
   const bool debug = level == LogLevel::debug;
-  const bool statements = (echo && level <= LogLevel::info) || slow_query.has_value();
-  if (!echo && !slow_query && !debug) return;
+  if (level == LogLevel::off || (!echo && !slow_query && !debug)) return;
   if (!logger) logger = stream_logger(stderr);
   auto emit = [logger](LogLevel l, const std::string& message, const Event& e) {
     logger(LogRecord{l, message, e});
   };
-  if (statements || debug) {
-    hub.add({EventKind::error}, [emit, level](const Event& e) {
-      if (level > LogLevel::error) return;
-      std::string m = head(e) + "failed after ";
-      add_ms(m, e.duration);
-      m += ": ";
-      std::string what = e.error ? e.error->what() : std::string(e.sql);
-      for (char c : what) m += c == '\n' ? ' ' : c;
-      emit(LogLevel::error, m, e);
-    });
-  }
-  if (statements || debug) {
-    const bool log_all = (echo || debug) && level <= LogLevel::info;
-    const auto threshold = slow_query;
+  // Failures, whenever the log is on (any level but off lets errors through).
+  hub.add({EventKind::error}, [emit](const Event& e) {
+    std::string m = head(e) + "failed after ";
+    add_ms(m, e.duration);
+    m += ": ";
+    add_one_line(m, e.error ? std::string_view(e.error->what()) : e.sql);
+    emit(LogLevel::error, m, e);
+  });
+  const bool log_all = (echo || debug) && level <= LogLevel::info;
+  const auto threshold = level <= LogLevel::warning ? slow_query : std::nullopt;
+  if (log_all || threshold) {
     hub.add({EventKind::after_execute, EventKind::commit, EventKind::rollback},
-            [emit, log_all, threshold, level](const Event& e) {
-              const bool slow = threshold && e.duration >= *threshold;
-              if (slow && level <= LogLevel::warning) {
+            [emit, log_all, threshold](const Event& e) {
+              if (threshold && e.duration >= *threshold) {
                 std::string m = head(e) + "slow statement ";
                 add_ms(m, e.duration);
                 m += " (slow_query ";

@@ -24,7 +24,6 @@ bool Pool::stale(const PooledConnection& pc) const {
 }
 
 void Pool::record_wait(std::chrono::nanoseconds waited) {
-  ++checkouts_;
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(waited).count();
   const auto v = static_cast<std::uint32_t>(std::min<std::int64_t>(us, UINT32_MAX));
   if (waits_us_.size() < kWaitWindow) {
@@ -58,6 +57,7 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
         {
           std::lock_guard relock(mu_);
           if (config_.single_shared) holder_ = std::this_thread::get_id();
+          ++checkouts_;
           record_wait(w);
         }
         if (waited) *waited = w;
@@ -93,6 +93,7 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
       lock.lock();
       pc->id = ++connects_;
       if (config_.single_shared) holder_ = std::this_thread::get_id();
+      ++checkouts_;
       record_wait(wait_end - start);
       if (waited) *waited = wait_end - start;
       return pc;

@@ -66,7 +66,8 @@ class Pool {
 
  private:
   bool stale(const PooledConnection& pc) const;
-  void record_wait(std::chrono::nanoseconds waited);  // under mu_
+  /// Adds a wait (of a checkout, or of one that timed out) to the window; under mu_.
+  void record_wait(std::chrono::nanoseconds waited);
 
   const PoolConfig config_;
   const Connector connect_;

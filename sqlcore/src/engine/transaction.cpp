@@ -2,7 +2,6 @@
 #include "sqlcore/engine/transaction.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "engine/engine_state.hpp"
 #include "sqlcore/core/error.hpp"
@@ -89,9 +88,8 @@ void Transaction::commit() {
   st.end_tx_from(pos);
   if (pos == 0) {
     try {
-      const auto start = std::chrono::steady_clock::now();
-      st.simple(d.commit_sql());
-      st.transaction_ended(EventKind::commit, d.commit_sql(), detail::since(start));
+      st.end_transaction(EventKind::commit, d.commit_sql(),
+                         [&](const std::string& sql) { st.simple(sql); });
     } catch (const DatabaseError& e) {
       // The connection failed during COMMIT: the server may have committed or not.
       detail::raise_if_in_doubt(e, d.commit_sql(), true, false);
@@ -121,9 +119,8 @@ void Transaction::rollback() {
   }
   const Dialect& d = st.dialect();
   if (pos == 0) {
-    const auto start = std::chrono::steady_clock::now();
-    st.simple(d.rollback_sql());
-    st.transaction_ended(EventKind::rollback, d.rollback_sql(), detail::since(start));
+    st.end_transaction(EventKind::rollback, d.rollback_sql(),
+                       [&](const std::string& sql) { st.simple(sql); });
   } else {
     std::string name = "sp_" + std::to_string(pos);
     st.simple(d.rollback_to_savepoint_sql(name));

@@ -63,6 +63,13 @@ class Recorder {
   std::vector<Seen> seen_;
 };
 
+// The kinds of `seen`, in order, by name.
+Strings kinds_of(const std::vector<Seen>& seen) {
+  Strings out;
+  for (const auto& s : seen) out.push_back(to_string(s.kind));
+  return out;
+}
+
 class EventsTest : public BackendTest {};
 
 TEST_P(EventsTest, ListenersSeeExactlyTheStatementsSentWithNamesAndRows) {
@@ -187,9 +194,8 @@ TEST_P(EventsTest, CommitRollbackAndErrorEvents) {
     other.close();  // back to the pool with the transaction open: rolled back there
   }
   const std::vector<Seen> seen = rec.take();
-  Strings kinds;
-  for (const auto& s : seen) kinds.push_back(to_string(s.kind));
-  EXPECT_EQ(kinds, (Strings{"commit", "rollback", "rollback", "error", "rollback", "rollback"}));
+  EXPECT_EQ(kinds_of(seen),
+            (Strings{"commit", "rollback", "rollback", "error", "rollback", "rollback"}));
   ASSERT_EQ(seen.size(), 6u);
   EXPECT_EQ(seen[0].sql, engine.dialect().commit_sql());
   EXPECT_EQ(seen[1].sql, engine.dialect().rollback_sql());
@@ -207,9 +213,7 @@ TEST_P(EventsTest, PoolEventsNameTheConnection) {
   }
   { auto b = engine.connect(); }
   const std::vector<Seen> seen = rec.take();
-  Strings kinds;
-  for (const auto& s : seen) kinds.push_back(to_string(s.kind));
-  EXPECT_EQ(kinds, (Strings{"connect", "checkout", "checkin", "checkout", "checkin"}));
+  EXPECT_EQ(kinds_of(seen), (Strings{"connect", "checkout", "checkin", "checkout", "checkin"}));
   for (const auto& s : seen) EXPECT_EQ(s.connection_id, seen[0].connection_id);
 }
 
@@ -308,9 +312,15 @@ TEST_P(EventsTest, LogLevelFiltersAndDebugAddsPoolEvents) {
   Lines quiet, debug;
   {
     auto engine = make_engine({.logger = quiet.logger()}, "echo=true&log_level=warning");
-    (void)engine.connect().execute(text("SELECT 1")).all();
+    auto conn = engine.connect();
+    (void)conn.execute(text("SELECT 1")).all();
+    EXPECT_EQ(quiet.lines.size(), 0u);
+    // A failure is above the level: logged.
+    EXPECT_THROW(conn.execute(text("SELECT * FROM log_no_such_table")), ProgrammingError);
   }
-  EXPECT_EQ(quiet.lines.size(), 0u);
+  ASSERT_EQ(quiet.lines.size(), 1u);
+  EXPECT_EQ(quiet.lines[0].first, LogLevel::error);
+  EXPECT_NE(quiet.lines[0].second.find("log_no_such_table"), std::string::npos);
   {
     auto engine = make_engine({.log_level = LogLevel::debug, .logger = debug.logger()});
     (void)engine.connect().execute(text("SELECT 1")).all();

@@ -240,6 +240,8 @@ TEST_P(PoolTest, PoolMetricsCountWaitsOverflowAndTimeouts) {
   auto held = quick.connect();
   EXPECT_THROW((void)quick.connect(), OperationalError);
   EXPECT_EQ(quick.pool_status().timeouts, 1u);
+  EXPECT_EQ(quick.pool_status().checkouts, 1u) << "a checkout that gave up handed out nothing";
+  EXPECT_EQ(quick.pool_status().waited, 1u);
 }
 
 // ---- clean pooled sessions ---------------------------------------------------------------

@@ -745,6 +745,7 @@ class PgConnection final : public DriverConnection {
     if (timeout_.count() != 0 || armed_) [[unlikely]] {
       armed_ = timeout_.count() != 0;
       deadline_ = std::chrono::steady_clock::now() + timeout_;
+      armed_ms_ = timeout_.count();
       cancel_sent_ = false;
       t_timed_out_ms = 0;
     }
@@ -757,7 +758,7 @@ class PgConnection final : public DriverConnection {
         const auto left = deadline_ - std::chrono::steady_clock::now();
         if (left <= std::chrono::steady_clock::duration::zero()) {
           cancel_sent_ = true;
-          t_timed_out_ms = timeout_.count() > 0 ? timeout_.count() : 1;
+          t_timed_out_ms = armed_ms_;
           cancel();
           continue;
         }
@@ -930,7 +931,9 @@ class PgConnection final : public DriverConnection {
   const bool named_;  // statements prepared under a name (else the unnamed statement)
   std::chrono::milliseconds timeout_{0};  // the statement timeout; zero: none
   std::chrono::steady_clock::time_point deadline_{};
-  bool armed_ = false;        // the statement under way has a deadline
+  std::int64_t armed_ms_ =
+      0;                // the timeout deadline_ was set from (a later change does not move it)
+  bool armed_ = false;  // the statement under way has a deadline
   bool cancel_sent_ = false;  // its deadline passed and a cancel was sent
 };
 

@@ -237,6 +237,8 @@ class SqliteConnection final : public DriverConnection {
 
   std::chrono::milliseconds timeout_{0};  // the statement timeout; zero: none
   std::chrono::steady_clock::time_point deadline_{};
+  std::int64_t armed_ms_ =
+      0;                     // the timeout deadline_ was set from (a later change does not move it)
   bool handler_on_ = false;  // the progress handler that checks deadline_ is installed
 };
 

@@ -226,6 +226,7 @@ void SqliteConnection::arm_deadline_slow() {
     return;
   }
   deadline_ = std::chrono::steady_clock::now() + timeout_;
+  armed_ms_ = timeout_.count();
   if (!handler_on_) {
     sqlite3_progress_handler(db_, kProgressSteps, &SqliteConnection::on_progress, this);
     handler_on_ = true;
@@ -235,7 +236,7 @@ void SqliteConnection::arm_deadline_slow() {
 int SqliteConnection::on_progress(void* self) {
   auto* c = static_cast<SqliteConnection*>(self);
   if (std::chrono::steady_clock::now() < c->deadline_) return 0;
-  t_timed_out_ms = c->timeout_.count() > 0 ? c->timeout_.count() : 1;
+  t_timed_out_ms = c->armed_ms_;
   return 1;  // SQLITE_INTERRUPT
 }
 
