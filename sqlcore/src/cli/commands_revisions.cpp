@@ -226,7 +226,13 @@ int cmd_status(Context& ctx, const Options& o) {
              {"head", opt_json(h.head())},
              {"at_head", pending.empty()},
              {"pending", p}};
-    if (o.verbose) out["pool"] = pool_json(ctx.engine().pool_status());
+    if (o.verbose) {
+      out["pool"] = pool_json(ctx.engine().pool_status());
+      json replicas = json::array();
+      for (const auto& r : ctx.engine().replica_status())
+        replicas.push_back({{"url", r.url}, {"up", r.up}, {"pool", pool_json(r.pool)}});
+      out["replicas"] = std::move(replicas);
+    }
     ctx.out() << out.dump(2) << '\n';
     return code;
   }
@@ -250,7 +256,13 @@ int cmd_status(Context& ctx, const Options& o) {
     }
     ctx.out() << dim(c, "run the migrate command to apply them") << '\n';
   }
-  if (o.verbose) print_pool(ctx.out(), ctx.engine().pool_status());
+  if (o.verbose) {
+    print_pool(ctx.out(), ctx.engine().pool_status());
+    for (const auto& r : ctx.engine().replica_status()) {
+      ctx.out() << "replica   " << r.url << (r.up ? "" : "  (skipped: its connect failed)") << '\n';
+      print_pool(ctx.out(), r.pool);
+    }
+  }
   return code;
 }
 

@@ -222,6 +222,12 @@ Url Url::with_database(std::string database) const {
   return u;
 }
 
+Url Url::with_hosts(std::vector<Host> hosts) const {
+  Url u = *this;
+  u.hosts_ = std::move(hosts);
+  return u;
+}
+
 std::string Url::render(bool hide_password) const {
   std::string out = scheme_;
   if (!driver_.empty()) out += "+" + driver_;

@@ -71,7 +71,7 @@ DriverConnection& ConnectionState::conn() {
 
 void ConnectionState::checkout() {
   std::chrono::nanoseconds waited{0};
-  auto pc = engine_->pool.checkout(&waited);
+  auto pc = pool_->checkout(&waited);
   const std::uint32_t mask = engine_->events.mask();
   if (mask != 0) [[unlikely]] {
     Event e = statement_event(EventKind::connect, {}, nullptr, 1);
@@ -112,7 +112,7 @@ void ConnectionState::give_back(bool discard) noexcept {
     e.in_transaction = false;
     engine_->events.fire(e);
   }
-  engine_->pool.checkin(std::move(pc), discard);
+  pool_->checkin(std::move(pc), discard);
 }
 
 Event ConnectionState::statement_event(EventKind kind, std::string_view sql,
@@ -166,7 +166,13 @@ void ConnectionState::simple(const std::string& sql) {
 
 void ConnectionState::on_error(const DatabaseError& e) noexcept {
   if (!e.is_disconnect() || !pc_) return;
-  engine_->pool.note_disconnect();
+  pool_->note_disconnect();
+  if (replica_ != nullptr) {
+    // The replica is gone: reads skip it for a while (Engine::connect(ReadFrom)).
+    replica_->down_until.store(
+        steady_ns() + std::chrono::nanoseconds(engine_->replica_retry).count(),
+        std::memory_order_relaxed);
+  }
   give_back(/*discard=*/true);
   if (!tx_stack_.empty()) tx_lost_ = true;
 }
@@ -229,7 +235,7 @@ bool ConnectionState::reset_session() {
       mode == SessionReset::always || (mode == SessionReset::automatic && session_changed_);
   // The one connection of an in-memory SQLite database is the database: it is never closed,
   // and its session is the program's own.
-  if (!due || engine_->pool.config().single_shared) return true;
+  if (!due || pool_->config().single_shared) return true;
   session_changed_ = false;
   const std::string sql = pc_->conn->session_reset_sql();
   if (sql.empty()) return false;

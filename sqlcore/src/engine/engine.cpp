@@ -32,6 +32,12 @@ EngineState::EngineState(Url url_, Url driver_url_, std::shared_ptr<const Dialec
 
 namespace {
 
+// The URL keys the engine reads itself; the rest go to the driver.
+const std::vector<std::string_view> kEngineKeys = {
+    "pool_size",       "max_overflow",      "pool_timeout",    "pool_recycle", "pool_pre_ping",
+    "create_database", "statement_timeout", "connect_timeout", "echo",         "slow_query",
+    "log_level",       "session_reset",     "replicas",        "replica_retry"};
+
 [[noreturn]] void bad_setting(const std::string& key, const std::string& why) {
   throw ArgumentError("invalid database URL setting " + key + ": " + why);
 }
@@ -105,11 +111,47 @@ Connection Engine::connect() {
   return Connection(std::move(st));
 }
 
+Connection Engine::connect(ReadFrom from) {
+  auto& replicas = state_->replicas;
+  if (from == ReadFrom::primary || replicas.empty()) return connect();
+  // In turn, from where the last read started; a replica that cannot be reached is skipped for
+  // replica_retry, and when none answers the primary serves the read.
+  const std::int64_t now = detail::steady_ns();
+  const std::size_t n = replicas.size();
+  const std::size_t first = state_->next_replica.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < n; ++k) {
+    detail::Replica& r = *replicas[(first + k) % n];
+    if (r.down_until.load(std::memory_order_relaxed) > now) continue;
+    auto st = std::make_shared<detail::ConnectionState>(state_, r);
+    try {
+      st->checkout();
+      return Connection(std::move(st));
+    } catch (const OperationalError& e) {
+      // Unreachable, refusing us, or without the database: skipped for a while, and shown by
+      // replica_status(). A pool that stays exhausted is load, not an outage: that is raised.
+      if (e.sqlstate() == "HYT00") throw;
+      r.down_until.store(
+          detail::steady_ns() + std::chrono::nanoseconds(state_->replica_retry).count(),
+          std::memory_order_relaxed);
+    }
+  }
+  return connect();
+}
+
 void Engine::dispose() {
   state_->pool.dispose();
+  for (auto& r : state_->replicas) r->pool.dispose();
 }
 PoolStatus Engine::pool_status() const {
   return state_->pool.status();
+}
+std::vector<ReplicaStatus> Engine::replica_status() const {
+  std::vector<ReplicaStatus> out;
+  const std::int64_t now = detail::steady_ns();
+  for (const auto& r : state_->replicas)
+    out.push_back({r->url.to_string(), r->down_until.load(std::memory_order_relaxed) <= now,
+                   r->pool.status()});
+  return out;
 }
 
 ListenerId Engine::listen(EventKind kind, Listener fn) {
@@ -190,10 +232,13 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
     }
   }
 
-  Url driver_url = url.without_query_keys({"pool_size", "max_overflow", "pool_timeout",
-                                           "pool_recycle", "pool_pre_ping", "create_database",
-                                           "statement_timeout", "connect_timeout", "echo",
-                                           "slow_query", "log_level", "session_reset"});
+  std::chrono::milliseconds replica_retry{5000};
+  if (options.replica_retry) replica_retry = positive_ms("replica_retry", *options.replica_retry);
+  if (auto v = url.query_value("replica_retry"))
+    replica_retry = positive_ms("replica_retry", parse_duration("replica_retry", *v, "s"));
+
+  Url driver_url = url.without_query_keys(kEngineKeys);
+  driver->check_url(driver_url);
   if (driver->shares_one_connection(driver_url)) {
     // Every connection would be a database of its own: keep exactly one, shared in turn.
     pool.size = 1;
@@ -207,9 +252,55 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
   dopts.create_database = create_database;
   dopts.connect_timeout = connect_timeout;
 
+  // The replicas: the same backend, each a pool of its own with the primary's settings.
+  std::vector<std::pair<Url, Url>> replicas;  // (URL, its driver URL)
+  for (const std::string& text : options.replicas) {
+    Url r = Url::parse(text);
+    for (std::string_view key : kEngineKeys)
+      if (r.query_value(key))
+        bad_setting(std::string(key), "in the replica URL " + r.to_string() +
+                                          ": the engine's settings go on the primary's URL and "
+                                          "apply to the replicas' pools too");
+    replicas.emplace_back(r, r);
+  }
+  if (auto v = url.query_value("replicas")) {
+    if (url.hosts().empty())
+      bad_setting("replicas", "takes the host[:port] of servers, and " + url.to_string() +
+                                  " names none (give replica URLs in EngineOptions::replicas)");
+    std::size_t pos = 0;
+    while (pos <= v->size()) {
+      const std::size_t comma = std::min(v->find(',', pos), v->size());
+      const std::string item = v->substr(pos, comma - pos);
+      pos = comma + 1;
+      if (item.empty() || item.find_first_of("/@?") != std::string::npos)
+        bad_setting("replicas", "'" + *v + "' is not a list of host[:port]");
+      const Url hosts = Url::parse(url.scheme() + "://" + item + "/");
+      replicas.emplace_back(url.without_query_keys({"replicas"}).with_hosts(hosts.hosts()),
+                            driver_url.with_hosts(hosts.hosts()));
+    }
+  }
+  if (!replicas.empty() && pool.single_shared)
+    throw ArgumentError("an in-memory database (" + url.to_string() +
+                        ") cannot have replicas: no other connection can see it");
+
   auto state = std::make_shared<detail::EngineState>(url, std::move(driver_url), dialect, driver,
                                                      std::move(dopts), pool, statement_timeout,
                                                      session_reset);
+  state->replica_retry = replica_retry;
+  for (auto& [r, r_driver_url] : replicas) {
+    if (r.backend() != url.backend())
+      throw ArgumentError("the replica URL " + r.to_string() + " is of the " + r.backend() +
+                          " backend, and the primary " + url.to_string() + " of " + url.backend() +
+                          ": a replica must be of the primary's backend");
+    auto r_driver = driver_for(r);
+    if (r_driver->shares_one_connection(r_driver_url))
+      throw ArgumentError("the replica URL " + r.to_string() +
+                          " names an in-memory database, which no other connection can read");
+    r_driver->check_url(r_driver_url);
+    state->replicas.push_back(std::make_unique<detail::Replica>(
+        std::move(r), std::move(r_driver_url), std::move(r_driver), state->driver_options, pool,
+        std::string(dialect->name())));
+  }
   detail::install_statement_log(state->events, echo, slow_query, log_level, options.logger);
   return Engine(std::move(state));
 }

@@ -1,6 +1,7 @@
 // EngineState and ConnectionState: the shared state behind Engine, Connection and Transaction.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,33 @@
 
 namespace sqlcore::detail {
 
+/// The steady clock in nanoseconds (Replica::down_until).
+inline std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// A read replica: its URL, its own pool, and until when it is skipped after a failed connect.
+struct Replica {
+  Replica(Url url_, Url driver_url_, std::shared_ptr<Driver> driver_, const DriverOptions& options,
+          const PoolConfig& config, std::string backend)
+      : url(std::move(url_)),
+        driver_url(std::move(driver_url_)),
+        driver(std::move(driver_)),
+        driver_options(options),
+        pool(
+            config, [this] { return driver->connect(driver_url, driver_options); },
+            std::move(backend)) {}
+  const Url url;
+  const Url driver_url;
+  const std::shared_ptr<Driver> driver;
+  const DriverOptions driver_options;
+  Pool pool;
+  /// steady_clock nanoseconds until which the replica is skipped; 0 (or past): up.
+  std::atomic<std::int64_t> down_until{0};
+};
+
 class EngineState {
  public:
   EngineState(Url url, Url driver_url, std::shared_ptr<const Dialect> dialect,
@@ -34,6 +62,10 @@ class EngineState {
   const SessionReset session_reset;
   EventHub events;
   Pool pool;
+  /// Read replicas (filled by create_engine() before the engine is handed out, then fixed).
+  std::vector<std::unique_ptr<Replica>> replicas;
+  std::chrono::milliseconds replica_retry{5000};
+  std::atomic<std::size_t> next_replica{0};  // where the next replica read starts
 };
 
 /// The state of one Connection.
@@ -46,6 +78,9 @@ class EngineState {
 class ConnectionState {
  public:
   explicit ConnectionState(std::shared_ptr<EngineState> engine) : engine_(std::move(engine)) {}
+  /// A connection from `replica`'s pool instead of the primary's.
+  ConnectionState(std::shared_ptr<EngineState> engine, Replica& replica)
+      : engine_(std::move(engine)), pool_(&replica.pool), replica_(&replica) {}
   ~ConnectionState() { release(); }
 
   EngineState& engine() { return *engine_; }
@@ -143,6 +178,8 @@ class ConnectionState {
   void transaction_ended(EventKind kind, std::string_view sql, std::chrono::nanoseconds duration);
 
   std::shared_ptr<EngineState> engine_;
+  Pool* const pool_ = &engine_->pool;  // where connections come from: the primary's or a replica's
+  Replica* const replica_ = nullptr;   // the replica, if from one
   std::unique_ptr<PooledConnection> pc_;  // changed only under cancel_mu_
   mutable std::mutex cancel_mu_;          // pc_ against cancel() from another thread
   std::chrono::milliseconds timeout_{0};

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <string_view>
 
 namespace sqlcore::test {
 
@@ -20,11 +21,28 @@ std::vector<std::string>& active_backends() {
   return v;
 }
 
+// The environment variable `name`, or "" when unset.
+static std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+static bool via_pooler() {
+  return env("SQLCORE_TEST_POSTGRES_VIA") == "pooler";
+}
+
 const std::string& postgres_url() {
-  static const std::string url = [] {
-    const char* u = std::getenv("SQLCORE_TEST_POSTGRES_URL");
-    return std::string(u != nullptr ? u : "");
-  }();
+  static const std::string url = env("SQLCORE_TEST_POSTGRES_URL");
+  return url;
+}
+
+const std::string& postgres_pooler_url() {
+  static const std::string url = via_pooler() ? env("SQLCORE_TEST_POSTGRES_POOLER_URL") : "";
+  return url;
+}
+
+const std::string& postgres_replica_url() {
+  static const std::string url = env("SQLCORE_TEST_POSTGRES_REPLICA_URL");
   return url;
 }
 
@@ -58,7 +76,13 @@ std::string current_test_slug() {
 }  // namespace
 
 void BackendTest::SetUp() {
-  if (backend() == "postgresql") {
+  if (backend() == "postgresql" && via_pooler()) {
+    // Behind a pooler a session cannot choose its schema (no startup options): each test has a
+    // database of its own instead, reached through the pooler by its name.
+    database_ = "t_" + unique_suffix() + "_" + current_test_slug();
+    auto c = admin_engine().connect();
+    c.execute(text("CREATE DATABASE \"" + database_ + "\""));
+  } else if (backend() == "postgresql") {
     schema_ = "t_" + unique_suffix() + "_" + current_test_slug();
     auto admin = admin_engine();
     auto c = admin.connect();
@@ -78,30 +102,66 @@ void BackendTest::TearDown() {
       std::cerr << "teardown: " << e.what() << '\n';
     }
   }
+  if (!database_.empty()) {
+    try {
+      // FORCE: the pooler still holds server sessions on it.
+      auto c = admin_engine().connect();
+      c.execute(text("DROP DATABASE \"" + database_ + "\" WITH (FORCE)"));
+    } catch (const std::exception& e) {
+      std::cerr << "teardown: " << e.what() << '\n';
+    }
+  }
   if (!file_dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(file_dir_, ec);
   }
 }
 
+// `base` with `query` ("k=v&...") appended.
+static std::string with_query(std::string base, const std::string& query) {
+  if (!query.empty()) base += (base.find('?') == std::string::npos ? "?" : "&") + query;
+  return base;
+}
+
+std::string BackendTest::postgres_query(const std::string& query) const {
+  std::string q = "options=-c%20search_path%3D" + schema_;
+  if (!query.empty()) q += "&" + query;
+  // Settings for every test's URL (before the test's own, which a driver key then overrides).
+  if (const char* extra = std::getenv("SQLCORE_TEST_POSTGRES_QUERY"); extra && *extra != '\0')
+    q = std::string(extra) + "&" + q;
+  return q;
+}
+
 std::string BackendTest::url(const std::string& query) const {
-  std::string u;
-  std::string q = query;
-  if (backend() == "sqlite-memory") {
-    u = "sqlite://";
-  } else if (backend() == "sqlite-file") {
-    // A nested folder that does not exist yet: the driver creates it.
-    u = "sqlite:///" + file_dir_ + "/db/test.db";
-  } else {
-    u = postgres_url();
-    std::string opt = "options=-c%20search_path%3D" + schema_;
-    q = q.empty() ? opt : q + "&" + opt;
-    // Settings for every test's URL (before the test's own, which a driver key then overrides).
-    if (const char* extra = std::getenv("SQLCORE_TEST_POSTGRES_QUERY"); extra && *extra != '\0')
-      q = std::string(extra) + "&" + q;
+  if (backend() == "sqlite-memory") return with_query("sqlite://", query);
+  // A nested folder that does not exist yet: the driver creates it.
+  if (backend() == "sqlite-file")
+    return with_query("sqlite:///" + file_dir_ + "/db/test.db", query);
+  if (!database_.empty()) {
+    // The pooler's URL with this test's database.
+    const std::string& p = postgres_pooler_url();
+    const auto q = p.find('?');
+    const auto slash = p.rfind('/', q);
+    return with_query(
+        p.substr(0, slash + 1) + database_ + (q == std::string::npos ? "" : p.substr(q)),
+        query.empty() ? "pooler=transaction" : "pooler=transaction&" + query);
   }
-  if (!q.empty()) u += (u.find('?') == std::string::npos ? "?" : "&") + q;
-  return u;
+  return with_query(postgres_url(), postgres_query(query));
+}
+
+std::string BackendTest::replica_url(const std::string& query) const {
+  if (backend() == "sqlite-file")
+    return with_query("sqlite:///" + file_dir_ + "/replica/test.db", query);
+  if (backend() == "postgresql" && database_.empty() && !postgres_replica_url().empty())
+    return with_query(postgres_replica_url(), postgres_query(query));
+  return "";
+}
+
+bool BackendTest::on_replica(Connection& c) const {
+  if (streaming_replica()) return c.execute(text("SELECT pg_is_in_recovery()")).scalar<bool>();
+  const auto file = c.execute(text("SELECT file FROM pragma_database_list WHERE name = 'main'"))
+                        .scalar<std::string>();
+  return file.find("/replica/") != std::string::npos;
 }
 
 Engine BackendTest::make_engine(const EngineOptions& options, const std::string& query) const {
@@ -174,18 +234,41 @@ int run_all_tests(int argc, char** argv) {
     active = requested;
   }
   if (std::find(active.begin(), active.end(), "postgresql") != active.end()) {
-    if (postgres_url().empty()) {
-      std::cerr << "FAIL: the postgresql backend is requested but SQLCORE_TEST_POSTGRES_URL is "
-                   "not set. Set it to a server's URL (in sqlcore's repository, `make test` "
-                   "starts one), or test SQLite only on purpose: SQLCORE_TEST_BACKENDS=sqlite\n";
-      return 1;
-    }
-    try {
-      auto e = create_engine(postgres_url());
-      e.connect().execute(text("SELECT 1"));
-    } catch (const std::exception& ex) {
-      std::cerr << "FAIL: cannot reach the PostgreSQL test server: " << ex.what() << '\n';
-      return 1;
+    // Each server the run needs must be named and answer; a missing one fails the run.
+    struct Needed {
+      const std::string& url;
+      const char* variable;
+      const char* what;
+      const char* how;
+      std::string query;
+    };
+    std::vector<Needed> needed{{postgres_url(), "SQLCORE_TEST_POSTGRES_URL",
+                                "the PostgreSQL test server",
+                                "Set it to a server's URL (in sqlcore's repository, `make test` "
+                                "starts one), or test SQLite only on purpose: "
+                                "SQLCORE_TEST_BACKENDS=sqlite",
+                                ""}};
+    if (via_pooler())
+      needed.push_back({postgres_pooler_url(), "SQLCORE_TEST_POSTGRES_POOLER_URL",
+                        "the PostgreSQL test server through the pooler",
+                        "scripts/pg-test-server start-pooler prints it", "?pooler=transaction"});
+    else if (std::getenv("SQLCORE_TEST_REQUIRE_REPLICA") != nullptr)
+      needed.push_back({postgres_replica_url(), "SQLCORE_TEST_POSTGRES_REPLICA_URL",
+                        "the PostgreSQL replica", "scripts/pg-test-server start-replica prints it",
+                        ""});
+    for (const Needed& n : needed) {
+      if (n.url.empty()) {
+        std::cerr << "FAIL: the postgresql tests need " << n.what << " but " << n.variable
+                  << " is not set. " << n.how << '\n';
+        return 1;
+      }
+      try {
+        auto e = create_engine(n.url + n.query);
+        e.connect().execute(text("SELECT 1"));
+      } catch (const std::exception& ex) {
+        std::cerr << "FAIL: cannot reach " << n.what << ": " << ex.what() << '\n';
+        return 1;
+      }
     }
   }
   ::testing::InitGoogleTest(&argc, argv);

@@ -276,6 +276,13 @@ TEST(UrlQueryTest, WithDatabaseReplacesOnlyTheDatabase) {
   EXPECT_EQ(other.render(false), "postgresql://u:pw@h:5432/other?a=1");
 }
 
+TEST(UrlQueryTest, WithHostsReplacesOnlyTheHosts) {
+  Url u = Url::parse("postgresql://u:pw@h:5432/db?a=1");
+  Url replica = u.with_hosts(Url::parse("postgresql://r1:5433,[::1]/").hosts());
+  EXPECT_EQ(replica.render(false), "postgresql://u:pw@r1:5433,[::1]/db?a=1");
+  EXPECT_EQ(replica.database(), u.database());
+}
+
 // ---- Rendering ------------------------------------------------------------------------------
 
 TEST(UrlRenderTest, CanonicalUrlsRenderExactlyAsWritten) {

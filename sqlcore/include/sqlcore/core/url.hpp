@@ -52,6 +52,8 @@ class Url {
   Url without_query_keys(const std::vector<std::string_view>& keys) const;
   Url with_query(std::string key, std::string value) const;
   Url with_database(std::string database) const;
+  /// A copy that names other hosts (the same user, database and query): a replica's URL.
+  Url with_hosts(std::vector<Host> hosts) const;
 
   /// The URL text with the password (and any query setting whose name contains "password")
   /// shown as `***`: safe for logs and messages.

@@ -161,6 +161,11 @@ class Driver {
   /// or refuses the credentials.
   virtual std::unique_ptr<DriverConnection> connect(const Url& url,
                                                     const DriverOptions& options) = 0;
+  /// Checks the driver-level settings of `url` (the engine has removed its own) without
+  /// connecting: throws ArgumentError for a bad value, an unknown key or settings that contradict
+  /// each other, as connect() would. create_engine() calls it, so that a bad URL fails when the
+  /// engine is made, not at its first use.
+  virtual void check_url(const Url& url) const { (void)url; }
   /// True when connections to `url` all share one database that lives only as long as a
   /// connection does (in-memory SQLite): the pool then keeps exactly one connection.
   virtual bool shares_one_connection(const Url& url) const {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "sqlcore/core/url.hpp"
 #include "sqlcore/engine/connection.hpp"
@@ -30,6 +31,16 @@ enum class SessionReset : std::uint8_t {
   always,
   /// Only the rollback: session state stays with the connection for its next user.
   rollback_only,
+};
+
+/// Where a read goes: Engine::read(), Engine::connect(ReadFrom).
+enum class ReadFrom : std::uint8_t {
+  /// A replica that is up (EngineOptions::replicas), taken in turn; the primary when the engine
+  /// has none or none answers. A replica applies the primary's commits a little later: what the
+  /// caller has just written may not be there yet (docs/engine.md, "Read replicas").
+  replica,
+  /// The primary: a read there sees every committed write, the caller's own included.
+  primary,
 };
 
 /// Engine settings. Each may also come from the URL's query (`?pool_size=2&pool_timeout=5`); a
@@ -82,6 +93,15 @@ struct EngineOptions {
   /// What a returning connection is cleared of. Default automatic. URL `session_reset`:
   /// `auto`, `always` or `rollback`.
   std::optional<SessionReset> session_reset{};
+  /// Read replicas of the database: URLs of the same backend as the engine's own, which may
+  /// differ from it in host, user, password, database and driver settings (the engine's
+  /// settings are the primary URL's and apply to every pool). Read-only transactions and read()
+  /// go to them; everything else goes to the primary. URL `replicas`: comma-separated
+  /// `host[:port]`, each a replica sharing everything else with the primary's URL.
+  std::vector<std::string> replicas{};
+  /// How long a replica that could not be reached is skipped before it is tried again. Default
+  /// 5 s. URL `replica_retry`: seconds, or a number with a unit.
+  std::optional<std::chrono::milliseconds> replica_retry{};
 };
 
 /// A snapshot of the pool's counters.
@@ -102,6 +122,14 @@ struct PoolStatus {
   std::chrono::microseconds wait_p50{0}, wait_p95{0}, wait_p99{0}, wait_max{0};
 };
 
+/// A read replica as the engine sees it (Engine::replica_status()).
+struct ReplicaStatus {
+  std::string url;  // without its password
+  /// False while the replica is skipped, after a connect to it failed (for replica_retry).
+  bool up = true;
+  PoolStatus pool;
+};
+
 /// A database: its URL, dialect, driver and pool. Cheap to copy (copies share one pool);
 /// thread-safe.
 class Engine {
@@ -114,33 +142,44 @@ class Engine {
   /// the pool stays exhausted for pool_timeout (the message names the sizes) or the database
   /// cannot be reached.
   [[nodiscard]] Connection connect();
+  /// A connection to read from: a replica that is up, in turn, or the primary (ReadFrom). A
+  /// replica whose connect fails is skipped for replica_retry and the next one is tried. Writes
+  /// on a replica's connection fail on the server (PostgreSQL: SQLSTATE 25006).
+  [[nodiscard]] Connection connect(ReadFrom from);
 
-  /// Runs `fn(Connection&)` in a transaction: commits when it returns, rolls back and rethrows
-  /// when it throws. Returns what `fn` returns.
+  /// Runs `fn(Connection&)` in a transaction on the primary: commits when it returns, rolls
+  /// back and rethrows when it throws. Returns what `fn` returns.
   template <class F>
   auto begin(F&& fn) -> std::invoke_result_t<F, Connection&> {
     return begin(TransactionAccess::read_write, std::forward<F>(fn));
   }
   /// begin(fn) in a transaction of the given access: `engine.begin(TransactionAccess::read_only,
-  /// fn)` reads without taking SQLite's write lock, and refuses writes.
+  /// fn)` reads without taking SQLite's write lock, refuses writes, and runs on a replica when
+  /// the engine has them (as read(fn)).
   template <class F>
   auto begin(TransactionAccess access, F&& fn) -> std::invoke_result_t<F, Connection&> {
-    Connection conn = connect();
-    Transaction tx = conn.begin(access);
-    if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
-      std::forward<F>(fn)(conn);
-      tx.commit();
-    } else {
-      auto out = std::forward<F>(fn)(conn);
-      tx.commit();
-      return out;
-    }
+    return run_in(access == TransactionAccess::read_only ? connect(ReadFrom::replica) : connect(),
+                  access, std::forward<F>(fn));
+  }
+  /// Runs `fn(Connection&)` in a read-only transaction on a replica (or the primary when there
+  /// is none up). Returns what `fn` returns.
+  template <class F>
+  auto read(F&& fn) -> std::invoke_result_t<F, Connection&> {
+    return read(ReadFrom::replica, std::forward<F>(fn));
+  }
+  /// read(fn) from where `from` says: ReadFrom::primary to read one's own writes at once.
+  template <class F>
+  auto read(ReadFrom from, F&& fn) -> std::invoke_result_t<F, Connection&> {
+    return run_in(connect(from), TransactionAccess::read_only, std::forward<F>(fn));
   }
 
   /// Closes every idle connection; connections in use are closed when returned. The engine stays
   /// usable and opens new connections on demand.
   void dispose();
+  /// The primary's pool.
   PoolStatus pool_status() const;
+  /// Each replica's state and pool, in the order they were given; empty without replicas.
+  std::vector<ReplicaStatus> replica_status() const;
 
   /// Calls `fn` on every event of `kind` (events.hpp) from now on, on the thread that does the
   /// work. Any number of listeners; each costs only when its kind happens, and an engine with
@@ -152,6 +191,20 @@ class Engine {
   void unlisten(ListenerId id);
 
  private:
+  template <class F>
+  static auto run_in(Connection conn, TransactionAccess access, F&& fn)
+      -> std::invoke_result_t<F, Connection&> {
+    Transaction tx = conn.begin(access);
+    if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
+      std::forward<F>(fn)(conn);
+      tx.commit();
+    } else {
+      auto out = std::forward<F>(fn)(conn);
+      tx.commit();
+      return out;
+    }
+  }
+
   friend Engine create_engine(const Url& url, const EngineOptions& options);
   explicit Engine(std::shared_ptr<detail::EngineState> state) : state_(std::move(state)) {}
   std::shared_ptr<detail::EngineState> state_;

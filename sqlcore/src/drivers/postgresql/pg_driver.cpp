@@ -12,10 +12,12 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <unordered_map>
 
 #include "pg_copy.hpp"
@@ -82,6 +84,12 @@ ErrorInfo pg_error(PGconn* conn, const PGresult* res, std::string_view sql) {
     if (info.sqlstate.empty()) info.sqlstate = "08006";
   }
   if (info.sqlstate.empty()) info.sqlstate = "XX000";
+  if ((info.sqlstate == "26000" || info.sqlstate == "42P05") &&
+      info.server_message.find("prepared statement \"sqlcore_") != std::string::npos)
+    info.server_message +=
+        ". The server session does not hold the statements this connection prepared on it: a "
+        "pooler in transaction mode (PgBouncer) between sqlcore and the server hands each "
+        "transaction another session. Set pooler=transaction in the database URL";
   if (info.sqlstate == "57014" && t_timed_out_ms != 0) {
     info.timed_out = true;
     info.server_message = "the statement ran longer than its statement timeout (" +
@@ -458,6 +466,15 @@ std::string quote_name(std::string_view name) {
   }
   out.push_back('"');
   return out;
+}
+
+// "sqlcore_" and 48 random bits in hex, then "_".
+std::string session_prefix() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "sqlcore_%012llx_",
+                static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
+  return buf;
 }
 
 class PgConnection final : public DriverConnection {
@@ -910,7 +927,7 @@ class PgConnection final : public DriverConnection {
       return cache_.emplace(key_, std::move(p)).first->second;
     }
     Prepared p;
-    p.name = "sqlcore_" + std::to_string(++counter_);
+    p.name = prefix_ + std::to_string(++counter_);
     p.sql = sql;
     ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
     check(res.get(), sql);
@@ -924,6 +941,10 @@ class PgConnection final : public DriverConnection {
   std::unordered_map<std::string, Prepared> cache_;
   std::vector<std::string> stale_;  // prepared statements to deallocate once idle
   std::uint64_t counter_ = 0;
+  // The names of this connection's statements: "sqlcore_<random>_<n>". Unique to the session,
+  // so that if another session's statements are ever reached (a pooler between, left
+  // undeclared), a name finds nothing, never another client's statement.
+  const std::string prefix_ = session_prefix();
   bool fatal_seen_ = false;
   PgCursor* active_ = nullptr;  // the cursor whose statement's rows are still arriving
   PGTransactionStatusType tx_before_ = PQTRANS_IDLE;  // the status the last statement began in
@@ -1037,11 +1058,100 @@ void PgCursor::abandon() noexcept {
   conn_ = nullptr;
 }
 
+// What a PostgreSQL URL's query asks of the driver: libpq's connection keywords, and sqlcore's
+// own `prepare` and `pooler`.
+struct PgSettings {
+  // Whether a pooler sits between sqlcore and the server (URL `pooler`).
+  enum class Pooler : std::uint8_t { none, session, transaction };
+  Pooler pooler = Pooler::none;
+  bool named = true;                                    // prepare=named (the default)
+  std::vector<std::pair<std::string, std::string>> kv;  // libpq keywords, from the URL
+  std::string user_options;                             // the URL's `options`, if any
+  bool has_app = false, has_timeout = false;
+};
+
+const char* pooler_name(PgSettings::Pooler p) {
+  return p == PgSettings::Pooler::transaction ? "transaction" : "session";
+}
+
+// Reads the query; throws ArgumentError for a bad value, an unknown key or settings that
+// contradict each other. Cheap and without a connection: create_engine() runs it too.
+PgSettings parse_settings(const Url& url) {
+  PgSettings out;
+  std::optional<bool> named;
+  bool has_options = false;
+  for (const auto& [k, v] : url.query()) {
+    if (k == "prepare") {
+      if (v != "named" && v != "unnamed")
+        throw ArgumentError("invalid database URL setting prepare: '" + v +
+                            "' (expected named or unnamed)");
+      named = v == "named";
+    } else if (k == "pooler") {
+      if (v == "none")
+        out.pooler = PgSettings::Pooler::none;
+      else if (v == "session")
+        out.pooler = PgSettings::Pooler::session;
+      else if (v == "transaction")
+        out.pooler = PgSettings::Pooler::transaction;
+      else
+        throw ArgumentError("invalid database URL setting pooler: '" + v +
+                            "' (expected none, session or transaction)");
+    } else if (k == "options") {
+      has_options = true;
+      out.user_options = v;
+    } else {
+      if (k == "application_name") out.has_app = true;
+      if (k == "connect_timeout") out.has_timeout = true;
+      out.kv.emplace_back(k, v);
+    }
+  }
+  // libpq's own keywords; anything else would fail only at the first connect.
+  static const std::vector<std::string> known = [] {
+    std::vector<std::string> names;
+    PQconninfoOption* defaults = PQconndefaults();
+    for (PQconninfoOption* o = defaults; o != nullptr && o->keyword != nullptr; ++o)
+      names.emplace_back(o->keyword);
+    PQconninfoFree(defaults);
+    return names;
+  }();
+  for (const auto& [k, v] : out.kv) {
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      throw ArgumentError("unknown postgresql URL setting '" + k +
+                          "' (sqlcore's: prepare, pooler and the engine's settings; libpq's: "
+                          "sslmode, target_session_attrs, ... as in libpq's manual)");
+  }
+  if (out.pooler == PgSettings::Pooler::transaction && named.value_or(false))
+    throw ArgumentError(
+        "invalid database URL settings prepare=named with pooler=transaction: a pooler in "
+        "transaction mode hands each transaction another server session, where a statement "
+        "prepared on the last one does not exist; leave prepare out (pooler=transaction "
+        "implies prepare=unnamed)");
+  if (out.pooler != PgSettings::Pooler::none && has_options)
+    throw ArgumentError(
+        "invalid database URL setting options: a pooler (pooler=" +
+        std::string(pooler_name(out.pooler)) +
+        ") refuses the startup parameter `options` (PgBouncer: \"unsupported startup parameter\"); "
+        "set such settings on the database instead (ALTER DATABASE ... SET ...)");
+  out.named = named.value_or(out.pooler != PgSettings::Pooler::transaction);
+  return out;
+}
+
+// The session's TimeZone names UTC.
+bool is_utc(std::string_view tz) {
+  static constexpr std::string_view kNames[] = {"UTC",       "Etc/UTC",       "UCT",  "Etc/UCT",
+                                                "GMT",       "Etc/GMT",       "Zulu", "Etc/Zulu",
+                                                "Universal", "Etc/Universal", "GMT0", "Etc/GMT0"};
+  return std::find(std::begin(kNames), std::end(kNames), tz) != std::end(kNames);
+}
+
 class PgDriver final : public Driver {
  public:
   std::string_view name() const override { return "libpq"; }
 
+  void check_url(const Url& url) const override { (void)parse_settings(url); }
+
   std::unique_ptr<DriverConnection> connect(const Url& url, const DriverOptions& options) override {
+    PgSettings settings = parse_settings(url);
     std::vector<std::pair<std::string, std::string>> kv;
     std::string hosts, ports;
     for (std::size_t i = 0; i < url.hosts().size(); ++i) {
@@ -1060,31 +1170,20 @@ class PgDriver final : public Driver {
     if (!url.database().empty()) kv.emplace_back("dbname", url.database());
     if (url.username()) kv.emplace_back("user", *url.username());
     if (url.password()) kv.emplace_back("password", *url.password());
-    // The session settings sqlcore's value conversions rely on; a user `options` comes after
-    // ours and so may add to them.
-    std::string session =
-        "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3";
-    bool has_app = false, has_timeout = false, named = true;
-    for (const auto& [k, v] : url.query()) {
-      if (k == "options") {
-        session += " " + v;
-        continue;
-      }
-      if (k == "prepare") {
-        if (v != "named" && v != "unnamed")
-          throw ArgumentError("invalid database URL setting prepare: '" + v +
-                              "' (expected named or unnamed)");
-        named = v == "named";
-        continue;
-      }
-      if (k == "application_name") has_app = true;
-      if (k == "connect_timeout") has_timeout = true;
-      kv.emplace_back(k, v);
+    for (auto& e : settings.kv) kv.push_back(std::move(e));
+    const bool pooled = settings.pooler != PgSettings::Pooler::none;
+    if (!pooled) {
+      // The session settings sqlcore's value conversions rely on; a user `options` comes
+      // after ours and so may add to them. A pooler refuses `options`: behind one, connect()
+      // checks below that the server's defaults are these.
+      std::string session =
+          "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c extra_float_digits=3";
+      if (!settings.user_options.empty()) session += " " + settings.user_options;
+      kv.emplace_back("options", session);
     }
-    kv.emplace_back("options", session);
     kv.emplace_back("client_encoding", "UTF8");
-    if (!has_app) kv.emplace_back("application_name", options.application_name);
-    if (!has_timeout) {
+    if (!settings.has_app) kv.emplace_back("application_name", options.application_name);
+    if (!settings.has_timeout) {
       // libpq counts whole seconds and takes less than 2 as 2.
       const auto ms = options.connect_timeout.count() > 0 ? options.connect_timeout.count() : 10000;
       kv.emplace_back("connect_timeout",
@@ -1114,10 +1213,46 @@ class PgDriver final : public Driver {
         info.sqlstate = "3D000";
       else
         info.sqlstate = "08001";
+      if (msg.find("unsupported startup parameter") != std::string::npos) {
+        // PgBouncer's answer to the settings sqlcore sends at connect.
+        info.sqlstate = "08004";
+        msg +=
+            " (a pooler such as PgBouncer sits in front of this server: say so in the URL "
+            "with pooler=transaction, or pooler=session if it pools whole sessions)";
+      }
       info.server_message = "cannot connect to " + url.to_string() + ": " + msg;
       raise_database_error(std::move(info));
     }
-    return std::make_unique<PgConnection>(conn, named);
+    if (pooled) check_pooled_session(conn, url, settings.pooler);
+    return std::make_unique<PgConnection>(conn, settings.named);
+  }
+
+ private:
+  // Behind a pooler the session cannot be set up at connect: its defaults must already be what
+  // sqlcore's value conversions rely on (the server reports them at connect, through the pooler).
+  static void check_pooled_session(PGconn* conn, const Url& url, PgSettings::Pooler pooler) {
+    const char* tz = PQparameterStatus(conn, "TimeZone");
+    const char* ds = PQparameterStatus(conn, "DateStyle");
+    std::string problem;
+    if (PQserverVersion(conn) < 120000)
+      problem =
+          "the server is older than PostgreSQL 12, whose default extra_float_digits loses "
+          "digits of floating-point values";
+    else if (tz == nullptr || !is_utc(tz))
+      problem = "the session's TimeZone is " + std::string(tz != nullptr ? tz : "unknown") +
+                ", not UTC (ALTER DATABASE " + url.database() + " SET TimeZone = 'UTC')";
+    else if (ds == nullptr || !std::string_view(ds).starts_with("ISO"))
+      problem = "the session's DateStyle is " + std::string(ds != nullptr ? ds : "unknown") +
+                ", not ISO (ALTER DATABASE " + url.database() + " SET DateStyle = 'ISO')";
+    if (problem.empty()) return;
+    PQfinish(conn);
+    ErrorInfo info;
+    info.backend = "postgresql";
+    info.sqlstate = "55000";
+    info.server_message = "cannot use " + url.to_string() +
+                          " through a pooler (pooler=" + pooler_name(pooler) +
+                          "): sqlcore cannot set up the session at connect there, and " + problem;
+    raise_database_error(std::move(info));
   }
 };
 

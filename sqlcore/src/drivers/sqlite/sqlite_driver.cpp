@@ -235,71 +235,86 @@ std::string uri_path(const std::string& path) {
   return out;
 }
 
+// What a SQLite URL's query asks of the driver.
+struct SqliteSettings {
+  std::optional<std::chrono::milliseconds> busy;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  std::string journal = "WAL", synchronous = "NORMAL";
+  bool background_checkpoints = true;
+  bool writer_queue = true;
+  int checkpoint_pages = 1000;  // SQLite's own default for its auto-checkpoint
+};
+
+// Reads the query; throws ArgumentError for a bad value or an unknown key. Opens nothing:
+// create_engine() runs it too.
+SqliteSettings parse_settings(const Url& url) {
+  SqliteSettings st;
+  for (const auto& [key, value] : url.query()) {
+    if (key == "busy_timeout") {
+      char* end = nullptr;
+      long ms = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || ms < 0)
+        throw ArgumentError("invalid database URL setting busy_timeout: '" + value +
+                            "' is not a number of milliseconds");
+      st.busy = std::chrono::milliseconds(ms);
+    } else if (key == "mode") {
+      if (value == "ro")
+        st.flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+      else if (value == "rw")
+        st.flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+      else if (value != "rwc")
+        throw ArgumentError("invalid database URL setting mode: '" + value +
+                            "' (expected ro, rw or rwc)");
+    } else if (key == "journal_mode") {
+      st.journal = value;
+      static const char* kModes[] = {"delete", "truncate", "persist", "memory", "wal", "off"};
+      if (std::none_of(std::begin(kModes), std::end(kModes),
+                       [&](const char* m) { return lower(value) == m; }))
+        throw ArgumentError("invalid database URL setting journal_mode: '" + value + "'");
+    } else if (key == "synchronous") {
+      st.synchronous = value;
+      static const char* kModes[] = {"off", "normal", "full", "extra"};
+      if (std::none_of(std::begin(kModes), std::end(kModes),
+                       [&](const char* m) { return lower(value) == m; }))
+        throw ArgumentError("invalid database URL setting synchronous: '" + value + "'");
+    } else if (key == "checkpoint") {
+      if (value != "background" && value != "inline")
+        throw ArgumentError("invalid database URL setting checkpoint: '" + value +
+                            "' (expected background or inline)");
+      st.background_checkpoints = value == "background";
+    } else if (key == "writer_queue") {
+      if (value != "fair" && value != "off")
+        throw ArgumentError("invalid database URL setting writer_queue: '" + value +
+                            "' (expected fair or off)");
+      st.writer_queue = value == "fair";
+    } else if (key == "checkpoint_pages") {
+      char* end = nullptr;
+      long pages = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || pages < 1 || pages > 1000000)
+        throw ArgumentError("invalid database URL setting checkpoint_pages: '" + value +
+                            "' is not a number of pages from 1 to 1000000");
+      st.checkpoint_pages = static_cast<int>(pages);
+    } else {
+      throw ArgumentError("unknown sqlite URL setting '" + key +
+                          "' (known: busy_timeout, mode, journal_mode, synchronous, writer_queue, "
+                          "checkpoint, checkpoint_pages, and the pool settings)");
+    }
+  }
+  return st;
+}
+
 class SqliteDriver final : public Driver {
  public:
   std::string_view name() const override { return "sqlite3"; }
 
   bool shares_one_connection(const Url& url) const override { return url.is_memory(); }
 
+  void check_url(const Url& url) const override { (void)parse_settings(url); }
+
   std::unique_ptr<DriverConnection> connect(const Url& url, const DriverOptions& options) override {
-    auto busy = options.busy_timeout;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    std::string journal = "WAL", synchronous = "NORMAL";
-    bool background_checkpoints = true;
-    bool writer_queue = true;
-    int checkpoint_pages = 1000;  // SQLite's own default for its auto-checkpoint
-    for (const auto& [key, value] : url.query()) {
-      if (key == "busy_timeout") {
-        char* end = nullptr;
-        long ms = std::strtol(value.c_str(), &end, 10);
-        if (value.empty() || *end != '\0' || ms < 0)
-          throw ArgumentError("invalid database URL setting busy_timeout: '" + value +
-                              "' is not a number of milliseconds");
-        busy = std::chrono::milliseconds(ms);
-      } else if (key == "mode") {
-        if (value == "ro")
-          flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
-        else if (value == "rw")
-          flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-        else if (value != "rwc")
-          throw ArgumentError("invalid database URL setting mode: '" + value +
-                              "' (expected ro, rw or rwc)");
-      } else if (key == "journal_mode") {
-        journal = value;
-        static const char* kModes[] = {"delete", "truncate", "persist", "memory", "wal", "off"};
-        if (std::none_of(std::begin(kModes), std::end(kModes),
-                         [&](const char* m) { return lower(value) == m; }))
-          throw ArgumentError("invalid database URL setting journal_mode: '" + value + "'");
-      } else if (key == "synchronous") {
-        synchronous = value;
-        static const char* kModes[] = {"off", "normal", "full", "extra"};
-        if (std::none_of(std::begin(kModes), std::end(kModes),
-                         [&](const char* m) { return lower(value) == m; }))
-          throw ArgumentError("invalid database URL setting synchronous: '" + value + "'");
-      } else if (key == "checkpoint") {
-        if (value != "background" && value != "inline")
-          throw ArgumentError("invalid database URL setting checkpoint: '" + value +
-                              "' (expected background or inline)");
-        background_checkpoints = value == "background";
-      } else if (key == "writer_queue") {
-        if (value != "fair" && value != "off")
-          throw ArgumentError("invalid database URL setting writer_queue: '" + value +
-                              "' (expected fair or off)");
-        writer_queue = value == "fair";
-      } else if (key == "checkpoint_pages") {
-        char* end = nullptr;
-        long pages = std::strtol(value.c_str(), &end, 10);
-        if (value.empty() || *end != '\0' || pages < 1 || pages > 1000000)
-          throw ArgumentError("invalid database URL setting checkpoint_pages: '" + value +
-                              "' is not a number of pages from 1 to 1000000");
-        checkpoint_pages = static_cast<int>(pages);
-      } else {
-        throw ArgumentError(
-            "unknown sqlite URL setting '" + key +
-            "' (known: busy_timeout, mode, journal_mode, synchronous, writer_queue, "
-            "checkpoint, checkpoint_pages, and the pool settings)");
-      }
-    }
+    const SqliteSettings st = parse_settings(url);
+    const auto busy = st.busy.value_or(options.busy_timeout);
+    int flags = st.flags;
     const bool memory = url.is_memory();
     std::string path = memory ? ":memory:" : url.database();
     if (!memory && !options.create_database) {
@@ -334,8 +349,9 @@ class SqliteDriver final : public Driver {
     // A file opened read-only (mode=ro, or a file or folder this process cannot write) is read
     // in whatever journal mode it has: switching it would be a write.
     if (!memory && (flags & SQLITE_OPEN_READONLY) == 0 && sqlite3_db_readonly(db, "main") != 1) {
-      const std::string mode = set_journal_mode(*conn, journal, busy);
-      if (lower(journal) == "wal") conn->execute_simple("PRAGMA synchronous = " + synchronous);
+      const std::string mode = set_journal_mode(*conn, st.journal, busy);
+      if (lower(st.journal) == "wal")
+        conn->execute_simple("PRAGMA synchronous = " + st.synchronous);
       // The writers of this process on this file wait for each other in order (whatever the
       // URL that named the file), unless the URL says writer_queue=off; in WAL mode, checkpoints
       // run as the URL says.
@@ -343,9 +359,9 @@ class SqliteDriver final : public Driver {
       auto file = shared_file(canonical_path(db, path));
       if (mode == "wal")
         conn->checkpoint_by(
-            background_checkpoints ? file->checkpointer(checkpoint_pages, busy) : nullptr,
-            checkpoint_pages);
-      if (writer_queue) conn->join_writers(std::move(file), busy_ms);
+            st.background_checkpoints ? file->checkpointer(st.checkpoint_pages, busy) : nullptr,
+            st.checkpoint_pages);
+      if (st.writer_queue) conn->join_writers(std::move(file), busy_ms);
     }
     // A WAL file read by a process that can create neither its -shm file nor its -wal file (a
     // read-only folder) cannot be read the ordinary way ("attempt to write a readonly

@@ -22,6 +22,14 @@
 //   SQLCORE_TEST_POSTGRES_URL  the PostgreSQL server; each test gets a schema of its own there,
 //                              dropped afterwards. Required when postgresql is requested: a
 //                              missing or unreachable server fails the run (exit 1).
+//   SQLCORE_TEST_POSTGRES_VIA  `pooler`: the postgresql tests reach the server through the
+//                              pooler at SQLCORE_TEST_POSTGRES_POOLER_URL (PgBouncer in
+//                              transaction mode; required then), with pooler=transaction in
+//                              their URLs. Each test gets a database of its own instead of a
+//                              schema (a pooler passes no startup options).
+//   SQLCORE_TEST_POSTGRES_REPLICA_URL  a streaming hot-standby replica of that server, for the
+//                              tests of read replicas (replica_url()); without it they skip,
+//                              unless SQLCORE_TEST_REQUIRE_REPLICA is set: then the run fails.
 //
 // Backend differences are fixture capabilities (many_connections(), single_writer_file(), ...),
 // never `if (backend() == ...)` in a test body. The namespace is sqlcore::test (not
@@ -43,6 +51,11 @@ namespace sqlcore::test {
 std::vector<std::string>& active_backends();
 /// The URL of the PostgreSQL test server (SQLCORE_TEST_POSTGRES_URL); empty when unset.
 const std::string& postgres_url();
+/// The pooler in front of it when the tests go through one (SQLCORE_TEST_POSTGRES_VIA=pooler,
+/// SQLCORE_TEST_POSTGRES_POOLER_URL); empty otherwise.
+const std::string& postgres_pooler_url();
+/// A streaming replica of it (SQLCORE_TEST_POSTGRES_REPLICA_URL); empty when unset.
+const std::string& postgres_replica_url();
 
 /// Decides the backends from the environment (above), checks that a requested PostgreSQL server
 /// answers, initialises GoogleTest with argc/argv and runs every test. Returns the process's
@@ -63,6 +76,14 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   const std::string& backend() const { return GetParam(); }
   /// This test's database URL; `query` ("k=v&k2=v2") is appended.
   std::string url(const std::string& query = "") const;
+  /// A read replica's URL for this test, "" when the backend has none here: PostgreSQL's
+  /// streaming replica (with this test's schema); for sqlite-file, a second file in this test's
+  /// folder, which is no replica (a test fills it itself: streaming_replica() is false).
+  std::string replica_url(const std::string& query = "") const;
+  /// The replica receives the primary's writes by itself (PostgreSQL streaming replication).
+  bool streaming_replica() const { return backend() == "postgresql"; }
+  /// Whether `c` reads from the replica of replica_url() rather than from this test's database.
+  bool on_replica(sqlcore::Connection& c) const;
   sqlcore::Engine make_engine(const sqlcore::EngineOptions& options = {},
                               const std::string& query = "") const;
   /// A second, independent way in (the PostgreSQL superuser outside this test's schema).
@@ -76,6 +97,10 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   bool single_writer_file() const { return backend() == "sqlite-file"; }
   /// A server whose sessions can be killed from another session.
   bool server_sessions() const { return backend() == "postgresql"; }
+  /// A Connection keeps one server session from checkout to checkin (false behind a pooler in
+  /// transaction mode, which hands each transaction the session it has free): session settings,
+  /// temporary tables and pg_backend_pid() last beyond a transaction.
+  bool session_per_connection() const { return database_.empty(); }
   /// Reports the rowid of the last insert without RETURNING.
   bool has_last_insert_id() const { return backend() != "postgresql"; }
 
@@ -98,7 +123,12 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
     return c.execute(sqlcore::text("SELECT COUNT(*) FROM " + table)).scalar<std::int64_t>();
   }
 
+  /// The query of this test's PostgreSQL URLs (its schema, SQLCORE_TEST_POSTGRES_QUERY), then
+  /// `query`.
+  std::string postgres_query(const std::string& query) const;
+
   std::string schema_;    // PostgreSQL: this test's own schema
+  std::string database_;  // PostgreSQL through a pooler: this test's own database
   std::string file_dir_;  // sqlite-file: this test's own folder
 };
 
