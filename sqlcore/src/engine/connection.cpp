@@ -125,6 +125,7 @@ Event ConnectionState::statement_event(EventKind kind, std::string_view sql,
   e.param_names = names;
   e.param_sets = sets;
   e.connection_id = pc_ ? pc_->id : 0;
+  e.replica = replica_ != nullptr ? replica_->number : 0;
   e.in_transaction = !tx_stack_.empty();
   return e;
 }

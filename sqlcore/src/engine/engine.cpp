@@ -26,7 +26,7 @@ EngineState::EngineState(Url url_, Url driver_url_, std::shared_ptr<const Dialec
       session_reset(session_reset_),
       pool(
           pool_, [this] { return driver->connect(driver_url, driver_options); },
-          std::string(dialect->name())) {}
+          std::string(dialect->name()), connection_ids) {}
 
 }  // namespace detail
 
@@ -298,8 +298,9 @@ Engine create_engine(const Url& url, const EngineOptions& options) {
                           " names an in-memory database, which no other connection can read");
     r_driver->check_url(r_driver_url);
     state->replicas.push_back(std::make_unique<detail::Replica>(
-        std::move(r), std::move(r_driver_url), std::move(r_driver), state->driver_options, pool,
-        std::string(dialect->name())));
+        static_cast<std::uint32_t>(state->replicas.size() + 1), std::move(r),
+        std::move(r_driver_url), std::move(r_driver), state->driver_options, pool,
+        std::string(dialect->name()), state->connection_ids));
   }
   detail::install_statement_log(state->events, echo, slow_query, log_level, options.logger);
   return Engine(std::move(state));

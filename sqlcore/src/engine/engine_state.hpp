@@ -29,15 +29,18 @@ inline std::int64_t steady_ns() {
 
 /// A read replica: its URL, its own pool, and until when it is skipped after a failed connect.
 struct Replica {
-  Replica(Url url_, Url driver_url_, std::shared_ptr<Driver> driver_, const DriverOptions& options,
-          const PoolConfig& config, std::string backend)
-      : url(std::move(url_)),
+  Replica(std::uint32_t number_, Url url_, Url driver_url_, std::shared_ptr<Driver> driver_,
+          const DriverOptions& options, const PoolConfig& config, std::string backend,
+          std::atomic<std::uint64_t>& ids)
+      : number(number_),
+        url(std::move(url_)),
         driver_url(std::move(driver_url_)),
         driver(std::move(driver_)),
         driver_options(options),
         pool(
             config, [this] { return driver->connect(driver_url, driver_options); },
-            std::move(backend)) {}
+            std::move(backend), ids) {}
+  const std::uint32_t number;  // 1, 2, ...: Event::replica
   const Url url;
   const Url driver_url;
   const std::shared_ptr<Driver> driver;
@@ -61,6 +64,7 @@ class EngineState {
   const std::chrono::milliseconds statement_timeout;  // zero: none
   const SessionReset session_reset;
   EventHub events;
+  std::atomic<std::uint64_t> connection_ids{0};  // numbers the connections of every pool
   Pool pool;
   /// Read replicas (filled by create_engine() before the engine is handed out, then fixed).
   std::vector<std::unique_ptr<Replica>> replicas;

@@ -127,6 +127,7 @@ void add_one_line(std::string& out, std::string_view text) {
 std::string head(const Event& e) {
   std::string out = "sqlcore[";
   out += e.backend;
+  if (e.replica != 0) out += " replica " + std::to_string(e.replica);
   out += "]";
   if (e.connection_id != 0) out += " #" + std::to_string(e.connection_id);
   out += ' ';

@@ -11,8 +11,9 @@ namespace sqlcore::detail {
 
 using Clock = std::chrono::steady_clock;
 
-Pool::Pool(PoolConfig config, Connector connect, std::string backend)
-    : config_(config), connect_(std::move(connect)), backend_(std::move(backend)) {}
+Pool::Pool(PoolConfig config, Connector connect, std::string backend,
+           std::atomic<std::uint64_t>& ids)
+    : config_(config), connect_(std::move(connect)), backend_(std::move(backend)), ids_(ids) {}
 
 Pool::~Pool() {
   dispose();
@@ -91,7 +92,8 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
       pc->connect_time = pc->created - connect_start;
       pc->fresh = true;
       lock.lock();
-      pc->id = ++connects_;
+      ++connects_;
+      pc->id = ids_.fetch_add(1, std::memory_order_relaxed) + 1;
       if (config_.single_shared) holder_ = std::this_thread::get_id();
       ++checkouts_;
       record_wait(wait_end - start);

@@ -11,6 +11,7 @@
 // Driver calls (connect, ping, close) run outside the lock.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -41,7 +42,7 @@ struct PooledConnection {
   std::unique_ptr<DriverConnection> conn;
   std::chrono::steady_clock::time_point created;
   std::uint64_t generation = 0;
-  std::uint64_t id = 0;                      // 1, 2, ... in the order the pool opened them
+  std::uint64_t id = 0;                      // 1, 2, ... in the order the engine opened them
   std::chrono::nanoseconds connect_time{0};  // how long opening it took
   bool fresh = false;                        // opened by this checkout (cleared by the engine)
   std::chrono::milliseconds timeout_set{0};  // the driver's statement timeout as last set
@@ -50,7 +51,9 @@ struct PooledConnection {
 class Pool {
  public:
   using Connector = std::function<std::unique_ptr<DriverConnection>()>;
-  Pool(PoolConfig config, Connector connect, std::string backend);
+  /// `ids` numbers the connections it opens (PooledConnection::id), shared by the pools of one
+  /// engine so that an id names one connection there.
+  Pool(PoolConfig config, Connector connect, std::string backend, std::atomic<std::uint64_t>& ids);
   ~Pool();
 
   /// A live connection; throws OperationalError on timeout, or what the connector throws.
@@ -72,6 +75,7 @@ class Pool {
   const PoolConfig config_;
   const Connector connect_;
   const std::string backend_;
+  std::atomic<std::uint64_t>& ids_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;  // LIFO: the warmest connection first

@@ -5,6 +5,7 @@
 // file against a second file, which shows the routing.
 #include <sqlcore/testing/backend.hpp>
 
+#include <set>
 #include <thread>
 
 using namespace sqlcore;
@@ -97,6 +98,35 @@ TEST_P(ReplicaTest, ReadOnlyWorkGoesToTheReplicaAndEverythingElseToThePrimary) {
     EXPECT_EQ(status[0].url.find(*pw), std::string::npos);
   }
   EXPECT_GE(engine.pool_status().checkouts, 3u);
+}
+
+TEST_P(ReplicaTest, EventsAndTheLogSayWhichServerRanAStatement) {
+  std::vector<std::string> lines;
+  auto engine = make_engine({.echo = true,
+                             .logger = [&](const LogRecord& r) { lines.emplace_back(r.message); },
+                             .replicas = {replica_url()}});
+  std::set<std::uint64_t> on_primary, on_replica_ids;
+  engine.listen(EventKind::before_execute, [&](const Event& e) {
+    (e.replica == 0 ? on_primary : on_replica_ids).insert(e.connection_id);
+    if (e.replica != 0) {
+      EXPECT_EQ(e.replica, 1u);
+    }
+  });
+  engine.read([](Connection& c) { (void)c.execute(text("SELECT 1")).all(); });
+  engine.begin([](Connection& c) { (void)c.execute(text("SELECT 2")).all(); });
+  ASSERT_FALSE(on_primary.empty());
+  ASSERT_FALSE(on_replica_ids.empty());
+  // One numbering for the connections of every pool of the engine.
+  for (std::uint64_t id : on_replica_ids) EXPECT_EQ(on_primary.count(id), 0u) << id;
+  auto logged = [&](const std::string& sql, bool replica) {
+    for (const auto& l : lines)
+      if (l.find(sql) != std::string::npos)
+        return (l.find(" replica 1]") != std::string::npos) == replica;
+    ADD_FAILURE() << sql << " was not logged";
+    return false;
+  };
+  EXPECT_TRUE(logged("SELECT 1", true));
+  EXPECT_TRUE(logged("SELECT 2", false));
 }
 
 TEST_P(ReplicaTest, ReplicasTakeTurns) {

@@ -52,8 +52,12 @@ struct Event {
   std::int64_t rows = -1;
   /// error: the failure (its message shows the SQL, never the values).
   const DatabaseError* error = nullptr;
-  /// Which pooled database connection (a number, unique in the engine); 0 when none yet.
+  /// Which pooled database connection (a number, unique in the engine, replicas' included); 0
+  /// when none yet.
   std::uint64_t connection_id = 0;
+  /// Which server: 0 for the primary, k for the engine's k-th read replica (EngineOptions::
+  /// replicas in order, then the URL's `replicas=`).
+  std::uint32_t replica = 0;
   /// True when a transaction was open on the connection when the statement ran.
   bool in_transaction = false;
 };

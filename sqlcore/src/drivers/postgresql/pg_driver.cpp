@@ -1066,7 +1066,7 @@ struct PgSettings {
   Pooler pooler = Pooler::none;
   bool named = true;                                    // prepare=named (the default)
   std::vector<std::pair<std::string, std::string>> kv;  // libpq keywords, from the URL
-  std::string user_options;                             // the URL's `options`, if any
+  std::string user_options;  // the URL's `options` (all of them, in order), if any
   bool has_app = false, has_timeout = false;
 };
 
@@ -1098,7 +1098,7 @@ PgSettings parse_settings(const Url& url) {
                             "' (expected none, session or transaction)");
     } else if (k == "options") {
       has_options = true;
-      out.user_options = v;
+      out.user_options += (out.user_options.empty() ? "" : " ") + v;
     } else {
       if (k == "application_name") out.has_app = true;
       if (k == "connect_timeout") out.has_timeout = true;
