@@ -168,12 +168,8 @@ void ConnectionState::simple(const std::string& sql) {
 void ConnectionState::on_error(const DatabaseError& e) noexcept {
   if (!e.is_disconnect() || !pc_) return;
   pool_->note_disconnect();
-  if (replica_ != nullptr) {
-    // The replica is gone: reads skip it for a while (Engine::connect(ReadFrom)).
-    replica_->down_until.store(
-        steady_ns() + std::chrono::nanoseconds(engine_->replica_retry).count(),
-        std::memory_order_relaxed);
-  }
+  // A replica that is gone: reads skip it for a while (Engine::connect(ReadFrom)).
+  if (replica_ != nullptr) replica_->mark_down(engine_->replica_retry);
   give_back(/*discard=*/true);
   if (!tx_stack_.empty()) tx_lost_ = true;
 }

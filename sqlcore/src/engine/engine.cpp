@@ -121,7 +121,7 @@ Connection Engine::connect(ReadFrom from) {
   const std::size_t first = state_->next_replica.fetch_add(1, std::memory_order_relaxed);
   for (std::size_t k = 0; k < n; ++k) {
     detail::Replica& r = *replicas[(first + k) % n];
-    if (r.down_until.load(std::memory_order_relaxed) > now) continue;
+    if (!r.up(now)) continue;
     auto st = std::make_shared<detail::ConnectionState>(state_, r);
     try {
       st->checkout();
@@ -130,9 +130,7 @@ Connection Engine::connect(ReadFrom from) {
       // Unreachable, refusing us, or without the database: skipped for a while, and shown by
       // replica_status(). A pool that stays exhausted is load, not an outage: that is raised.
       if (e.sqlstate() == "HYT00") throw;
-      r.down_until.store(
-          detail::steady_ns() + std::chrono::nanoseconds(state_->replica_retry).count(),
-          std::memory_order_relaxed);
+      r.mark_down(state_->replica_retry);
     }
   }
   return connect();
@@ -149,8 +147,7 @@ std::vector<ReplicaStatus> Engine::replica_status() const {
   std::vector<ReplicaStatus> out;
   const std::int64_t now = detail::steady_ns();
   for (const auto& r : state_->replicas)
-    out.push_back({r->url.to_string(), r->down_until.load(std::memory_order_relaxed) <= now,
-                   r->pool.status()});
+    out.push_back({r->url.to_string(), r->up(now), r->pool.status()});
   return out;
 }
 

@@ -48,6 +48,14 @@ struct Replica {
   Pool pool;
   /// steady_clock nanoseconds until which the replica is skipped; 0 (or past): up.
   std::atomic<std::int64_t> down_until{0};
+
+  /// Skips the replica for `retry` from now (a connect to it failed, or it was lost).
+  void mark_down(std::chrono::milliseconds retry) {
+    down_until.store(steady_ns() + std::chrono::nanoseconds(retry).count(),
+                     std::memory_order_relaxed);
+  }
+  /// Not skipped at `now` (steady_ns()).
+  bool up(std::int64_t now) const { return down_until.load(std::memory_order_relaxed) <= now; }
 };
 
 class EngineState {

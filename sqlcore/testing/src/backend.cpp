@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 namespace sqlcore::test {
 
@@ -171,6 +172,17 @@ Engine BackendTest::make_engine(const EngineOptions& options, const std::string&
 Engine BackendTest::admin_engine() const {
   if (backend() == "postgresql") return create_engine(postgres_url(), {.pool_size = 1});
   return make_engine();
+}
+
+void BackendTest::end_server_session(Engine& admin, std::int64_t pid) {
+  auto c = admin.connect();
+  c.execute(text("SELECT pg_terminate_backend(:pid)"), {{"pid", pid}});
+  for (int i = 0; i < 200; ++i) {
+    if (c.execute(text("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid"), {{"pid", pid}})
+            .scalar<std::int64_t>() == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 std::string BackendTest::t_pk() const {

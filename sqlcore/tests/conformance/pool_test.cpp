@@ -131,15 +131,7 @@ class ServerKillTest : public BackendTest {
   }
   void kill(std::int64_t pid) {
     auto admin = admin_engine();
-    auto c = admin.connect();
-    c.execute(text("SELECT pg_terminate_backend(:pid)"), {{"pid", pid}});
-    // Wait until the backend is gone, so the test does not race the server.
-    for (int i = 0; i < 200; ++i) {
-      if (c.execute(text("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid"), {{"pid", pid}})
-              .scalar<std::int64_t>() == 0)
-        return;
-      std::this_thread::sleep_for(10ms);
-    }
+    end_server_session(admin, pid);
   }
   static std::int64_t pid(Connection& c) {
     return c.execute(text("SELECT pg_backend_pid()")).scalar<std::int64_t>();

@@ -160,6 +160,20 @@ TEST_P(ReplicaTest, AReplicaThatIsDownIsSkippedAndTriedAgainLater) {
   EXPECT_FALSE(lone.replica_status()[0].up);
 }
 
+TEST_P(ReplicaTest, AReplicaLostDuringAReadFailsThatReadAndIsSkippedAfter) {
+  if (!streaming_replica()) GTEST_SKIP() << "this replica has no server sessions to end";
+  auto engine = make_engine({.replicas = {replica_url()}, .replica_retry = 60s});
+  auto c = engine.connect(ReadFrom::replica);
+  ASSERT_TRUE(on_replica(c));
+  const auto pid = c.execute(text("SELECT pg_backend_pid()")).scalar<std::int64_t>();
+  auto replica_admin = create_engine(postgres_replica_url(), {.pool_size = 1});
+  end_server_session(replica_admin, pid);
+  EXPECT_THROW(c.execute(text("SELECT 1")), OperationalError);
+  EXPECT_FALSE(engine.replica_status()[0].up);
+  // The next read goes to the primary while the replica is skipped.
+  engine.read([&](Connection& p) { EXPECT_FALSE(on_replica(p)); });
+}
+
 TEST_P(ReplicaTest, ReplicationLagIsVisibleAndThePrimaryReadsItsOwnWrites) {
   if (!streaming_replica()) GTEST_SKIP() << "this replica does not replicate";
   auto engine = make_engine({.replicas = {replica_url()}});

@@ -115,6 +115,10 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   std::string t_date() const { return "DATE"; }
   std::string t_json() const;
 
+  /// PostgreSQL: ends the server session `pid` through `admin` (pg_terminate_backend) and waits
+  /// until the server has let it go, so that a test does not race it.
+  static void end_server_session(sqlcore::Engine& admin, std::int64_t pid);
+
   /// Executes DDL or other statements without parameters.
   static void exec(sqlcore::Connection& c, const std::string& sql) {
     c.execute(sqlcore::text(sql));
