@@ -56,6 +56,13 @@ ChatSession ChatOperations::get_or_create_chat_session(
 
 ChatMessage ChatOperations::add_chat_message(const ChatMessageCreate& in) {
   const auto& [t, m] = std::tie(db_.schema().chat_sessions, db_.models().chat_message);
+  // What does not depend on the session's row is made before the transaction: on SQLite the
+  // transaction holds the file's write lock, which every other writer waits for.
+  const std::string id = new_id();
+  // Bound from the caller's struct: a tool_calls document refused by the checks (nesting,
+  // text) is never copied; the result copies it only once it is stored.
+  auto values = db_.models().chat_message_create.values(in);
+  values.emplace_back(db_.schema().chat_messages.id, id);
   return db_.run([&](Connection& c) {
     // Lock the session: messages of one session are added one at a time, in commit order.
     auto row =
@@ -64,11 +71,6 @@ ChatMessage ChatOperations::add_chat_message(const ChatMessageCreate& in) {
     // Strictly after the previous message, even within one microsecond (see chat.hpp).
     const Timestamp last = row->get(t.last_message_at);
     const Timestamp ts = std::max(Timestamp::now(), Timestamp::from_micros(last.micros() + 1));
-    const std::string id = new_id();
-    // Bound from the caller's struct: a tool_calls document refused by the checks (nesting,
-    // text) is never copied; the result copies it only once it is stored.
-    auto values = db_.models().chat_message_create.values(in);
-    values.emplace_back(db_.schema().chat_messages.id, id);
     values.emplace_back(db_.schema().chat_messages.timestamp, ts);
     c.execute(insert(m.table()).values(std::move(values)));
     ChatMessage msg{in, id, ts};

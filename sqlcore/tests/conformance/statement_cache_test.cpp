@@ -247,12 +247,17 @@ struct PostView {
   std::string author = {};  // users.name, joined
 };
 
+// A post with its author's name: a mapping with a joined field.
+Mapping<PostView> post_view(const sample::Posts& posts, const Users& users) {
+  return Mapping<PostView>("PostView", posts)
+      .field(&PostView::id, posts.id)
+      .field(&PostView::title, posts.title)
+      .joined(&PostView::author, users.name);
+}
+
 // A joined field is read from the joined table, never written, and skipped by RETURNING rows.
 TEST_P(StatementCacheTest, AJoinedFieldIsReadNotWritten) {
-  const auto view = Mapping<PostView>("PostView", posts)
-                        .field(&PostView::id, posts.id)
-                        .field(&PostView::title, posts.title)
-                        .joined(&PostView::author, users.name);
+  const auto view = post_view(posts, users);
   Connection c = engine_->connect();
   EXPECT_EQ(view.values({.id = 1, .title = "x", .author = "ignored"}).size(), 2u);
   auto row = view.values({.id = 10, .title = "hello", .author = "ignored"});
@@ -263,6 +268,32 @@ TEST_P(StatementCacheTest, AJoinedFieldIsReadNotWritten) {
   auto all = view.all(c, view.select().join(users, users.id == posts.author_id));
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].author, "grace");
+}
+
+// all() finds each field's column by name in a result's first row and reads the other rows from
+// the same places: rows in another column order, with a column the mapping does not name and
+// without its joined column are read right, and a second result finds its own places.
+TEST_P(StatementCacheTest, AllReadsEveryRowByNameWhateverTheColumnOrder) {
+  const auto view = post_view(posts, users);
+  Connection c = engine_->connect();
+  for (int id = 1; id <= 3; ++id)
+    c.execute(insert(posts).values(
+        {{posts.id, id}, {posts.author_id, id}, {posts.title, "t" + std::to_string(id)}}));
+  const auto reordered =
+      view.all(c, select(posts.author_id, posts.title, posts.id).order_by({posts.id}));
+  ASSERT_EQ(reordered.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(reordered[i].id, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(reordered[i].title, "t" + std::to_string(i + 1));
+    EXPECT_EQ(reordered[i].author, "") << "no joined column in these rows";
+  }
+  const auto joined =
+      view.all(c, view.select().join(users, users.id == posts.author_id).order_by({posts.id}));
+  ASSERT_EQ(joined.size(), 3u);
+  EXPECT_EQ(joined[0].author, "ada");
+  EXPECT_EQ(joined[1].author, "grace");
+  EXPECT_EQ(joined[2].author, "linus");
+  EXPECT_EQ(joined[2].title, "t3");
 }
 
 TEST_P(StatementCacheTest, AMappedRowOfTheWrongTypeNamesModelFieldAndColumn) {

@@ -200,7 +200,8 @@ class Mapping {
   [[nodiscard]] std::vector<S> all(Connection& c, const Executable& stmt,
                                    const Params& params = {}) const {
     std::vector<S> out;
-    c.execute(stmt, params).for_each([&](Row& r) { out.push_back(read(std::move(r))); });
+    Positions at;  // the rows of one result share their columns: found once
+    c.execute(stmt, params).for_each([&](Row& r) { out.push_back(read_row(r, true, &at)); });
     return out;
   }
 
@@ -223,21 +224,42 @@ class Mapping {
     return v.template as<T>(label);
   }
 
-  S read_row(const Row& row, bool take) const {
+  // Where each field's value is in rows that have the same columns (one result's rows): found
+  // by name in the first of them, then used as it is for the others.
+  struct Positions {
+    const std::vector<std::string>* names = nullptr;  // the columns they were found in
+    std::vector<std::ptrdiff_t> at;                   // per field; -1: the rows lack it
+  };
+
+  // `at`: positions kept from an earlier row, or found in this one for the next rows.
+  S read_row(const Row& row, bool take, Positions* at = nullptr) const {
     S out{};
+    const Value* values = row.values().data();
+    const bool known = at != nullptr && at->names == &row.column_names();
+    if (at != nullptr && !known) {
+      at->names = nullptr;  // until every field is found
+      at->at.assign(fields_.size(), -1);
+    }
     std::size_t i = 0;
     try {
       for (; i < fields_.size(); ++i) {
         const Field& f = fields_[i];
-        const Value* v = detail::mapped_value(row, i, *f.column, f.joined);
+        const Value* v;
+        if (known) {
+          v = at->at[i] < 0 ? nullptr : values + at->at[i];
+        } else {
+          v = detail::mapped_value(row, i, *f.column, f.joined);
+          if (at != nullptr && v != nullptr) at->at[i] = v - values;
+        }
         // Only a value found at the field's own position moves: one found by name might be
         // another field's too.
-        const bool own = take && v == row.values().data() + i;
+        const bool own = take && v == values + i;
         if (v) f.read(out, *v, own, f.column->name());  // no v: a joined column the row lacks
       }
     } catch (const ArgumentError& e) {
       detail::throw_mapped_field_error(model_, fields_[i].name, *fields_[i].column, e);
     }
+    if (at != nullptr && !known) at->names = &row.column_names();
     return out;
   }
 

@@ -69,6 +69,14 @@ bool begins_write_transaction(std::string_view sql) {
   return mode == "IMMEDIATE" || mode == "EXCLUSIVE";
 }
 
+bool controls_transaction(std::string_view sql) {
+  if (sql.find(';') != std::string_view::npos) return false;  // a script: statement by statement
+  std::size_t i = 0;
+  const std::string first = keyword_at(sql, i);
+  return first == "BEGIN" || first == "COMMIT" || first == "END" || first == "ROLLBACK" ||
+         first == "SAVEPOINT" || first == "RELEASE";
+}
+
 bool mentions_busy_timeout(std::string_view sql) {
   std::size_t i = 0;
   if (keyword_at(sql, i) != "PRAGMA") return false;
@@ -300,6 +308,15 @@ void SqliteConnection::execute_simple(const std::string& sql) {
   detach_cursors();
   arm_deadline();
   TurnScope scope{*this};
+  if (controls_transaction(sql)) {
+    // BEGIN, COMMIT, SAVEPOINT ... come with every transaction: prepared once, from the cache.
+    Stmt& st = prepare(sql);
+    if (needs_turn(st.takes_lock)) take_turn(sql);
+    const int rc = sqlite3_step(st.stmt);
+    if (rc != SQLITE_DONE) fail(st, rc, sql);
+    sqlite3_reset(st.stmt);
+    return;
+  }
   // Statement by statement, as sqlite3_exec() runs them, so that one that takes the write lock
   // waits for its turn first.
   const char* next = sql.c_str();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <unordered_map>
 
 namespace sqlcore::sqlite_driver {
@@ -122,8 +123,18 @@ void Checkpointer::wal_grew(int frames) noexcept {
 
 void Checkpointer::run() {
   std::unique_lock lock(mu_);
+  const auto asked = [this] { return stop_ || due_.load(); };
   for (;;) {
-    cv_.wait(lock, [this] { return stop_ || due_.load(); });
+    if (!oversized_) {
+      cv_.wait(lock, asked);
+    } else if (!cv_.wait_for(lock, kQuiet, asked)) {
+      // Writes have paused: give the large WAL file's space back.
+      lock.unlock();
+      if (open() && start_over(SQLITE_CHECKPOINT_TRUNCATE, /*wait_for_turn=*/false))
+        oversized_ = file_frames() > 4 * static_cast<std::uintmax_t>(pages_);
+      lock.lock();
+      continue;
+    }
     if (stop_) return;
     due_ = false;
     lock.unlock();
@@ -135,7 +146,7 @@ void Checkpointer::run() {
 bool Checkpointer::open() {
   if (db_ != nullptr) return true;
   // No CREATE: the file exists while connections to it do. No busy handler: a PASSIVE
-  // checkpoint never waits, and the TRUNCATE sets its own short wait.
+  // checkpoint never waits, and a RESTART or TRUNCATE sets its own short wait.
   if (sqlite3_open_v2(file_->path().c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     sqlite3_close_v2(db_);
@@ -162,31 +173,50 @@ void Checkpointer::checkpoint() {
   if (sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK)
     return;
   copied_.store(copied, std::memory_order_relaxed);
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file_->path() + "-wal", ec);
-  const auto frames =
-      ec || frame_bytes_ <= 0 ? 0 : size / static_cast<std::uintmax_t>(frame_bytes_);
-  const auto pages = static_cast<std::uintmax_t>(pages_);
-  if (frames > 4 * pages) truncate(/*wait_for_turn=*/frames > 16 * pages);
+  // `log`: the frames in use, from the WAL's beginning (not the file's size, which a restart
+  // keeps).
+  const std::int64_t pages = pages_;
+  if (log > 4 * pages) start_over(SQLITE_CHECKPOINT_RESTART, /*wait_for_turn=*/log > 16 * pages);
+  oversized_ = file_frames() > 4 * static_cast<std::uintmax_t>(pages_);
 }
 
-void Checkpointer::truncate(bool wait_for_turn) {
+std::uintmax_t Checkpointer::file_frames() const {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file_->path() + "-wal", ec);
+  return ec || frame_bytes_ <= 0 ? 0 : size / static_cast<std::uintmax_t>(frame_bytes_);
+}
+
+namespace {
+
+// The checkpointer's busy handler while it holds the turn: the readers it waits for finish
+// within a read's time, so it looks again every 100 us (SQLite's own handler sleeps 1, 2, 5,
+// 10 ms...), until the deadline.
+int poll_until(void* deadline, int /*count*/) {
+  if (Clock::now() >= *static_cast<Clock::time_point*>(deadline)) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(100));
+  return 1;
+}
+
+}  // namespace
+
+bool Checkpointer::start_over(int mode, bool wait_for_turn) {
   const auto now = Clock::now();
-  if (now < next_truncate_) return;
+  if (now < next_restart_) return false;
   WriterQueue& writers = file_->writers();
-  if (!(wait_for_turn ? writers.acquire(now + busy_) : writers.try_acquire())) return;
-  sqlite3_busy_timeout(db_, static_cast<int>(kTruncateWait.count()));
-  const int rc =
-      sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  sqlite3_busy_timeout(db_, 0);
+  if (!(wait_for_turn ? writers.acquire(now + busy_) : writers.try_acquire())) return false;
+  Clock::time_point deadline = Clock::now() + kRestartWait;
+  sqlite3_busy_handler(db_, &poll_until, &deadline);
+  const int rc = sqlite3_wal_checkpoint_v2(db_, "main", mode, nullptr, nullptr);
+  sqlite3_busy_handler(db_, nullptr, nullptr);
   writers.release();
   if (rc == SQLITE_OK) {
-    truncate_pause_ = std::chrono::milliseconds(1000);
-    next_truncate_ = {};
-  } else {
-    next_truncate_ = Clock::now() + truncate_pause_;
-    truncate_pause_ = std::min(truncate_pause_ * 2, std::chrono::milliseconds(60000));
+    restart_pause_ = std::chrono::milliseconds(1000);
+    next_restart_ = {};
+    return true;
   }
+  next_restart_ = Clock::now() + restart_pause_;
+  restart_pause_ = std::min(restart_pause_ * 2, std::chrono::milliseconds(60000));
+  return false;
 }
 
 }  // namespace sqlcore::sqlite_driver

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -95,17 +96,24 @@ std::shared_ptr<SharedFile> shared_file(const std::string& canonical_path);
 /// (it takes no lock that writers or readers wait for; commits meanwhile are folded into one
 /// request). A writer starts the WAL over from its beginning only when it finds every frame
 /// copied and no reader using the WAL; while requests keep coming that moment rarely comes (a
-/// checkpoint's fsyncs take longer than the time between commits), and the WAL file grows. Then:
-///   - past 4 x `pages` frames, when no writer of this process holds or waits for the write
-///     lock, the thread takes the turn and runs a TRUNCATE checkpoint: it copies the frames left,
-///     waits up to kTruncateWait for the readers still in the WAL, and empties the file;
-///   - past 16 x `pages` frames, it waits for its turn in the queue like any writer, so the WAL
-///     stays bounded under any load (writers then wait for that checkpoint's fsyncs).
-/// After a failed TRUNCATE (a long reader), the next one waits for a pause that doubles from one
-/// second up to a minute.
+/// checkpoint's fsyncs take longer than the time between commits), and the WAL grows. Then:
+///   - past 4 x `pages` frames in use, when no writer of this process holds or waits for the
+///     write lock, the thread takes the turn and runs a RESTART checkpoint: it copies the frames
+///     left and waits up to kRestartWait for the readers still in the WAL, so that the next
+///     writer starts the WAL over;
+///   - past 16 x `pages` frames in use, it waits for its turn in the queue like any writer, so
+///     the WAL stays bounded under any load (writers then wait for that checkpoint: a few
+///     milliseconds, its fsyncs).
+/// A restart keeps the WAL file's size, and writers then overwrite it instead of growing it.
+/// Emptying it (a TRUNCATE checkpoint) frees a large file's blocks, which takes tens of
+/// milliseconds: the thread does it only once writes have paused for kQuiet (no checkpoint
+/// asked for), and only when the turn is free, for a file larger than 4 x `pages` frames.
+/// After a failed RESTART or TRUNCATE (a long reader), the next one waits for a pause that
+/// doubles from one second up to a minute.
 class Checkpointer {
  public:
-  static constexpr std::chrono::milliseconds kTruncateWait{20};
+  static constexpr std::chrono::milliseconds kRestartWait{20};
+  static constexpr std::chrono::milliseconds kQuiet{1000};
 
   Checkpointer(std::shared_ptr<SharedFile> file, int pages, std::chrono::milliseconds busy);
   /// Stops the thread (a checkpoint under way finishes first) and closes its connection.
@@ -120,16 +128,20 @@ class Checkpointer {
  private:
   void run();
   void checkpoint();
-  void truncate(bool wait_for_turn);
+  // Runs `mode` (RESTART or TRUNCATE) holding the turn: waits for it, or takes it only if free.
+  // True when it ran and succeeded.
+  bool start_over(int mode, bool wait_for_turn);
+  std::uintmax_t file_frames() const;  // frames the WAL file has room for
   bool open();
 
   const std::shared_ptr<SharedFile> file_;
   const int pages_;
   const std::chrono::milliseconds busy_;
-  sqlite3* db_ = nullptr;              // the thread's own connection, opened on first use
-  int frame_bytes_ = 0;                // page size + frame header; 0: not known yet
-  Clock::time_point next_truncate_{};  // no TRUNCATE before (after one failed)
-  std::chrono::milliseconds truncate_pause_{1000};
+  sqlite3* db_ = nullptr;             // the thread's own connection, opened on first use
+  int frame_bytes_ = 0;               // page size + frame header; 0: not known yet
+  Clock::time_point next_restart_{};  // no RESTART or TRUNCATE before (after one failed)
+  std::chrono::milliseconds restart_pause_{1000};
+  bool oversized_ = false;        // the WAL file is larger than 4 x pages_ frames (thread only)
   std::atomic<bool> due_{false};  // a checkpoint is asked for
   std::atomic<int> copied_{0};    // frames of the WAL the last checkpoint had copied
   std::mutex mu_;
