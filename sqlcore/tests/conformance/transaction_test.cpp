@@ -114,6 +114,35 @@ TEST_P(TransactionTest, AFailingTransactionLeavesNoPartialRows) {
   EXPECT_EQ(items(), 0);
 }
 
+// A COMMIT the database refuses (a deferred foreign key checked only then) raises
+// IntegrityError and keeps none of the transaction's rows; the connection goes on, and the same
+// refusal and a good commit come again on it (SQLite keeps BEGIN and COMMIT prepared: a refused
+// COMMIT must leave them reusable).
+TEST_P(TransactionTest, ARefusedCommitKeepsNothingAndTheConnectionGoesOn) {
+  auto c = engine_->connect();
+  exec(c, "CREATE TABLE parents (id " + t_pk() + ")");
+  exec(c, "CREATE TABLE children (id " + t_pk() +
+              ", parent_id BIGINT REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)");
+  const auto orphan = [&] {
+    auto tx = c.begin();
+    add(c, "kept only if the commit succeeds");
+    c.execute(text("INSERT INTO children (parent_id) VALUES (:p)"), {{"p", 42}});
+    tx.commit();
+  };
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    EXPECT_THROW(orphan(), IntegrityError);
+    EXPECT_FALSE(c.in_transaction());
+    EXPECT_EQ(count(c, "children"), 0);
+    EXPECT_EQ(count(c, "items"), 0);
+  }
+  auto tx = c.begin();
+  c.execute(text("INSERT INTO parents (id) VALUES (:id)"), {{"id", 42}});
+  c.execute(text("INSERT INTO children (parent_id) VALUES (:p)"), {{"p", 42}});
+  tx.commit();
+  EXPECT_EQ(count(c, "children"), 1);
+}
+
 TEST_P(TransactionTest, SavepointRollbackKeepsTheOuterTransaction) {
   auto c = engine_->connect();
   auto tx = c.begin();

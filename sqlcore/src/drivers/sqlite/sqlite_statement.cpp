@@ -71,8 +71,7 @@ bool begins_write_transaction(std::string_view sql) {
 
 bool controls_transaction(std::string_view sql) {
   if (sql.find(';') != std::string_view::npos) return false;  // a script: statement by statement
-  std::size_t i = 0;
-  const std::string first = keyword_at(sql, i);
+  const std::string first = first_keyword(sql);
   return first == "BEGIN" || first == "COMMIT" || first == "END" || first == "ROLLBACK" ||
          first == "SAVEPOINT" || first == "RELEASE";
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <thread>
 #include <unordered_map>
@@ -131,7 +132,7 @@ void Checkpointer::run() {
       // Writes have paused: give the large WAL file's space back.
       lock.unlock();
       if (open() && start_over(SQLITE_CHECKPOINT_TRUNCATE, /*wait_for_turn=*/false))
-        oversized_ = file_frames() > 4 * static_cast<std::uintmax_t>(pages_);
+        oversized_ = wal_file_oversized();
       lock.lock();
       continue;
     }
@@ -177,13 +178,14 @@ void Checkpointer::checkpoint() {
   // keeps).
   const std::int64_t pages = pages_;
   if (log > 4 * pages) start_over(SQLITE_CHECKPOINT_RESTART, /*wait_for_turn=*/log > 16 * pages);
-  oversized_ = file_frames() > 4 * static_cast<std::uintmax_t>(pages_);
+  oversized_ = wal_file_oversized();
 }
 
-std::uintmax_t Checkpointer::file_frames() const {
+bool Checkpointer::wal_file_oversized() const {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file_->path() + "-wal", ec);
-  return ec || frame_bytes_ <= 0 ? 0 : size / static_cast<std::uintmax_t>(frame_bytes_);
+  if (ec || frame_bytes_ <= 0) return false;
+  return size / static_cast<std::uintmax_t>(frame_bytes_) > 4 * static_cast<std::uintmax_t>(pages_);
 }
 
 namespace {

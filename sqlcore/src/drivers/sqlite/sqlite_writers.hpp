@@ -23,7 +23,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -131,7 +130,7 @@ class Checkpointer {
   // Runs `mode` (RESTART or TRUNCATE) holding the turn: waits for it, or takes it only if free.
   // True when it ran and succeeded.
   bool start_over(int mode, bool wait_for_turn);
-  std::uintmax_t file_frames() const;  // frames the WAL file has room for
+  bool wal_file_oversized() const;  // the -wal file has room for more than 4 x pages_ frames
   bool open();
 
   const std::shared_ptr<SharedFile> file_;
@@ -141,7 +140,7 @@ class Checkpointer {
   int frame_bytes_ = 0;               // page size + frame header; 0: not known yet
   Clock::time_point next_restart_{};  // no RESTART or TRUNCATE before (after one failed)
   std::chrono::milliseconds restart_pause_{1000};
-  bool oversized_ = false;        // the WAL file is larger than 4 x pages_ frames (thread only)
+  bool oversized_ = false;        // wal_file_oversized() when last looked (thread only)
   std::atomic<bool> due_{false};  // a checkpoint is asked for
   std::atomic<int> copied_{0};    // frames of the WAL the last checkpoint had copied
   std::mutex mu_;
