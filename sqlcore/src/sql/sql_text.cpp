@@ -10,6 +10,35 @@ void skip_blanks(std::string_view s, std::size_t& i) {
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
 }
 
+std::string keyword_at(std::string_view s, std::size_t& i) {
+  while (i < s.size()) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
+      ++i;
+    } else if (s.substr(i, 2) == "--") {
+      auto nl = s.find('\n', i);
+      i = nl == s.npos ? s.size() : nl + 1;
+    } else if (s.substr(i, 2) == "/*") {
+      auto e = s.find("*/", i + 2);
+      i = e == s.npos ? s.size() : e + 2;
+    } else {
+      break;
+    }
+  }
+  std::string kw;
+  while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i])))
+    kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++]))));
+  return kw;
+}
+
+bool controls_transaction(std::string_view sql) {
+  if (sql.find(';') != std::string_view::npos) return false;  // a script: statement by statement
+  std::size_t i = 0;
+  const std::string first = keyword_at(sql, i);
+  if (first == "COMMIT" || first == "ROLLBACK") return keyword_at(sql, i) != "PREPARED";
+  return first == "BEGIN" || first == "START" || first == "END" || first == "ABORT" ||
+         first == "SAVEPOINT" || first == "RELEASE";
+}
+
 std::string read_identifier(std::string_view s, std::size_t& i) {
   skip_blanks(s, i);
   std::string out;

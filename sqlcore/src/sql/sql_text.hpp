@@ -1,5 +1,6 @@
-// Small readers of SQL text (internal), shared by the reflectors, the dialects, migrations and
-// tests: they read identifiers, literals and lists out of DDL and catalog text.
+// Small readers of SQL text (internal), shared by the reflectors, the dialects, the drivers,
+// migrations and tests: they read keywords, identifiers, literals and lists out of statements,
+// DDL and catalog text.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,13 @@
 namespace sqlcore::detail {
 
 void skip_blanks(std::string_view s, std::size_t& i);
+/// The keyword at s[i] after blanks and comments (-- and /* */), upper-cased (empty when none);
+/// `i` moves past it.
+std::string keyword_at(std::string_view s, std::size_t& i);
+/// True when `sql` is one statement (no `;`) that begins, ends or marks a point in a transaction:
+/// BEGIN, START, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE; not two-phase commit's
+/// COMMIT / ROLLBACK PREPARED. The drivers keep these prepared: every transaction runs them.
+bool controls_transaction(std::string_view sql);
 /// An identifier, "quoted" (doubled quotes undone) or bare; empty when there is none at s[i].
 std::string read_identifier(std::string_view s, std::size_t& i);
 /// A 'string literal' at s[i] (doubled quotes undone); nullopt when s[i] starts none.

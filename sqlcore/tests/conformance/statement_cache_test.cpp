@@ -57,6 +57,11 @@ TEST_P(StatementCacheTest, UnnamedStatementsLeaveNothingPreparedOnTheServer) {
           rows),
       120);
   EXPECT_EQ(c.execute(select(users.name).where(users.id == 150)).scalar<std::string>(), "u50");
+  for (int round = 0; round < 2; ++round) {  // BEGIN and COMMIT are not prepared either
+    Transaction tx = c.begin();
+    c.execute(update(users).set({{users.visits, round}}).where(users.id == 1));
+    tx.commit();
+  }
   EXPECT_EQ(c.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar<std::int64_t>(),
             0);
   EXPECT_THROW((void)make_engine({}, "prepare=sometimes"), ArgumentError);
@@ -67,6 +72,70 @@ TEST_P(StatementCacheTest, UnnamedStatementsLeaveNothingPreparedOnTheServer) {
   (void)named.execute(by_id, {{"id", 1}}).all();
   EXPECT_GE(
       named.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar<std::int64_t>(), 1);
+}
+
+// BEGIN, COMMIT, ROLLBACK, SAVEPOINT and RELEASE run with every transaction: the drivers keep
+// them prepared (on PostgreSQL under a name, as pgbench -M prepared does). A failed transaction
+// still ends with ROLLBACK, whether that ROLLBACK is prepared yet or not, and a savepoint
+// still undoes only its own work.
+TEST_P(StatementCacheTest, TransactionStatementsArePreparedAndStillEndAFailedTransaction) {
+  Connection c = engine_->connect();
+  const auto add = [&](int id) {
+    c.execute(insert(users).values({{users.id, id}, {users.name, "t" + std::to_string(id)}}));
+  };
+  const auto count = [&] {
+    return c.execute(select(sqlcore::count()).select_from(users)).scalar<std::int64_t>();
+  };
+  const std::int64_t before = count();
+  for (int round = 0; round < 2; ++round) {
+    // A statement fails and the transaction rolls back: the first time before any ROLLBACK
+    // was prepared, the second time with it prepared.
+    {
+      Transaction tx = c.begin();
+      add(100 + round);
+      EXPECT_THROW(add(1), IntegrityError);  // users 1 exists: on PostgreSQL the transaction aborts
+      tx.rollback();
+    }
+    EXPECT_EQ(count(), before + round) << "round " << round;
+    {  // a transaction that did not fail, rolled back: this prepares ROLLBACK
+      Transaction tx = c.begin();
+      add(400 + round);
+      tx.rollback();
+    }
+    EXPECT_EQ(count(), before + round) << "round " << round;
+    // A savepoint rolled back keeps the work around it.
+    {
+      Transaction tx = c.begin();
+      add(200 + round);
+      {
+        Transaction inner = c.begin_nested();
+        add(300 + round);
+        EXPECT_THROW(add(2), IntegrityError);
+        inner.rollback();
+      }
+      tx.commit();
+    }
+    EXPECT_EQ(count(), before + round + 1) << "round " << round;
+  }
+  if (!server_sessions() || !session_per_connection()) return;
+  // On PostgreSQL with prepare=named (the default) they are prepared statements of the session,
+  // each once.
+  auto named_engine = make_engine({}, "prepare=named");
+  Connection named = named_engine.connect();
+  for (int round = 0; round < 4; ++round) {
+    Transaction tx = named.begin();
+    (void)named.execute(select(users.id).where(users.id == 1)).all();
+    if (round % 2 == 0) {
+      tx.commit();
+    } else {
+      tx.rollback();
+    }
+  }
+  const auto prepared = named
+                            .execute(text("SELECT statement FROM pg_prepared_statements "
+                                          "WHERE statement IN ('BEGIN', 'COMMIT', 'ROLLBACK')"))
+                            .all();
+  EXPECT_EQ(prepared.size(), 3u);
 }
 
 TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {

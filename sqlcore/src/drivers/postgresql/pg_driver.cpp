@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "pg_copy.hpp"
+#include "sql/sql_text.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/driver.hpp"
 #include "sqlcore/dialect/registry.hpp"
@@ -655,6 +656,7 @@ class PgConnection final : public DriverConnection {
 
   void execute_simple(const std::string& sql) override {
     detach_cursors();
+    if (named_ && detail::controls_transaction(sql) && run_prepared_control(sql)) return;
     ResultPtr res(PQexec(conn_, sql.c_str()));
     check(res.get(), sql);
     if (drops_prepared(sql)) {
@@ -662,6 +664,24 @@ class PgConnection final : public DriverConnection {
       cache_.clear();
       stale_.clear();
     }
+  }
+
+  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT and RELEASE come with every transaction: each is
+  // prepared once per connection, as `pgbench -M prepared` does, so that the server does not
+  // parse it again (the simple query protocol parses every time). False, having sent nothing,
+  // when it is not prepared yet and cannot be now: the cache is full (emptying it would run
+  // DEALLOCATE ALL) or the transaction failed (only ROLLBACK may run; it goes as it is).
+  bool run_prepared_control(const std::string& sql) {
+    params_.fill({}, sql);
+    params_.key(sql, key_);
+    if (!cache_.contains(key_) &&
+        (cache_.size() >= kCacheCapacity || PQtransactionStatus(conn_) == PQTRANS_INERROR))
+      return false;
+    const Prepared& p = prepare(sql);
+    tx_before_ = PQtransactionStatus(conn_);
+    ResultPtr res(PQexecPrepared(conn_, p.name.c_str(), 0, nullptr, nullptr, nullptr, 0));
+    check(res.get(), sql);
+    return true;
   }
 
   // DISCARD ALL: the session as new (settings, temporary tables, session advisory locks,

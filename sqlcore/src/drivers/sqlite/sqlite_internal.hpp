@@ -45,10 +45,6 @@ Decl decl_of(const char* decltype_text);
 // True when `sql` begins a transaction that takes the write lock at once (BEGIN IMMEDIATE or
 // EXCLUSIVE), which sqlite3_stmt_readonly() does not tell (sqlite_statement.cpp).
 bool begins_write_transaction(std::string_view sql);
-// True when `sql` is one statement that begins or ends a transaction or a savepoint (BEGIN,
-// COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE), which execute_simple() keeps prepared
-// (sqlite_statement.cpp).
-bool controls_transaction(std::string_view sql);
 // True when `sql` is a PRAGMA that may set busy_timeout (sqlite_statement.cpp).
 bool mentions_busy_timeout(std::string_view sql);
 

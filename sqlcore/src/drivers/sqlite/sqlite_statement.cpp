@@ -5,6 +5,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "sql/sql_text.hpp"
 #include "sqlite_internal.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -18,31 +19,12 @@
 
 namespace sqlcore::sqlite_driver {
 
+using detail::controls_transaction;
+using detail::keyword_at;
+
 // ---- statements -----------------------------------------------------------------------------
 
 namespace {
-
-// The keyword of a statement that starts at `i` (after spaces and comments), upper-cased; `i`
-// moves past it.
-std::string keyword_at(std::string_view sql, std::size_t& i) {
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.substr(i, 2) == "--") {
-      auto nl = sql.find('\n', i);
-      i = nl == sql.npos ? sql.size() : nl + 1;
-    } else if (sql.substr(i, 2) == "/*") {
-      auto e = sql.find("*/", i + 2);
-      i = e == sql.npos ? sql.size() : e + 2;
-    } else {
-      break;
-    }
-  }
-  std::string kw;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-    kw.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
-  return kw;
-}
 
 // The first keyword of a statement, upper-cased.
 std::string first_keyword(std::string_view sql) {
@@ -67,13 +49,6 @@ bool begins_write_transaction(std::string_view sql) {
   if (keyword_at(sql, i) != "BEGIN") return false;
   const std::string mode = keyword_at(sql, i);
   return mode == "IMMEDIATE" || mode == "EXCLUSIVE";
-}
-
-bool controls_transaction(std::string_view sql) {
-  if (sql.find(';') != std::string_view::npos) return false;  // a script: statement by statement
-  const std::string first = first_keyword(sql);
-  return first == "BEGIN" || first == "COMMIT" || first == "END" || first == "ROLLBACK" ||
-         first == "SAVEPOINT" || first == "RELEASE";
 }
 
 bool mentions_busy_timeout(std::string_view sql) {

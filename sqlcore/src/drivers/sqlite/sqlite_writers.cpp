@@ -41,16 +41,23 @@ bool WriterQueue::acquire(Clock::time_point deadline) {
 }
 
 void WriterQueue::release() {
-  std::lock_guard lock(mu_);
-  Waiter* next = head_;
-  if (next == nullptr) {
-    held_ = false;
-    return;
+  {
+    std::lock_guard lock(mu_);
+    Waiter* next = head_;
+    if (next == nullptr) {
+      held_ = false;
+      return;
+    }
+    unlink(*next);
+    next->granted = true;
+    // Under the lock: once it is released, a woken waiter may return and its Waiter be gone.
+    next->cv.notify_one();
   }
-  unlink(*next);
-  next->granted = true;
-  // Under the lock: once it is released, a woken waiter may return and its Waiter be gone.
-  next->cv.notify_one();
+  // The next writer holds the turn now, but runs only when the scheduler gives it a CPU; on a
+  // busy machine it waited behind this thread, which woke it and goes on to its own work. Giving
+  // up the rest of this time slice lets it start at once (docs/engine.md: +13% operations/s and
+  // a lower p99 at 32 threads on 2 vCPUs).
+  std::this_thread::yield();
 }
 
 void WriterQueue::unlink(Waiter& w) {

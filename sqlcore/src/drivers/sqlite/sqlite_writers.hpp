@@ -44,7 +44,8 @@ class WriterQueue {
   bool acquire(Clock::time_point deadline);
   /// Takes the turn only when nobody holds it and nobody waits; never waits.
   bool try_acquire();
-  /// Ends the holder's turn and hands it to the longest waiter, if any.
+  /// Ends the holder's turn and hands it to the longest waiter, if any, then yields the CPU
+  /// (so that the waiter, not this thread, runs next on a busy machine).
   void release();
 
  private:
