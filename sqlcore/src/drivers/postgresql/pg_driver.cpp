@@ -673,12 +673,11 @@ class PgConnection final : public DriverConnection {
   // DEALLOCATE ALL) or the transaction failed (only ROLLBACK may run; it goes as it is).
   bool run_prepared_control(const std::string& sql) {
     params_.fill({}, sql);
-    params_.key(sql, key_);
-    if (!cache_.contains(key_) &&
-        (cache_.size() >= kCacheCapacity || PQtransactionStatus(conn_) == PQTRANS_INERROR))
-      return false;
-    const Prepared& p = prepare(sql);
-    tx_before_ = PQtransactionStatus(conn_);
+    if (cache_.size() >= kCacheCapacity || PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+      params_.key(sql, key_);
+      if (!cache_.contains(key_)) return false;
+    }
+    const Prepared& p = prepare(sql);  // a lookup (its key built once), or PQprepare once
     ResultPtr res(PQexecPrepared(conn_, p.name.c_str(), 0, nullptr, nullptr, nullptr, 0));
     check(res.get(), sql);
     return true;
