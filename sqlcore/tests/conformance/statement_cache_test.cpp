@@ -138,6 +138,52 @@ TEST_P(StatementCacheTest, TransactionStatementsArePreparedAndStillEndAFailedTra
   EXPECT_EQ(prepared.size(), 3u);
 }
 
+// The driver's statement cache knows a statement by its SQL and its parameters' types: the same
+// text bound with values of other types is prepared again, and each execution counts its rows.
+TEST_P(StatementCacheTest, OneTextWithValuesOfOtherTypesIsPreparedForEachAndCountsItsRows) {
+  Connection c = engine_->connect();
+  const TextClause echo = text("SELECT :v AS v");
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(c.execute(echo, {{"v", 7}}).scalar<std::int64_t>(), 7);
+    EXPECT_EQ(c.execute(echo, {{"v", std::int64_t{1} << 40}}).scalar<std::int64_t>(),
+              std::int64_t{1} << 40);
+    EXPECT_DOUBLE_EQ(c.execute(echo, {{"v", 2.5}}).scalar<double>(), 2.5);
+    EXPECT_EQ(c.execute(echo, {{"v", "text"}}).scalar<std::string>(), "text");
+  }
+  // Rows counted from each command's own report.
+  const TextClause bump = text("UPDATE users SET visits = visits + :by WHERE id <= :id");
+  EXPECT_EQ(c.execute(bump, {{"by", 1}, {"id", 2}}).rowcount(), 2);
+  EXPECT_EQ(c.execute(bump, {{"by", 1.5}, {"id", 3}}).rowcount(), 3);
+  EXPECT_EQ(c.execute(bump, {{"by", 1}, {"id", 0}}).rowcount(), 0);
+  EXPECT_EQ(c.execute(text("DELETE FROM users WHERE id = :id"), {{"id", 3}}).rowcount(), 1);
+  EXPECT_EQ(
+      c.execute(text("INSERT INTO users (id, name, visits, profile) VALUES (:id, 'x', 0, '{}'), "
+                     "(:id2, 'y', 0, '{}')"),
+                {{"id", 10}, {"id2", 11}})
+          .rowcount(),
+      2);
+  EXPECT_EQ(c.execute(text("CREATE TABLE scratch_counts (n INTEGER)")).rowcount(), -1);
+  if (!server_sessions() || !session_per_connection()) return;
+  EXPECT_EQ(c.execute(text("MERGE INTO users u USING (VALUES (1), (2), (99)) AS s(id) ON u.id = "
+                           "s.id WHEN MATCHED THEN UPDATE SET visits = 0"))
+                .rowcount(),
+            2);
+  // With prepare=named (the default): one prepared statement per list of types, each once (a
+  // string goes untyped, and the server takes it as text).
+  auto named_engine = make_engine({}, "prepare=named");
+  Connection named = named_engine.connect();
+  for (int round = 0; round < 2; ++round)
+    for (const Value& v : {Value(7), Value(std::int64_t{1} << 40), Value(2.5), Value("text")})
+      (void)named.execute(echo, {{"v", v}}).all();
+  const auto types =
+      named
+          .execute(text("SELECT parameter_types::text AS t FROM pg_prepared_statements "
+                        "WHERE statement = 'SELECT $1 AS v' ORDER BY 1"))
+          .scalars<std::string>();
+  EXPECT_EQ(types, (std::vector<std::string>{"{\"double precision\"}", "{bigint}", "{integer}",
+                                             "{text}"}));
+}
+
 TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {
   Connection c = engine_->connect();
   const Dialect& d = c.dialect();

@@ -220,13 +220,20 @@ class ParamBuffer {
  public:
   void fill(std::span<const Value* const> params, const std::string& sql) {
     const std::size_t n = params.size();
-    types_.assign(n, 0);
-    values_.assign(n, nullptr);
-    lengths_.assign(n, 0);
-    formats_.assign(n, 0);
-    if (scratch_.size() < n) scratch_.resize(n);
+    if (types_.size() != n) {  // the same statement again (the common case) keeps its sizes
+      types_.resize(n);
+      values_.resize(n);
+      lengths_.resize(n);
+      formats_.resize(n);
+      if (scratch_.size() < n) scratch_.resize(n);
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const Value& v = *params[i];
+      // Every slot is written for every statement: text format, no type, NULL unless set below.
+      types_[i] = 0;
+      values_[i] = nullptr;
+      lengths_[i] = 0;
+      formats_[i] = 0;
       // NaN, infinities, JSON too deep or with bad text, timestamps outside years 1-9999.
       if (!v.is_bindable()) [[unlikely]]
         v.check_bindable({});
@@ -315,18 +322,8 @@ class ParamBuffer {
     }
   }
   void set_types(const std::vector<Oid>& types) { types_ = types; }
-  // The statement-cache key: the SQL and the parameter types it was prepared with.
-  void key(const std::string& sql, std::string& out) const {
-    out.assign(sql);
-    out.push_back('\0');
-    for (Oid t : types_) {
-      char tmp[12];
-      auto r = std::to_chars(tmp, tmp + sizeof tmp, t);
-      out.append(tmp, r.ptr);
-      out.push_back(',');
-    }
-  }
   int size() const { return static_cast<int>(types_.size()); }
+  std::span<const Oid> type_list() const { return types_; }
   const Oid* types() const { return types_.data(); }
   const char* const* values() const { return values_.data(); }
   const int* lengths() const { return lengths_.data(); }
@@ -345,14 +342,60 @@ struct Prepared {
   std::shared_ptr<const Columns> columns;  // set by the first execution that returns rows
 };
 
+// The statement cache's key: the SQL and the parameter types it was prepared with. A statement
+// is looked up by a StatementRef to the SQL and the bound types, so that finding it copies and
+// formats nothing; only a new entry makes a StatementKey.
+struct StatementRef {
+  std::string_view sql;
+  std::span<const Oid> types;
+};
+struct StatementKey {
+  std::string sql;
+  std::vector<Oid> types;
+  operator StatementRef() const { return {sql, types}; }
+};
+struct StatementKeyHash {
+  using is_transparent = void;
+  std::size_t operator()(StatementRef k) const noexcept {
+    std::size_t h = std::hash<std::string_view>{}(k.sql);
+    for (Oid t : k.types) h = (h ^ t) * 0x100000001b3ULL;  // FNV-1a step per type
+    return h;
+  }
+  std::size_t operator()(const StatementKey& k) const noexcept { return (*this)(StatementRef(k)); }
+};
+struct StatementKeyEqual {
+  using is_transparent = void;
+  static bool same(StatementRef a, StatementRef b) noexcept {
+    return a.sql == b.sql && std::ranges::equal(a.types, b.types);
+  }
+  bool operator()(StatementRef a, StatementRef b) const noexcept { return same(a, b); }
+  bool operator()(const StatementKey& a, StatementRef b) const noexcept { return same(a, b); }
+  bool operator()(StatementRef a, const StatementKey& b) const noexcept { return same(a, b); }
+  bool operator()(const StatementKey& a, const StatementKey& b) const noexcept {
+    return same(a, b);
+  }
+};
+
+// The count at the end of a command tag ("INSERT 0 5", "UPDATE 5", "COPY 5"); -1 when the tag
+// ends without one ("CREATE TABLE"). Read from PQcmdStatus directly: PQcmdTuples compares the
+// tag against its list of commands one after another, at every statement.
+std::int64_t tag_count(std::string_view tag) {
+  const std::size_t space = tag.rfind(' ');
+  if (space == std::string_view::npos) return -1;
+  std::int64_t n = -1;
+  const char* end = tag.data() + tag.size();
+  const auto r = std::from_chars(tag.data() + space + 1, end, n);
+  return r.ec == std::errc{} && r.ptr == end ? n : -1;
+}
+
 // Rows inserted, updated or deleted by the command behind `res`; -1 for other commands.
 std::int64_t rows_affected_of(PGresult* res) {
-  const char* tuples = PQcmdTuples(res);
-  std::string_view status = PQcmdStatus(res);
-  if (tuples != nullptr && *tuples != '\0' &&
-      (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
-       status.starts_with("DELETE") || status.starts_with("MERGE")))
-    return std::strtoll(tuples, nullptr, 10);
+  const char* status = PQcmdStatus(res);
+  if (status == nullptr) return -1;
+  const std::string_view tag = status;
+  if (tag.starts_with("INSERT ") || tag.starts_with("UPDATE ") || tag.starts_with("DELETE ") ||
+      tag.starts_with("MERGE "))
+    return tag_count(tag);
   return -1;
 }
 
@@ -589,8 +632,8 @@ class PgConnection final : public DriverConnection {
         ExecStatusType st = PQresultStatus(res.get());
         if (st == PGRES_PIPELINE_SYNC) break;
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-          const char* t = PQcmdTuples(res.get());
-          if (t != nullptr && *t != '\0') total += std::strtoll(t, nullptr, 10);
+          const char* tag = PQcmdStatus(res.get());
+          if (tag != nullptr) total += std::max<std::int64_t>(tag_count(tag), 0);
         } else if (st == PGRES_FATAL_ERROR && !first_error) {
           first_error = std::move(res);
         }
@@ -673,11 +716,10 @@ class PgConnection final : public DriverConnection {
   // DEALLOCATE ALL) or the transaction failed (only ROLLBACK may run; it goes as it is).
   bool run_prepared_control(const std::string& sql) {
     params_.fill({}, sql);
-    if (cache_.size() >= kCacheCapacity || PQtransactionStatus(conn_) == PQTRANS_INERROR) {
-      params_.key(sql, key_);
-      if (!cache_.contains(key_)) return false;
-    }
-    const Prepared& p = prepare(sql);  // a lookup (its key built once), or PQprepare once
+    if ((cache_.size() >= kCacheCapacity || PQtransactionStatus(conn_) == PQTRANS_INERROR) &&
+        !cache_.contains(StatementRef{sql, params_.type_list()}))
+      return false;
+    const Prepared& p = prepare(sql);  // a lookup, or PQprepare once
     ResultPtr res(PQexecPrepared(conn_, p.name.c_str(), 0, nullptr, nullptr, nullptr, 0));
     check(res.get(), sql);
     return true;
@@ -893,7 +935,8 @@ class PgConnection final : public DriverConnection {
     while (ResultPtr res{PQgetResult(conn_)}) {
       const ExecStatusType st = PQresultStatus(res.get());
       if (st == PGRES_COMMAND_OK) {
-        stored = std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
+        const char* tag = PQcmdStatus(res.get());
+        stored = tag != nullptr ? std::max<std::int64_t>(tag_count(tag), 0) : 0;
       } else if (!failure) {
         failure = std::move(res);
         if (st == PGRES_COPY_IN) break;  // not ended: only a lost connection does that
@@ -924,8 +967,7 @@ class PgConnection final : public DriverConnection {
   }
 
   Prepared& prepare(const std::string& sql) {
-    params_.key(sql, key_);
-    auto it = cache_.find(key_);
+    auto it = cache_.find(StatementRef{sql, params_.type_list()});
     if (it != cache_.end()) return it->second;
     if (!stale_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       for (const auto& name : stale_) ResultPtr d(PQexec(conn_, ("DEALLOCATE " + name).c_str()));
@@ -943,21 +985,25 @@ class PgConnection final : public DriverConnection {
       // Nothing is prepared on the server; the entry keeps the result's columns.
       Prepared p;
       p.sql = sql;
-      return cache_.emplace(key_, std::move(p)).first->second;
+      return cache_.emplace(new_key(sql), std::move(p)).first->second;
     }
     Prepared p;
     p.name = prefix_ + std::to_string(++counter_);
     p.sql = sql;
     ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
     check(res.get(), sql);
-    return cache_.emplace(key_, std::move(p)).first->second;
+    return cache_.emplace(new_key(sql), std::move(p)).first->second;
+  }
+
+  StatementKey new_key(const std::string& sql) const {
+    const std::span<const Oid> types = params_.type_list();
+    return {sql, std::vector<Oid>(types.begin(), types.end())};
   }
 
   static constexpr std::size_t kCacheCapacity = 256;
   PGconn* conn_;
   ParamBuffer params_;
-  std::string key_;
-  std::unordered_map<std::string, Prepared> cache_;
+  std::unordered_map<StatementKey, Prepared, StatementKeyHash, StatementKeyEqual> cache_;
   std::vector<std::string> stale_;  // prepared statements to deallocate once idle
   std::uint64_t counter_ = 0;
   // The names of this connection's statements: "sqlcore_<random>_<n>". Unique to the session,
