@@ -358,7 +358,7 @@ struct StatementKeyHash {
   using is_transparent = void;
   std::size_t operator()(StatementRef k) const noexcept {
     std::size_t h = std::hash<std::string_view>{}(k.sql);
-    for (Oid t : k.types) h = (h ^ t) * 0x100000001b3ULL;  // FNV-1a step per type
+    for (Oid t : k.types) h = (h ^ t) * 0x100000001b3ULL;  // mixed in as FNV-1a mixes a byte
     return h;
   }
   std::size_t operator()(const StatementKey& k) const noexcept { return (*this)(StatementRef(k)); }
