@@ -79,9 +79,12 @@ namespace {
 template <class Data, class Compile>
 const std::shared_ptr<const CompiledStatement>& cached(StatementCache& cache, const Data& s,
                                                        const Dialect& d, Compile compile) {
-  return cache.get(d, [&] {
+  return cache.get(d, [&] {  // under cache.mu
     Shape shape = shape_of(s);
-    std::call_once(cache.shaped, [&] { cache.literals = shape.literals; });
+    if (!cache.shaped) {
+      cache.literals = shape.literals;
+      cache.shaped = true;
+    }
     return d.compile_cache().get(shape, [&] {
       const LiteralIndex index = literal_index(shape.literals);
       return compile(s, d, &index);

@@ -28,8 +28,11 @@ std::shared_ptr<const CompiledStatement> compile_dml(const DmlData& s, const Dia
 /// One compilation per dialect, built on first use. The first dialect's is readable without a
 /// lock once published (most programs use one dialect).
 struct StatementCache {
-  /// The statement's literals (Shape::literals), set with the first compilation.
-  std::once_flag shaped;
+  /// The statement's literals (Shape::literals), set by the first compilation, which runs under
+  /// `mu` (get()'s build) and is published with it. A plain flag under that lock, not a
+  /// std::call_once: glibc's pthread_once makes a futex system call each time it runs, and a
+  /// statement built per call compiles (here: looks its shape up) once per call.
+  bool shaped = false;
   std::vector<const Value*> literals;
   std::mutex mu;
   // A deque: references to entries stay valid as entries are added.
