@@ -35,21 +35,49 @@ void Pool::record_wait(std::chrono::nanoseconds waited) {
   }
 }
 
+void Pool::enqueue(Waiter& w) {
+  w.prev = tail_;
+  (tail_ != nullptr ? tail_->next : head_) = &w;
+  tail_ = &w;
+  ++waiting_;
+}
+
+void Pool::unlink(Waiter& w) {
+  (w.prev != nullptr ? w.prev->next : head_) = w.next;
+  (w.next != nullptr ? w.next->prev : tail_) = w.prev;
+  w.prev = w.next = nullptr;
+  --waiting_;
+}
+
 std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waited) {
   const auto start = Clock::now();
   const auto deadline = start + config_.timeout;
   Clock::time_point wait_end = start;  // when a wait for a free connection ended
   bool did_wait = false;
+  Waiter me;
+  bool queued = false;  // `me` is in the line
+  bool served = false;  // this call had its turn once (a connection that then failed its check)
   std::unique_lock lock(mu_);
   if (config_.single_shared && checked_out_ > 0 && holder_ == std::this_thread::get_id())
     throw ArgumentError(
         "this thread already holds the one shared connection of an in-memory SQLite database; "
         "close it before connecting again (or use a database file)");
   while (true) {
-    if (!idle_.empty()) {
+    // In arrival order: a newcomer goes first only when nobody waits; a call whose connection
+    // failed its check keeps its turn.
+    const bool my_turn = queued ? head_ == &me : (head_ == nullptr || served);
+    if (my_turn && available()) {
+      if (queued) {
+        unlink(me);
+        queued = false;
+      }
+      served = true;
+    }
+    if (served && !idle_.empty()) {
       auto pc = std::move(idle_.back());
       idle_.pop_back();
       ++checked_out_;
+      wake_head();  // more may be free
       bool is_stale = stale(*pc);
       lock.unlock();
       bool ok = !is_stale && pc->conn->is_alive() && (!config_.pre_ping || pc->conn->ping());
@@ -71,10 +99,11 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
       ++discarded_;
       continue;
     }
-    if (open_ < config_.size + config_.max_overflow) {
+    if (served && open_ < config_.size + config_.max_overflow) {
       ++open_;
       ++checked_out_;
       std::uint64_t gen = generation_;
+      wake_head();
       lock.unlock();
       auto pc = std::make_unique<PooledConnection>();
       const auto connect_start = Clock::now();
@@ -84,7 +113,7 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
         lock.lock();
         --open_;
         --checked_out_;
-        cv_.notify_one();
+        wake_head();
         throw;
       }
       pc->created = Clock::now();
@@ -100,16 +129,21 @@ std::unique_ptr<PooledConnection> Pool::checkout(std::chrono::nanoseconds* waite
       if (waited) *waited = wait_end - start;
       return pc;
     }
+    // Nothing free for this call now: wait in line.
+    served = false;
+    if (!queued) {
+      enqueue(me);
+      queued = true;
+    }
     if (!did_wait) {
       did_wait = true;
       ++waited_;
     }
-    ++waiting_;
-    const auto status = cv_.wait_until(lock, deadline);
-    --waiting_;
+    const auto status = me.cv.wait_until(lock, deadline);
     wait_end = Clock::now();
-    if (status == std::cv_status::timeout && idle_.empty() &&
-        open_ >= config_.size + config_.max_overflow) {
+    if (status == std::cv_status::timeout && !(head_ == &me && available())) {
+      unlink(me);
+      wake_head();  // the next in line, if it can be served
       ++timeouts_;
       record_wait(wait_end - start);
       ErrorInfo info;
@@ -136,14 +170,13 @@ void Pool::checkin(std::unique_ptr<PooledConnection> pc, bool discard) noexcept 
   if (discard || stale(*pc) || static_cast<int>(idle_.size()) >= config_.size) {
     --open_;
     if (discard || stale(*pc)) ++discarded_;
+    wake_head();  // room to open one
     lock.unlock();
-    cv_.notify_one();
     pc.reset();
     return;
   }
   idle_.push_back(std::move(pc));
-  lock.unlock();
-  cv_.notify_one();
+  wake_head();
 }
 
 void Pool::note_disconnect() noexcept {
@@ -158,8 +191,8 @@ void Pool::dispose() noexcept {
     closing.swap(idle_);
     open_ -= static_cast<int>(closing.size());
     ++generation_;
+    wake_head();  // room to open connections again
   }
-  cv_.notify_all();
   closing.clear();
 }
 

@@ -68,16 +68,33 @@ class Pool {
   const PoolConfig& config() const { return config_; }
 
  private:
+  /// A checkout waiting for a connection. Waiters are served in the order they arrived: only
+  /// the longest waiter may take an idle connection or open a new one, and a checkout that finds
+  /// others waiting waits behind them (no barging), so no caller waits much longer than the rest.
+  struct Waiter {
+    std::condition_variable cv;
+    Waiter* prev = nullptr;
+    Waiter* next = nullptr;
+  };
   bool stale(const PooledConnection& pc) const;
   /// Adds a wait (of a checkout, or of one that timed out) to the window; under mu_.
   void record_wait(std::chrono::nanoseconds waited);
+  /// An idle connection, or room to open one (under mu_).
+  bool available() const { return !idle_.empty() || open_ < config_.size + config_.max_overflow; }
+  /// Wakes the longest waiter if it can be served now (under mu_).
+  void wake_head() {
+    if (head_ != nullptr && available()) head_->cv.notify_one();
+  }
+  void enqueue(Waiter& w);
+  void unlink(Waiter& w);
 
   const PoolConfig config_;
   const Connector connect_;
   const std::string backend_;
   std::atomic<std::uint64_t>& ids_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  Waiter* head_ = nullptr;  // the longest waiter
+  Waiter* tail_ = nullptr;
   std::vector<std::unique_ptr<PooledConnection>> idle_;  // LIFO: the warmest connection first
   int open_ = 0;
   int checked_out_ = 0;
@@ -86,7 +103,7 @@ class Pool {
   std::uint64_t generation_ = 0;
   std::chrono::steady_clock::time_point invalidated_before_{};
   std::thread::id holder_{};  // single_shared: the thread holding the connection
-  int waiting_ = 0;
+  int waiting_ = 0;           // the waiters queued
   std::uint64_t checkouts_ = 0;
   std::uint64_t waited_ = 0;
   std::uint64_t timeouts_ = 0;

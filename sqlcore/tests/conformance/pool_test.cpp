@@ -3,7 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <sqlcore/testing/backend.hpp>
 
@@ -57,6 +61,75 @@ TEST_P(PoolTest, AWaitingCheckoutGetsTheConnectionWhenItIsReturned) {
   auto c = engine.connect();
   EXPECT_EQ(c.execute(text("SELECT 1")).scalar<std::int64_t>(), 1);
   releaser.join();
+}
+
+// Waiting checkouts are served in the order they began waiting, and none goes ahead of them.
+TEST_P(PoolTest, WaitingCheckoutsAreServedInArrivalOrder) {
+  auto engine = make_engine({.pool_size = 1, .max_overflow = 0, .pool_timeout = 10s});
+  std::optional<Connection> held = engine.connect();
+  constexpr int kWaiters = 6;
+  std::mutex mu;
+  std::vector<int> served;
+  std::vector<std::thread> threads;
+  const auto wait_until_waiting = [&](int n) {
+    for (int i = 0; i < 5000 && engine.pool_status().waiting < n; ++i)
+      std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(engine.pool_status().waiting, n);
+  };
+  for (int i = 0; i < kWaiters; ++i) {
+    threads.emplace_back([&, i] {
+      Connection c = engine.connect();
+      EXPECT_EQ(c.execute(text("SELECT 1")).scalar<std::int64_t>(), 1);
+      std::lock_guard lock(mu);
+      served.push_back(i);
+    });
+    wait_until_waiting(i + 1);  // thread i waits before thread i + 1 starts
+  }
+  // The one connection goes to the first waiter, then on down the line. This thread, asking
+  // again right after returning it, is served after all of them: no checkout goes ahead of
+  // those already waiting.
+  held.reset();
+  {
+    Connection again = engine.connect();
+    std::lock_guard lock(mu);
+    served.push_back(kWaiters);
+  }
+  for (auto& t : threads) t.join();
+  std::vector<int> in_order(kWaiters + 1);
+  for (int i = 0; i <= kWaiters; ++i) in_order[static_cast<std::size_t>(i)] = i;
+  EXPECT_EQ(served, in_order);
+  EXPECT_EQ(engine.pool_status().waiting, 0);
+}
+
+// A waiter that times out leaves the line, and the one behind it is served next.
+TEST_P(PoolTest, AWaiterThatTimesOutLeavesTheLine) {
+  auto engine = make_engine({.pool_size = 1, .max_overflow = 0, .pool_timeout = 1500ms});
+  std::optional<Connection> held = engine.connect();
+  const auto wait_until_waiting = [&](int n) {
+    for (int i = 0; i < 5000 && engine.pool_status().waiting != n; ++i)
+      std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(engine.pool_status().waiting, n);
+  };
+  auto first = std::async(std::launch::async, [&] {
+    try {
+      Connection c = engine.connect();
+      return std::string("served");
+    } catch (const OperationalError& e) {
+      return std::string(e.what());
+    }
+  });
+  wait_until_waiting(1);
+  std::this_thread::sleep_for(600ms);  // the second waits 600 ms less than the first
+  auto second = std::async(std::launch::async, [&] {
+    Connection c = engine.connect();
+    return c.execute(text("SELECT 1")).scalar<std::int64_t>();
+  });
+  wait_until_waiting(2);
+  wait_until_waiting(1);  // the first timed out and left
+  EXPECT_NE(first.get().find("pool_timeout"), std::string::npos);
+  held.reset();
+  EXPECT_EQ(second.get(), 1);
+  EXPECT_EQ(engine.pool_status().timeouts, 1u);
 }
 
 TEST_P(PoolTest, OverflowConnectionsCloseWhenReturned) {
