@@ -184,6 +184,25 @@ TEST_P(StatementCacheTest, OneTextWithValuesOfOtherTypesIsPreparedForEachAndCoun
                                              "{text}"}));
 }
 
+// A statement that makes the server forget every prepared statement (DISCARD ALL, DEALLOCATE
+// ALL), however it is written and sent, makes the connection forget them too: the statements
+// after it are prepared again instead of failing.
+TEST_P(StatementCacheTest, StatementsStillRunAfterTheServerForgetsThePreparedOnes) {
+  if (!server_sessions() || !session_per_connection())
+    GTEST_SKIP() << "prepared statements of a PostgreSQL session";
+  Connection c = engine_->connect();
+  const TextClause by_id = text("SELECT name FROM users WHERE id = :id");
+  for (const char* forget : {"DISCARD ALL", "/* reset */ discard\n  all",
+                             "-- all of them\nDEALLOCATE ALL", "DEALLOCATE PREPARE ALL"}) {
+    EXPECT_EQ(c.execute(by_id, {{"id", 2}}).scalar<std::string>(), "grace") << forget;
+    c.execute(text(forget));
+    EXPECT_EQ(c.execute(by_id, {{"id", 2}}).scalar<std::string>(), "grace") << forget;
+    Transaction tx = c.begin();  // BEGIN and COMMIT, kept prepared, are prepared again too
+    EXPECT_EQ(c.execute(by_id, {{"id", 1}}).scalar<std::string>(), "ada") << forget;
+    tx.commit();
+  }
+}
+
 TEST_P(StatementCacheTest, AStatementBuiltPerCallIsCompiledOncePerShape) {
   Connection c = engine_->connect();
   const Dialect& d = c.dialect();

@@ -105,19 +105,13 @@ ErrorInfo pg_error(PGconn* conn, const PGresult* res, std::string_view sql) {
   raise_database_error(pg_error(conn, res, sql));
 }
 
-// True when `sql` deallocates every prepared statement of the session (DISCARD ALL,
-// DEALLOCATE ALL).
-bool drops_prepared(std::string_view sql) {
-  std::string head;
-  for (char c : sql.substr(0, 32)) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (!head.empty() && head.back() != ' ') head.push_back(' ');
-    } else {
-      head.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
-  }
-  return head.starts_with("DISCARD ALL") || head.starts_with("DEALLOCATE ALL") ||
-         head.starts_with("DEALLOCATE PREPARE ALL");
+// True when the command behind `res` deallocated every prepared statement of the session. Read
+// from the server's command tag ("DISCARD ALL", "DEALLOCATE ALL", also for DEALLOCATE PREPARE
+// ALL), whatever case, comments or spacing the statement was written with.
+bool drops_prepared(const PGresult* res) {
+  const char* tag = PQcmdStatus(const_cast<PGresult*>(res));
+  return tag != nullptr &&
+         (std::strcmp(tag, "DISCARD ALL") == 0 || std::strcmp(tag, "DEALLOCATE ALL") == 0);
 }
 
 // ---- values ---------------------------------------------------------------------------------
@@ -403,13 +397,8 @@ std::int64_t rows_affected_of(PGresult* res) {
 // abandoned half-read outside a transaction may be cancelled.
 bool starts_as_read(std::string_view sql) {
   std::size_t i = 0;
-  while (i < sql.size() &&
-         (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
-    ++i;
-  std::size_t j = i;
-  while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) ++j;
-  std::string kw(sql.substr(i, j - i));
-  for (char& c : kw) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string kw = detail::keyword_at(sql, i);
+  while (kw.empty() && i < sql.size() && sql[i] == '(') kw = detail::keyword_at(sql, ++i);
   return kw == "SELECT" || kw == "VALUES" || kw == "TABLE";
 }
 
@@ -577,6 +566,7 @@ class PgConnection final : public DriverConnection {
       out.cursor = std::make_unique<PgCursor>(res.get(), p->columns);
     } else {
       out.rows_affected = rows_affected_of(res.get());
+      if (drops_prepared(res.get())) forget_all_prepared();
     }
     return out;
   }
@@ -702,11 +692,7 @@ class PgConnection final : public DriverConnection {
     if (named_ && detail::controls_transaction(sql) && run_prepared_control(sql)) return;
     ResultPtr res(PQexec(conn_, sql.c_str()));
     check(res.get(), sql);
-    if (drops_prepared(sql)) {
-      // The server has forgotten every prepared statement: so does the cache.
-      cache_.clear();
-      stale_.clear();
-    }
+    if (drops_prepared(res.get())) forget_all_prepared();
   }
 
   // BEGIN, COMMIT, ROLLBACK, SAVEPOINT and RELEASE come with every transaction: each is
@@ -993,6 +979,12 @@ class PgConnection final : public DriverConnection {
     ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
     check(res.get(), sql);
     return cache_.emplace(new_key(sql), std::move(p)).first->second;
+  }
+
+  // The server has forgotten every prepared statement of the session: so does the cache.
+  void forget_all_prepared() {
+    cache_.clear();
+    stale_.clear();
   }
 
   StatementKey new_key(const std::string& sql) const {
