@@ -2,7 +2,9 @@
 // comma lists, and the loose form in which catalogs' respellings compare equal.
 #include "sql/sql_text.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <string>
 
 namespace sqlcore::detail {
 
@@ -116,6 +118,58 @@ bool starts_with_word(std::string_view s, std::size_t i, std::string_view word) 
   return i + word.size() == s.size() ||
          !(std::isalnum(static_cast<unsigned char>(s[i + word.size()])) ||
            s[i + word.size()] == '_');
+}
+
+std::optional<TrailingLimit> trailing_limit(std::string_view sql) {
+  if (sql.find("--") != sql.npos || sql.find("/*") != sql.npos) return std::nullopt;
+  std::size_t end = sql.size();
+  while (end > 0 && (std::isspace(static_cast<unsigned char>(sql[end - 1])) || sql[end - 1] == ';'))
+    --end;
+  // The words of the text from its end, one at a time (separated by blanks).
+  auto previous_word = [&]() -> std::string_view {
+    while (end > 0 && std::isspace(static_cast<unsigned char>(sql[end - 1]))) --end;
+    std::size_t begin = end;
+    while (begin > 0 && !std::isspace(static_cast<unsigned char>(sql[begin - 1]))) --begin;
+    std::string_view word = sql.substr(begin, end - begin);
+    end = begin;
+    return word;
+  };
+  auto is = [](std::string_view word, std::string_view upper) {
+    return word.size() == upper.size() && starts_with_word(word, 0, upper);
+  };
+  auto digits = [](std::string_view word) {
+    return !word.empty() && word.size() <= 18 && std::all_of(word.begin(), word.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+  };
+  std::string_view word = previous_word();
+  if (is(word, "LOCKED")) {
+    if (!is(previous_word(), "SKIP")) return std::nullopt;
+    word = previous_word();
+  } else if (is(word, "NOWAIT")) {
+    word = previous_word();
+  }
+  if (is(word, "UPDATE") || is(word, "SHARE")) {
+    if (!is(previous_word(), "FOR")) return std::nullopt;
+    word = previous_word();
+  }
+  if (digits(word)) {
+    const std::size_t before = end;
+    if (is(previous_word(), "OFFSET"))
+      word = previous_word();
+    else
+      end = before;  // not an OFFSET: the number is the LIMIT's
+  }
+  TrailingLimit limit;
+  if (digits(word)) {
+    limit.count = std::stoll(std::string(word));
+  } else if (word.size() > 1 && word[0] == '$' && digits(word.substr(1)) && word.size() <= 10) {
+    limit.param = std::stoi(std::string(word.substr(1)));
+  } else {
+    return std::nullopt;
+  }
+  if (!is(previous_word(), "LIMIT")) return std::nullopt;
+  return limit;
 }
 
 std::string trim(std::string_view s) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,16 @@ std::string keyword_at(std::string_view s, std::size_t& i);
 /// BEGIN, START, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE; not two-phase commit's
 /// COMMIT / ROLLBACK PREPARED. The drivers keep these prepared: every transaction runs them.
 bool controls_transaction(std::string_view sql);
+/// What bounds the rows of a statement whose text ends with a LIMIT: at most `count` rows (a
+/// number in the text), or as many as bound parameter `param` says (1-based: `$param`).
+struct TrailingLimit {
+  std::int64_t count = -1;  // -1 when `param` says
+  int param = 0;            // 0 when `count` says
+};
+/// The LIMIT that ends `sql`, followed by nothing but OFFSET m, FOR UPDATE or FOR SHARE (with
+/// NOWAIT or SKIP LOCKED) and `;`: the most rows the statement returns. nullopt when the text
+/// does not end so, or has a comment anywhere (one could hide its real end).
+std::optional<TrailingLimit> trailing_limit(std::string_view sql);
 /// An identifier, "quoted" (doubled quotes undone) or bare; empty when there is none at s[i].
 std::string read_identifier(std::string_view s, std::size_t& i);
 /// A 'string literal' at s[i] (doubled quotes undone); nullopt when s[i] starts none.

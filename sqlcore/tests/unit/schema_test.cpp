@@ -107,6 +107,46 @@ TEST(Types, BooleanIsARealType) {
   EXPECT_EQ(types::Boolean.result(Value(false)), Value(false));
 }
 
+// Result::apply_result_types skips result() where reads_unchanged() says it would change
+// nothing: that must hold for every type and every kind of value a driver can give.
+TEST(Types, ReadsUnchangedOnlyWhereResultChangesNothing) {
+  const std::vector<Type> all_types = {
+      types::SmallInteger,   types::Integer,     types::BigInteger, types::Boolean,
+      types::Float,          types::Double,      types::Text,       types::String(10),
+      types::Numeric(10, 2), types::Date,        types::DateTime,   types::Time,
+      types::Json,           types::LargeBinary, types::Uuid,       types::Enum({"a", "b"})};
+  const std::vector<Value> values = {Value(),
+                                     Value(true),
+                                     Value(1),
+                                     Value(7),
+                                     Value(2.5),
+                                     Value("a"),
+                                     Value("2024-01-02"),
+                                     Value("2024-01-02 03:04:05.123456"),
+                                     Value("12:30:00"),
+                                     Value(R"({"a":1})"),
+                                     Value("0F8FAD5B-D9CB-469F-A165-70867728950E"),
+                                     Value(Blob(16, 0xab)),
+                                     Value(*Timestamp::parse("2024-01-02 03:04:05")),
+                                     Value(*sqlcore::Date::parse("2024-01-02")),
+                                     Value(Decimal{"1.50"})};
+  for (const Type& t : all_types) {
+    for (const Value& v : values) {
+      if (!t.reads_unchanged(v)) continue;
+      EXPECT_EQ(t.result(v, "t.c"), v) << t.to_string() << " changed a value it reads unchanged";
+    }
+  }
+  // And where result() converts, reads_unchanged() says so.
+  EXPECT_FALSE(types::Boolean.reads_unchanged(Value(1)));
+  EXPECT_FALSE(types::DateTime.reads_unchanged(Value("2024-01-02 03:04:05")));
+  EXPECT_FALSE(types::Json.reads_unchanged(Value("[1]")));
+  EXPECT_FALSE(types::Numeric(10, 2).reads_unchanged(Value(3)));
+  EXPECT_FALSE(types::Float.reads_unchanged(Value(0.1)));
+  EXPECT_FALSE(types::Uuid.reads_unchanged(Value(Blob(16, 0xab))));
+  EXPECT_TRUE(types::Text.reads_unchanged(Value("x")));
+  EXPECT_TRUE(types::BigInteger.reads_unchanged(Value(7)));
+}
+
 TEST(Types, StringsAreCheckedInCharacters) {
   const Type s5 = types::String(5);
   EXPECT_EQ(s5.bind("héllo", "t.s"), Value("héllo"));  // 5 characters, 6 bytes

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/sql_text.hpp"
 #include "sqlcore/core/error.hpp"
 #include "sqlcore/dialect/dialect.hpp"
 #include "sqlcore/dialect/registry.hpp"
@@ -409,4 +410,44 @@ TEST(SessionChangeTest, StatementsThatLeaveSessionStateAreRecognised) {
 }
 
 }  // namespace
+// The PostgreSQL driver reads a statement that ends with a small LIMIT in one result instead of
+// row by row: the LIMIT must be the statement's own, never one inside a subquery or a comment.
+TEST(TrailingLimitTest, FindsTheLimitThatEndsAStatement) {
+  using detail::trailing_limit;
+  auto count = [](std::string_view sql) -> std::int64_t {
+    auto l = trailing_limit(sql);
+    return l ? l->count : -2;
+  };
+  EXPECT_EQ(count("SELECT * FROM t ORDER BY id LIMIT 100"), 100);
+  EXPECT_EQ(count("select * from t limit 5 ;  "), 5);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 5 OFFSET 10"), 5);
+  EXPECT_EQ(count("SELECT * FROM t WHERE id = $1 LIMIT 1 FOR UPDATE"), 1);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 3 OFFSET 6 FOR SHARE SKIP LOCKED"), 3);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 2 FOR UPDATE NOWAIT"), 2);
+  EXPECT_EQ(count("SELECT a FROM t UNION ALL SELECT a FROM u LIMIT 7"), 7);
+  EXPECT_EQ(count("WITH c AS (SELECT * FROM big) SELECT * FROM c LIMIT 4"), 4);
+  auto param = trailing_limit("SELECT * FROM t WHERE s = $1 LIMIT $2");
+  ASSERT_TRUE(param.has_value());
+  EXPECT_EQ(param->param, 2);
+  EXPECT_EQ(param->count, -1);
+
+  // No LIMIT of the statement's own: nothing bounds its rows.
+  EXPECT_EQ(count("SELECT * FROM t"), -2);
+  EXPECT_EQ(count("SELECT * FROM t WHERE id IN (SELECT id FROM u LIMIT 5)"), -2);
+  EXPECT_EQ(count("SELECT * FROM (SELECT * FROM t LIMIT 5) s"), -2);
+  EXPECT_EQ(count("SELECT * FROM t -- LIMIT 5"), -2);
+  EXPECT_EQ(count("SELECT * FROM t /* LIMIT 5 */"), -2);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 5 -- the first five"), -2);  // a comment: not trusted
+  EXPECT_EQ(count("SELECT * FROM t LIMIT ALL"), -2);
+  EXPECT_EQ(count("SELECT * FROM t OFFSET 5"), -2);
+  EXPECT_EQ(count("SELECT * FROM t OFFSET 5 LIMIT 3"), 3);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 5 OFFSET $1"), -2);
+  EXPECT_EQ(count("SELECT 'LIMIT 5'"), -2);
+  EXPECT_EQ(count("SELECT * FROM t FOR UPDATE"), -2);
+  EXPECT_EQ(count("SELECT * FROM t LIMIT 99999999999999999999"), -2);  // too many digits
+  EXPECT_EQ(count("LIMIT 5"), 5);
+  EXPECT_EQ(count(""), -2);
+  EXPECT_EQ(count("5"), -2);
+}
+
 }  // namespace sqlcore

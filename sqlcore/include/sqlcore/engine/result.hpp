@@ -18,12 +18,12 @@ struct CompiledStatement;
 struct Execution;
 
 /// The rows (if any) and counts of one executed statement. Rows stream from the driver as they
-/// are iterated, on every backend (PostgreSQL: libpq's single-row mode), so a result of any size
-/// holds one row at a time. A Result stays readable after its connection runs another statement
-/// or is closed: the driver then reads what is left into memory. An error the statement raises
-/// after some rows is thrown by the fetch that reaches it. A Result destroyed half read lets go
-/// of the rest without reading it where it can (PostgreSQL cancels a read statement outside a
-/// transaction; docs/engine.md, "Results"). Move-only; not thread-safe.
+/// are iterated, on every backend (PostgreSQL: single-row mode; a statement ending in LIMIT n <=
+/// 1,000 arrives whole), so a result of any size holds one row at a time. A Result stays readable
+/// after its connection runs another statement or is closed: the driver then reads what is left
+/// into memory. An error raised after some rows is thrown by the fetch that reaches it (by
+/// execute() if it arrived whole). A Result destroyed half read lets go of the rest unread where
+/// it can (PostgreSQL cancels a read outside a transaction; docs/engine.md). Move-only, one thread.
 class Result {
  public:
   Result() = default;

@@ -73,27 +73,39 @@ class Type {
   /// True when bind() would return `v` unchanged: checks it (throwing as bind() does) without
   /// converting; false when it needs converting (then call bind_ref()).
   bool accepts(const Value& v, std::string_view column) const;
-  /// True when result() would return `v` unchanged (it already has the kind this type reads as).
+  /// True when result() would return `v` unchanged: NULL, a value that already has the kind this
+  /// type reads as, and any value of a type that reads every kind as it is (integers, strings,
+  /// enums, blobs). False when result() may convert it (then call result()).
   bool reads_unchanged(const Value& v) const {
     using K = Value::Kind;
     const K k = v.kind();
     if (k == K::null) return true;
     switch (kind_) {
       case TypeKind::boolean:
-        return k == K::boolean;
+        return k != K::integer;  // 0 and 1 become false and true
+      case TypeKind::float_:
+        return k != K::real;  // rounded to single precision
       case TypeKind::double_:
-        return k == K::real;
+        return k != K::integer;
       case TypeKind::numeric:
-        return k == K::decimal;
+        return k != K::integer && k != K::text && k != K::real;
       case TypeKind::date:
-        return k == K::date;
       case TypeKind::date_time:
-        return k == K::timestamp;
+      case TypeKind::time:
       case TypeKind::json:
-        return k == K::json;
-      default:
-        return false;
+        return k != K::text;  // parsed (JSON: scanned)
+      case TypeKind::uuid:
+        return k != K::text && k != K::blob;
+      case TypeKind::small_integer:
+      case TypeKind::integer:
+      case TypeKind::big_integer:
+      case TypeKind::string:
+      case TypeKind::text:
+      case TypeKind::large_binary:
+      case TypeKind::enumeration:
+        return true;  // result() returns every value of these as it is
     }
+    return false;
   }
   /// True when bind() would return `v` unchanged without checking anything (NULL, or the kind
   /// this type stores with no range or content to check): the execute path's shortcut.

@@ -333,8 +333,30 @@ class ParamBuffer {
 struct Prepared {
   std::string name;
   std::string sql;
-  std::shared_ptr<const Columns> columns;  // set by the first execution that returns rows
+  std::shared_ptr<const Columns> columns;      // set by the first execution that returns rows
+  std::optional<detail::TrailingLimit> limit;  // the LIMIT that ends the statement, if any
 };
+
+// A statement that ends with LIMIT n, n at most this, is read in one result (its rows arrive
+// together; memory holds at most n of them) instead of row by row: libpq's single-row mode
+// makes a result per row, some 0.75 us of client CPU each (docs/engine.md), which a large
+// result needs and a small one does not.
+constexpr std::int64_t kWholeResultRows = 1000;
+
+// True when `p`'s rows are read in one result: its LIMIT, in the text or bound, is at most
+// kWholeResultRows (a NULL bound is no limit at all).
+bool reads_whole(const Prepared& p, std::span<const Value* const> params) {
+  if (!p.limit) return false;
+  std::int64_t n = p.limit->count;
+  if (p.limit->param > 0) {
+    const auto at = static_cast<std::size_t>(p.limit->param);
+    if (at > params.size() || params[at - 1] == nullptr ||
+        params[at - 1]->kind() != Value::Kind::integer)
+      return false;
+    n = params[at - 1]->int_unchecked();
+  }
+  return n >= 0 && n <= kWholeResultRows;
+}
 
 // The statement cache's key: the SQL and the parameter types it was prepared with. A statement
 // is looked up by a StatementRef to the SQL and the bound types, so that finding it copies and
@@ -432,9 +454,17 @@ class PgCursor final : public DriverCursor {
     types_.reserve(static_cast<std::size_t>(nf));
     for (int i = 0; i < nf; ++i) types_.push_back(PQftype(pending_.get(), i));
   }
-  // Ended: `final` is the statement's result without rows (PGRES_TUPLES_OK).
-  PgCursor(PGresult* final, std::shared_ptr<const Columns> columns)
-      : columns_(std::move(columns)), affected_(rows_affected_of(final)) {}
+  // Ended: `final` is the statement's whole result (PGRES_TUPLES_OK), its rows read from it in
+  // place.
+  PgCursor(ResultPtr final, std::shared_ptr<const Columns> columns)
+      : columns_(std::move(columns)), affected_(rows_affected_of(final.get())) {
+    whole_rows_ = PQntuples(final.get());
+    if (whole_rows_ == 0) return;
+    const int nf = PQnfields(final.get());
+    types_.reserve(static_cast<std::size_t>(nf));
+    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(final.get(), i));
+    whole_ = std::move(final);
+  }
   ~PgCursor() override;
   PgCursor(const PgCursor&) = delete;
   PgCursor& operator=(const PgCursor&) = delete;
@@ -449,10 +479,10 @@ class PgCursor final : public DriverCursor {
   void detach();
 
  private:
-  void read_row(const PGresult* res, std::vector<Value>& row) const {
+  void read_row(const PGresult* res, std::vector<Value>& row, int r = 0) const {
     const std::size_t n = types_.size();
     if (row.size() != n) row.resize(n);
-    for (std::size_t c = 0; c < n; ++c) row[c] = read_value(res, 0, static_cast<int>(c), types_[c]);
+    for (std::size_t c = 0; c < n; ++c) row[c] = read_value(res, r, static_cast<int>(c), types_[c]);
   }
   // The next result of the statement (the row received first, then the connection's).
   ResultPtr next_result();
@@ -466,6 +496,9 @@ class PgCursor final : public DriverCursor {
 
   PgConnection* conn_ = nullptr;  // while streaming
   ResultPtr pending_;             // a row received, not fetched yet
+  ResultPtr whole_;               // ended: the whole result, rows read from it in place
+  int whole_rows_ = 0;
+  int next_whole_row_ = 0;
   std::shared_ptr<const Columns> columns_;
   std::vector<Oid> types_;
   const std::string* sql_ = nullptr;  // while streaming
@@ -526,14 +559,16 @@ class PgConnection final : public DriverConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  // Every statement runs in single-row mode: a statement that returns rows hands them over as
-  // they arrive (PgCursor); any other returns its one result, read to the end here.
+  // A statement runs in single-row mode: one that returns rows hands them over as they arrive
+  // (PgCursor); any other returns its one result, read to the end here. A statement that ends
+  // with a small LIMIT (reads_whole) is read to its end here too, in one result whose rows the
+  // cursor then reads in place.
   Execution execute(const std::string& sql, std::span<const Value* const> params) override {
     detach_cursors();
     arm_deadline();
     params_.fill(params, sql);
     Prepared* p = &prepare(sql);
-    ResultPtr res = start(*p, sql);
+    ResultPtr res = start(*p, sql, reads_whole(*p, params));
     if (plan_went_stale(res.get())) {
       // A table the statement reads changed shape (ALTER TABLE): forget the statement and, when
       // no transaction was aborted by the failure, prepare it again and retry once.
@@ -541,7 +576,7 @@ class PgConnection final : public DriverConnection {
       forget(*p);
       if (PQtransactionStatus(conn_) == PQTRANS_IDLE) {
         p = &prepare(sql);
-        res = start(*p, sql);
+        res = start(*p, sql, reads_whole(*p, params));
       }
     }
     Execution out;
@@ -563,7 +598,7 @@ class PgConnection final : public DriverConnection {
     read_to_end();
     check(res.get(), sql);
     if (status == PGRES_TUPLES_OK) {
-      out.cursor = std::make_unique<PgCursor>(res.get(), p->columns);
+      out.cursor = std::make_unique<PgCursor>(std::move(res), p->columns);
     } else {
       out.rows_affected = rows_affected_of(res.get());
       if (drops_prepared(res.get())) forget_all_prepared();
@@ -784,12 +819,12 @@ class PgConnection final : public DriverConnection {
   }
 
  private:
-  // Sends one execution of `p` with the bound parameters in single-row mode and returns its
-  // first result: a row (PGRES_SINGLE_TUPLE), or the statement's only result.
-  ResultPtr start(const Prepared& p, const std::string& sql) {
+  // Sends one execution of `p` with the bound parameters, in single-row mode unless `whole`, and
+  // returns its first result: a row (PGRES_SINGLE_TUPLE), or the statement's only result.
+  ResultPtr start(const Prepared& p, const std::string& sql, bool whole) {
     tx_before_ = PQtransactionStatus(conn_);
     if (send(p) != 1) raise_pg(conn_, nullptr, sql);
-    PQsetSingleRowMode(conn_);
+    if (!whole) PQsetSingleRowMode(conn_);
     await_result();
     return ResultPtr(PQgetResult(conn_));
   }
@@ -971,11 +1006,13 @@ class PgConnection final : public DriverConnection {
       // Nothing is prepared on the server; the entry keeps the result's columns.
       Prepared p;
       p.sql = sql;
+      p.limit = detail::trailing_limit(sql);
       return cache_.emplace(new_key(sql), std::move(p)).first->second;
     }
     Prepared p;
     p.name = prefix_ + std::to_string(++counter_);
     p.sql = sql;
+    p.limit = detail::trailing_limit(sql);
     ResultPtr res(PQprepare(conn_, p.name.c_str(), sql.c_str(), params_.size(), params_.types()));
     check(res.get(), sql);
     return cache_.emplace(new_key(sql), std::move(p)).first->second;
@@ -1028,7 +1065,13 @@ ResultPtr PgCursor::next_result() {
 }
 
 bool PgCursor::fetch(std::vector<Value>& row) {
-  if (conn_ == nullptr) return fetch_buffered(row);
+  if (conn_ == nullptr) {
+    if (next_whole_row_ < whole_rows_) {
+      read_row(whole_.get(), row, next_whole_row_++);
+      return true;
+    }
+    return fetch_buffered(row);
+  }
   ResultPtr res = next_result();
   if (res && PQresultStatus(res.get()) == PGRES_SINGLE_TUPLE) {
     read_row(res.get(), row);
