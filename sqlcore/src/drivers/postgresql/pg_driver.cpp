@@ -339,7 +339,7 @@ struct Prepared {
 
 // A statement that ends with LIMIT n, n at most this, is read in one result (its rows arrive
 // together; memory holds at most n of them) instead of row by row: libpq's single-row mode
-// makes a result per row, some 0.75 us of client CPU each (docs/engine.md), which a large
+// makes a result per row, about 0.9 us of client CPU each (docs/engine.md), which a large
 // result needs and a small one does not.
 constexpr std::int64_t kWholeResultRows = 1000;
 
@@ -439,6 +439,12 @@ class PgConnection;
 // An error the statement raises after some rows (a division by zero at row n) is raised by the
 // fetch that would have returned row n; the connection is free again by then.
 class PgCursor final : public DriverCursor {
+  static std::vector<Oid> field_types(const PGresult* res) {
+    std::vector<Oid> out(static_cast<std::size_t>(PQnfields(res)));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = PQftype(res, static_cast<int>(i));
+    return out;
+  }
+
  public:
   // Streaming from `conn`; `first` holds the first row (PGRES_SINGLE_TUPLE). `sql` is the
   // statement, kept by the connection's cache while this streams. `cancellable`: abandoning the
@@ -448,21 +454,16 @@ class PgCursor final : public DriverCursor {
       : conn_(conn),
         pending_(std::move(first)),
         columns_(std::move(columns)),
+        types_(field_types(pending_.get())),
         sql_(sql),
-        cancellable_(cancellable) {
-    const int nf = PQnfields(pending_.get());
-    types_.reserve(static_cast<std::size_t>(nf));
-    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(pending_.get(), i));
-  }
+        cancellable_(cancellable) {}
   // Ended: `final` is the statement's whole result (PGRES_TUPLES_OK), its rows read from it in
   // place.
   PgCursor(ResultPtr final, std::shared_ptr<const Columns> columns)
       : columns_(std::move(columns)), affected_(rows_affected_of(final.get())) {
     whole_rows_ = PQntuples(final.get());
     if (whole_rows_ == 0) return;
-    const int nf = PQnfields(final.get());
-    types_.reserve(static_cast<std::size_t>(nf));
-    for (int i = 0; i < nf; ++i) types_.push_back(PQftype(final.get(), i));
+    types_ = field_types(final.get());
     whole_ = std::move(final);
   }
   ~PgCursor() override;
